@@ -1,0 +1,64 @@
+/**
+ * The product's configuration, read and validated once. Every process (web, worker, simulator,
+ * launcher, tests) goes through `loadConfig()`, so a bad value fails at start with one readable
+ * message instead of somewhere deep in a driver.
+ */
+import { z } from "zod";
+
+const booleanFlag = z
+  .enum(["true", "false", "1", "0", "yes", "no"], { message: "must be true or false" })
+  .transform((value) => ["true", "1", "yes"].includes(value));
+
+const postgresUrl = z
+  .string()
+  .trim()
+  .refine((value) => /^postgres(ql)?:\/\/.+/.test(value), "must look like postgresql://user:password@host:5432/database");
+
+const mqttUrl = z
+  .string()
+  .trim()
+  .refine((value) => /^(mqtts?|wss?|tcp):\/\/.+/.test(value), "must look like mqtt://host:1883 (or mqtts://, ws://, wss://)");
+
+export const configSchema = z.object({
+  DATABASE_URL: postgresUrl.optional(),
+  MQTT_URL: mqttUrl.optional(),
+  /** Service account the worker and the web app use on the broker. */
+  MQTT_SERVICE_USERNAME: z.string().min(1).default("sdm-service"),
+  MQTT_SERVICE_PASSWORD: z.string().min(1).optional(),
+  PORT: z.coerce.number({ message: "must be a number" }).int().min(1).max(65535).default(3000),
+  HOSTNAME: z.string().min(1).default("0.0.0.0"),
+  AUTH_SECRET: z.string().min(32, "must be at least 32 characters (openssl rand -base64 32)").optional(),
+  DATA_DIR: z.string().min(1).default(".data"),
+  /** Demo data and simulated devices on `npm start`. */
+  DEMO: booleanFlag.default(true),
+  SIMULATOR_DEVICES: z.coerce.number({ message: "must be a number" }).int().min(0).max(100_000).default(40),
+  TELEMETRY_RETENTION_DAYS: z.coerce.number({ message: "must be a number" }).int().min(1).max(3650).default(30),
+  /** Leaflet tile URL template; the map still works (without a background) when tiles cannot load. */
+  MAP_TILE_URL: z.string().default("https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+});
+
+export type AppConfig = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Empty strings count as "not set", as they do in most .env tooling. */
+function withoutEmpty(env: Record<string, string | undefined>) {
+  return Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ""));
+}
+
+export function parseConfig(env: Record<string, string | undefined>): AppConfig {
+  const result = configSchema.safeParse(withoutEmpty(env));
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => `  ${issue.path.join(".") || "(config)"}: ${issue.message}`);
+  throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+}
+
+let cached: AppConfig | undefined;
+
+export function loadConfig(): AppConfig {
+  cached ??= parseConfig(process.env);
+  return cached;
+}

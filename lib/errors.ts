@@ -1,0 +1,73 @@
+/**
+ * Expected domain failures, thrown by lib/ and translated once: to HTTP status codes in
+ * lib/api/with-api.ts, to form errors in lib/actions/action.ts, to log lines in the worker.
+ * Anything else is unexpected and logged as a failure.
+ */
+export type FieldErrors = Record<string, string[]>;
+
+export class DomainError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly code: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class UnauthorizedError extends DomainError {
+  constructor(message = "Sign in or send an API key.") {
+    super(message, 401, "unauthorized");
+  }
+}
+
+export class ForbiddenError extends DomainError {
+  constructor(message = "Your role does not allow this.") {
+    super(message, 403, "forbidden");
+  }
+}
+
+export class NotFoundError extends DomainError {
+  constructor(message = "Not found.") {
+    super(message, 404, "not_found");
+  }
+}
+
+export class ConflictError extends DomainError {
+  constructor(message: string) {
+    super(message, 409, "conflict");
+  }
+}
+
+export class InvalidError extends DomainError {
+  constructor(
+    message: string,
+    readonly fieldErrors: FieldErrors = {},
+  ) {
+    super(message, 400, "invalid");
+  }
+}
+
+export class RateLimitedError extends DomainError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message, 429, "rate_limited");
+  }
+}
+
+export function isExpectedError(error: unknown): error is DomainError {
+  return error instanceof DomainError;
+}
+
+/** zod issues → one list of messages per field ("battery_level": ["must be ≤ 100"]). */
+export function fieldErrorsFromIssues(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const issue of issues) {
+    const key = issue.path.map(String).join(".") || "_";
+    (errors[key] ??= []).push(issue.message);
+  }
+  return errors;
+}
