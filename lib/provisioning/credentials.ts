@@ -28,21 +28,18 @@ export function mqttIdentity(deviceId: string) {
 }
 
 /**
- * Issues new credentials for a device and revokes every earlier one in the same transaction, so the
- * old password stops working at once.
+ * Issues new credentials for a device. A device has one credential row (its username is derived
+ * from the device id); overwriting the hash makes the old password stop working at once.
  */
 export async function issueDeviceCredentials(db: Db, device: { id: number; deviceId: string }): Promise<IssuedCredentials> {
   const { username, clientId } = mqttIdentity(device.deviceId);
   const password = newSecret();
-  await db.$transaction([
-    db.deviceCredential.deleteMany({ where: { username, revokedAt: { not: null } } }),
-    db.deviceCredential.updateMany({ where: { deviceId: device.id, revokedAt: null }, data: { revokedAt: new Date() } }),
-    db.deviceCredential.upsert({
-      where: { username },
-      create: { deviceId: device.id, username, clientId, passwordHash: hashSecret(password) },
-      update: { deviceId: device.id, clientId, passwordHash: hashSecret(password), revokedAt: null, createdAt: new Date() },
-    }),
-  ]);
+  const passwordHash = hashSecret(password);
+  await db.deviceCredential.upsert({
+    where: { username },
+    create: { deviceId: device.id, username, clientId, passwordHash },
+    update: { deviceId: device.id, clientId, passwordHash, revokedAt: null, createdAt: new Date() },
+  });
   return { username, password, clientId };
 }
 
