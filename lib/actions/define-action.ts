@@ -1,0 +1,42 @@
+/**
+ * Every server action is built here: it authenticates, checks the permission on the server,
+ * parses its input with the zod schema, and turns expected failures into a result the form shows
+ * beside its fields. A viewer who forges the POST gets "forbidden", whatever the page showed.
+ */
+import { z } from "zod";
+import { can, type Actor, type Permission } from "../auth/permissions";
+import { currentActor } from "../auth/session";
+import { fieldErrorsFromIssues, type FieldErrors, InvalidError, isExpectedError } from "../errors";
+
+export type ActionResult<T> = { ok: true; data: T; message?: string } | { ok: false; error: string; fieldErrors?: FieldErrors };
+
+export function formDataToObject(formData: FormData): Record<string, unknown> {
+  const object: Record<string, unknown> = {};
+  for (const [key, value] of formData.entries()) {
+    if (key.startsWith("$ACTION")) continue;
+    object[key] = typeof value === "string" ? value : value;
+  }
+  return object;
+}
+
+export function defineAction<S extends z.ZodType, T>(
+  options: { permission: Permission; schema: S },
+  run: (input: z.infer<S>, actor: Actor) => Promise<T>,
+) {
+  return async (_previous: ActionResult<T> | null, input: FormData | z.input<S>): Promise<ActionResult<T>> => {
+    try {
+      const actor = await currentActor();
+      if (!actor) return { ok: false, error: "Your session has ended. Sign in again." };
+      if (!can(actor.role, options.permission)) return { ok: false, error: `Your role (${actor.role}) does not allow this.` };
+      const raw = input instanceof FormData ? formDataToObject(input) : input;
+      const parsed = options.schema.safeParse(raw);
+      if (!parsed.success) return { ok: false, error: "Please correct the highlighted fields.", fieldErrors: fieldErrorsFromIssues(parsed.error.issues) };
+      return { ok: true, data: await run(parsed.data, actor) };
+    } catch (error) {
+      if (error instanceof InvalidError) return { ok: false, error: error.message, fieldErrors: error.fieldErrors };
+      if (isExpectedError(error)) return { ok: false, error: error.message };
+      console.error("unexpected error in a server action", error);
+      return { ok: false, error: "Something went wrong on our side. Nothing was changed." };
+    }
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * Every /api/v1 route handler is wrapped once: who is calling (API key or session), may they
+ * (permission), and how a failure becomes a response (one mapping of domain errors to status codes).
+ */
+import { NextResponse } from "next/server";
+import { z } from "zod";
+import { apiKeyFromHeaders, authenticateApiKey } from "../auth/api-keys";
+import { can, type Actor, type Permission } from "../auth/permissions";
+import { currentActor } from "../auth/session";
+import { getDb } from "../db";
+import { fieldErrorsFromIssues, ForbiddenError, InvalidError, isExpectedError, RateLimitedError, UnauthorizedError } from "../errors";
+
+type RouteContext<P> = { params: Promise<P> };
+type Handler<P> = (input: { request: Request; actor: Actor; params: P }) => Promise<Response | unknown>;
+
+export function errorResponse(error: unknown): Response {
+  if (error instanceof z.ZodError) {
+    return NextResponse.json({ error: { code: "invalid", message: "Invalid request.", fields: fieldErrorsFromIssues(error.issues) } }, { status: 400 });
+  }
+  if (isExpectedError(error)) {
+    const body: Record<string, unknown> = { code: error.code, message: error.message };
+    if (error instanceof InvalidError) body.fields = error.fieldErrors;
+    const headers = error instanceof RateLimitedError ? { "Retry-After": String(error.retryAfterSeconds) } : undefined;
+    return NextResponse.json({ error: body }, { status: error.status, headers });
+  }
+  console.error("unexpected error in /api/v1", error);
+  return NextResponse.json({ error: { code: "internal", message: "Something went wrong on our side." } }, { status: 500 });
+}
+
+async function resolveActor(request: Request): Promise<Actor> {
+  const key = apiKeyFromHeaders(request.headers);
+  if (key) {
+    const actor = await authenticateApiKey(getDb(), key);
+    if (!actor) throw new UnauthorizedError("The API key is unknown or revoked.");
+    return actor;
+  }
+  const actor = await currentActor();
+  if (!actor) throw new UnauthorizedError();
+  return actor;
+}
+
+export function withApi<P = Record<string, never>>(handler: Handler<P>, options: { permission: Permission }) {
+  return async (request: Request, context: RouteContext<P>): Promise<Response> => {
+    try {
+      const actor = await resolveActor(request);
+      if (!can(actor.role, options.permission)) throw new ForbiddenError(`Your role (${actor.role}) does not allow ${options.permission}.`);
+      const params = context?.params ? await context.params : ({} as P);
+      const result = await handler({ request, actor, params });
+      return result instanceof Response ? result : NextResponse.json(result);
+    } catch (error) {
+      return errorResponse(error);
+    }
+  };
+}
+
+/** A JSON body parsed with the route's zod schema; a body that isn't JSON is a 400, not a 500. */
+export async function readJson<T>(request: Request, schema: z.ZodType<T>): Promise<T> {
+  let body: unknown;
+  try {
+    body = await request.json();
+  } catch {
+    throw new InvalidError("The request body must be JSON.");
+  }
+  return schema.parse(body);
+}

@@ -1,0 +1,35 @@
+/**
+ * The signed-in person for server components, server actions and route handlers.
+ */
+import { getServerSession } from "next-auth";
+import { redirect } from "next/navigation";
+import { cache } from "react";
+import { getDb } from "../db";
+import { ForbiddenError, UnauthorizedError } from "../errors";
+import { authOptions } from "./options";
+import { can, type Actor, type Permission, type RoleName } from "./permissions";
+
+/** Loaded once per request (React cache), from the database rather than the token's copy. */
+export const currentActor = cache(async (): Promise<Actor | null> => {
+  const session = (await getServerSession(authOptions)) as { uid?: number } | null;
+  if (!session?.uid) return null;
+  const user = await getDb().user.findUnique({ where: { id: session.uid } });
+  if (!user || !user.active) return null;
+  return { kind: "user", id: user.id, label: user.email, name: user.name, role: user.role as RoleName, farmId: user.farmId };
+});
+
+/** For pages: the actor, or a redirect to the login page. */
+export async function requirePageActor(permission?: Permission): Promise<Actor> {
+  const actor = await currentActor();
+  if (!actor) redirect("/login");
+  if (permission && !can(actor.role, permission)) throw new ForbiddenError();
+  return actor;
+}
+
+/** For actions and handlers: the actor, or an expected error (401/403). */
+export async function requireActor(permission?: Permission): Promise<Actor> {
+  const actor = await currentActor();
+  if (!actor) throw new UnauthorizedError();
+  if (permission && !can(actor.role, permission)) throw new ForbiddenError();
+  return actor;
+}

