@@ -32,3 +32,34 @@ export function writeFleetFile(file: string, devices: SimulatedDevice[]) {
   writeFileSync(file, JSON.stringify(devices, null, 2), { mode: 0o600 });
   chmodSync(file, 0o600);
 }
+
+/**
+ * Makes sure the first `count` active devices have credentials the simulator can use. Reuses the
+ * file while its credentials still verify (a second `npm start` keeps the same fleet); otherwise
+ * issues new ones (which revokes the old).
+ */
+export async function ensureSimulatedFleet(
+  db: import("../lib/db").Db,
+  file: string,
+  count: number,
+): Promise<SimulatedDevice[]> {
+  const { issueDeviceCredentials, verifyDeviceCredentials } = await import("../lib/provisioning/credentials");
+  const existing = readFleetFile(file);
+  if (existing.length >= count && existing.length > 0) {
+    const sample = existing[0]!;
+    if ((await verifyDeviceCredentials(db, sample.username, sample.password)) === sample.deviceId) return existing.slice(0, count);
+  }
+  const devices = await db.device.findMany({
+    where: { state: "active" },
+    orderBy: { id: "asc" },
+    take: count,
+    select: { id: true, deviceId: true, deviceType: true, firmwareVersion: true },
+  });
+  const fleet: SimulatedDevice[] = [];
+  for (const device of devices) {
+    const credentials = await issueDeviceCredentials(db, device);
+    fleet.push({ deviceId: device.deviceId, deviceType: device.deviceType, firmwareVersion: device.firmwareVersion, ...credentials });
+  }
+  writeFleetFile(file, fleet);
+  return fleet;
+}

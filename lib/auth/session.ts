@@ -22,7 +22,8 @@ export const currentActor = cache(async (): Promise<Actor | null> => {
 export async function requirePageActor(permission?: Permission): Promise<Actor> {
   const actor = await currentActor();
   if (!actor) redirect("/login");
-  if (permission && !can(actor.role, permission)) throw new ForbiddenError();
+  // Production hides thrown messages, so a page the role may not see gets its own explanation.
+  if (permission && !can(actor.role, permission)) redirect("/forbidden");
   return actor;
 }
 

@@ -1,0 +1,231 @@
+/**
+ * `npm start`: the whole product on one machine. Starts what is not configured — an embedded
+ * PostgreSQL unless DATABASE_URL, an embedded MQTT broker unless MQTT_URL — applies migrations,
+ * seeds an empty database with demo data, builds the web app once, then runs web + worker (+ the
+ * device simulator in demo mode). Ctrl-C stops every process it started.
+ *
+ *   --dev      next dev instead of a production build
+ *   --rebuild  build the web app even if a build exists
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { EMBEDDED_STATE_FILE } from "../lib/config/database-url";
+import { ConfigError, parseConfig } from "../lib/config/env";
+import { newSecret } from "../lib/provisioning/credentials";
+import { findFreePort } from "../lib/services/free-port";
+import { startEmbeddedPostgres, type RunningPostgres } from "../lib/services/embedded-postgres";
+import { migrateDeploy } from "../lib/services/migrate";
+
+const args = new Set(process.argv.slice(2));
+const log = (line: string) => console.log(`[start] ${line}`);
+
+function persistedSecret(file: string, bytes: number) {
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  const secret = newSecret(bytes);
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+const children: { name: string; process: ChildProcess }[] = [];
+let stopping = false;
+const cleanups: (() => Promise<void>)[] = [];
+
+function run(name: string, command: string, commandArgs: string[], env: NodeJS.ProcessEnv) {
+  // Own process group, so that stopping kills the command and everything it spawned.
+  const child = spawn(command, commandArgs, { env, stdio: ["ignore", "inherit", "inherit"], detached: true });
+  children.push({ name, process: child });
+  child.on("exit", (code, signal) => {
+    if (stopping) return;
+    log(`${name} stopped unexpectedly (${signal ?? `exit ${code}`}); stopping everything`);
+    void shutdown(1);
+  });
+  return child;
+}
+
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals) {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    /* already gone */
+  }
+}
+
+async function shutdown(code: number) {
+  if (stopping) return;
+  stopping = true;
+  log("stopping…");
+  await Promise.all(
+    children.map(
+      ({ process: child }) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          const force = setTimeout(() => signalGroup(child, "SIGKILL"), 10_000);
+          child.once("exit", () => {
+            clearTimeout(force);
+            resolve();
+          });
+          signalGroup(child, "SIGTERM");
+        }),
+    ),
+  );
+  for (const cleanup of cleanups.reverse()) {
+    try {
+      await cleanup();
+    } catch (error) {
+      log(`cleanup failed: ${(error as Error).message}`);
+    }
+  }
+  log("stopped");
+  process.exit(code);
+}
+
+async function waitForHttp(url: string, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && !stopping) {
+    try {
+      const response = await fetch(url);
+      if (response.ok) return true;
+    } catch {
+      /* not yet */
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return false;
+}
+
+function buildIsStale() {
+  const buildId = path.resolve(".next", "BUILD_ID");
+  if (args.has("--rebuild") || !existsSync(buildId)) return true;
+  // Rebuild when the code changed after the last build (a `git pull` followed by `npm start`).
+  const built = statSync(buildId).mtimeMs;
+  const newest = (dir: string): number => {
+    if (!existsSync(dir)) return 0;
+    let latest = 0;
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      latest = Math.max(latest, entry.isDirectory() ? newest(full) : statSync(full).mtimeMs);
+    }
+    return latest;
+  };
+  return ["app", "components", "lib"].some((dir) => newest(dir) > built) || statSync("package.json").mtimeMs > built;
+}
+
+function runToEnd(command: string, commandArgs: string[], env: NodeJS.ProcessEnv) {
+  return new Promise<void>((resolve, reject) => {
+    const child = spawn(command, commandArgs, { env, stdio: ["ignore", "inherit", "inherit"], detached: true });
+    children.push({ name: command, process: child });
+    child.on("exit", (code) => {
+      children.splice(children.findIndex((c) => c.process === child), 1);
+      if (code === 0) resolve();
+      else reject(new Error(`${path.basename(command)} ${commandArgs.join(" ")} failed (exit ${code})`));
+    });
+  });
+}
+
+async function main() {
+  const config = parseConfig(process.env);
+  const dataDir = path.resolve(config.DATA_DIR);
+  mkdirSync(dataDir, { recursive: true });
+  process.on("SIGINT", () => void shutdown(0));
+  process.on("SIGTERM", () => void shutdown(0));
+
+  const authSecret = config.AUTH_SECRET ?? persistedSecret(path.join(dataDir, "auth-secret"), 32);
+  const servicePassword = config.MQTT_SERVICE_PASSWORD ?? persistedSecret(path.join(dataDir, "mqtt-service-password"), 24);
+
+  let databaseUrl = config.DATABASE_URL;
+  if (!databaseUrl) {
+    log(`no DATABASE_URL: starting the embedded PostgreSQL (data in ${path.relative(process.cwd(), dataDir) || "."}/postgres)`);
+    const postgres: RunningPostgres = await startEmbeddedPostgres({ dataDir, database: "smart_dairy", log });
+    cleanups.push(() => postgres.stop());
+    databaseUrl = postgres.url;
+  }
+  process.env.DATABASE_URL = databaseUrl;
+
+  await migrateDeploy(databaseUrl, log);
+  const { getDb, disconnectDb } = await import("../lib/db");
+  cleanups.push(disconnectDb);
+  const db = getDb();
+
+  if (config.DEMO) {
+    const { seedDemoData } = await import("../prisma/seed");
+    await seedDemoData(db, (line) => log(line));
+  }
+
+  let mqttUrl = config.MQTT_URL;
+  if (!mqttUrl) {
+    const { startEmbeddedBroker } = await import("../workers/embedded-broker");
+    const port = await findFreePort();
+    const broker = await startEmbeddedBroker({
+      port,
+      host: "0.0.0.0",
+      db,
+      serviceUsername: config.MQTT_SERVICE_USERNAME,
+      servicePassword,
+      log: (line) => log(`broker: ${line}`),
+    });
+    cleanups.push(() => broker.close());
+    mqttUrl = `mqtt://127.0.0.1:${broker.port}`;
+    log(`no MQTT_URL: embedded MQTT broker on port ${broker.port} (devices authenticate with their credentials)`);
+  }
+
+  writeFileSync(EMBEDDED_STATE_FILE, JSON.stringify({ databaseUrl, mqttUrl, pid: process.pid }), { mode: 0o600 });
+  cleanups.push(async () => rmSync(EMBEDDED_STATE_FILE, { force: true }));
+
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    MQTT_URL: mqttUrl,
+    MQTT_SERVICE_USERNAME: config.MQTT_SERVICE_USERNAME,
+    MQTT_SERVICE_PASSWORD: servicePassword,
+    AUTH_SECRET: authSecret,
+    NEXTAUTH_SECRET: authSecret,
+    AUTH_TRUST_HOST: "true",
+    NEXT_TELEMETRY_DISABLED: "1",
+  };
+  const bin = (name: string) => path.resolve("node_modules", ".bin", name);
+
+  if (args.has("--dev")) {
+    run("web", bin("next"), ["dev", "-p", String(config.PORT), "-H", config.HOSTNAME], env);
+  } else {
+    if (buildIsStale()) {
+      log("building the web app (first start or code changed; takes a minute or two)…");
+      await runToEnd(bin("next"), ["build"], env);
+    }
+    run("web", bin("next"), ["start", "-p", String(config.PORT), "-H", config.HOSTNAME], env);
+  }
+  run("worker", bin("tsx"), ["workers/iot-worker.ts"], env);
+
+  if (config.DEMO && config.SIMULATOR_DEVICES > 0) {
+    const { ensureSimulatedFleet, fleetFilePath } = await import("../workers/simulator-fleet");
+    const file = fleetFilePath(dataDir);
+    const fleet = await ensureSimulatedFleet(db, file, config.SIMULATOR_DEVICES);
+    run("simulator", bin("tsx"), ["workers/simulator.ts", "--fleet", file, "--devices", String(fleet.length), "--offline", "0.05", "--low-battery", "0.1", "--errors", "0.1"], env);
+  }
+
+  const url = `http://localhost:${config.PORT}`;
+  if (await waitForHttp(`${url}/api/health`, 180_000)) {
+    const { DEMO_USERS, DEMO_PASSWORD } = await import("../prisma/seed");
+    console.log(
+      [
+        "",
+        "  Smart Dairy Device Manager is running",
+        `  → ${url}`,
+        "",
+        ...(config.DEMO ? ["  Demo logins (password for all: " + DEMO_PASSWORD + "):", ...DEMO_USERS.map((u) => `    ${u.role.padEnd(11)} ${u.email}`), ""] : []),
+        "  Ctrl-C stops everything.",
+        "",
+      ].join("\n"),
+    );
+  } else if (!stopping) {
+    log(`the web app did not answer at ${url} within 3 minutes`);
+    await shutdown(1);
+  }
+}
+
+main().catch(async (error) => {
+  if (error instanceof ConfigError) console.error(error.message);
+  else console.error("[start] failed:", error instanceof Error ? error.message : error);
+  await shutdown(1);
+});
