@@ -1,0 +1,13 @@
+import { expect, test } from "@playwright/test";
+import { signIn } from "./fixtures";
+
+test("simulated devices report over MQTT and their last seen moves in the devices list", async ({ page }) => {
+  await signIn(page, "manager");
+  await page.goto("/devices");
+  // The worker stores telemetry from the simulator; the list refreshes by itself.
+  await expect(page.getByTestId("last-seen").filter({ hasText: /just now|s ago/ }).first()).toBeVisible({ timeout: 45_000 });
+  await expect(page.getByText("Online").first()).toBeVisible();
+  await page.goto("/");
+  await expect(page.getByText("Recently heard from")).toBeVisible();
+  await expect(page.getByText("No device has reported yet")).toHaveCount(0);
+});
