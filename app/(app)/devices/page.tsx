@@ -42,7 +42,28 @@ export default async function DevicesPage({ searchParams }: { searchParams: Prom
       {devices.length === 0 ? (
         <EmptyState title="No devices yet">Provision a device or import a CSV file to fill the registry.</EmptyState>
       ) : (
-        <div className="overflow-x-auto rounded-xl border border-stone-200 bg-white shadow-sm">
+        <>
+        <ul className="divide-y divide-stone-100 rounded-xl border border-stone-200 bg-white shadow-sm md:hidden">
+          {devices.map((device) => (
+            <li key={device.id} className="px-3 py-2.5 text-sm">
+              <div className="flex items-center justify-between gap-2">
+                <span className="min-w-0 truncate">
+                  <span className="font-mono text-xs text-stone-500">{device.deviceId}</span> {device.name}
+                </span>
+                <HealthBadge status={device.healthStatus} />
+              </div>
+              <div className="mt-1 flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-stone-600">
+                <ConnectionBadge status={device.connectionStatus} />
+                <span>{device.batteryLevel === null ? "battery —" : `battery ${device.batteryLevel.toFixed(0)} %`}</span>
+                <span>{device.signalStrength === null ? "signal —" : `${device.signalStrength} dBm`}</span>
+                <span data-testid="last-seen-mobile">
+                  seen <TimeAgo date={device.lastSeen} />
+                </span>
+              </div>
+            </li>
+          ))}
+        </ul>
+        <div className="hidden overflow-x-auto rounded-xl border border-stone-200 bg-white shadow-sm md:block">
           <table className="w-full min-w-[760px] text-sm">
             <thead className="bg-stone-50 text-left text-xs tracking-wide text-stone-500 uppercase">
               <tr>
@@ -83,6 +104,7 @@ export default async function DevicesPage({ searchParams }: { searchParams: Prom
             </tbody>
           </table>
         </div>
+        </>
       )}
       {pages > 1 ? (
         <nav className="mt-3 flex items-center justify-between text-sm" aria-label="Pages">

@@ -1,0 +1,39 @@
+/**
+ * Screenshots of every screen, desktop and phone width, for a person to look at:
+ *   BASE_URL=http://localhost:3000 tsx scripts/screenshots.ts [out-dir]
+ */
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { chromium } from "@playwright/test";
+import { DEMO_PASSWORD } from "../prisma/seed";
+
+const base = process.env.BASE_URL ?? "http://localhost:3000";
+const out = path.resolve(process.argv[2] ?? "screenshots");
+const email = process.env.SCREENSHOT_USER ?? "admin@smartdairy.example";
+const pages = ["/login", "/", "/devices", "/provisioning", "/alerts", "/groups", "/firmware", "/updates", "/diagnostics", "/maintenance", "/import", "/admin/users", "/admin/api-keys"];
+
+async function main() {
+  mkdirSync(out, { recursive: true });
+  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"] });
+  for (const [label, viewport] of [["desktop", { width: 1366, height: 900 }], ["phone", { width: 390, height: 844 }]] as const) {
+    const context = await browser.newContext({ viewport });
+    const page = await context.newPage();
+    await page.goto(`${base}/login`);
+    await page.screenshot({ path: path.join(out, `${label}-login.png`), fullPage: true });
+    await page.getByLabel("E-mail").fill(email);
+    await page.getByLabel("Password").fill(DEMO_PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL((url) => !url.pathname.startsWith("/login"));
+    for (const route of pages.slice(1)) {
+      await page.goto(`${base}${route}`);
+      await page.waitForLoadState("networkidle");
+      const name = route === "/" ? "dashboard" : route.slice(1).replaceAll("/", "-");
+      await page.screenshot({ path: path.join(out, `${label}-${name}.png`), fullPage: true });
+    }
+    await context.close();
+  }
+  await browser.close();
+  console.log(`screenshots in ${out}`);
+}
+
+void main();
