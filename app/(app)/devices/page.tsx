@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { AutoRefresh } from "@/components/ui/auto-refresh";
 import { EmptyState } from "@/components/ui/empty-state";
+import { DataTable } from "@/components/ui/data-table";
 import { PageHeader } from "@/components/ui/page-header";
 import { ConnectionBadge, HealthBadge } from "@/components/ui/status-badge";
 import { TimeAgo } from "@/components/ui/time-ago";
@@ -63,22 +64,11 @@ export default async function DevicesPage({ searchParams }: { searchParams: Prom
             </li>
           ))}
         </ul>
-        <div className="hidden overflow-x-auto rounded-xl border border-stone-200 bg-white shadow-sm md:block">
-          <table className="w-full min-w-[760px] text-sm">
-            <thead className="bg-stone-50 text-left text-xs tracking-wide text-stone-500 uppercase">
-              <tr>
-                <th className="px-3 py-2">Device</th>
-                <th className="px-3 py-2">Type</th>
-                <th className="px-3 py-2">Farm</th>
-                <th className="px-3 py-2">Health</th>
-                <th className="px-3 py-2">Connection</th>
-                <th className="px-3 py-2 text-right">Battery</th>
-                <th className="px-3 py-2 text-right">Signal</th>
-                <th className="px-3 py-2">Firmware</th>
-                <th className="px-3 py-2">Last seen</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-stone-100">
+        <DataTable
+          className="hidden md:block"
+          minWidth={760}
+          columns={[{ label: "Device" }, { label: "Type" }, { label: "Farm" }, { label: "Health" }, { label: "Connection" }, { label: "Battery", align: "right" }, { label: "Signal", align: "right" }, { label: "Firmware" }, { label: "Last seen" }]}
+        >
               {devices.map((device) => (
                 <tr key={device.id} className="hover:bg-stone-50">
                   <td className="px-3 py-2">
@@ -101,9 +91,7 @@ export default async function DevicesPage({ searchParams }: { searchParams: Prom
                   </td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-        </div>
+        </DataTable>
         </>
       )}
       {pages > 1 ? (

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { EmptyState } from "@/components/ui/empty-state";
+import { DataTable } from "@/components/ui/data-table";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePageActor } from "@/lib/auth/session";
 import { getDb } from "@/lib/db";
@@ -20,18 +21,7 @@ export default async function FirmwarePage() {
       {versions.length === 0 ? (
         <EmptyState title="No firmware versions yet" />
       ) : (
-        <div className="overflow-x-auto rounded-xl border border-stone-200 bg-white shadow-sm">
-          <table className="w-full min-w-[600px] text-sm">
-            <thead className="bg-stone-50 text-left text-xs tracking-wide text-stone-500 uppercase">
-              <tr>
-                <th className="px-3 py-2">Version</th>
-                <th className="px-3 py-2">Device type</th>
-                <th className="px-3 py-2">State</th>
-                <th className="px-3 py-2">Released</th>
-                <th className="px-3 py-2 text-right">Installed on</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-stone-100">
+        <DataTable minWidth={600} columns={[{ label: "Version" }, { label: "Device type" }, { label: "State" }, { label: "Released" }, { label: "Installed on", align: "right" }]}>
               {versions.map((version) => (
                 <tr key={version.id}>
                   <td className="px-3 py-2">
@@ -44,9 +34,7 @@ export default async function FirmwarePage() {
                   <td className="px-3 py-2 text-right tabular-nums">{version._count.installedOn}</td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-        </div>
+        </DataTable>
       )}
       <div className="mt-4">
         <EmptyState title="Upload, signing and release states" notBuilt>

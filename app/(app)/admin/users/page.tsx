@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { DataTable } from "@/components/ui/data-table";
 import { PageHeader } from "@/components/ui/page-header";
 import { ROLE_LABEL, type RoleName } from "@/lib/auth/permissions";
 import { requirePageActor } from "@/lib/auth/session";
@@ -13,17 +14,7 @@ export default async function UsersPage() {
   return (
     <>
       <PageHeader title="Users" description="People who sign in, their role and the farm they are bound to." />
-      <div className="overflow-x-auto rounded-xl border border-stone-200 bg-white shadow-sm">
-        <table className="w-full min-w-[560px] text-sm">
-          <thead className="bg-stone-50 text-left text-xs tracking-wide text-stone-500 uppercase">
-            <tr>
-              <th className="px-3 py-2">Name</th>
-              <th className="px-3 py-2">Role</th>
-              <th className="px-3 py-2">Farm</th>
-              <th className="px-3 py-2">Last sign-in</th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-stone-100">
+      <DataTable minWidth={560} columns={[{ label: "Name" }, { label: "Role" }, { label: "Farm" }, { label: "Last sign-in" }]}>
             {users.map((user) => (
               <tr key={user.id}>
                 <td className="px-3 py-2">
@@ -35,9 +26,7 @@ export default async function UsersPage() {
                 <td className="px-3 py-2">{user.lastLoginAt ? user.lastLoginAt.toISOString().slice(0, 16).replace("T", " ") + " UTC" : "never"}</td>
               </tr>
             ))}
-          </tbody>
-        </table>
-      </div>
+      </DataTable>
       <p className="mt-4 text-sm text-stone-600">
         <span className="mr-2 inline-block rounded-full bg-amber-100 px-2.5 py-0.5 text-xs font-medium text-amber-900">Not built yet</span>
         Inviting people, changing roles and deactivating accounts are not built yet.
