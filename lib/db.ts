@@ -7,7 +7,15 @@ import { PrismaClient } from "@prisma/client";
 import { resolveDatabaseUrl } from "./config/database-url";
 
 function createClient() {
-  const adapter = new PrismaPg({ connectionString: resolveDatabaseUrl(), max: Number(process.env.DB_POOL_SIZE ?? 10) });
+  const adapter = new PrismaPg(
+    { connectionString: resolveDatabaseUrl(), max: Number(process.env.DB_POOL_SIZE ?? 10) },
+    {
+      // A dropped connection (database restart) fails the query that used it; it must not crash
+      // the process through an unheard 'error' event.
+      onPoolError: (error) => console.warn(`database pool: ${error.message}`),
+      onConnectionError: (error) => console.warn(`database connection: ${error.message}`),
+    },
+  );
   return new PrismaClient({
     adapter,
     omit: {

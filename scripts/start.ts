@@ -179,6 +179,7 @@ async function main() {
     MQTT_URL: mqttUrl,
     MQTT_SERVICE_USERNAME: config.MQTT_SERVICE_USERNAME,
     MQTT_SERVICE_PASSWORD: servicePassword,
+    MQTT_PROTOCOL_VERSION: String(config.MQTT_URL ? config.MQTT_PROTOCOL_VERSION : 4),
     AUTH_SECRET: authSecret,
     NEXTAUTH_SECRET: authSecret,
     AUTH_TRUST_HOST: "true",

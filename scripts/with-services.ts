@@ -64,7 +64,7 @@ async function main() {
     exitCode = await new Promise<number>((resolve) => {
       const child = spawn(command[0]!, command.slice(1), {
         stdio: "inherit",
-        env: { ...process.env, DATABASE_URL: databaseUrl, MQTT_URL: mqttUrl, MQTT_SERVICE_USERNAME: serviceUsername, MQTT_SERVICE_PASSWORD: servicePassword, SDM_BROKER: broker },
+        env: { ...process.env, DATABASE_URL: databaseUrl, MQTT_URL: mqttUrl, MQTT_SERVICE_USERNAME: serviceUsername, MQTT_SERVICE_PASSWORD: servicePassword, MQTT_PROTOCOL_VERSION: String(broker === "embedded" ? 4 : config.MQTT_PROTOCOL_VERSION), SDM_BROKER: broker },
       });
       const forward = (signal: NodeJS.Signals) => child.kill(signal);
       process.on("SIGINT", forward);

@@ -34,6 +34,13 @@ describe("parseConfig", () => {
     expect(message).toContain("DEMO: must be true or false");
   });
 
+  it("speaks MQTT 5 to an external broker and 3.1.1 to the embedded one unless told otherwise", () => {
+    expect(parseConfig({}).MQTT_PROTOCOL_VERSION).toBe(4);
+    expect(parseConfig({ MQTT_URL: "mqtt://127.0.0.1:1883" }).MQTT_PROTOCOL_VERSION).toBe(5);
+    expect(parseConfig({ MQTT_URL: "mqtt://127.0.0.1:1883", MQTT_PROTOCOL_VERSION: "4" }).MQTT_PROTOCOL_VERSION).toBe(4);
+    expect(() => parseConfig({ MQTT_PROTOCOL_VERSION: "3" })).toThrow(/MQTT_PROTOCOL_VERSION: must be 4/);
+  });
+
   it("refuses a short auth secret", () => {
     expect(() => parseConfig({ AUTH_SECRET: "short" })).toThrow(/AUTH_SECRET: must be at least 32 characters/);
   });

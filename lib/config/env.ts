@@ -19,12 +19,22 @@ const mqttUrl = z
   .trim()
   .refine((value) => /^(mqtts?|wss?|tcp):\/\/.+/.test(value), "must look like mqtt://host:1883 (or mqtts://, ws://, wss://)");
 
-export const configSchema = z.object({
+export const configSchema = z
+  .object({
   DATABASE_URL: postgresUrl.optional(),
   MQTT_URL: mqttUrl.optional(),
   /** Service account the worker and the web app use on the broker. */
   MQTT_SERVICE_USERNAME: z.string().min(1).default("sdm-service"),
   MQTT_SERVICE_PASSWORD: z.string().min(1).optional(),
+  /**
+   * 5 for Mosquitto 2 / EMQX / HiveMQ (with 3.1.1 Mosquitto allows only 20 unacknowledged messages in
+   * flight per client, which caps the worker); the embedded Aedes broker speaks 3.1.1 only.
+   * Default: 5 with MQTT_URL, 4 (= 3.1.1) for the embedded broker.
+   */
+  MQTT_PROTOCOL_VERSION: z.enum(["4", "5"], { message: "must be 4 (MQTT 3.1.1) or 5" }).transform(Number).optional(),
+  /** `$share/iot-workers/…` so that several workers split the load (EMQX, Mosquitto 2, HiveMQ). */
+  MQTT_SHARED_SUBSCRIPTION: booleanFlag.default(false),
+  MQTT_CLIENT_ID: z.string().min(1).max(64).optional(),
   PORT: z.coerce.number({ message: "must be a number" }).int().min(1).max(65535).default(3000),
   HOSTNAME: z.string().min(1).default("0.0.0.0"),
   AUTH_SECRET: z.string().min(32, "must be at least 32 characters (openssl rand -base64 32)").optional(),
@@ -36,9 +46,10 @@ export const configSchema = z.object({
   /** Leaflet tile URL template; the map still works (without a background) when tiles cannot load. */
   MAP_TILE_URL: z.string().default("https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
-});
+  })
+  .transform((config) => ({ ...config, MQTT_PROTOCOL_VERSION: (config.MQTT_PROTOCOL_VERSION ?? (config.MQTT_URL ? 5 : 4)) as 4 | 5 }));
 
-export type AppConfig = z.infer<typeof configSchema>;
+export type AppConfig = z.output<typeof configSchema>;
 
 export class ConfigError extends Error {
   override name = "ConfigError";

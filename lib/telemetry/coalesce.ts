@@ -1,0 +1,211 @@
+/**
+ * The in-memory window of the ingest path: every message of the window becomes one telemetry
+ * sample, but each device's row is written once per window with the newest values. This is the
+ * "coalesce" of ARCHITECTURE.md: updating a device row per message is what caps an IoT platform
+ * on two cores, one multi-row statement per window does not.
+ *
+ * Pure: no clock, no database. Every message carries its own server receive time.
+ */
+import { payloadTime, type CommandResponsePayload, type StatusPayload, type TelemetryPayload } from "../mqtt/payloads";
+
+/** A device clock further ahead than this is wrong, not early: its time is not trusted. */
+export const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
+
+export type DeviceMessage =
+  | { kind: "telemetry"; deviceId: string; payload: TelemetryPayload; receivedAt: Date }
+  | { kind: "status"; deviceId: string; payload: StatusPayload; receivedAt: Date }
+  | { kind: "command_response"; deviceId: string; commandId: string; payload: CommandResponsePayload; receivedAt: Date };
+
+/** A reported value: `undefined` = the messages of the window did not say (keep the stored one). */
+type Reported<T> = T | undefined;
+
+export type DeviceStateUpdate = {
+  deviceId: string;
+  /** Server receive time of the newest message: last_seen never follows a device's clock. */
+  lastSeen: Date | null;
+  /** The connection status the newest status-bearing message implies (telemetry = online). */
+  connection: "online" | "offline" | null;
+  /** Device time of the telemetry whose values are held; older telemetry never overwrites them. */
+  valuesAt: number | null;
+  batteryLevel: Reported<number>;
+  batteryVoltage: Reported<number>;
+  signalStrength: Reported<number>;
+  errorCount: Reported<number>;
+  uptimeSeconds: Reported<number>;
+  cpuPercent: Reported<number>;
+  memoryPercent: Reported<number>;
+  storagePercent: Reported<number>;
+  firmwareVersion: Reported<string>;
+  latitude: Reported<number>;
+  longitude: Reported<number>;
+  /** `bytes_sent` is what the device sent since its previous telemetry: the window adds them up. */
+  bytesSent: number;
+};
+
+export type SampleRow = {
+  deviceId: string;
+  ts: Date;
+  receivedAt: Date;
+  batteryLevel: number | null;
+  batteryVoltage: number | null;
+  signalStrength: number | null;
+  errorCount: number | null;
+  cpuPercent: number | null;
+  memoryPercent: number | null;
+  readings: Record<string, unknown> | null;
+};
+
+export type CommandOutcome = {
+  deviceId: string;
+  commandId: string;
+  status: CommandResponsePayload["status"];
+  result: Record<string, unknown> | null;
+  error: string | null;
+  receivedAt: Date;
+};
+
+function emptyState(deviceId: string): DeviceStateUpdate {
+  return {
+    deviceId,
+    lastSeen: null,
+    connection: null,
+    valuesAt: null,
+    batteryLevel: undefined,
+    batteryVoltage: undefined,
+    signalStrength: undefined,
+    errorCount: undefined,
+    uptimeSeconds: undefined,
+    cpuPercent: undefined,
+    memoryPercent: undefined,
+    storagePercent: undefined,
+    firmwareVersion: undefined,
+    latitude: undefined,
+    longitude: undefined,
+    bytesSent: 0,
+  };
+}
+
+/** null in a payload means "not measured", which must not erase the last known value. */
+function reported<T>(value: T | null | undefined): Reported<T> {
+  return value === null ? undefined : value;
+}
+
+/**
+ * The time a sample is filed under: the device's own clock, unless it is missing or too far in the
+ * future to be believed (then our receive time).
+ */
+export function sampleTime(ts: string | number | undefined, receivedAt: Date): Date {
+  const deviceTime = payloadTime(ts, receivedAt);
+  if (Number.isNaN(deviceTime.getTime())) return receivedAt;
+  if (deviceTime.getTime() - receivedAt.getTime() > MAX_CLOCK_SKEW_MS) return receivedAt;
+  return deviceTime;
+}
+
+function later(a: Date | null, b: Date): Date {
+  return a && a.getTime() >= b.getTime() ? a : b;
+}
+
+const FINAL_COMMAND_STATUSES = new Set(["completed", "failed"]);
+
+export class TelemetryWindow {
+  readonly states = new Map<string, DeviceStateUpdate>();
+  readonly samples: SampleRow[] = [];
+  readonly commandOutcomes = new Map<string, CommandOutcome>();
+  /** Everything added, in arrival order, so a failed window can be replayed in front of a newer one. */
+  readonly messages: DeviceMessage[] = [];
+
+  get size() {
+    return this.messages.length;
+  }
+
+  add(message: DeviceMessage) {
+    this.messages.push(message);
+    switch (message.kind) {
+      case "telemetry":
+        return this.addTelemetry(message.deviceId, message.payload, message.receivedAt);
+      case "status":
+        return this.addStatus(message.deviceId, message.payload, message.receivedAt);
+      case "command_response":
+        return this.addCommandResponse(message);
+    }
+  }
+
+  /** Replays a newer window's messages after this one's (used when this window failed to store). */
+  absorb(newer: TelemetryWindow) {
+    for (const message of newer.messages) this.add(message);
+  }
+
+  private state(deviceId: string) {
+    let state = this.states.get(deviceId);
+    if (!state) {
+      state = emptyState(deviceId);
+      this.states.set(deviceId, state);
+    }
+    return state;
+  }
+
+  private addTelemetry(deviceId: string, payload: TelemetryPayload, receivedAt: Date) {
+    const ts = sampleTime(payload.ts, receivedAt);
+    this.samples.push({
+      deviceId,
+      ts,
+      receivedAt,
+      batteryLevel: payload.battery_level ?? null,
+      batteryVoltage: payload.battery_voltage ?? null,
+      signalStrength: payload.signal_strength ?? null,
+      errorCount: payload.error_count ?? null,
+      cpuPercent: payload.cpu_percent ?? null,
+      memoryPercent: payload.memory_percent ?? null,
+      readings: payload.readings ?? null,
+    });
+
+    const state = this.state(deviceId);
+    state.lastSeen = later(state.lastSeen, receivedAt);
+    state.connection = "online";
+    state.bytesSent += payload.bytes_sent ?? 0;
+    // A late, older reading (QoS 1 redelivery, a device flushing its buffer) is still a sample,
+    // but it must not replace the newer values the window already holds.
+    if (state.valuesAt !== null && ts.getTime() < state.valuesAt) return;
+    state.valuesAt = ts.getTime();
+    state.batteryLevel = reported(payload.battery_level) ?? state.batteryLevel;
+    state.batteryVoltage = reported(payload.battery_voltage) ?? state.batteryVoltage;
+    state.signalStrength = reported(payload.signal_strength) ?? state.signalStrength;
+    state.errorCount = reported(payload.error_count) ?? state.errorCount;
+    state.uptimeSeconds = reported(payload.uptime_seconds) ?? state.uptimeSeconds;
+    state.cpuPercent = reported(payload.cpu_percent) ?? state.cpuPercent;
+    state.memoryPercent = reported(payload.memory_percent) ?? state.memoryPercent;
+    state.storagePercent = reported(payload.storage_percent) ?? state.storagePercent;
+    state.firmwareVersion = reported(payload.firmware_version) ?? state.firmwareVersion;
+    if (payload.location) {
+      state.latitude = payload.location.lat;
+      state.longitude = payload.location.lon;
+    }
+  }
+
+  private addStatus(deviceId: string, payload: StatusPayload, receivedAt: Date) {
+    const state = this.state(deviceId);
+    state.connection = payload.status;
+    // An "offline" is usually the broker speaking for the device (its last will): it is not a
+    // sign of life, so only "online" counts as seeing the device.
+    if (payload.status === "online") state.lastSeen = later(state.lastSeen, receivedAt);
+    const firmware = reported(payload.firmware_version);
+    if (firmware !== undefined) state.firmwareVersion = firmware;
+  }
+
+  private addCommandResponse(message: Extract<DeviceMessage, { kind: "command_response" }>) {
+    const state = this.state(message.deviceId);
+    state.lastSeen = later(state.lastSeen, message.receivedAt);
+    state.connection = "online";
+    const held = this.commandOutcomes.get(message.commandId);
+    // "executing" arriving after "completed" (redelivery) must not reopen the command.
+    if (held && FINAL_COMMAND_STATUSES.has(held.status) && !FINAL_COMMAND_STATUSES.has(message.payload.status)) return;
+    this.commandOutcomes.set(message.commandId, {
+      deviceId: message.deviceId,
+      commandId: message.commandId,
+      status: message.payload.status,
+      result: message.payload.result ?? null,
+      error: message.payload.error ?? null,
+      receivedAt: message.receivedAt,
+    });
+  }
+}

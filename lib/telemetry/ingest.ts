@@ -1,0 +1,203 @@
+/**
+ * The write path for device → cloud messages. Messages are gathered into a window (see
+ * coalesce.ts) that is stored every `flushIntervalMs` or as soon as it holds `maxWindow` messages.
+ * Each message's acknowledgement is released only after the window holding it committed, so a
+ * QoS 1 message the broker considers delivered is always in the database.
+ *
+ * When the database is down the window is kept (newer messages keep joining it) and retried with
+ * backoff; nothing is acknowledged meanwhile, and `whenWritable()` lets the MQTT side stop reading
+ * once `highWater` messages wait, instead of growing memory without bound.
+ */
+import { TelemetryWindow, type DeviceMessage } from "./coalesce";
+import { storeWindow, type StoreResult } from "./store-window";
+import type { SqlPool } from "./sql";
+
+export type { DeviceMessage } from "./coalesce";
+
+export type IngestorOptions = {
+  pool: SqlPool;
+  flushIntervalMs?: number;
+  maxWindow?: number;
+  highWater?: number;
+  retryMinMs?: number;
+  retryMaxMs?: number;
+  log?: (line: string) => void;
+  now?: () => Date;
+  /** The writer; replaceable in unit tests. */
+  store?: (pool: SqlPool, window: TelemetryWindow, now: Date) => Promise<StoreResult>;
+};
+
+export type IngestStats = {
+  accepted: number;
+  stored: number;
+  unknownDevice: number;
+  flushes: number;
+  failedFlushes: number;
+  pending: number;
+};
+
+/** Device ids remembered for "logged once" purposes; beyond this a flood of bogus ids is only counted. */
+const MAX_REMEMBERED_UNKNOWN = 10_000;
+
+export class TelemetryIngestor {
+  private window = new TelemetryWindow();
+  private acks: Array<() => void> = [];
+  private windowOpenedAt = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> | null = null;
+  private inFlight = 0;
+  private failures = 0;
+  private stopped = false;
+  private writableWaiters: Array<() => void> = [];
+  private readonly unknownLogged = new Set<string>();
+  private readonly counters = { accepted: 0, stored: 0, unknownDevice: 0, flushes: 0, failedFlushes: 0 };
+
+  private readonly flushIntervalMs: number;
+  private readonly maxWindow: number;
+  private readonly highWater: number;
+  private readonly retryMinMs: number;
+  private readonly retryMaxMs: number;
+  private readonly log: (line: string) => void;
+  private readonly now: () => Date;
+  private readonly store: NonNullable<IngestorOptions["store"]>;
+
+  constructor(private readonly options: IngestorOptions) {
+    this.flushIntervalMs = options.flushIntervalMs ?? 200;
+    this.maxWindow = options.maxWindow ?? 1_000;
+    this.highWater = options.highWater ?? 20_000;
+    this.retryMinMs = options.retryMinMs ?? 250;
+    this.retryMaxMs = options.retryMaxMs ?? 10_000;
+    this.log = options.log ?? (() => undefined);
+    this.now = options.now ?? (() => new Date());
+    this.store = options.store ?? storeWindow;
+  }
+
+  /** Queues a validated message; `ack` runs once it is stored (or known to be unstorable: unknown device). */
+  accept(message: DeviceMessage, ack: () => void = () => undefined) {
+    if (this.window.size === 0) this.windowOpenedAt = Date.now();
+    this.window.add(message);
+    this.acks.push(ack);
+    this.counters.accepted += 1;
+    this.schedule();
+  }
+
+  /** Resolves at once while the backlog is below `highWater`; otherwise once a flush drained it. */
+  whenWritable(): Promise<void> {
+    if (this.pending() < this.highWater || this.stopped) return Promise.resolve();
+    return new Promise((resolve) => this.writableWaiters.push(resolve));
+  }
+
+  stats(): IngestStats {
+    return { ...this.counters, pending: this.pending() };
+  }
+
+  /** Stores what is queued now (waiting for a running flush first). Throws if the database refuses. */
+  async flush(): Promise<void> {
+    this.clearTimer();
+    while (this.flushing) await this.flushing;
+    if (this.window.size === 0) return;
+    await this.runFlush(true);
+  }
+
+  /**
+   * Final flush on shutdown, retried until `timeoutMs`. What still cannot be stored stays
+   * unacknowledged: with a persistent session the broker hands it to the next worker run.
+   */
+  async stop(timeoutMs = 10_000): Promise<void> {
+    this.stopped = true;
+    const deadline = Date.now() + timeoutMs;
+    let delay = this.retryMinMs;
+    for (;;) {
+      try {
+        await this.flush();
+        break;
+      } catch {
+        if (Date.now() + delay > deadline) {
+          this.log(`ingest: stopping with ${this.window.size} message(s) not stored (left unacknowledged for redelivery)`);
+          break;
+        }
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        delay = Math.min(delay * 2, this.retryMaxMs);
+      }
+    }
+    this.clearTimer();
+    this.releaseWriters();
+  }
+
+  private pending() {
+    return this.window.size + this.inFlight;
+  }
+
+  private clearTimer() {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private schedule() {
+    if (this.stopped || this.flushing || this.window.size === 0) return;
+    let delay: number;
+    if (this.failures > 0) delay = Math.min(this.retryMinMs * 2 ** (this.failures - 1), this.retryMaxMs);
+    else if (this.window.size >= this.maxWindow) delay = 0;
+    else delay = Math.max(0, this.windowOpenedAt + this.flushIntervalMs - Date.now());
+    // A full window must not wait for a timer set when it was nearly empty.
+    if (this.timer && delay > 0) return;
+    this.clearTimer();
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.runFlush(false).catch(() => undefined);
+    }, delay);
+  }
+
+  private runFlush(rethrow: boolean): Promise<void> {
+    const window = this.window;
+    const acks = this.acks;
+    this.window = new TelemetryWindow();
+    this.acks = [];
+    this.windowOpenedAt = Date.now();
+    this.inFlight = window.size;
+
+    const attempt = (async () => {
+      try {
+        const result = await this.store(this.options.pool, window, this.now());
+        this.counters.flushes += 1;
+        this.counters.stored += result.stored;
+        this.counters.unknownDevice += result.unknownMessages;
+        for (const deviceId of result.unknownDeviceIds) this.noteUnknown(deviceId);
+        if (this.failures > 0) this.log(`ingest: database reachable again, stored ${window.size} waiting message(s)`);
+        this.failures = 0;
+        for (const ack of acks) ack();
+      } catch (error) {
+        // Put the window back in front of whatever arrived meanwhile, keeping arrival order.
+        window.absorb(this.window);
+        this.window = window;
+        this.acks = acks.concat(this.acks);
+        this.failures += 1;
+        this.counters.failedFlushes += 1;
+        if (this.failures === 1 || this.failures % 20 === 0) {
+          const reason = error instanceof Error ? error.message : String(error);
+          this.log(`ingest: storing ${window.size} message(s) failed (attempt ${this.failures}), will retry: ${reason}`);
+        }
+        if (rethrow) throw error;
+      } finally {
+        this.inFlight = 0;
+        this.flushing = null;
+        if (this.pending() < this.highWater) this.releaseWriters();
+        this.schedule();
+      }
+    })();
+    this.flushing = attempt.catch(() => undefined);
+    return attempt;
+  }
+
+  private noteUnknown(deviceId: string) {
+    if (this.unknownLogged.has(deviceId)) return;
+    if (this.unknownLogged.size < MAX_REMEMBERED_UNKNOWN) this.unknownLogged.add(deviceId);
+    this.log(`ingest: message from unknown or decommissioned device "${deviceId}" dropped (further ones only counted)`);
+  }
+
+  private releaseWriters() {
+    const waiters = this.writableWaiters;
+    this.writableWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}

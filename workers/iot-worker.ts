@@ -1,0 +1,307 @@
+/**
+ * The IoT worker: subscribes to everything devices publish, validates it against the MQTT
+ * contract, stores it through the coalescing ingestor (lib/telemetry/ingest.ts), and runs the
+ * pg-boss schedules (connection sweep, telemetry retention).
+ *
+ * Acknowledge only after stored: mqtt.js sends a QoS 1 PUBACK when `handleMessage`'s callback
+ * returns without error, and reads the next packet only after that callback. Waiting there for a
+ * database commit would let one message through per flush, so instead the callback is released at
+ * once *with a marker error* (mqtt.js then sends no PUBACK and goes on reading), and the PUBACK is
+ * sent by us when the flush holding the message committed. The callback is held back only when
+ * the ingestor's backlog is full (database down): that stops reading the socket, which is the
+ * backpressure mqtt.js's `message` event cannot give.
+ *
+ * Run: `tsx workers/iot-worker.ts` (reads lib/config/env). Options for tests: `startIotWorker`.
+ */
+import os from "node:os";
+import { pathToFileURL } from "node:url";
+import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from "mqtt";
+import PgBoss from "pg-boss";
+import { WORKER_JOBS } from "../lib/jobs";
+import { registerJobs } from "../lib/jobs/registry";
+import {
+  commandResponsePayload,
+  decodePayload,
+  otaStatusPayload,
+  statusPayload,
+  telemetryPayload,
+} from "../lib/mqtt/payloads";
+import { DEVICE_TO_CLOUD_FILTERS, parseTopic, sharedFilter } from "../lib/mqtt/topics";
+import { TelemetryIngestor, type DeviceMessage } from "../lib/telemetry/ingest";
+import { createSqlPool } from "../lib/telemetry/sql";
+
+export type IotWorkerOptions = {
+  mqttUrl: string;
+  databaseUrl: string;
+  serviceUsername?: string;
+  servicePassword?: string;
+  /** Stable across restarts so the broker keeps the session (and the unacknowledged messages). */
+  clientId?: string;
+  /** `$share/iot-workers/…` filters, for brokers that support them (Mosquitto 2, EMQX, HiveMQ). */
+  sharedSubscription?: boolean;
+  /** 4 = MQTT 3.1.1 (Aedes speaks only this), 5 = MQTT 5. */
+  protocolVersion?: 4 | 5;
+  /** Start pg-boss and the scheduled jobs (tests of the message path may leave them off). */
+  runJobs?: boolean;
+  telemetryRetentionDays?: number;
+  flushIntervalMs?: number;
+  statsIntervalMs?: number;
+  log?: (line: string) => void;
+};
+
+export type IotWorkerStats = {
+  received: number;
+  stored: number;
+  invalid: number;
+  unknownDevice: number;
+  ignored: number;
+  pending: number;
+  flushes: number;
+  failedFlushes: number;
+};
+
+export type IotWorker = { stop(): Promise<void>; stats(): IotWorkerStats };
+
+/** Given to mqtt.js's handleMessage callback: "do not PUBACK, we will once it is stored". */
+class AckDeferred extends Error {
+  constructor() {
+    super("acknowledged after storage");
+  }
+}
+
+/** mqtt.js's own packet writer (private in its typings; it is what sends its PUBACKs too). */
+type PacketWriter = { _sendPacket(packet: { cmd: "puback"; messageId: number }, callback?: () => void): void };
+
+export function defaultWorkerClientId() {
+  return `sdm-iot-worker-${os.hostname()}`.slice(0, 64);
+}
+
+export async function startIotWorker(options: IotWorkerOptions): Promise<IotWorker> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const counters = { received: 0, invalid: 0, ignored: 0 };
+  let invalidLoggedThisMinute = 0;
+
+  const pool = createSqlPool(options.databaseUrl);
+  const ingestor = new TelemetryIngestor({ pool, flushIntervalMs: options.flushIntervalMs, log });
+
+  // Jobs first: a database that is not there fails the start here, before any message is taken.
+  let boss: PgBoss | null = null;
+  if (options.runJobs ?? true) {
+    boss = new PgBoss({ connectionString: options.databaseUrl, schema: "pgboss", application_name: "sdm-iot-worker-jobs" });
+    boss.on("error", (error: Error) => log(`jobs: ${error.message}`));
+    await boss.start();
+    await registerJobs(boss, WORKER_JOBS, {
+      sql: pool,
+      log,
+      now: () => new Date(),
+      telemetryRetentionDays: options.telemetryRetentionDays ?? 30,
+    });
+    log(`worker: jobs registered (${WORKER_JOBS.map((job) => job.name).join(", ")})`);
+  }
+
+  const protocolVersion = options.protocolVersion ?? 4;
+  const clientOptions: IClientOptions = {
+    clientId: options.clientId ?? defaultWorkerClientId(),
+    username: options.serviceUsername,
+    password: options.servicePassword,
+    clean: false,
+    protocolVersion,
+    reconnectPeriod: 2_000,
+    connectTimeout: 10_000,
+    keepalive: 30,
+    // MQTT 5 ends a session at disconnect unless told otherwise; a day covers any restart.
+    ...(protocolVersion === 5 ? { properties: { sessionExpiryInterval: 24 * 60 * 60, receiveMaximum: 65_535 } } : {}),
+  };
+  const client: MqttClient = mqtt.connect(options.mqttUrl, clientOptions);
+  const writer = client as unknown as PacketWriter;
+  if (typeof writer._sendPacket !== "function") throw new Error("this mqtt.js version has no _sendPacket: acknowledgement after storage cannot work");
+
+  // PUBACKs belong to the connection the message came on: after a reconnect the broker redelivers
+  // whatever was not acknowledged, so an old acknowledgement is simply dropped.
+  let connection = 0;
+  let stopping = false;
+
+  const filters = DEVICE_TO_CLOUD_FILTERS.map((filter) => (options.sharedSubscription ? sharedFilter(filter) : filter));
+
+  function invalid(topic: string, reason: string) {
+    counters.invalid += 1;
+    if (invalidLoggedThisMinute < 20) log(`invalid message on ${topic}: ${reason}`);
+    invalidLoggedThisMinute += 1;
+  }
+
+  /** Bytes + topic → a message for the ingestor, or null (counted as invalid or ignored). */
+  function decode(packet: IPublishPacket, receivedAt: Date): DeviceMessage | null {
+    const topic = parseTopic(packet.topic);
+    if (!topic) {
+      invalid(packet.topic, "not a device topic");
+      return null;
+    }
+    switch (topic.kind) {
+      case "telemetry": {
+        const decoded = decodePayload(telemetryPayload, packet.payload);
+        if (decoded.ok) return { kind: "telemetry", deviceId: topic.deviceId, payload: decoded.value, receivedAt };
+        invalid(packet.topic, decoded.error);
+        return null;
+      }
+      case "status": {
+        const decoded = decodePayload(statusPayload, packet.payload);
+        if (decoded.ok) return { kind: "status", deviceId: topic.deviceId, payload: decoded.value, receivedAt };
+        invalid(packet.topic, decoded.error);
+        return null;
+      }
+      case "command_response": {
+        const decoded = decodePayload(commandResponsePayload, packet.payload);
+        if (decoded.ok) {
+          return { kind: "command_response", deviceId: topic.deviceId, commandId: topic.commandId, payload: decoded.value, receivedAt };
+        }
+        invalid(packet.topic, decoded.error);
+        return null;
+      }
+      case "ota_status": {
+        // OTA progress is validated here but recorded by the OTA module, not by this ingest path.
+        const decoded = decodePayload(otaStatusPayload, packet.payload);
+        if (decoded.ok) counters.ignored += 1;
+        else invalid(packet.topic, decoded.error);
+        return null;
+      }
+      default:
+        // Cloud → device topics (commands, config, OTA offers) are not ours to store.
+        counters.ignored += 1;
+        return null;
+    }
+  }
+
+  client.handleMessage = (packet, callback) => {
+    counters.received += 1;
+    if (stopping) {
+      // Not stored, so not acknowledged: the broker keeps it for the next worker run.
+      callback(new AckDeferred());
+      return;
+    }
+    const message = decode(packet, new Date());
+    if (!message || packet.qos === 0) {
+      // Nothing to store (or QoS 0, which has no acknowledgement): let mqtt.js PUBACK now.
+      if (message) ingestor.accept(message);
+      callback();
+      return;
+    }
+    const messageId = packet.messageId;
+    const onConnection = connection;
+    ingestor.accept(message, () => {
+      if (messageId === undefined || onConnection !== connection || !client.connected) return;
+      writer._sendPacket({ cmd: "puback", messageId });
+    });
+    ingestor.whenWritable().then(
+      () => callback(new AckDeferred()),
+      () => callback(new AckDeferred()),
+    );
+  };
+
+  let firstConnect = true;
+  const ready = new Promise<void>((resolve) => {
+    client.on("connect", (connack) => {
+      connection += 1;
+      log(`worker: connected to ${options.mqttUrl} as ${clientOptions.clientId} (session ${connack.sessionPresent ? "resumed" : "new"})`);
+      if (!firstConnect) return; // mqtt.js resubscribes by itself when the broker lost the session
+      firstConnect = false;
+      client.subscribe(filters.slice(), { qos: 1 }, (error, granted) => {
+        if (error) {
+          log(`worker: subscribing failed: ${error.message}`);
+          return;
+        }
+        const refused = (granted ?? []).filter((grant) => grant.qos === 128);
+        if (refused.length > 0) log(`worker: broker refused ${refused.map((grant) => grant.topic).join(", ")}`);
+        resolve();
+      });
+    });
+  });
+  client.on("reconnect", () => log("worker: reconnecting to the broker…"));
+  client.on("offline", () => log("worker: broker connection lost"));
+  client.on("error", (error) => log(`worker: MQTT error: ${error.message}`));
+
+  const stats = (): IotWorkerStats => {
+    const ingest = ingestor.stats();
+    return {
+      received: counters.received,
+      stored: ingest.stored,
+      invalid: counters.invalid,
+      unknownDevice: ingest.unknownDevice,
+      ignored: counters.ignored,
+      pending: ingest.pending,
+      flushes: ingest.flushes,
+      failedFlushes: ingest.failedFlushes,
+    };
+  };
+
+  const statsTimer = setInterval(() => {
+    const s = stats();
+    invalidLoggedThisMinute = 0;
+    log(`worker: received ${s.received}, stored ${s.stored}, invalid ${s.invalid}, unknown device ${s.unknownDevice}, pending ${s.pending}`);
+  }, options.statsIntervalMs ?? 30_000);
+  statsTimer.unref();
+
+  await ready;
+
+  let stopped: Promise<void> | null = null;
+  return {
+    stats,
+    stop() {
+      stopped ??= (async () => {
+        stopping = true;
+        clearInterval(statsTimer);
+        // Store and acknowledge what is in memory while the connection is still up.
+        await ingestor.stop();
+        if (boss) await boss.stop({ graceful: true, wait: true, timeout: 5_000 }).catch(() => undefined);
+        // A clean DISCONNECT, unless the broker is gone (then mqtt.js would wait for it).
+        const ended = client.endAsync().catch(() => undefined);
+        const timeout = new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), 3_000).unref());
+        if ((await Promise.race([ended, timeout])) === "timeout") await client.endAsync(true).catch(() => undefined);
+        await pool.end().catch(() => undefined);
+      })();
+      return stopped;
+    },
+  };
+}
+
+async function main() {
+  const { loadConfig } = await import("../lib/config/env");
+  const { resolveDatabaseUrl, readEmbeddedServices } = await import("../lib/config/database-url");
+  const config = loadConfig();
+  const mqttUrl = config.MQTT_URL ?? readEmbeddedServices().mqttUrl;
+  if (!mqttUrl) {
+    console.error("MQTT_URL is not set and no embedded broker is running: start the product with `npm start` or set MQTT_URL.");
+    process.exit(1);
+  }
+  const worker = await startIotWorker({
+    mqttUrl,
+    databaseUrl: resolveDatabaseUrl(),
+    serviceUsername: config.MQTT_SERVICE_USERNAME,
+    servicePassword: config.MQTT_SERVICE_PASSWORD,
+    clientId: config.MQTT_CLIENT_ID,
+    sharedSubscription: config.MQTT_SHARED_SUBSCRIPTION,
+    protocolVersion: config.MQTT_PROTOCOL_VERSION,
+    telemetryRetentionDays: config.TELEMETRY_RETENTION_DAYS,
+  });
+  let exiting = false;
+  const shutdown = (signal: string) => {
+    if (exiting) return;
+    exiting = true;
+    console.log(`worker: ${signal}: storing what is in memory and stopping`);
+    worker.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGINT", () => shutdown("SIGINT"));
+  process.once("SIGTERM", () => shutdown("SIGTERM"));
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

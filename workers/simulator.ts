@@ -1,0 +1,433 @@
+/**
+ * Simulated devices: each one logs in with its own MQTT credentials, announces itself (status
+ * online, with a last will saying offline), publishes telemetry on an interval and answers
+ * commands — exactly what a real device does, so the product can be demonstrated, tested and
+ * benchmarked without a barn.
+ *
+ *   npm run simulate -- --devices 200 [--interval 5] [--offline 0.1] [--low-battery 0.1] [--errors 0.1]
+ *                       [--fleet .data/simulator-fleet.json]
+ *   npm run simulate -- --device MM001 --username dev-MM001 --password XXX [--type milk_meter]
+ *
+ * Misbehaviour switches pick a share of the fleet: devices that never connect, devices whose
+ * battery is nearly flat, devices that report elevated error counts.
+ */
+import { parseArgs } from "node:util";
+import { pathToFileURL } from "node:url";
+import mqtt, { type MqttClient } from "mqtt";
+import {
+  commandPayload,
+  decodePayload,
+  type CommandPayload,
+  type CommandResponsePayload,
+  type StatusPayload,
+  type TelemetryPayload,
+} from "../lib/mqtt/payloads";
+import { topics } from "../lib/mqtt/topics";
+import { mqttIdentity } from "../lib/provisioning/credentials";
+import type { SimulatedDevice } from "./simulator-fleet";
+
+export type SimulatorOptions = {
+  mqttUrl: string;
+  devices: SimulatedDevice[];
+  /** Seconds between telemetry messages of one device (jittered ±20 %). */
+  intervalSeconds?: number;
+  /** Shares (0…1) of the fleet that misbehave. */
+  offlineShare?: number;
+  lowBatteryShare?: number;
+  errorShare?: number;
+  /** Spread of the first connections, so 1,000 devices do not all connect in one millisecond. */
+  connectSpreadMs?: number;
+  log?: (line: string) => void;
+  /** Random source (tests may make it deterministic). */
+  random?: () => number;
+};
+
+export type SimulatorStats = { connected: number; refused: number; offlineByDesign: number; published: number; commands: number };
+
+export type Simulator = { stop(): Promise<void>; stats(): SimulatorStats };
+
+/**
+ * Device types that live on a battery (or solar with a battery) drain it; the rest are on mains or
+ * PoE and report no battery at all, as the demo data's power sources say.
+ */
+const BATTERY_TYPES = new Set(["collar", "temperature", "environmental", "waterer"]);
+
+type Behaviour = { offline: boolean; lowBattery: boolean; errors: boolean };
+
+function round(value: number, digits = 1) {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+}
+
+function clamp(value: number, min: number, max: number) {
+  return Math.min(max, Math.max(min, value));
+}
+
+/** Plausible readings per device type (what the farm would see on a chart). */
+export function readingsFor(deviceType: string, random: () => number, now: Date): Record<string, number | string | boolean> {
+  const hour = now.getUTCHours();
+  switch (deviceType) {
+    case "milk_meter": {
+      // Milking sessions morning and evening: flow only then.
+      const milking = (hour >= 5 && hour < 8) || (hour >= 16 && hour < 19);
+      return {
+        milk_flow_lpm: milking ? round(2 + random() * 3, 2) : 0,
+        milk_temperature_c: round(35 + random() * 3),
+        conductivity_ms_cm: round(4.5 + random() * 1.5, 2),
+      };
+    }
+    case "environmental":
+      return { temperature_c: round(12 + random() * 12), humidity_percent: round(55 + random() * 30), ammonia_ppm: round(random() * 15) };
+    case "temperature":
+      return { temperature_c: round(3 + random() * 3) };
+    case "collar":
+      return { steps: Math.round(80 + random() * 240), rumination_minutes: Math.round(20 + random() * 25), activity_index: round(random() * 10) };
+    case "feeder":
+      return { feed_dispensed_kg: round(random() * 4, 2), hopper_level_percent: round(30 + random() * 70) };
+    case "waterer":
+      return { water_flow_lpm: round(random() * 12, 2), water_temperature_c: round(8 + random() * 6) };
+    case "gate":
+      return { passes: Math.round(random() * 20), open: random() < 0.1 };
+    case "rfid_reader":
+      return { tags_read: Math.round(random() * 40) };
+    default:
+      return { connected_devices: Math.round(5 + random() * 20) };
+  }
+}
+
+class SimulatedDeviceRunner {
+  private client: MqttClient | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private startedAt = Date.now();
+  private battery: number;
+  private readonly signalMean: number;
+  private errorCount = 0;
+  private stopped = false;
+  private readonly batteryPowered: boolean;
+  private readonly firmware: string;
+
+  constructor(
+    private readonly device: SimulatedDevice,
+    private readonly behaviour: Behaviour,
+    private readonly options: Required<Pick<SimulatorOptions, "mqttUrl" | "intervalSeconds" | "log" | "random">>,
+    private readonly stats: SimulatorStats,
+  ) {
+    const random = options.random;
+    this.batteryPowered = BATTERY_TYPES.has(device.deviceType);
+    this.battery = behaviour.lowBattery ? 5 + random() * 9 : this.batteryPowered ? 40 + random() * 60 : 100;
+    this.signalMean = -45 - random() * 40;
+    this.firmware = device.firmwareVersion ?? "1.0.0";
+  }
+
+  connect() {
+    if (this.stopped) return;
+    const { device } = this;
+    const will: StatusPayload = { status: "offline", reason: "connection lost" };
+    const client = mqtt.connect(this.options.mqttUrl, {
+      clientId: device.clientId || mqttIdentity(device.deviceId).clientId,
+      username: device.username,
+      password: device.password,
+      protocolVersion: 4,
+      clean: true,
+      keepalive: 60,
+      reconnectPeriod: 5_000 + Math.round(this.options.random() * 5_000),
+      connectTimeout: 15_000,
+      will: { topic: topics.status(device.deviceId), payload: Buffer.from(JSON.stringify(will)), qos: 1, retain: false },
+    });
+    this.client = client;
+    let everConnected = false;
+
+    client.on("connect", () => {
+      if (!everConnected) {
+        this.stats.connected += 1;
+        this.options.log(`sim ${device.deviceId}: connected`);
+      }
+      everConnected = true;
+      this.startedAt = Date.now();
+      this.publish(topics.status(device.deviceId), { status: "online", firmware_version: this.firmware } satisfies StatusPayload);
+      client.subscribe(topics.commands(device.deviceId), { qos: 1 });
+      this.scheduleTelemetry(true);
+    });
+    client.on("message", (topic, payload) => this.onCommand(topic, payload));
+    client.on("error", (error: Error & { code?: number }) => {
+      // CONNACK 4/5 (v3) or 134/135 (v5): the credentials are wrong or revoked. Retrying would
+      // not fix them and would hammer the broker: report once, stop this device.
+      if (error.code === 4 || error.code === 5 || error.code === 134 || error.code === 135 || error.code === 2) {
+        this.stats.refused += 1;
+        this.options.log(`sim ${device.deviceId}: REFUSED by the broker (${error.message}); check username ${device.username} and its password. Not retrying.`);
+        this.stop();
+        return;
+      }
+      if (!everConnected) this.options.log(`sim ${device.deviceId}: connection failed: ${error.message} (retrying)`);
+    });
+  }
+
+  private publish(topic: string, payload: object) {
+    this.client?.publish(topic, JSON.stringify(payload), { qos: 1 });
+  }
+
+  private scheduleTelemetry(soon = false) {
+    if (this.timer) clearTimeout(this.timer);
+    const base = this.options.intervalSeconds * 1000;
+    const delay = soon ? this.options.random() * Math.min(base, 2_000) : base * (0.8 + this.options.random() * 0.4);
+    this.timer = setTimeout(() => {
+      this.sendTelemetry();
+      this.scheduleTelemetry();
+    }, delay);
+  }
+
+  private signal() {
+    return Math.round(clamp(this.signalMean + (this.options.random() - 0.5) * 10, -120, -30));
+  }
+
+  private uptimeSeconds() {
+    return Math.floor((Date.now() - this.startedAt) / 1000);
+  }
+
+  private get reportsBattery() {
+    return this.batteryPowered || this.behaviour.lowBattery;
+  }
+
+  private sendTelemetry() {
+    if (!this.client?.connected) return;
+    const random = this.options.random;
+    if (this.batteryPowered || this.behaviour.lowBattery) {
+      // A slow drain; a low-battery device stays low (it is the point of the switch).
+      this.battery = this.behaviour.lowBattery ? clamp(this.battery - random() * 0.05, 3, 14) : clamp(this.battery - random() * 0.02, 0, 100);
+    }
+    if (this.behaviour.errors) this.errorCount = 6 + Math.round(random() * 10);
+    else if (random() < 0.01) this.errorCount += 1;
+    const now = new Date();
+    const telemetry: TelemetryPayload = {
+      ts: now.toISOString(),
+      battery_level: this.reportsBattery ? round(this.battery) : null,
+      battery_voltage: this.reportsBattery ? round(3.0 + (this.battery / 100) * 1.2, 2) : null,
+      signal_strength: this.signal(),
+      error_count: this.errorCount,
+      uptime_seconds: this.uptimeSeconds(),
+      cpu_percent: round(5 + random() * 30),
+      memory_percent: round(30 + random() * 30),
+      storage_percent: round(20 + random() * 10),
+      firmware_version: this.firmware,
+      bytes_sent: 200 + Math.round(random() * 300),
+      readings: readingsFor(this.device.deviceType, random, now),
+    };
+    this.publish(topics.telemetry(this.device.deviceId), telemetry);
+    this.stats.published += 1;
+  }
+
+  private onCommand(topic: string, payload: Buffer) {
+    if (topic !== topics.commands(this.device.deviceId)) return;
+    const decoded = decodePayload(commandPayload, payload);
+    if (!decoded.ok) {
+      this.options.log(`sim ${this.device.deviceId}: ignored malformed command: ${decoded.error}`);
+      return;
+    }
+    this.stats.commands += 1;
+    const command = decoded.value;
+    const respond = (response: CommandResponsePayload) => this.publish(topics.commandResponse(this.device.deviceId, command.command_id), response);
+    this.answer(command, respond);
+  }
+
+  private answer(command: CommandPayload, respond: (response: CommandResponsePayload) => void) {
+    switch (command.command) {
+      case "ping":
+        respond({ status: "completed", result: { pong: true, rtt_ms: Math.max(0, Date.now() - Date.parse(command.timestamp)) } });
+        return;
+      case "get_status":
+        respond({
+          status: "completed",
+          result: {
+            battery_level: this.reportsBattery ? round(this.battery) : null,
+            signal_strength: this.signal(),
+            uptime_seconds: this.uptimeSeconds(),
+            firmware_version: this.firmware,
+            error_count: this.errorCount,
+          },
+        });
+        return;
+      case "restart": {
+        respond({ status: "completed", result: { restarting: true } });
+        // Reconnect as a rebooted device would: the session ends, uptime starts again.
+        const client = this.client;
+        if (this.timer) clearTimeout(this.timer);
+        this.timer = null;
+        setTimeout(() => {
+          client?.end(false, {}, () => {
+            this.startedAt = Date.now();
+            this.connect();
+          });
+        }, 500);
+        return;
+      }
+      default:
+        respond({ status: "failed", error: `unknown command "${command.command}"` });
+    }
+  }
+
+  stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const client = this.client;
+    this.client = null;
+    if (!client) return Promise.resolve();
+    // A clean stop says goodbye explicitly (a clean DISCONNECT suppresses the last will).
+    if (client.connected) client.publish(topics.status(this.device.deviceId), JSON.stringify({ status: "offline", reason: "simulator stopped" }), { qos: 1 });
+    // A clean DISCONNECT, but do not wait forever for a broker that is gone.
+    const ended = client.endAsync().then(() => "ended" as const, () => "ended" as const);
+    const timeout = new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), 2_000).unref());
+    return Promise.race([ended, timeout]).then(async (outcome) => {
+      if (outcome === "timeout") await client.endAsync(true).catch(() => undefined);
+    });
+  }
+}
+
+/** Picks which devices misbehave: a deterministic share of the fleet, spread over it. */
+function pick(count: number, share: number, random: () => number) {
+  const chosen = new Set<number>();
+  const wanted = Math.round(clamp(share, 0, 1) * count);
+  while (chosen.size < wanted) chosen.add(Math.floor(random() * count));
+  return chosen;
+}
+
+export function startSimulator(options: SimulatorOptions): Simulator {
+  const random = options.random ?? Math.random;
+  const log = options.log ?? ((line: string) => console.log(line));
+  const stats: SimulatorStats = { connected: 0, refused: 0, offlineByDesign: 0, published: 0, commands: 0 };
+  const count = options.devices.length;
+  const offline = pick(count, options.offlineShare ?? 0, random);
+  const lowBattery = pick(count, options.lowBatteryShare ?? 0, random);
+  const errors = pick(count, options.errorShare ?? 0, random);
+  const spread = options.connectSpreadMs ?? Math.min(30_000, count * 20);
+
+  const runners: SimulatedDeviceRunner[] = [];
+  const timers: NodeJS.Timeout[] = [];
+  options.devices.forEach((device, index) => {
+    if (offline.has(index)) {
+      stats.offlineByDesign += 1;
+      log(`sim ${device.deviceId}: stays offline (--offline)`);
+      return;
+    }
+    const runner = new SimulatedDeviceRunner(
+      device,
+      { offline: false, lowBattery: lowBattery.has(index), errors: errors.has(index) },
+      { mqttUrl: options.mqttUrl, intervalSeconds: options.intervalSeconds ?? 5, log, random },
+      stats,
+    );
+    runners.push(runner);
+    timers.push(setTimeout(() => runner.connect(), count > 1 ? Math.round((index / count) * spread) : 0));
+  });
+
+  return {
+    stats: () => ({ ...stats }),
+    async stop() {
+      for (const timer of timers) clearTimeout(timer);
+      await Promise.all(runners.map((runner) => runner.stop()));
+    },
+  };
+}
+
+export function simulatorUsage() {
+  return [
+    "usage: npm run simulate -- --devices N [--interval 5] [--offline 0.1] [--low-battery 0.1] [--errors 0.1] [--fleet .data/simulator-fleet.json]",
+    "       npm run simulate -- --device MM001 --username dev-MM001 --password XXX [--type milk_meter]",
+  ].join("\n");
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      devices: { type: "string" },
+      interval: { type: "string", default: "5" },
+      offline: { type: "string", default: "0" },
+      "low-battery": { type: "string", default: "0" },
+      errors: { type: "string", default: "0" },
+      fleet: { type: "string" },
+      device: { type: "string" },
+      username: { type: "string" },
+      password: { type: "string" },
+      type: { type: "string", default: "milk_meter" },
+      "client-id": { type: "string" },
+      help: { type: "boolean", default: false },
+    },
+  });
+  if (values.help) {
+    console.log(simulatorUsage());
+    return;
+  }
+  const { loadConfig } = await import("../lib/config/env");
+  const { readEmbeddedServices } = await import("../lib/config/database-url");
+  const { fleetFilePath, readFleetFile } = await import("./simulator-fleet");
+  const config = loadConfig();
+  const mqttUrl = config.MQTT_URL ?? readEmbeddedServices().mqttUrl;
+  if (!mqttUrl) {
+    console.error("MQTT_URL is not set and no embedded broker is running: start the product with `npm start` or set MQTT_URL.");
+    process.exit(1);
+  }
+  const share = (name: string, value: string | undefined) => {
+    const parsed = Number(value ?? "0");
+    if (!Number.isFinite(parsed) || parsed < 0 || parsed > 1) throw new Error(`--${name} must be a share between 0 and 1`);
+    return parsed;
+  };
+
+  let devices: SimulatedDevice[];
+  if (values.device) {
+    if (!values.username || !values.password) {
+      console.error(`--device needs --username and --password (as shown by the provisioning wizard)\n${simulatorUsage()}`);
+      process.exit(2);
+    }
+    devices = [
+      {
+        deviceId: values.device,
+        deviceType: values.type ?? "milk_meter",
+        username: values.username,
+        password: values.password,
+        clientId: values["client-id"] ?? mqttIdentity(values.device).clientId,
+      },
+    ];
+  } else {
+    const file = values.fleet ?? fleetFilePath(config.DATA_DIR);
+    const fleet = readFleetFile(file);
+    const wanted = values.devices ? Number(values.devices) : fleet.length;
+    if (!Number.isInteger(wanted) || wanted < 0) throw new Error("--devices must be a whole number");
+    if (fleet.length === 0) {
+      console.error(`No simulated devices in ${file}. \`npm start\` (demo mode) writes it; or use --device/--username/--password.`);
+      process.exit(1);
+    }
+    if (wanted > fleet.length) console.log(`sim: ${file} holds ${fleet.length} device(s); simulating those`);
+    devices = fleet.slice(0, wanted);
+  }
+
+  const interval = Number(values.interval);
+  if (!Number.isFinite(interval) || interval <= 0) throw new Error("--interval must be a positive number of seconds");
+  console.log(`sim: ${devices.length} device(s) → ${mqttUrl}, telemetry every ~${interval}s`);
+  const simulator = startSimulator({
+    mqttUrl,
+    devices,
+    intervalSeconds: interval,
+    offlineShare: share("offline", values.offline),
+    lowBatteryShare: share("low-battery", values["low-battery"]),
+    errorShare: share("errors", values.errors),
+  });
+  // Every device refused: nothing will ever connect, so say so with a failing exit code.
+  setInterval(() => {
+    const stats = simulator.stats();
+    if (stats.refused > 0 && stats.refused + stats.offlineByDesign >= devices.length) {
+      console.error(`sim: all ${stats.refused} device(s) were refused by the broker; stopping`);
+      process.exit(1);
+    }
+  }, 1_000);
+  const shutdown = () => {
+    simulator.stop().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.once("SIGINT", shutdown);
+  process.once("SIGTERM", shutdown);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,60 @@
+/**
+ * Test helpers for the MQTT integration tests: a throw-away farm with devices and credentials,
+ * unique per run (random digits), removed afterwards; and a one-shot MQTT connect that reports a
+ * refusal instead of retrying.
+ */
+import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
+import type { Db } from "../lib/db";
+import { issueDeviceCredentials, type IssuedCredentials } from "../lib/provisioning/credentials";
+
+export type TestDevice = { id: number; deviceId: string; credentials: IssuedCredentials };
+
+export function randomDeviceId(prefix = "TS") {
+  return `${prefix}${String(Math.floor(Math.random() * 1_000_000)).padStart(6, "0")}`;
+}
+
+export async function createTestFleet(db: Db, count: number, overrides: { deviceType?: "milk_meter" | "collar" | "environmental" } = {}) {
+  const farm = await db.farm.create({ data: { code: `T${Date.now().toString(36)}${Math.floor(Math.random() * 1000)}`.slice(0, 20), name: "Test farm" } });
+  const devices: TestDevice[] = [];
+  const used = new Set<string>();
+  while (devices.length < count) {
+    const deviceId = randomDeviceId();
+    if (used.has(deviceId)) continue;
+    used.add(deviceId);
+    const device = await db.device.create({
+      data: { deviceId, name: `Test ${deviceId}`, deviceType: overrides.deviceType ?? "milk_meter", state: "active", farmId: farm.id },
+    });
+    devices.push({ id: device.id, deviceId, credentials: await issueDeviceCredentials(db, device) });
+  }
+  return {
+    farmId: farm.id,
+    devices,
+    async remove() {
+      await db.device.deleteMany({ where: { farmId: farm.id } });
+      await db.farm.delete({ where: { id: farm.id } });
+    },
+  };
+}
+
+export type ConnectOutcome = { ok: true; client: MqttClient } | { ok: false; error: Error & { code?: number } };
+
+export function connectOnce(url: string, options: IClientOptions): Promise<ConnectOutcome> {
+  return new Promise((resolve) => {
+    const client = mqtt.connect(url, { reconnectPeriod: 0, connectTimeout: 5_000, protocolVersion: 4, ...options });
+    client.once("connect", () => resolve({ ok: true, client }));
+    client.once("error", (error: Error & { code?: number }) => {
+      client.end(true);
+      resolve({ ok: false, error });
+    });
+  });
+}
+
+export async function waitFor<T>(probe: () => Promise<T | null | undefined | false>, timeoutMs = 10_000, stepMs = 50): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error("timed out waiting for a condition");
+    await new Promise((resolve) => setTimeout(resolve, stepMs));
+  }
+}
