@@ -6,7 +6,7 @@ test("simulated devices report over MQTT and their last seen moves in the device
   await page.goto("/devices");
   // The worker stores telemetry from the simulator; the list refreshes by itself.
   await expect(page.getByTestId("last-seen").filter({ hasText: /just now|s ago/ }).first()).toBeVisible({ timeout: 45_000 });
-  await expect(page.getByText("Online").first()).toBeVisible();
+  await expect(page.getByRole("table").getByText("Online").first()).toBeVisible();
   await page.goto("/");
   await expect(page.getByText("Recently heard from")).toBeVisible();
   await expect(page.getByText("No device has reported yet")).toHaveCount(0);

@@ -12,7 +12,7 @@ test("a wrong password is refused with a clear message", async ({ page }) => {
   await page.getByLabel("E-mail").fill("manager@smartdairy.example");
   await page.getByLabel("Password").fill("not-the-password");
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("alert")).toHaveText("Wrong e-mail or password.");
+  await expect(page.getByRole("alert").filter({ hasText: /\S/ })).toHaveText("Wrong e-mail or password.");
   await expect(page).toHaveURL(/\/login/);
 });
 

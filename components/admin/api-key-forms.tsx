@@ -29,6 +29,7 @@ export function CreateApiKeyForm({ farms }: { farms: { id: number; name: string 
           {farms.map((farm) => <option key={farm.id} value={farm.id}>{farm.name}</option>)}
         </select>
       </div>
+      {fieldError("farmId") ? <p className="text-sm text-red-700">{fieldError("farmId")}</p> : null}
       {state && !state.ok ? <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">{state.error}</p> : null}
       {state?.ok ? (
         <div className="rounded-md border border-green-300 bg-green-50 p-3 text-sm" role="status">

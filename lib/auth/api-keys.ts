@@ -14,7 +14,8 @@ export const API_KEY_PREFIX = "sdm_";
 export const createApiKeySchema = z.object({
   name: z.string().trim().min(2, "Give the key a name (at least 2 characters)").max(120),
   role: z.enum(ROLES, { message: "Choose a role" }),
-  farmId: z.coerce.number().int().positive().nullish(),
+  // A form's "All farms" option sends an empty string: that means no farm, not farm 0.
+  farmId: z.preprocess((value) => (value === "" ? null : value), z.coerce.number().int().positive("Choose a farm").nullish()),
 });
 export type CreateApiKeyInput = z.infer<typeof createApiKeySchema>;
 
