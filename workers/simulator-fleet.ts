@@ -6,6 +6,8 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import type { Db } from "../lib/db";
+import { issueDeviceCredentials, verifyDeviceCredentials } from "../lib/provisioning/credentials";
 
 export const simulatedDeviceSchema = z.object({
   deviceId: z.string(),
@@ -38,12 +40,7 @@ export function writeFleetFile(file: string, devices: SimulatedDevice[]) {
  * file while its credentials still verify (a second `npm start` keeps the same fleet); otherwise
  * issues new ones (which revokes the old).
  */
-export async function ensureSimulatedFleet(
-  db: import("../lib/db").Db,
-  file: string,
-  count: number,
-): Promise<SimulatedDevice[]> {
-  const { issueDeviceCredentials, verifyDeviceCredentials } = await import("../lib/provisioning/credentials");
+export async function ensureSimulatedFleet(db: Db, file: string, count: number): Promise<SimulatedDevice[]> {
   const existing = readFleetFile(file);
   if (existing.length >= count && existing.length > 0) {
     const sample = existing[0]!;

@@ -10,13 +10,9 @@ import { fieldErrorsFromIssues, type FieldErrors, InvalidError, isExpectedError 
 
 export type ActionResult<T> = { ok: true; data: T; message?: string } | { ok: false; error: string; fieldErrors?: FieldErrors };
 
+/** Form fields as an object for the zod schema, without React's own `$ACTION_…` fields. */
 export function formDataToObject(formData: FormData): Record<string, unknown> {
-  const object: Record<string, unknown> = {};
-  for (const [key, value] of formData.entries()) {
-    if (key.startsWith("$ACTION")) continue;
-    object[key] = typeof value === "string" ? value : value;
-  }
-  return object;
+  return Object.fromEntries([...formData.entries()].filter(([key]) => !key.startsWith("$ACTION")));
 }
 
 export function defineAction<S extends z.ZodType, T>(
