@@ -78,7 +78,9 @@ export default async function DevicesPage({ searchParams }: { searchParams: Prom
                   <td className="px-3 py-2">{DEVICE_TYPE_LABEL[device.deviceType]}</td>
                   <td className="px-3 py-2">{device.farm.code}</td>
                   <td className="px-3 py-2">
-                    <HealthBadge status={device.healthStatus} /> <span className="text-xs text-stone-500 tabular-nums">{Math.round(device.healthScore)}</span>
+                    <HealthBadge status={device.healthStatus} />{" "}
+                    {/* M92's score deducts nothing for a device never heard from: 100 would mislead. */}
+                    {device.healthStatus === "unknown" ? null : <span className="text-xs text-stone-500 tabular-nums">{Math.round(device.healthScore)}</span>}
                   </td>
                   <td className="px-3 py-2">
                     <ConnectionBadge status={device.connectionStatus} />
