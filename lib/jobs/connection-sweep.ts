@@ -41,6 +41,7 @@ export async function sweepConnections(sql: Sql, now: Date): Promise<SweepResult
     `WITH judged AS (
        SELECT id,
               health_status AS previous_health,
+              connection_status::text AS previous_connection,
               CASE WHEN last_seen > $1::timestamptz - make_interval(secs => $2::float8 / 1000) THEN 'online'
                    WHEN last_seen > $1::timestamptz - make_interval(secs => $3::float8 / 1000) THEN 'degraded'
                    ELSE 'offline' END AS connection,
@@ -50,19 +51,19 @@ export async function sweepConnections(sql: Sql, now: Date): Promise<SweepResult
      ),
      ranked AS (
        -- unknown / connecting / error rank 0, so any judgement replaces them.
-       SELECT j.*, COALESCE(array_position(ARRAY['online', 'degraded', 'offline'], j.connection), 0) AS next_rank
+       SELECT j.*,
+              COALESCE(array_position(ARRAY['online', 'degraded', 'offline'], j.connection), 0) AS next_rank,
+              COALESCE(array_position(ARRAY['online', 'degraded', 'offline'], j.previous_connection), 0) AS current_rank
          FROM judged j
      )
      UPDATE devices AS d SET
             connection_status = CASE
-              WHEN r.next_rank > COALESCE(array_position(ARRAY['online', 'degraded', 'offline'], d.connection_status::text), 0)
-              THEN r.connection::"ConnectionStatus" ELSE d.connection_status END,
+              WHEN r.next_rank > r.current_rank THEN r.connection::"ConnectionStatus" ELSE d.connection_status END,
             health_status = CASE WHEN r.stale THEN 'critical'::"HealthStatus" ELSE d.health_status END,
             last_health_check = $1::timestamptz
        FROM ranked r
       WHERE d.id = r.id
-        AND (r.next_rank > COALESCE(array_position(ARRAY['online', 'degraded', 'offline'], d.connection_status::text), 0)
-             OR (r.stale AND d.health_status <> 'critical'))
+        AND (r.next_rank > r.current_rank OR (r.stale AND d.health_status <> 'critical'))
   RETURNING d.id, d.last_seen, d.error_count, d.battery_level, d.signal_strength,
             d.calibration_status::text AS calibration_status, d.firmware_update_status::text AS firmware_update_status,
             d.low_battery_threshold, (r.stale AND r.previous_health <> 'critical') AS became_critical`,
