@@ -35,7 +35,11 @@ export class NotFoundError extends DomainError {
 }
 
 export class ConflictError extends DomainError {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** The field that clashes (a device id already taken), so a form shows it in place. */
+    readonly fieldErrors: FieldErrors = {},
+  ) {
     super(message, 409, "conflict");
   }
 }

@@ -6,13 +6,22 @@
 import { z } from "zod";
 import { can, type Actor, type Permission } from "../auth/permissions";
 import { currentActor } from "../auth/session";
-import { fieldErrorsFromIssues, type FieldErrors, InvalidError, isExpectedError } from "../errors";
+import { ConflictError, fieldErrorsFromIssues, type FieldErrors, InvalidError, isExpectedError } from "../errors";
 
 export type ActionResult<T> = { ok: true; data: T; message?: string } | { ok: false; error: string; fieldErrors?: FieldErrors };
 
-/** Form fields as an object for the zod schema, without React's own `$ACTION_…` fields. */
+/**
+ * Form fields as an object for the zod schema, without React's own `$ACTION_…` fields. A name
+ * sent more than once (checkboxes of tags) becomes a list.
+ */
 export function formDataToObject(formData: FormData): Record<string, unknown> {
-  return Object.fromEntries([...formData.entries()].filter(([key]) => !key.startsWith("$ACTION")));
+  const object: Record<string, unknown> = {};
+  for (const key of new Set(formData.keys())) {
+    if (key.startsWith("$ACTION")) continue;
+    const values = formData.getAll(key);
+    object[key] = values.length > 1 ? values : values[0];
+  }
+  return object;
 }
 
 export function defineAction<S extends z.ZodType, T>(
@@ -29,7 +38,7 @@ export function defineAction<S extends z.ZodType, T>(
       if (!parsed.success) return { ok: false, error: "Please correct the highlighted fields.", fieldErrors: fieldErrorsFromIssues(parsed.error.issues) };
       return { ok: true, data: await run(parsed.data, actor) };
     } catch (error) {
-      if (error instanceof InvalidError) return { ok: false, error: error.message, fieldErrors: error.fieldErrors };
+      if (error instanceof InvalidError || error instanceof ConflictError) return { ok: false, error: error.message, fieldErrors: error.fieldErrors };
       if (isExpectedError(error)) return { ok: false, error: error.message };
       console.error("unexpected error in a server action", error);
       return { ok: false, error: "Something went wrong on our side. Nothing was changed." };

@@ -8,7 +8,7 @@ import { apiKeyFromHeaders, authenticateApiKey } from "../auth/api-keys";
 import { can, type Actor, type Permission } from "../auth/permissions";
 import { currentActor } from "../auth/session";
 import { getDb } from "../db";
-import { fieldErrorsFromIssues, ForbiddenError, InvalidError, isExpectedError, RateLimitedError, UnauthorizedError } from "../errors";
+import { ConflictError, fieldErrorsFromIssues, ForbiddenError, InvalidError, isExpectedError, RateLimitedError, UnauthorizedError } from "../errors";
 
 type RouteContext<P> = { params: Promise<P> };
 type Handler<P> = (input: { request: Request; actor: Actor; params: P }) => Promise<Response | unknown>;
@@ -19,7 +19,7 @@ export function errorResponse(error: unknown): Response {
   }
   if (isExpectedError(error)) {
     const body: Record<string, unknown> = { code: error.code, message: error.message };
-    if (error instanceof InvalidError) body.fields = error.fieldErrors;
+    if (error instanceof InvalidError || (error instanceof ConflictError && Object.keys(error.fieldErrors).length)) body.fields = error.fieldErrors;
     const headers = error instanceof RateLimitedError ? { "Retry-After": String(error.retryAfterSeconds) } : undefined;
     return NextResponse.json({ error: body }, { status: error.status, headers });
   }

@@ -43,7 +43,7 @@ export async function issueDeviceCredentials(db: Db, device: { id: number; devic
   return { username, password, clientId };
 }
 
-export async function revokeDeviceCredentials(db: Db, deviceId: number) {
+export async function revokeDeviceCredentials(db: Pick<Db, "deviceCredential">, deviceId: number) {
   await db.deviceCredential.updateMany({ where: { deviceId, revokedAt: null }, data: { revokedAt: new Date() } });
 }
 

@@ -1,0 +1,125 @@
+/**
+ * Changing many devices at once from the list: by the ticked rows or by everything the filter
+ * matches. Each action is one transaction of set-based statements; it changes all of them or,
+ * when one device cannot take the change (a group that excludes its type), none, and says which.
+ */
+import type { $Enums, Prisma } from "@prisma/client";
+import { farmScope, type Actor } from "../auth/permissions";
+import type { Db } from "../db";
+import { InvalidError } from "../errors";
+import { groupRefusal } from "../groups/group-rules";
+import { auditActor } from "./device-history";
+import { deviceWhere, parseDeviceListQuery } from "./device-list";
+import type { BulkActionInput, BulkTarget } from "./device-schemas";
+
+/** A filter-wide action on more devices than this is refused: narrow the filter first. */
+export const BULK_LIMIT = 20_000;
+
+type TargetRow = { id: number; deviceId: string; deviceType: $Enums.DeviceType; farmId: number; state: $Enums.DeviceState; maintenanceMode: boolean; groupId: number | null };
+
+async function targetDevices(tx: Prisma.TransactionClient, actor: Actor, target: BulkTarget): Promise<TargetRow[]> {
+  const select = { id: true, deviceId: true, deviceType: true, farmId: true, state: true, maintenanceMode: true, groupId: true } as const;
+  let where: Prisma.DeviceWhereInput;
+  if ("deviceIds" in target) {
+    const scope = farmScope(actor);
+    where = { deviceId: { in: target.deviceIds }, ...(scope !== null ? { farmId: scope } : {}) };
+  } else {
+    const { sort: _sort, dir: _dir, page: _page, pageSize: _size, groupBy: _groupBy, ...filter } = parseDeviceListQuery(target.filter);
+    where = await deviceWhere(tx, actor, filter);
+  }
+  const rows = await tx.device.findMany({ where: { AND: [where, { state: { not: "decommissioned" } }] }, select, orderBy: { id: "asc" }, take: BULK_LIMIT + 1 });
+  if (rows.length > BULK_LIMIT) throw new InvalidError(`The filter matches more than ${BULK_LIMIT.toLocaleString("en")} devices. Narrow it before changing them at once.`);
+  if ("deviceIds" in target) {
+    const found = new Set(rows.map((row) => row.deviceId));
+    const missing = target.deviceIds.filter((id) => !found.has(id));
+    if (missing.length) throw new InvalidError(`Not found or retired: ${preview(missing)}.`);
+  }
+  return rows;
+}
+
+function preview(ids: string[], max = 10) {
+  return ids.length > max ? `${ids.slice(0, max).join(", ")} and ${ids.length - max} more` : ids.join(", ");
+}
+
+export type BulkResult = { matched: number; changed: number; message: string };
+
+export async function runBulkAction(db: Db, actor: Actor, input: BulkActionInput): Promise<BulkResult> {
+  return db.$transaction(
+    async (tx) => {
+      const devices = await targetDevices(tx, actor, input.target);
+      const who = auditActor(actor);
+      const history = (rows: { deviceId: string; before: Prisma.InputJsonValue; after: Prisma.InputJsonValue }[]) =>
+        rows.length ? tx.auditEvent.createMany({ data: rows.map((row) => ({ ...who, entityType: "device", entityId: row.deviceId, action: "bulk_updated", before: row.before, after: row.after })) }) : null;
+
+      switch (input.action) {
+        case "addToGroup": {
+          const group = await tx.deviceGroup.findUnique({ where: { id: input.groupId }, select: { id: true, code: true, name: true, farmId: true, deviceTypeFilter: true, active: true } });
+          const scope = farmScope(actor);
+          if (!group || !group.active || (scope !== null && group.farmId !== null && group.farmId !== scope)) throw new InvalidError("Unknown group.", { groupId: ["Unknown group"] });
+          const refused = devices.map((device) => groupRefusal(group, device)).filter((reason): reason is string => reason !== null);
+          if (refused.length) {
+            throw new InvalidError(`${refused.length} of the ${devices.length} devices cannot join “${group.name}”; nothing was changed. ${refused.slice(0, 3).join(" ")}${refused.length > 3 ? " …" : ""}`, { groupId: refused.slice(0, 10) });
+          }
+          const moving = devices.filter((device) => device.groupId !== group.id);
+          const previous = await groupCodes(tx, moving.map((device) => device.groupId));
+          await tx.device.updateMany({ where: { id: { in: moving.map((device) => device.id) } }, data: { groupId: group.id } });
+          await history(moving.map((device) => ({ deviceId: device.deviceId, before: { group: previous.get(device.groupId) ?? null }, after: { group: group.code } })));
+          return { matched: devices.length, changed: moving.length, message: `${moving.length} devices added to ${group.name}.` };
+        }
+        case "removeFromGroup": {
+          const leaving = devices.filter((device) => device.groupId !== null);
+          const previous = await groupCodes(tx, leaving.map((device) => device.groupId));
+          await tx.device.updateMany({ where: { id: { in: leaving.map((device) => device.id) } }, data: { groupId: null } });
+          await history(leaving.map((device) => ({ deviceId: device.deviceId, before: { group: previous.get(device.groupId) ?? null }, after: { group: null } })));
+          return { matched: devices.length, changed: leaving.length, message: `${leaving.length} devices removed from their group.` };
+        }
+        case "addTag":
+        case "removeTag": {
+          const tag = await tx.deviceTag.findUnique({ where: { id: input.tagId }, select: { id: true, name: true } });
+          if (!tag) throw new InvalidError("Unknown tag.", { tagId: ["Unknown tag"] });
+          const ids = devices.map((device) => device.id);
+          const tagged = new Set((await tx.deviceTagLink.findMany({ where: { tagId: tag.id, deviceId: { in: ids } }, select: { deviceId: true } })).map((link) => link.deviceId));
+          const adding = input.action === "addTag";
+          const touched = devices.filter((device) => tagged.has(device.id) !== adding);
+          if (adding) await tx.deviceTagLink.createMany({ data: touched.map((device) => ({ deviceId: device.id, tagId: tag.id })), skipDuplicates: true });
+          else await tx.deviceTagLink.deleteMany({ where: { tagId: tag.id, deviceId: { in: touched.map((device) => device.id) } } });
+          await history(touched.map((device) => ({ deviceId: device.deviceId, before: adding ? { tagAdded: null } : { tagRemoved: tag.name }, after: adding ? { tagAdded: tag.name } : { tagRemoved: null } })));
+          return { matched: devices.length, changed: touched.length, message: `Tag “${tag.name}” ${adding ? "added to" : "removed from"} ${touched.length} devices.` };
+        }
+        case "maintenanceOn":
+        case "maintenanceOff": {
+          const on = input.action === "maintenanceOn";
+          const touched = devices.filter((device) => device.maintenanceMode !== on);
+          const notes = on && "notes" in input ? input.notes : undefined;
+          await setMaintenance(tx, touched, on, notes ?? undefined);
+          await history(touched.map((device) => ({ deviceId: device.deviceId, before: { maintenanceMode: !on, state: device.state }, after: { maintenanceMode: on, state: on ? "maintenance" : "active" } })));
+          return { matched: devices.length, changed: touched.length, message: `Maintenance mode ${on ? "on" : "off"} for ${touched.length} devices.` };
+        }
+      }
+    },
+    { timeout: 60_000 },
+  );
+}
+
+/**
+ * M92 `action_enable_maintenance_mode` / `action_disable_maintenance_mode`: the mode and the
+ * lifecycle state move together (maintenance ↔ active), so health checks skip the device.
+ */
+async function setMaintenance(tx: Prisma.TransactionClient, devices: { id: number }[], on: boolean, notes?: string) {
+  if (!devices.length) return;
+  await tx.device.updateMany({
+    where: { id: { in: devices.map((device) => device.id) } },
+    data: { maintenanceMode: on, state: on ? "maintenance" : "active", ...(notes ? { maintenanceNotes: notes } : {}) },
+  });
+}
+
+async function groupCodes(tx: Prisma.TransactionClient, ids: (number | null)[]) {
+  const wanted = [...new Set(ids.filter((id): id is number => id !== null))];
+  const groups = wanted.length ? await tx.deviceGroup.findMany({ where: { id: { in: wanted } }, select: { id: true, code: true } }) : [];
+  return new Map<number | null, string>(groups.map((group) => [group.id, group.code]));
+}
+
+/** Maintenance mode for one device, from its page: the same rule and history as the bulk action. */
+export async function setDeviceMaintenanceMode(db: Db, actor: Actor, deviceId: string, on: boolean, notes?: string | null) {
+  return runBulkAction(db, actor, on ? { action: "maintenanceOn", notes, target: { deviceIds: [deviceId] } } : { action: "maintenanceOff", target: { deviceIds: [deviceId] } });
+}

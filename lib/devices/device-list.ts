@@ -1,0 +1,157 @@
+/**
+ * Finding devices: the list's filters, sort, pages and group-by counts, all in SQL so the list
+ * stays fast with a hundred thousand devices (indexes in prisma/schema.prisma, trigram indexes
+ * for the search). The page, /api/v1/devices, the CSV export and bulk actions share `deviceWhere`.
+ */
+import { Prisma } from "@prisma/client";
+import { farmScope, type Actor } from "../auth/permissions";
+import type { Db } from "../db";
+import { InvalidError } from "../errors";
+import type { DeviceFilter, DeviceGroupBy, DeviceListQuery, DeviceSortKey } from "./device-schemas";
+import { deviceListQuerySchema } from "./device-schemas";
+import { fieldErrorsFromIssues } from "../errors";
+import { CONNECTION_LABEL, DEVICE_STATE_LABEL, HEALTH_LABEL } from "./device-fields";
+import { DEVICE_TYPE_LABEL } from "./device-id";
+
+type Reader = Pick<Db, "device" | "deviceGroup" | "farm" | "$queryRaw">;
+
+/** Parse a list query; a bad filter is a 400 with a message per parameter, never a silent default. */
+export function parseDeviceListQuery(raw: Record<string, unknown>): DeviceListQuery {
+  const parsed = deviceListQuerySchema.safeParse(raw);
+  if (!parsed.success) throw new InvalidError("The device filter is not valid.", fieldErrorsFromIssues(parsed.error.issues));
+  return parsed.data;
+}
+
+/** The group and all groups below it (the "incl. sub-groups" of the group filter). */
+export async function groupSubtree(db: Pick<Db, "$queryRaw">, groupId: number): Promise<number[]> {
+  const rows = await db.$queryRaw<{ id: number }[]>`
+    WITH RECURSIVE subtree AS (
+      SELECT id FROM device_groups WHERE id = ${groupId}
+      UNION
+      SELECT g.id FROM device_groups g JOIN subtree s ON g.parent_id = s.id
+    )
+    SELECT id FROM subtree`;
+  return rows.map((row) => row.id);
+}
+
+/** The Prisma filter for a device list, always inside the actor's farms. */
+export async function deviceWhere(db: Pick<Db, "$queryRaw">, actor: Actor, filter: DeviceFilter): Promise<Prisma.DeviceWhereInput> {
+  const and: Prisma.DeviceWhereInput[] = [];
+  const scope = farmScope(actor);
+  if (scope !== null) and.push({ farmId: scope });
+  if (filter.farm) and.push({ farmId: filter.farm });
+  if (!filter.retired && !filter.state?.includes("decommissioned")) and.push({ state: { not: "decommissioned" } });
+  if (filter.q) {
+    const contains = { contains: filter.q, mode: "insensitive" as const };
+    and.push({ OR: [{ deviceId: contains }, { name: contains }, { serialNumber: contains }, { macAddress: contains }] });
+  }
+  if (filter.type?.length) and.push({ deviceType: { in: filter.type } });
+  if (filter.state?.length) and.push({ state: { in: filter.state } });
+  if (filter.health?.length) and.push({ healthStatus: { in: filter.health } });
+  if (filter.connection?.length) and.push({ connectionStatus: { in: filter.connection } });
+  if (filter.group === "none") and.push({ groupId: null });
+  else if (filter.group) and.push({ groupId: { in: await groupSubtree(db, filter.group) } });
+  if (filter.tag) and.push({ tags: { some: { tagId: filter.tag } } });
+  if (filter.firmware) and.push(filter.firmware === "none" ? { firmwareVersion: null } : { firmwareVersion: filter.firmware });
+  if (filter.attention !== undefined) and.push({ needsAttention: filter.attention });
+  if (filter.maintenance !== undefined) and.push({ maintenanceMode: filter.maintenance });
+  return and.length ? { AND: and } : {};
+}
+
+const NULLS_LAST = (sort: Prisma.SortOrder) => ({ sort, nulls: "last" as const });
+
+function deviceOrderBy(sort: DeviceSortKey, dir: Prisma.SortOrder): Prisma.DeviceOrderByWithRelationInput[] {
+  const primary: Record<DeviceSortKey, Prisma.DeviceOrderByWithRelationInput> = {
+    deviceId: { deviceId: dir },
+    name: { name: dir },
+    type: { deviceType: dir },
+    farm: { farm: { code: dir } },
+    group: { group: { name: dir } },
+    state: { state: dir },
+    health: { healthScore: dir },
+    connection: { connectionStatus: dir },
+    battery: { batteryLevel: NULLS_LAST(dir) },
+    signal: { signalStrength: NULLS_LAST(dir) },
+    firmware: { firmwareVersion: NULLS_LAST(dir) },
+    lastSeen: { lastSeen: NULLS_LAST(dir) },
+  };
+  // device ids are unique, so pages never overlap or skip a row when the sort key ties
+  return sort === "deviceId" ? [primary.deviceId] : [primary[sort], { deviceId: "asc" }];
+}
+
+export const DEVICE_LIST_SELECT = {
+  id: true,
+  deviceId: true,
+  name: true,
+  deviceType: true,
+  state: true,
+  farmId: true,
+  farm: { select: { code: true, name: true } },
+  groupId: true,
+  group: { select: { code: true, name: true } },
+  tags: { select: { tag: { select: { id: true, name: true, color: true } } } },
+  serialNumber: true,
+  macAddress: true,
+  healthStatus: true,
+  healthScore: true,
+  needsAttention: true,
+  connectionStatus: true,
+  batteryLevel: true,
+  signalStrength: true,
+  signalQuality: true,
+  firmwareVersion: true,
+  firmwareUpdateStatus: true,
+  maintenanceMode: true,
+  lastSeen: true,
+} satisfies Prisma.DeviceSelect;
+
+type ListedRow = Prisma.DeviceGetPayload<{ select: typeof DEVICE_LIST_SELECT }>;
+export type ListedDevice = Omit<ListedRow, "tags"> & { tags: { id: number; name: string; color: number }[] };
+
+export type DeviceListPage = { items: ListedDevice[]; total: number; page: number; pageSize: number; pages: number };
+
+export async function listDevices(db: Reader, actor: Actor, query: DeviceListQuery): Promise<DeviceListPage> {
+  const where = await deviceWhere(db, actor, query);
+  const [total, rows] = await Promise.all([
+    db.device.count({ where }),
+    db.device.findMany({
+      where,
+      orderBy: deviceOrderBy(query.sort, query.dir),
+      skip: (query.page - 1) * query.pageSize,
+      take: query.pageSize,
+      select: DEVICE_LIST_SELECT,
+    }),
+  ]);
+  return {
+    items: rows.map((row) => ({ ...row, tags: row.tags.map((link) => link.tag) })),
+    total,
+    page: query.page,
+    pageSize: query.pageSize,
+    pages: Math.max(1, Math.ceil(total / query.pageSize)),
+  };
+}
+
+export type GroupCount = { key: string; label: string; count: number };
+
+/** "By type: Milk Meter 12, Collar 40 …" for the list's group-by panel and `?groupBy=`. */
+export async function countDevicesBy(db: Reader, actor: Actor, filter: DeviceFilter, by: DeviceGroupBy): Promise<GroupCount[]> {
+  const where = await deviceWhere(db, actor, filter);
+  const column = ({ type: "deviceType", health: "healthStatus", farm: "farmId", group: "groupId", state: "state", connection: "connectionStatus" } as const)[by];
+  // Prisma's groupBy types cannot follow a column chosen at run time; the rows are {column, _count}.
+  const groupBy = db.device.groupBy as unknown as (args: object) => Promise<Array<Record<string, unknown> & { _count: { _all: number } }>>;
+  const rows = await groupBy({ by: [column], where, _count: { _all: true } });
+  const counts = rows.map((row) => ({ key: row[column] === null ? "none" : String(row[column]), count: row._count._all }));
+
+  const names = new Map<string, string>(Object.entries(({ type: DEVICE_TYPE_LABEL, health: HEALTH_LABEL, state: DEVICE_STATE_LABEL, connection: CONNECTION_LABEL, farm: {}, group: {} } as const)[by]));
+  if (by === "farm") {
+    const farms = await db.farm.findMany({ where: { id: { in: counts.map((c) => Number(c.key)) } }, select: { id: true, name: true } });
+    for (const farm of farms) names.set(String(farm.id), farm.name);
+  }
+  if (by === "group") {
+    const ids = counts.filter((c) => c.key !== "none").map((c) => Number(c.key));
+    const groups = await db.deviceGroup.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } });
+    for (const group of groups) names.set(String(group.id), group.name);
+    names.set("none", "No group");
+  }
+  return counts.map((count) => ({ ...count, label: names.get(count.key) ?? count.key })).sort((a, b) => b.count - a.count);
+}

@@ -1,0 +1,35 @@
+/**
+ * The lifecycle of I-013 §3 as the device page's status bar shows it, and which moves a person
+ * may make by editing the state. Maintenance is entered and left only through maintenance mode
+ * (M92 `action_enable_maintenance_mode` / `action_disable_maintenance_mode`), and decommissioning
+ * only through retirement (I-013 §8), because both carry side effects an edit would skip.
+ */
+import type { DeviceStateName } from "./device-fields";
+
+/** The main path, left to right; suspended and maintenance are side states shown beside it. */
+export const LIFECYCLE_PATH: readonly DeviceStateName[] = ["manufactured", "provisioned", "registered", "active", "decommissioned"];
+
+const EDITABLE_MOVES: Record<DeviceStateName, readonly DeviceStateName[]> = {
+  manufactured: ["provisioned", "registered"],
+  provisioned: ["registered", "active"],
+  registered: ["active", "suspended"],
+  active: ["suspended"],
+  suspended: ["active"],
+  maintenance: [],
+  decommissioned: [],
+};
+
+/** States a person may pick in the edit form for a device now in `from` (its own state included). */
+export function editableStates(from: DeviceStateName): DeviceStateName[] {
+  return [from, ...EDITABLE_MOVES[from]];
+}
+
+/** Why a state change is refused, or null when it is allowed. */
+export function stateChangeRefusal(from: DeviceStateName, to: DeviceStateName): string | null {
+  if (from === to) return null;
+  if (from === "decommissioned") return "A retired device cannot change state.";
+  if (to === "decommissioned") return "Retire the device to decommission it (its credentials are revoked and its history kept).";
+  if (to === "maintenance" || from === "maintenance") return "Use maintenance mode to enter or leave maintenance.";
+  if (!EDITABLE_MOVES[from].includes(to)) return `A device cannot go from ${from} to ${to}.`;
+  return null;
+}
