@@ -66,10 +66,18 @@ export function isExpectedError(error: unknown): error is DomainError {
   return error instanceof DomainError;
 }
 
-/** zod issues → one list of messages per field ("battery_level": ["must be ≤ 100"]). */
-export function fieldErrorsFromIssues(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): FieldErrors {
+/**
+ * zod issues → one list of messages per field ("battery_level": ["must be ≤ 100"]). A field that
+ * the schema does not know is named as such, not lumped under the whole body.
+ */
+export function fieldErrorsFromIssues(issues: ReadonlyArray<{ path: PropertyKey[]; message: string; code?: string; keys?: string[] }>): FieldErrors {
   const errors: FieldErrors = {};
   for (const issue of issues) {
+    if (issue.code === "unrecognized_keys" && issue.keys?.length) {
+      const prefix = issue.path.map(String).join(".");
+      for (const key of issue.keys) (errors[prefix ? `${prefix}.${key}` : key] ??= []).push("Unknown field");
+      continue;
+    }
     const key = issue.path.map(String).join(".") || "_";
     (errors[key] ??= []).push(issue.message);
   }

@@ -1,0 +1,30 @@
+import { NextResponse } from "next/server";
+import { jsonSafe } from "@/lib/api/json-safe";
+import { readJson, withApi } from "@/lib/api/with-api";
+import { getDb } from "@/lib/db";
+import { getDeviceDetail } from "@/lib/devices/device-detail";
+import { countDevicesBy, listDevices, parseDeviceListQuery } from "@/lib/devices/device-list";
+import { createDevice } from "@/lib/devices/device-registry";
+import { deviceCreateSchema, searchParamsToObject } from "@/lib/devices/device-schemas";
+
+/** The devices list: the same filters, sort and pages as /devices, plus `groupBy` counts. */
+export const GET = withApi(
+  async ({ request, actor }) => {
+    const query = parseDeviceListQuery(searchParamsToObject(new URL(request.url).searchParams));
+    const db = getDb();
+    const [page, groups] = await Promise.all([listDevices(db, actor, query), query.groupBy ? countDevicesBy(db, actor, query, query.groupBy) : undefined]);
+    return jsonSafe({ data: page.items, total: page.total, page: page.page, pageSize: page.pageSize, pages: page.pages, ...(groups ? { groupBy: query.groupBy, groups } : {}) });
+  },
+  { permission: "devices.read" },
+);
+
+/** Registers a device (provisioning method "api"). */
+export const POST = withApi(
+  async ({ request, actor }) => {
+    const input = await readJson(request, deviceCreateSchema);
+    const db = getDb();
+    const created = await createDevice(db, actor, input, "api");
+    return NextResponse.json(jsonSafe(await getDeviceDetail(db, actor, created.deviceId)), { status: 201 });
+  },
+  { permission: "devices.write" },
+);
