@@ -24,8 +24,7 @@ async function targetDevices(tx: Prisma.TransactionClient, actor: Actor, target:
     const scope = farmScope(actor);
     where = { deviceId: { in: target.deviceIds }, ...(scope !== null ? { farmId: scope } : {}) };
   } else {
-    const { sort: _sort, dir: _dir, page: _page, pageSize: _size, groupBy: _groupBy, ...filter } = parseDeviceListQuery(target.filter);
-    where = await deviceWhere(tx, actor, filter);
+    where = await deviceWhere(tx, actor, parseDeviceListQuery(target.filter));
   }
   const rows = await tx.device.findMany({ where: { AND: [where, { state: { not: "decommissioned" } }] }, select, orderBy: { id: "asc" }, take: BULK_LIMIT + 1 });
   if (rows.length > BULK_LIMIT) throw new InvalidError(`The filter matches more than ${BULK_LIMIT.toLocaleString("en")} devices. Narrow it before changing them at once.`);

@@ -150,8 +150,9 @@ export async function countDevicesBy(db: Reader, actor: Actor, filter: DeviceFil
   }
   if (by === "group") {
     const ids = counts.filter((c) => c.key !== "none").map((c) => Number(c.key));
-    const groups = await db.deviceGroup.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } });
-    for (const group of groups) names.set(String(group.id), group.name);
+    const groups = await db.deviceGroup.findMany({ where: { id: { in: ids } }, select: { id: true, name: true, farm: { select: { code: true } } } });
+    // Farms reuse group names ("Herd collars"), so the farm tells them apart.
+    for (const group of groups) names.set(String(group.id), `${group.name} · ${group.farm?.code ?? "all farms"}`);
     names.set("none", "No group");
   }
   return counts.map((count) => ({ ...count, label: names.get(count.key) ?? count.key })).sort((a, b) => b.count - a.count);

@@ -30,7 +30,7 @@ export function optionalNumber(options: { min?: number; max?: number; int?: bool
  * it is" (or the default on create), never null.
  */
 export function keepWhenBlank<T extends z.ZodType>(schema: T) {
-  return schema.transform((value) => (value === null ? undefined : value) as Exclude<z.output<T>, null>);
+  return schema.transform((value) => (value === null ? undefined : value) as Exclude<z.output<T>, null>).optional();
 }
 
 /** A positive integer id (farm, group, tag) from a form or JSON; blank means none. */

@@ -1,0 +1,244 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { createContext, useContext, useMemo, useState, useTransition, type ReactNode } from "react";
+import { bulkDevicesAction } from "@/app/(app)/devices/actions";
+import type { BulkActionInput } from "@/lib/devices/device-schemas";
+
+type Option = { id: number; label: string };
+
+type Selection = {
+  selected: ReadonlySet<string>;
+  toggle: (deviceId: string) => void;
+  setPage: (on: boolean) => void;
+  pageIds: readonly string[];
+  allMatching: boolean;
+};
+
+const SelectionContext = createContext<Selection | null>(null);
+
+function useSelection(): Selection {
+  const selection = useContext(SelectionContext);
+  if (!selection) throw new Error("Selection checkboxes must sit inside <BulkSelection>.");
+  return selection;
+}
+
+/**
+ * The list's ticked devices and what can be done with them. The rows stay server-rendered; only
+ * the checkboxes and the action bar live in the browser. "Select all matching" turns the
+ * selection into the filter itself, so a change can reach every device of a large view.
+ */
+export function BulkSelection({
+  pageIds,
+  total,
+  filter,
+  exportQuery,
+  groups,
+  tags,
+  canWrite,
+  children,
+}: {
+  pageIds: string[];
+  total: number;
+  /** The list's filter as URL parameters, farm included, for "all matching" actions. */
+  filter: Record<string, string>;
+  exportQuery: string;
+  groups: Option[];
+  tags: Option[];
+  canWrite: boolean;
+  children: ReactNode;
+}) {
+  const router = useRouter();
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const [allMatching, setAllMatching] = useState(false);
+  const [pending, startTransition] = useTransition();
+  const [outcome, setOutcome] = useState<{ ok: boolean; text: string; details?: string[] } | null>(null);
+  const [groupId, setGroupId] = useState("");
+  const [tagId, setTagId] = useState("");
+
+  const selection = useMemo<Selection>(
+    () => ({
+      selected,
+      pageIds,
+      allMatching,
+      toggle: (deviceId) => {
+        setAllMatching(false);
+        setSelected((current) => {
+          const next = new Set(current);
+          if (next.has(deviceId)) next.delete(deviceId);
+          else next.add(deviceId);
+          return next;
+        });
+      },
+      setPage: (on) => {
+        setAllMatching(false);
+        setSelected((current) => {
+          const next = new Set(current);
+          for (const id of pageIds) {
+            if (on) next.add(id);
+            else next.delete(id);
+          }
+          return next;
+        });
+      },
+    }),
+    [selected, pageIds, allMatching],
+  );
+
+  const count = allMatching ? total : selected.size;
+  const pageFullySelected = pageIds.length > 0 && pageIds.every((id) => selected.has(id));
+  const target: BulkActionInput["target"] = allMatching ? { filter } : { deviceIds: [...selected] };
+
+  function run(input: BulkActionInput, confirmText?: string) {
+    if (confirmText && !window.confirm(confirmText)) return;
+    setOutcome(null);
+    startTransition(async () => {
+      const result = await bulkDevicesAction(null, input);
+      if (result.ok) {
+        setOutcome({ ok: true, text: result.data.message });
+        setSelected(new Set());
+        setAllMatching(false);
+        router.refresh();
+      } else {
+        setOutcome({ ok: false, text: result.error, details: Object.values(result.fieldErrors ?? {}).flat().slice(0, 10) });
+      }
+    });
+  }
+
+  const many = count > 1 ? `${count.toLocaleString("en")} devices` : "1 device";
+  const exportHref = allMatching ? `/api/v1/devices/export?${exportQuery}` : `/api/v1/devices/export?deviceIds=${[...selected].join(",")}`;
+
+  return (
+    <SelectionContext.Provider value={selection}>
+      {count > 0 ? (
+        <div role="region" aria-label="Bulk actions" className="sticky top-0 z-20 mb-3 rounded-xl border border-brand-600 bg-brand-50 p-3 text-sm shadow-sm">
+          <div className="flex flex-wrap items-center gap-2">
+            <strong className="mr-1 text-brand-900" data-testid="selection-count">
+              {many} selected
+            </strong>
+            {pageFullySelected && !allMatching && total > pageIds.length ? (
+              <button type="button" className="font-medium text-brand-700 underline" onClick={() => setAllMatching(true)}>
+                Select all {total.toLocaleString("en")} matching
+              </button>
+            ) : null}
+            <button
+              type="button"
+              className="ml-auto text-stone-600 underline"
+              onClick={() => {
+                setSelected(new Set());
+                setAllMatching(false);
+              }}
+            >
+              Clear selection
+            </button>
+          </div>
+          <div className="mt-2 flex flex-wrap items-center gap-2">
+            {canWrite ? (
+              <>
+                <span className="flex items-center gap-1">
+                  <select aria-label="Group" value={groupId} onChange={(event) => setGroupId(event.target.value)} className="max-w-44 rounded-md border border-stone-300 bg-white px-2 py-1">
+                    <option value="">Group…</option>
+                    {groups.map((group) => (
+                      <option key={group.id} value={group.id}>
+                        {group.label}
+                      </option>
+                    ))}
+                  </select>
+                  <ActionButton disabled={pending || !groupId} onClick={() => run({ action: "addToGroup", groupId: Number(groupId), target })}>
+                    Add to group
+                  </ActionButton>
+                </span>
+                <span className="flex items-center gap-1">
+                  <select aria-label="Tag" value={tagId} onChange={(event) => setTagId(event.target.value)} className="max-w-40 rounded-md border border-stone-300 bg-white px-2 py-1">
+                    <option value="">Tag…</option>
+                    {tags.map((tag) => (
+                      <option key={tag.id} value={tag.id}>
+                        {tag.label}
+                      </option>
+                    ))}
+                  </select>
+                  <ActionButton disabled={pending || !tagId} onClick={() => run({ action: "addTag", tagId: Number(tagId), target })}>
+                    Add tag
+                  </ActionButton>
+                  <ActionButton disabled={pending || !tagId} onClick={() => run({ action: "removeTag", tagId: Number(tagId), target })}>
+                    Remove tag
+                  </ActionButton>
+                </span>
+                <ActionButton disabled={pending} onClick={() => run({ action: "removeFromGroup", target }, `Take ${many} out of their group?`)}>
+                  Remove from group
+                </ActionButton>
+                <ActionButton disabled={pending} onClick={() => run({ action: "maintenanceOn", target }, `Put ${many} in maintenance mode? Health checks and alerts pause for them.`)}>
+                  Maintenance on
+                </ActionButton>
+                <ActionButton disabled={pending} onClick={() => run({ action: "maintenanceOff", target })}>
+                  Maintenance off
+                </ActionButton>
+              </>
+            ) : null}
+            <a href={exportHref} className="rounded-md border border-stone-300 bg-white px-3 py-1 font-medium text-stone-800 hover:bg-stone-50" download>
+              Export CSV
+            </a>
+            {pending ? <span className="text-stone-600">Working…</span> : null}
+          </div>
+        </div>
+      ) : null}
+      {outcome ? (
+        <div role={outcome.ok ? "status" : "alert"} className={`mb-3 rounded-md px-3 py-2 text-sm ${outcome.ok ? "bg-green-50 text-green-900" : "bg-red-50 text-red-800"}`}>
+          <div className="flex items-start justify-between gap-2">
+            <p>{outcome.text}</p>
+            <button type="button" className="text-xs underline" onClick={() => setOutcome(null)}>
+              Dismiss
+            </button>
+          </div>
+          {outcome.details?.length ? (
+            <ul className="mt-1 list-disc pl-5 text-xs">
+              {outcome.details.map((detail) => (
+                <li key={detail}>{detail}</li>
+              ))}
+            </ul>
+          ) : null}
+        </div>
+      ) : null}
+      {children}
+    </SelectionContext.Provider>
+  );
+}
+
+function ActionButton({ children, disabled, onClick }: { children: ReactNode; disabled?: boolean; onClick: () => void }) {
+  return (
+    <button type="button" disabled={disabled} onClick={onClick} className="rounded-md border border-stone-300 bg-white px-3 py-1 font-medium text-stone-800 hover:bg-stone-50 disabled:opacity-50">
+      {children}
+    </button>
+  );
+}
+
+export function RowCheckbox({ deviceId, label }: { deviceId: string; label: string }) {
+  const { selected, toggle, allMatching } = useSelection();
+  return (
+    <input
+      type="checkbox"
+      aria-label={`Select ${label}`}
+      checked={allMatching || selected.has(deviceId)}
+      onChange={() => toggle(deviceId)}
+      className="size-4 accent-brand-700"
+    />
+  );
+}
+
+export function PageCheckbox() {
+  const { selected, setPage, pageIds, allMatching } = useSelection();
+  const all = allMatching || (pageIds.length > 0 && pageIds.every((id) => selected.has(id)));
+  const some = !all && pageIds.some((id) => selected.has(id));
+  return (
+    <input
+      type="checkbox"
+      aria-label="Select all devices on this page"
+      checked={all}
+      ref={(element) => {
+        if (element) element.indeterminate = some;
+      }}
+      onChange={() => setPage(!all)}
+      className="size-4 accent-brand-700"
+    />
+  );
+}
