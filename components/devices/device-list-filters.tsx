@@ -40,9 +40,12 @@ export function DeviceListFilters({ fields, groupByOptions, activeCount }: { fie
   }, [search]);
 
   const select = (field: FilterField) => (
-    <label key={field.name} className="flex min-w-0 flex-col gap-1 text-xs font-medium text-stone-600">
-      {field.label}
+    <div key={field.name} className="flex min-w-0 flex-col gap-1">
+      <label htmlFor={`filter-${field.name}`} className="text-xs font-medium text-stone-600">
+        {field.label}
+      </label>
       <select
+        id={`filter-${field.name}`}
         name={field.name}
         value={searchParams.get(field.name) ?? ""}
         onChange={(event) => navigate({ [field.name]: event.target.value || null })}
@@ -55,15 +58,18 @@ export function DeviceListFilters({ fields, groupByOptions, activeCount }: { fie
           </option>
         ))}
       </select>
-    </label>
+    </div>
   );
 
   return (
     <section aria-label="Search and filters" className="mb-3 rounded-xl border border-stone-200 bg-white p-3 shadow-sm">
       <div className="flex flex-wrap items-end gap-2">
-        <label className="flex min-w-0 flex-1 basis-64 flex-col gap-1 text-xs font-medium text-stone-600">
-          Search
+        <div className="flex min-w-0 flex-1 basis-64 flex-col gap-1">
+          <label htmlFor="filter-q" className="text-xs font-medium text-stone-600">
+            Search
+          </label>
           <input
+            id="filter-q"
             type="search"
             value={search}
             onChange={(event) => {
@@ -73,10 +79,13 @@ export function DeviceListFilters({ fields, groupByOptions, activeCount }: { fie
             placeholder="Device id, name, serial or MAC"
             className="w-full rounded-md border border-stone-300 px-3 py-1.5 text-sm font-normal text-stone-900"
           />
-        </label>
-        <label className="flex flex-col gap-1 text-xs font-medium text-stone-600">
-          Group by
+        </div>
+        <div className="flex flex-col gap-1">
+          <label htmlFor="filter-group-by" className="text-xs font-medium text-stone-600">
+            Group by
+          </label>
           <select
+            id="filter-group-by"
             value={searchParams.get("groupBy") ?? ""}
             onChange={(event) => navigate({ groupBy: event.target.value || null, page: searchParams.get("page") })}
             className="rounded-md border border-stone-300 bg-white px-2 py-1.5 text-sm font-normal text-stone-900"
@@ -88,7 +97,7 @@ export function DeviceListFilters({ fields, groupByOptions, activeCount }: { fie
               </option>
             ))}
           </select>
-        </label>
+        </div>
         <button
           type="button"
           onClick={() => setOpen((value) => !value)}
