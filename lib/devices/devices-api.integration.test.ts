@@ -1,0 +1,149 @@
+/**
+ * /api/v1/devices through its route handlers, with API keys of each role: what a script or an
+ * integration partner gets, including the refusals.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as bulkRoute from "@/app/api/v1/devices/bulk/route";
+import * as exportRoute from "@/app/api/v1/devices/export/route";
+import * as deviceRoute from "@/app/api/v1/devices/[id]/route";
+import * as devicesRoute from "@/app/api/v1/devices/route";
+import { createApiKey } from "../auth/api-keys";
+import type { Actor, RoleName } from "../auth/permissions";
+import { disconnectDb, getDb } from "../db";
+
+const db = getDb();
+const suffix = Math.random().toString(36).slice(2, 7).toUpperCase();
+const base = 100_000 + Math.floor(Math.random() * 800_000);
+const ours = `MM${base}`;
+const theirs = `MM${base + 1}`;
+const created = `FD${base + 2}`;
+let farmA: number;
+let farmB: number;
+let userId: number;
+const keys = {} as Record<"admin" | "viewer" | "technician", string>;
+
+const noParams = { params: Promise.resolve({}) as Promise<Record<string, never>> };
+const forDevice = (id: string) => ({ params: Promise.resolve({ id }) });
+
+function call(key: string, method: string, path = "/api/v1/devices", body?: unknown) {
+  return new Request(`http://localhost${path}`, {
+    method,
+    headers: { "X-API-Key": key, ...(body === undefined ? {} : { "Content-Type": "application/json" }) },
+    body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+  });
+}
+
+beforeAll(async () => {
+  farmA = (await db.farm.create({ data: { code: `AA${suffix}`, name: `API Farm A ${suffix}` } })).id;
+  farmB = (await db.farm.create({ data: { code: `AB${suffix}`, name: `API Farm B ${suffix}` } })).id;
+  const user = await db.user.create({ data: { email: `api-${suffix}@test.example`, name: "API admin", role: "admin", passwordHash: "x" } });
+  userId = user.id;
+  const admin: Actor = { kind: "user", id: user.id, label: user.email, name: user.name, role: "admin", farmId: null };
+  for (const [role, farmId] of [["admin", null], ["viewer", null], ["technician", farmA]] as [RoleName, number | null][]) {
+    keys[role as keyof typeof keys] = (await createApiKey(db, admin, { name: `devices ${role} ${suffix}`, role, farmId })).key;
+  }
+  await db.device.createMany({
+    data: [
+      { deviceId: ours, name: "Parlour meter", deviceType: "milk_meter", farmId: farmA, state: "active" },
+      { deviceId: theirs, name: "Neighbour's meter", deviceType: "milk_meter", farmId: farmB, state: "active" },
+    ],
+  });
+});
+
+afterAll(async () => {
+  await db.auditEvent.deleteMany({ where: { entityType: "device", entityId: { in: [ours, theirs, created] } } });
+  await db.device.deleteMany({ where: { farmId: { in: [farmA, farmB] } } });
+  await db.apiKey.deleteMany({ where: { createdById: userId } });
+  await db.auditEvent.deleteMany({ where: { actorId: userId } });
+  await db.user.delete({ where: { id: userId } });
+  await db.farm.deleteMany({ where: { id: { in: [farmA, farmB] } } });
+  await disconnectDb();
+});
+
+describe("reading devices", () => {
+  it("lists with the list's filters, a total and pages", async () => {
+    const response = await devicesRoute.GET(call(keys.viewer, "GET", `/api/v1/devices?farm=${farmA}&type=milk_meter&pageSize=25&groupBy=type`), noParams);
+    expect(response.status).toBe(200);
+    const body = await response.json();
+    expect(body).toMatchObject({ total: 1, page: 1, pageSize: 25, pages: 1, groups: [{ key: "milk_meter", count: 1 }] });
+    expect(body.data[0]).toMatchObject({ deviceId: ours, farm: { code: `AA${suffix}` } });
+  });
+
+  it("answers a bad filter with 400 and a message per parameter", async () => {
+    const response = await devicesRoute.GET(call(keys.viewer, "GET", "/api/v1/devices?health=sick&pageSize=7"), noParams);
+    expect(response.status).toBe(400);
+    expect((await response.json()).error.fields).toEqual({ health: ["Unknown health status"], pageSize: ["pageSize must be one of 25, 50, 100, 200"] });
+  });
+
+  it("hides another farm's device from a farm-bound technician (404, not 403)", async () => {
+    expect((await deviceRoute.GET(call(keys.technician, "GET", `/api/v1/devices/${theirs}`), forDevice(theirs))).status).toBe(404);
+    expect((await deviceRoute.GET(call(keys.technician, "GET", `/api/v1/devices/${ours}`), forDevice(ours))).status).toBe(200);
+    expect((await deviceRoute.GET(call(keys.viewer, "GET", "/api/v1/devices/not-a-device"), forDevice("not-a-device"))).status).toBe(404);
+  });
+});
+
+describe("changing devices", () => {
+  it("refuses every change from a viewer and changes nothing", async () => {
+    const attempts = [
+      devicesRoute.POST(call(keys.viewer, "POST", "/api/v1/devices", { deviceId: created, name: "x", deviceType: "feeder", farmId: farmA }), noParams),
+      deviceRoute.PUT(call(keys.viewer, "PUT", `/api/v1/devices/${ours}`, { name: "Renamed by a viewer" }), forDevice(ours)),
+      deviceRoute.DELETE(call(keys.viewer, "DELETE", `/api/v1/devices/${ours}`), forDevice(ours)),
+      bulkRoute.POST(call(keys.viewer, "POST", "/api/v1/devices/bulk", { action: "maintenanceOn", target: { deviceIds: [ours] } }), noParams),
+    ];
+    for (const response of await Promise.all(attempts)) expect(response.status).toBe(403);
+    expect(await db.device.findUniqueOrThrow({ where: { deviceId: ours } })).toMatchObject({ name: "Parlour meter", state: "active", maintenanceMode: false });
+    expect(await db.device.findUnique({ where: { deviceId: created } })).toBeNull();
+  });
+
+  it("registers a device (API method), refuses the same id again with 409 on the field", async () => {
+    const response = await devicesRoute.POST(call(keys.technician, "POST", "/api/v1/devices", { deviceId: created, name: "Feeder 1", deviceType: "feeder", farmId: farmA, macAddress: "aa-bb-cc-dd-ee-ff" }), noParams);
+    expect(response.status).toBe(201);
+    expect(await response.json()).toMatchObject({ deviceId: created, provisioningMethod: "api", macAddress: "AA:BB:CC:DD:EE:FF", state: "registered" });
+    const again = await devicesRoute.POST(call(keys.technician, "POST", "/api/v1/devices", { deviceId: created, name: "Feeder 1", deviceType: "feeder", farmId: farmA }), noParams);
+    expect(again.status).toBe(409);
+    expect((await again.json()).error.fields.deviceId[0]).toMatch(/already registered/);
+  });
+
+  it("refuses a technician's device for another farm", async () => {
+    const response = await devicesRoute.POST(call(keys.technician, "POST", "/api/v1/devices", { deviceId: `FD${base + 3}`, name: "Elsewhere", deviceType: "feeder", farmId: farmB }), noParams);
+    expect(response.status).toBe(400);
+    expect((await response.json()).error.fields.farmId).toBeDefined();
+  });
+
+  it("answers invalid fields with one message each, and a body that is not JSON with 400", async () => {
+    const response = await deviceRoute.PUT(call(keys.technician, "PUT", `/api/v1/devices/${ours}`, { name: "", macAddress: "nope", latitude: 123, colour: "red" }), forDevice(ours));
+    expect(response.status).toBe(400);
+    const fields = (await response.json()).error.fields;
+    expect(Object.keys(fields).sort()).toEqual(["colour", "latitude", "macAddress", "name"]);
+    const notJson = await deviceRoute.PUT(call(keys.technician, "PUT", `/api/v1/devices/${ours}`, "{name:"), forDevice(ours));
+    expect(notJson.status).toBe(400);
+  });
+
+  it("edits a device and records the change with the key as author", async () => {
+    const response = await deviceRoute.PUT(call(keys.technician, "PUT", `/api/v1/devices/${ours}`, { name: "Parlour meter, stall 4", locationDescription: "Stall 4" }), forDevice(ours));
+    expect(response.status).toBe(200);
+    const history = await db.auditEvent.findFirstOrThrow({ where: { entityType: "device", entityId: ours, action: "updated" } });
+    expect(history.actorLabel).toMatch(/^api-key:/);
+    expect(history.before).toEqual({ name: "Parlour meter", locationDescription: null });
+    expect(history.after).toEqual({ name: "Parlour meter, stall 4", locationDescription: "Stall 4" });
+  });
+
+  it("DELETE retires the device and keeps its record and history", async () => {
+    const response = await deviceRoute.DELETE(new Request(`http://localhost/api/v1/devices/${created}`, { method: "DELETE", headers: { "X-API-Key": keys.technician, "Content-Type": "application/json" }, body: JSON.stringify({ reason: "Replaced by a newer feeder" }) }), forDevice(created));
+    expect(response.status).toBe(200);
+    expect(await db.device.findUniqueOrThrow({ where: { deviceId: created } })).toMatchObject({ state: "decommissioned", retirementReason: "Replaced by a newer feeder" });
+    expect(await db.auditEvent.count({ where: { entityType: "device", entityId: created } })).toBe(2);
+    expect((await deviceRoute.DELETE(call(keys.technician, "DELETE", `/api/v1/devices/${created}`), forDevice(created))).status).toBe(409);
+  });
+
+  it("runs a bulk action and exports CSV", async () => {
+    const bulk = await bulkRoute.POST(call(keys.technician, "POST", "/api/v1/devices/bulk", { action: "maintenanceOn", target: { filter: { farm: String(farmA) } } }), noParams);
+    expect(bulk.status).toBe(200);
+    expect(await bulk.json()).toMatchObject({ matched: 1, changed: 1 });
+    const csv = await exportRoute.GET(call(keys.technician, "GET", `/api/v1/devices/export?deviceIds=${ours},${theirs}`), noParams);
+    expect(csv.headers.get("content-type")).toMatch(/text\/csv/);
+    const text = await csv.text();
+    expect(text).toContain(ours);
+    expect(text).not.toContain(theirs);
+  });
+});
