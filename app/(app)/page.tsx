@@ -1,3 +1,4 @@
+import Link from "next/link";
 import type { Metadata } from "next";
 import { AutoRefresh } from "@/components/ui/auto-refresh";
 import { Card, Kpi } from "@/components/ui/card";
@@ -24,9 +25,9 @@ export default async function DashboardPage() {
     <>
       <PageHeader title="Dashboard" description="What needs attention across your devices right now." actions={<AutoRefresh seconds={10} />} />
       <div className="grid grid-cols-2 gap-3 md:grid-cols-3 xl:grid-cols-5">
-        <Kpi label="Devices" value={summary.total} />
-        <Kpi label="Online" value={summary.online} tone="good" hint={summary.total ? `${Math.round((summary.online / summary.total) * 100)} % of the fleet` : undefined} />
-        <Kpi label="Needs attention" value={summary.needsAttention} tone={summary.needsAttention ? "warn" : "neutral"} />
+        <Kpi label="Devices" value={summary.total} href="/devices" />
+        <Kpi label="Online" value={summary.online} tone="good" href="/devices?connection=online" hint={summary.total ? `${Math.round((summary.online / summary.total) * 100)} % of the fleet` : undefined} />
+        <Kpi label="Needs attention" value={summary.needsAttention} tone={summary.needsAttention ? "warn" : "neutral"} href="/devices?attention=true&sort=health" />
         <Kpi
           label="Active alerts"
           value={alertTotal}
@@ -44,9 +45,9 @@ export default async function DashboardPage() {
               const share = summary.total ? (count / summary.total) * 100 : 0;
               return (
                 <li key={status} className="flex items-center gap-3">
-                  <span className="w-24">
+                  <Link href={`/devices?health=${status}`} className="w-24" aria-label={`${count} ${status} devices`}>
                     <HealthBadge status={status} />
-                  </span>
+                  </Link>
                   <span className="h-2 flex-1 overflow-hidden rounded-full bg-stone-100">
                     <span className={`block h-full ${{ healthy: "bg-green-600", warning: "bg-amber-500", critical: "bg-red-600", unknown: "bg-stone-400" }[status]}`} style={{ width: `${share}%` }} />
                   </span>
@@ -64,7 +65,9 @@ export default async function DashboardPage() {
               {recent.map((device) => (
                 <li key={device.id} className="flex items-center justify-between gap-2 py-2 text-sm">
                   <span className="min-w-0">
-                    <span className="font-mono text-xs text-stone-500">{device.deviceId}</span> <span className="truncate">{device.name}</span>
+                    <Link href={`/devices/${device.deviceId}`} className="hover:underline">
+                      <span className="font-mono text-xs text-stone-500">{device.deviceId}</span> <span className="truncate">{device.name}</span>
+                    </Link>
                   </span>
                   <span className="flex shrink-0 items-center gap-3">
                     <ConnectionBadge status={device.connectionStatus} />
