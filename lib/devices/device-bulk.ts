@@ -57,7 +57,8 @@ export async function runBulkAction(db: Db, actor: Actor, input: BulkActionInput
           if (!group || !group.active || (scope !== null && group.farmId !== null && group.farmId !== scope)) throw new InvalidError("Unknown group.", { groupId: ["Unknown group"] });
           const refused = devices.map((device) => groupRefusal(group, device)).filter((reason): reason is string => reason !== null);
           if (refused.length) {
-            throw new InvalidError(`${refused.length} of the ${devices.length} devices cannot join “${group.name}”; nothing was changed. ${refused.slice(0, 3).join(" ")}${refused.length > 3 ? " …" : ""}`, { groupId: refused.slice(0, 10) });
+            const more = refused.length > 10 ? [`… and ${refused.length - 10} more`] : [];
+            throw new InvalidError(`${refused.length} of the ${devices.length} devices cannot join “${group.name}”; nothing was changed.`, { groupId: [...refused.slice(0, 10), ...more] });
           }
           const moving = devices.filter((device) => device.groupId !== group.id);
           const previous = await groupCodes(tx, moving.map((device) => device.groupId));

@@ -121,7 +121,7 @@ describe("finding devices", () => {
 describe("changing many devices at once", () => {
   it("refuses a group that excludes one of the devices, and changes none of them", async () => {
     const attempt = runBulkAction(db, admin, { action: "addToGroup", groupId: collarsOnly, target: { deviceIds: [id("AC", 3), id("MM", 1)] } });
-    await expect(attempt).rejects.toThrow(/holds only Activity Collar devices/);
+    await expect(attempt).rejects.toMatchObject({ message: expect.stringMatching(/1 of the 2 devices cannot join “Collars”; nothing was changed/), fieldErrors: { groupId: [expect.stringMatching(/holds only Activity Collar devices/)] } });
     const meter = await db.device.findUniqueOrThrow({ where: { deviceId: id("AC", 3) } });
     expect(meter.groupId).toBeNull();
   });
