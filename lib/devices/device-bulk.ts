@@ -4,9 +4,9 @@
  * when one device cannot take the change (a group that excludes its type), none, and says which.
  */
 import type { $Enums, Prisma } from "@prisma/client";
-import { farmScope, type Actor } from "../auth/permissions";
+import { can, farmScope, type Actor } from "../auth/permissions";
 import type { Db } from "../db";
-import { InvalidError } from "../errors";
+import { ForbiddenError, InvalidError } from "../errors";
 import { groupRefusal } from "../groups/group-rules";
 import { auditActor } from "./device-history";
 import { deviceWhere, parseDeviceListQuery } from "./device-list";
@@ -42,13 +42,20 @@ function preview(ids: string[], max = 10) {
 
 export type BulkResult = { matched: number; changed: number; message: string };
 
-export async function runBulkAction(db: Db, actor: Actor, input: BulkActionInput): Promise<BulkResult> {
+/**
+ * `historyAction` names the change in the device history: "bulk_updated" from the list,
+ * "maintenance_on"/"maintenance_off" when a person switches it on the device page.
+ */
+export async function runBulkAction(db: Db, actor: Actor, input: BulkActionInput, historyAction = "bulk_updated"): Promise<BulkResult> {
+  const maintenance = input.action === "maintenanceOn" || input.action === "maintenanceOff";
+  const permission = maintenance ? "maintenance.write" : "devices.write";
+  if (!can(actor.role, permission)) throw new ForbiddenError(`Your role (${actor.role}) does not allow ${permission}.`);
   return db.$transaction(
     async (tx) => {
       const devices = await targetDevices(tx, actor, input.target);
       const who = auditActor(actor);
       const history = (rows: { deviceId: string; before: Prisma.InputJsonValue; after: Prisma.InputJsonValue }[]) =>
-        rows.length ? tx.auditEvent.createMany({ data: rows.map((row) => ({ ...who, entityType: "device", entityId: row.deviceId, action: "bulk_updated", before: row.before, after: row.after })) }) : null;
+        rows.length ? tx.auditEvent.createMany({ data: rows.map((row) => ({ ...who, entityType: "device", entityId: row.deviceId, action: historyAction, before: row.before, after: row.after })) }) : null;
 
       switch (input.action) {
         case "addToGroup": {
@@ -92,7 +99,13 @@ export async function runBulkAction(db: Db, actor: Actor, input: BulkActionInput
           const touched = devices.filter((device) => device.maintenanceMode !== on);
           const notes = on && "notes" in input ? input.notes : undefined;
           await setMaintenance(tx, touched, on, notes ?? undefined);
-          await history(touched.map((device) => ({ deviceId: device.deviceId, before: { maintenanceMode: !on, state: device.state }, after: { maintenanceMode: on, state: on ? "maintenance" : "active" } })));
+          await history(
+            touched.map((device) => ({
+              deviceId: device.deviceId,
+              before: { maintenanceMode: !on, state: device.state },
+              after: { maintenanceMode: on, state: on ? "maintenance" : "active", ...(notes ? { maintenanceNotes: notes } : {}) },
+            })),
+          );
           return { matched: devices.length, changed: touched.length, message: `Maintenance mode ${on ? "on" : "off"} for ${touched.length} devices.` };
         }
       }
@@ -121,5 +134,10 @@ async function groupCodes(tx: Prisma.TransactionClient, ids: (number | null)[]) 
 
 /** Maintenance mode for one device, from its page: the same rule and history as the bulk action. */
 export async function setDeviceMaintenanceMode(db: Db, actor: Actor, deviceId: string, on: boolean, notes?: string | null) {
-  return runBulkAction(db, actor, on ? { action: "maintenanceOn", notes, target: { deviceIds: [deviceId] } } : { action: "maintenanceOff", target: { deviceIds: [deviceId] } });
+  return runBulkAction(
+    db,
+    actor,
+    on ? { action: "maintenanceOn", notes, target: { deviceIds: [deviceId] } } : { action: "maintenanceOff", target: { deviceIds: [deviceId] } },
+    on ? "maintenance_on" : "maintenance_off",
+  );
 }

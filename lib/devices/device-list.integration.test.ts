@@ -148,6 +148,12 @@ describe("changing many devices at once", () => {
     expect(await db.device.findUniqueOrThrow({ where: { deviceId: id("MM", 1) } })).toMatchObject({ maintenanceMode: false, state: "active" });
   });
 
+  it("refuses a viewer in the domain layer itself, whatever called it", async () => {
+    const viewer: Actor = { ...admin, role: "viewer" };
+    await expect(runBulkAction(db, viewer, { action: "maintenanceOn", target: { deviceIds: [id("MM", 1)] } })).rejects.toThrow(/does not allow maintenance.write/);
+    await expect(runBulkAction(db, viewer, { action: "addTag", tagId: tag, target: { deviceIds: [id("MM", 1)] } })).rejects.toThrow(/does not allow devices.write/);
+  });
+
   it("does not let a manager reach another farm's device", async () => {
     await expect(runBulkAction(db, manager, { action: "maintenanceOn", target: { deviceIds: [id("MM", 6)] } })).rejects.toThrow(/Not found or retired/);
     expect((await db.device.findUniqueOrThrow({ where: { deviceId: id("MM", 6) } })).maintenanceMode).toBe(false);

@@ -4,9 +4,9 @@
  * per device with the tracked fields before and after.
  */
 import { Prisma } from "@prisma/client";
-import { farmScope, type Actor } from "../auth/permissions";
+import { can, farmScope, type Actor } from "../auth/permissions";
 import type { Db } from "../db";
-import { ConflictError, InvalidError, NotFoundError } from "../errors";
+import { ConflictError, ForbiddenError, InvalidError, NotFoundError } from "../errors";
 import { groupRefusal } from "../groups/group-rules";
 import { revokeDeviceCredentials } from "../provisioning/credentials";
 import { auditActor, trackedChanges, type TrackedSnapshot } from "./device-history";
@@ -14,6 +14,11 @@ import type { DeviceCreateInput, DeviceUpdateInput } from "./device-schemas";
 import { stateChangeRefusal } from "./lifecycle";
 
 type Tx = Prisma.TransactionClient;
+
+/** Viewers only read: checked here as well as at the entry points, so no caller (job, script) can forget it. */
+function assertMayWrite(actor: Actor) {
+  if (!can(actor.role, "devices.write")) throw new ForbiddenError(`Your role (${actor.role}) cannot change devices.`);
+}
 
 /** Another farm's device is "not found" for a farm-bound person: its existence is not theirs to know. */
 function assertInScope(actor: Actor, farmId: number, deviceId: string) {
@@ -101,6 +106,7 @@ function isUniqueViolation(error: unknown) {
 }
 
 export async function createDevice(db: Db, actor: Actor, input: DeviceCreateInput, method: "manual" | "qr_code" | "nfc" | "csv_import" | "api" = "manual") {
+  assertMayWrite(actor);
   const farmId = input.farmId;
   assertFarmAllowed(actor, farmId);
   const taken = () => new ConflictError(`A device with id ${input.deviceId} already exists.`, { deviceId: [`${input.deviceId} is already registered`] });
@@ -134,6 +140,7 @@ export async function createDevice(db: Db, actor: Actor, input: DeviceCreateInpu
 }
 
 export async function updateDevice(db: Db, actor: Actor, deviceId: string, input: DeviceUpdateInput) {
+  assertMayWrite(actor);
   return db.$transaction(async (tx) => {
     const before = await loadForWrite(tx, actor, deviceId);
     if (before.state === "decommissioned") throw new ConflictError(`Device ${deviceId} is retired; its record is kept read-only.`);
@@ -174,6 +181,7 @@ export async function updateDevice(db: Db, actor: Actor, deviceId: string, input
  * and its record and history stay. There is no hard delete.
  */
 export async function retireDevice(db: Db, actor: Actor, deviceId: string, reason: string) {
+  assertMayWrite(actor);
   return db.$transaction(async (tx) => {
     const before = await loadForWrite(tx, actor, deviceId);
     if (before.state === "decommissioned") throw new ConflictError(`Device ${deviceId} is already retired.`);

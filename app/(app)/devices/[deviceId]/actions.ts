@@ -1,0 +1,80 @@
+"use server";
+
+/**
+ * The device page's mutations. The device id is bound by the page (`action.bind(null, id)`); it
+ * is as untrusted as any form field, and the registry checks the actor's farm for it.
+ */
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { defineAction, type ActionResult } from "@/lib/actions/define-action";
+import { getDb } from "@/lib/db";
+import { setDeviceMaintenanceMode } from "@/lib/devices/device-bulk";
+import { retireDevice, updateDevice } from "@/lib/devices/device-registry";
+import { deviceIdSchema } from "@/lib/devices/device-id";
+import { deviceUpdateSchema, retireDeviceSchema } from "@/lib/devices/device-schemas";
+import { optionalText } from "@/lib/validation/form-values";
+
+type Done = { deviceId: string; message: string };
+
+type Runner = (previous: ActionResult<Done> | null, input: FormData) => Promise<ActionResult<Done>>;
+
+/** The bound id is checked for shape before anything runs with it. */
+function forDevice(deviceId: unknown, make: (deviceId: string) => Runner): Runner {
+  const parsed = deviceIdSchema.safeParse(deviceId);
+  if (!parsed.success) return async () => ({ ok: false, error: "Unknown device." });
+  return make(parsed.data);
+}
+
+function refresh(deviceId: string) {
+  revalidatePath(`/devices/${deviceId}`);
+  revalidatePath("/devices");
+}
+
+const update = (deviceId: string) =>
+  defineAction({ permission: "devices.write", schema: deviceUpdateSchema }, async (input, actor): Promise<Done> => {
+    await updateDevice(getDb(), actor, deviceId, input);
+    refresh(deviceId);
+    return { deviceId, message: "Changes saved." };
+  });
+
+export async function updateDeviceAction(deviceId: string, previous: ActionResult<Done> | null, input: FormData): Promise<ActionResult<Done>> {
+  return forDevice(deviceId, update)(previous, input);
+}
+
+const maintenanceOnSchema = z.object({ notes: optionalText(2000) }).strict();
+
+const maintenanceOn = (deviceId: string) =>
+  defineAction({ permission: "maintenance.write", schema: maintenanceOnSchema }, async ({ notes }, actor): Promise<Done> => {
+    const result = await setDeviceMaintenanceMode(getDb(), actor, deviceId, true, notes);
+    refresh(deviceId);
+    return { deviceId, message: result.changed ? "Maintenance mode is on." : "Maintenance mode was already on." };
+  });
+
+/** M92 `action_enable_maintenance_mode`: state maintenance, health checks skip the device. */
+export async function maintenanceOnAction(deviceId: string, previous: ActionResult<Done> | null, input: FormData): Promise<ActionResult<Done>> {
+  return forDevice(deviceId, maintenanceOn)(previous, input);
+}
+
+const maintenanceOff = (deviceId: string) =>
+  defineAction({ permission: "maintenance.write", schema: z.object({}).strict() }, async (_input, actor): Promise<Done> => {
+    const result = await setDeviceMaintenanceMode(getDb(), actor, deviceId, false);
+    refresh(deviceId);
+    return { deviceId, message: result.changed ? "Maintenance mode is off; the device is active again." : "Maintenance mode was already off." };
+  });
+
+/** M92 `action_disable_maintenance_mode`: back to active. */
+export async function maintenanceOffAction(deviceId: string, previous: ActionResult<Done> | null, input: FormData): Promise<ActionResult<Done>> {
+  return forDevice(deviceId, maintenanceOff)(previous, input);
+}
+
+const retire = (deviceId: string) =>
+  defineAction({ permission: "devices.write", schema: retireDeviceSchema }, async ({ reason }, actor): Promise<Done> => {
+    await retireDevice(getDb(), actor, deviceId, reason);
+    refresh(deviceId);
+    return { deviceId, message: "Device retired. Its credentials are revoked and its history kept." };
+  });
+
+/** I-013 §8: decommissioned, never deleted. */
+export async function retireDeviceAction(deviceId: string, previous: ActionResult<Done> | null, input: FormData): Promise<ActionResult<Done>> {
+  return forDevice(deviceId, retire)(previous, input);
+}

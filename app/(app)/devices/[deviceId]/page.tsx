@@ -1,0 +1,104 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { DeviceActions } from "@/components/devices/device-actions";
+import { DeviceFieldGroups } from "@/components/devices/device-field-groups";
+import { DeviceHeader } from "@/components/devices/device-header";
+import { DeviceHistory } from "@/components/devices/device-history";
+import { DeviceRecordSections, type DeviceRecords } from "@/components/devices/device-records";
+import { DeviceSmartButtons } from "@/components/devices/device-smart-buttons";
+import { DeviceStatusBar } from "@/components/devices/device-status-bar";
+import { can, type Actor } from "@/lib/auth/permissions";
+import { requirePageActor } from "@/lib/auth/session";
+import { getDb, type Db } from "@/lib/db";
+import { getDeviceDetail } from "@/lib/devices/device-detail";
+import { deviceHistory } from "@/lib/devices/device-history";
+import { NotFoundError } from "@/lib/errors";
+
+export const dynamic = "force-dynamic";
+
+type Props = { params: Promise<{ deviceId: string }>; searchParams: Promise<{ saved?: string }> };
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  return { title: decodeURIComponent((await params).deviceId) };
+}
+
+/** The device, or the not-found page, also for a device of a farm the person may not see. */
+async function loadDevice(db: Db, actor: Actor, deviceId: string) {
+  try {
+    return await getDeviceDetail(db, actor, decodeURIComponent(deviceId));
+  } catch (error) {
+    if (error instanceof NotFoundError) notFound();
+    throw error;
+  }
+}
+
+const RECENT = 10;
+const HISTORY_LIMIT = 50;
+
+/** The latest records behind the smart buttons (their own areas come later). */
+async function recentRecords(db: Db, id: number): Promise<DeviceRecords> {
+  const [alerts, updates, maintenances, commands] = await Promise.all([
+    db.alert.findMany({
+      where: { deviceId: id },
+      orderBy: [{ lastOccurrence: "desc" }, { id: "desc" }],
+      take: RECENT,
+      select: { id: true, alertType: true, severity: true, state: true, message: true, occurrenceCount: true, lastOccurrence: true },
+    }),
+    db.updateLog.findMany({
+      where: { deviceId: id },
+      orderBy: [{ timestamp: "desc" }, { id: "desc" }],
+      take: RECENT,
+      select: { id: true, previousVersion: true, targetVersion: true, state: true, progress: true, timestamp: true, finishedAt: true, errorMessage: true },
+    }),
+    db.maintenance.findMany({
+      where: { deviceId: id },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      take: RECENT,
+      select: { id: true, maintenanceType: true, status: true, scheduledDate: true, performedAt: true, description: true },
+    }),
+    db.command.findMany({
+      where: { deviceId: id },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      take: RECENT,
+      select: { id: true, commandType: true, status: true, createdAt: true, completedAt: true, errorMessage: true },
+    }),
+  ]);
+  return { alerts, updates, maintenances, commands };
+}
+
+/** The history records e-mails; the page names the people it knows. */
+async function peopleByEmail(db: Db, emails: string[]) {
+  const users = emails.length ? await db.user.findMany({ where: { email: { in: [...new Set(emails)] } }, select: { email: true, name: true } }) : [];
+  return new Map(users.map((user) => [user.email, user.name]));
+}
+
+export default async function DevicePage({ params, searchParams }: Props) {
+  const actor = await requirePageActor("devices.read");
+  const db = getDb();
+  const device = await loadDevice(db, actor, (await params).deviceId);
+  const [records, history] = await Promise.all([recentRecords(db, device.id), deviceHistory(db, device.deviceId, HISTORY_LIMIT)]);
+  const people = await peopleByEmail(db, history.map((entry) => entry.who));
+  const retired = device.state === "decommissioned";
+  const saved = (await searchParams).saved === "1";
+  const allowed = {
+    edit: !retired && can(actor.role, "devices.write"),
+    maintenance: !retired && can(actor.role, "maintenance.write"),
+    retire: !retired && can(actor.role, "devices.write"),
+  };
+
+  return (
+    <div className="space-y-5">
+      <DeviceHeader device={device} actions={<DeviceActions deviceId={device.deviceId} maintenanceMode={device.maintenanceMode} allowed={allowed} />} />
+      {saved ? (
+        <p role="status" className="rounded-md border border-green-300 bg-green-50 px-3 py-2 text-sm text-green-900">
+          Changes saved. They are listed in the change history below.
+        </p>
+      ) : null}
+      <DeviceStatusBar state={device.state} />
+      <DeviceSmartButtons counts={device.counts} />
+      <DeviceFieldGroups device={device} now={new Date()} />
+      <DeviceRecordSections records={records} counts={device.counts} timeZone={device.farm.timezone} />
+      <DeviceHistory entries={history} timeZone={device.farm.timezone} people={people} limit={HISTORY_LIMIT} />
+    </div>
+  );
+}

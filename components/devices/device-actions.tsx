@@ -1,0 +1,150 @@
+"use client";
+
+import Link from "next/link";
+import { useActionState, useId, useMemo, useState, type ReactNode } from "react";
+import { maintenanceOffAction, maintenanceOnAction, retireDeviceAction } from "@/app/(app)/devices/[deviceId]/actions";
+
+type Allowed = { edit: boolean; maintenance: boolean; retire: boolean };
+
+const BUTTON = "inline-flex items-center justify-center rounded-md border px-3 py-1.5 text-sm font-medium disabled:opacity-60";
+const PRIMARY = `${BUTTON} border-brand-700 bg-brand-700 text-white hover:bg-brand-800`;
+const SECONDARY = `${BUTTON} border-stone-300 bg-white text-stone-800 hover:bg-stone-50`;
+const DANGER = `${BUTTON} border-red-300 bg-white text-red-700 hover:bg-red-50`;
+
+/**
+ * What the person may do with the device, by role (the server checks again). Restart, diagnostics,
+ * firmware and credentials arrive with their own areas; no button is shown before it works.
+ */
+export function DeviceActions({ deviceId, maintenanceMode, allowed }: { deviceId: string; maintenanceMode: boolean; allowed: Allowed }) {
+  const [open, setOpen] = useState<"maintenance" | "retire" | null>(null);
+  if (!allowed.edit && !allowed.maintenance && !allowed.retire) return null;
+  const toggle = (panel: "maintenance" | "retire") => setOpen((current) => (current === panel ? null : panel));
+  return (
+    <div className="relative flex w-full flex-col gap-2 sm:w-auto sm:items-end">
+      <div className="flex flex-wrap gap-2" role="group" aria-label="Device actions">
+        {allowed.edit ? (
+          <Link href={`/devices/${deviceId}/edit`} className={PRIMARY}>
+            Edit
+          </Link>
+        ) : null}
+        {allowed.maintenance && maintenanceMode ? <MaintenanceOffButton deviceId={deviceId} /> : null}
+        {allowed.maintenance && !maintenanceMode ? (
+          <button type="button" className={SECONDARY} aria-expanded={open === "maintenance"} onClick={() => toggle("maintenance")}>
+            Maintenance mode on…
+          </button>
+        ) : null}
+        {allowed.retire ? (
+          <button type="button" className={DANGER} aria-expanded={open === "retire"} onClick={() => toggle("retire")}>
+            Retire…
+          </button>
+        ) : null}
+      </div>
+      {open === "maintenance" && !maintenanceMode ? <MaintenanceOnForm deviceId={deviceId} onCancel={() => setOpen(null)} /> : null}
+      {open === "retire" ? <RetireForm deviceId={deviceId} onCancel={() => setOpen(null)} /> : null}
+    </div>
+  );
+}
+
+/** Inline on a phone; on wider screens a pop-over under the buttons, so the page does not jump. */
+function Panel({ title, onCancel, children }: { title: string; onCancel: () => void; children: ReactNode }) {
+  return (
+    <div
+      className="w-full rounded-lg border border-stone-200 bg-white p-3 shadow-lg sm:absolute sm:top-full sm:right-0 sm:z-20 sm:w-96"
+      onKeyDown={(event) => {
+        if (event.key === "Escape") onCancel();
+      }}
+    >
+      <h2 className="mb-2 text-sm font-semibold text-stone-800">{title}</h2>
+      {children}
+    </div>
+  );
+}
+
+function ErrorText({ error, id }: { error?: string; id?: string }) {
+  return error ? (
+    <p id={id} role="alert" className="mt-1 text-sm text-red-700">
+      {error}
+    </p>
+  ) : null;
+}
+
+function MaintenanceOnForm({ deviceId, onCancel }: { deviceId: string; onCancel: () => void }) {
+  const action = useMemo(() => maintenanceOnAction.bind(null, deviceId), [deviceId]);
+  const [state, formAction, pending] = useActionState(action, null);
+  const id = useId();
+  const notesError = state && !state.ok ? state.fieldErrors?.notes?.[0] : undefined;
+  return (
+    <Panel title="Put the device in maintenance" onCancel={onCancel}>
+      <form action={formAction} className="space-y-2" noValidate>
+        <p className="text-xs text-stone-600">Its state becomes Maintenance and health checks skip it until you turn the mode off.</p>
+        <div>
+          <label htmlFor={`${id}-notes`} className="mb-1 block text-sm font-medium">
+            Maintenance notes <span className="font-normal text-stone-500">(optional)</span>
+          </label>
+          <textarea id={`${id}-notes`} name="notes" rows={3} maxLength={2000} className="w-full rounded-md border border-stone-300 px-3 py-2 text-sm" aria-invalid={Boolean(notesError)} aria-describedby={`${id}-notes-error`} />
+          <ErrorText error={notesError} id={`${id}-notes-error`} />
+        </div>
+        {state && !state.ok && !notesError ? <ErrorText error={state.error} /> : null}
+        <div className="flex gap-2">
+          <button type="submit" disabled={pending} className={PRIMARY}>
+            {pending ? "Turning on…" : "Turn maintenance mode on"}
+          </button>
+          <button type="button" onClick={onCancel} className={SECONDARY}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </Panel>
+  );
+}
+
+function MaintenanceOffButton({ deviceId }: { deviceId: string }) {
+  const action = useMemo(() => maintenanceOffAction.bind(null, deviceId), [deviceId]);
+  const [state, formAction, pending] = useActionState(action, null);
+  return (
+    <form action={formAction}>
+      <button type="submit" disabled={pending} className={SECONDARY}>
+        {pending ? "Turning off…" : "Maintenance mode off"}
+      </button>
+      {state && !state.ok ? <ErrorText error={state.error} /> : null}
+    </form>
+  );
+}
+
+/** Retirement cannot be undone: a reason is required and the browser asks once more. */
+function RetireForm({ deviceId, onCancel }: { deviceId: string; onCancel: () => void }) {
+  const action = useMemo(() => retireDeviceAction.bind(null, deviceId), [deviceId]);
+  const [state, formAction, pending] = useActionState(action, null);
+  const id = useId();
+  const reasonError = state && !state.ok ? state.fieldErrors?.reason?.[0] : undefined;
+  return (
+    <Panel title={`Retire ${deviceId}`} onCancel={onCancel}>
+      <form
+        action={formAction}
+        className="space-y-2"
+        noValidate
+        onSubmit={(event) => {
+          if (!window.confirm(`Retire ${deviceId}? It is decommissioned for good: its MQTT credentials stop working at once. Its record and history are kept.`)) event.preventDefault();
+        }}
+      >
+        <p className="text-xs text-stone-600">The device is decommissioned and its MQTT credentials are revoked. Nothing is deleted; the record stays read-only with its history.</p>
+        <div>
+          <label htmlFor={`${id}-reason`} className="mb-1 block text-sm font-medium">
+            Reason
+          </label>
+          <textarea id={`${id}-reason`} name="reason" rows={2} maxLength={500} required className="w-full rounded-md border border-stone-300 px-3 py-2 text-sm" aria-invalid={Boolean(reasonError)} aria-describedby={`${id}-reason-error`} placeholder="e.g. Flow sensor cracked, replaced by MM014" />
+          <ErrorText error={reasonError} id={`${id}-reason-error`} />
+        </div>
+        {state && !state.ok && !reasonError ? <ErrorText error={state.error} /> : null}
+        <div className="flex gap-2">
+          <button type="submit" disabled={pending} className={`${BUTTON} border-red-700 bg-red-700 text-white hover:bg-red-800`}>
+            {pending ? "Retiring…" : "Retire device"}
+          </button>
+          <button type="button" onClick={onCancel} className={SECONDARY}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </Panel>
+  );
+}

@@ -1,0 +1,108 @@
+import type { ReactNode } from "react";
+import { formatDate, formatDateTime, humanize } from "./device-values";
+
+/** The device's latest related records, newest first, as the page loads them. */
+export type DeviceRecords = {
+  alerts: { id: number; alertType: string; severity: "low" | "warning" | "critical"; state: string; message: string | null; occurrenceCount: number; lastOccurrence: Date }[];
+  updates: { id: number; previousVersion: string | null; targetVersion: string | null; state: string; progress: number; timestamp: Date; finishedAt: Date | null; errorMessage: string | null }[];
+  maintenances: { id: number; maintenanceType: string; status: string; scheduledDate: Date | null; performedAt: Date | null; description: string | null }[];
+  commands: { id: number; commandType: string; status: string; createdAt: Date; completedAt: Date | null; errorMessage: string | null }[];
+};
+
+const SEVERITY = {
+  critical: { icon: "■", className: "bg-red-100 text-red-800" },
+  warning: { icon: "▲", className: "bg-amber-100 text-amber-900" },
+  low: { icon: "●", className: "bg-stone-100 text-stone-700" },
+} as const;
+
+/** The four lists the smart buttons jump to. */
+export function DeviceRecordSections({ records, counts, timeZone }: { records: DeviceRecords; counts: { activeAlerts: number; updates: number; maintenances: number; commands: number }; timeZone: string }) {
+  const at = (date: Date | null) => formatDateTime(date, timeZone);
+  return (
+    <div className="grid gap-4 lg:grid-cols-2">
+      <RecordSection id="alerts" title="Alerts" summary={`${counts.activeAlerts} active`} empty="No alerts for this device.">
+        {records.alerts.map((alert) => (
+          <Row
+            key={alert.id}
+            title={
+              <>
+                <span className={`mr-1.5 inline-flex items-center gap-1 rounded-full px-1.5 py-0.5 text-xs font-medium ${SEVERITY[alert.severity].className}`}>
+                  <span aria-hidden>{SEVERITY[alert.severity].icon}</span>
+                  {humanize(alert.severity)}
+                </span>
+                {humanize(alert.alertType)}
+                {alert.occurrenceCount > 1 ? <span className="text-stone-500"> ×{alert.occurrenceCount}</span> : null}
+              </>
+            }
+            status={humanize(alert.state)}
+            detail={alert.message}
+            when={at(alert.lastOccurrence)}
+          />
+        ))}
+      </RecordSection>
+
+      <RecordSection id="updates" title="Firmware updates" summary={`${counts.updates} in all`} empty="No firmware updates sent to this device yet.">
+        {records.updates.map((update) => (
+          <Row
+            key={update.id}
+            title={
+              <span className="font-mono text-xs">
+                {update.previousVersion ?? "?"} → {update.targetVersion ?? "?"}
+              </span>
+            }
+            status={update.state === "completed" || update.state === "failed" || update.state === "rolled_back" ? humanize(update.state) : `${humanize(update.state)} ${update.progress} %`}
+            detail={update.errorMessage}
+            when={at(update.finishedAt ?? update.timestamp)}
+          />
+        ))}
+      </RecordSection>
+
+      <RecordSection id="maintenance" title="Maintenance" summary={`${counts.maintenances} in all`} empty="No maintenance recorded for this device.">
+        {records.maintenances.map((record) => (
+          <Row
+            key={record.id}
+            title={humanize(record.maintenanceType)}
+            status={humanize(record.status)}
+            detail={record.description}
+            when={record.performedAt ? at(record.performedAt) : record.scheduledDate ? `planned ${formatDate(record.scheduledDate)}` : "—"}
+          />
+        ))}
+      </RecordSection>
+
+      <RecordSection id="commands" title="Commands" summary={`${counts.commands} in all`} empty="No commands sent to this device yet.">
+        {records.commands.map((command) => (
+          <Row key={command.id} title={<span className="font-mono text-xs">{command.commandType}</span>} status={humanize(command.status)} detail={command.errorMessage} when={at(command.completedAt ?? command.createdAt)} />
+        ))}
+      </RecordSection>
+    </div>
+  );
+}
+
+function RecordSection({ id, title, summary, empty, children }: { id: string; title: string; summary: string; empty: string; children: ReactNode[] }) {
+  return (
+    <section id={id} aria-labelledby={`${id}-heading`} className="scroll-mt-4 rounded-xl border border-stone-200 bg-white p-4 shadow-sm target:ring-2 target:ring-brand-600">
+      <div className="mb-2 flex items-baseline justify-between gap-2">
+        <h2 id={`${id}-heading`} className="text-sm font-semibold text-stone-700">
+          {title}
+        </h2>
+        <span className="text-xs text-stone-500">{summary}{children.length ? ` · latest ${children.length}` : ""}</span>
+      </div>
+      {children.length ? <ul className="divide-y divide-stone-100 text-sm">{children}</ul> : <p className="py-3 text-sm text-stone-500">{empty}</p>}
+    </section>
+  );
+}
+
+function Row({ title, status, detail, when }: { title: ReactNode; status: string; detail: string | null; when: string }) {
+  return (
+    <li className="py-2">
+      <div className="flex flex-wrap items-baseline justify-between gap-x-3 gap-y-0.5">
+        <span className="min-w-0">{title}</span>
+        <span className="text-xs text-stone-600">{status}</span>
+      </div>
+      <div className="flex flex-wrap justify-between gap-x-3 text-xs text-stone-500">
+        <span className="min-w-0 break-words">{detail}</span>
+        <span className="whitespace-nowrap">{when}</span>
+      </div>
+    </li>
+  );
+}

@@ -1,0 +1,165 @@
+import { expect, test, type Page } from "@playwright/test";
+import { signIn } from "./fixtures";
+
+/**
+ * The device page as the people on a farm use it. The technician of the demo data works at Green
+ * Valley Dairy (GVD), whose milk meters are MM001–MM006; MM005 is this spec's. Others may use the
+ * same database at the same time, so each story reads the meter's state first and puts back what
+ * it changed.
+ */
+const METER = "MM005";
+const OTHER_FARMS_METER = "MM101"; // Hillside Meadow Farm's first milk meter
+
+type DeviceJson = { name: string; state: string; maintenanceMode: boolean; maintenanceNotes: string | null };
+
+async function readDevice(page: Page): Promise<DeviceJson> {
+  const response = await page.request.get(`/api/v1/devices/${METER}`);
+  expect(response.status()).toBe(200);
+  return (await response.json()) as DeviceJson;
+}
+
+/** Back to the state a story found, through the API, whatever happened on screen. */
+async function restore(page: Page, original: DeviceJson) {
+  const now = await readDevice(page);
+  if (now.maintenanceMode !== original.maintenanceMode) {
+    await page.request.post("/api/v1/devices/bulk", { data: { action: original.maintenanceMode ? "maintenanceOn" : "maintenanceOff", target: { deviceIds: [METER] } } });
+  }
+  if (now.name !== original.name || now.maintenanceNotes !== original.maintenanceNotes) {
+    await page.request.put(`/api/v1/devices/${METER}`, { data: { name: original.name, maintenanceNotes: original.maintenanceNotes } });
+  }
+}
+
+/** A meter out of maintenance, as the stories expect to find it. */
+async function readyMeter(page: Page): Promise<DeviceJson> {
+  const device = await readDevice(page);
+  if (device.maintenanceMode) {
+    await page.request.post("/api/v1/devices/bulk", { data: { action: "maintenanceOff", target: { deviceIds: [METER] } } });
+    return readDevice(page);
+  }
+  return device;
+}
+
+const heading = (page: Page, name: string) => page.getByRole("heading", { level: 1, name }).filter({ visible: true });
+const currentStep = (page: Page) => page.getByRole("list", { name: "Lifecycle" }).filter({ visible: true }).locator('[aria-current="step"]');
+const latestHistoryLine = (page: Page) => page.getByRole("list", { name: "Change history" }).filter({ visible: true }).getByRole("listitem").first();
+
+test("a technician opens a milk meter's page and sees its lifecycle, smart buttons and every field group", async ({ page }) => {
+  await signIn(page, "technician");
+  const device = await readyMeter(page);
+  await page.goto(`/devices/${METER}`);
+
+  await expect(heading(page, device.name)).toBeVisible();
+  await expect(page.getByText(METER, { exact: true }).first()).toBeVisible();
+  await expect(currentStep(page)).toHaveText(/Active|Registered|Suspended/);
+
+  const related = page.getByRole("navigation", { name: "Related records" });
+  for (const name of [/Alerts/, /Updates/, /Maintenance/, /Commands/]) await expect(related.getByRole("link", { name })).toBeVisible();
+  await related.getByRole("link", { name: /Commands/ }).click();
+  await expect(page).toHaveURL(/#commands$/);
+  await expect(page.getByRole("heading", { name: "Commands" })).toBeInViewport();
+
+  for (const group of [
+    "Identity & hardware",
+    "Firmware & update status",
+    "Group & tags",
+    "Health",
+    "Battery & power",
+    "Signal & connectivity",
+    "Provisioning",
+    "Diagnostics",
+    "Statistics",
+    "Maintenance",
+    "Inventory & warranty",
+    "Location",
+    "Change history",
+  ]) {
+    await expect(page.getByRole("heading", { level: 2, name: group, exact: true }).first()).toBeVisible();
+  }
+  // Never a secret: the MQTT username is shown, no password field exists.
+  await expect(page.getByText(`dev-${METER}`).or(page.getByText("None issued"))).toBeVisible();
+  await expect(page.getByText(/password/i)).toHaveCount(0);
+});
+
+test("a technician's empty name is refused beside the field and nothing is saved", async ({ page }) => {
+  await signIn(page, "technician");
+  const device = await readyMeter(page);
+  await page.goto(`/devices/${METER}`);
+  await page.getByRole("link", { name: "Edit", exact: true }).click();
+  await expect(heading(page, `Edit ${device.name}`)).toBeVisible();
+
+  const name = page.getByLabel("Name", { exact: true });
+  await name.fill("");
+  await page.getByRole("button", { name: "Save changes" }).click();
+
+  await expect(name).toHaveAttribute("aria-invalid", "true");
+  await expect(name).toHaveAccessibleDescription(/Name is required/);
+  await expect(page).toHaveURL(new RegExp(`/devices/${METER}/edit$`));
+  expect((await readDevice(page)).name).toBe(device.name);
+});
+
+test("a technician renames a milk meter and the change history names her", async ({ page }) => {
+  await signIn(page, "technician");
+  const original = await readyMeter(page);
+  const renamed = `Parlour meter stall 5 · e2e ${Date.now().toString(36)}`;
+  try {
+    await page.goto(`/devices/${METER}/edit`);
+    await page.getByLabel("Name", { exact: true }).fill(renamed);
+    await page.getByRole("button", { name: "Save changes" }).click();
+
+    await expect(page).toHaveURL(new RegExp(`/devices/${METER}\\?saved=1$`));
+    await expect(heading(page, renamed)).toBeVisible();
+    await expect(page.getByRole("status").filter({ hasText: "Changes saved" })).toBeVisible();
+    const line = latestHistoryLine(page);
+    await expect(line).toContainText("Priya Nair");
+    await expect(line).toContainText(`Name: ${original.name} → ${renamed}`);
+  } finally {
+    await restore(page, original);
+  }
+});
+
+test("a technician puts a milk meter in maintenance mode and takes it out again", async ({ page }) => {
+  await signIn(page, "technician");
+  const original = await readyMeter(page);
+  try {
+    await page.goto(`/devices/${METER}`);
+    await page.getByRole("button", { name: "Maintenance mode on…" }).click();
+    await page.getByLabel(/Maintenance notes/).fill("Replacing the flow sensor (e2e)");
+    await page.getByRole("button", { name: "Turn maintenance mode on" }).click();
+
+    await expect(currentStep(page)).toHaveText("Maintenance");
+    await expect(page.getByText("Maintenance mode", { exact: true }).first()).toBeVisible();
+    const line = latestHistoryLine(page);
+    await expect(line).toContainText("Priya Nair");
+    await expect(line).toContainText("Maintenance mode: no → yes");
+    await expect(line).toContainText("Status: Active → Maintenance");
+    await expect(page.getByText("Replacing the flow sensor (e2e)", { exact: true })).toBeVisible();
+
+    await page.getByRole("button", { name: "Maintenance mode off" }).click();
+    await expect(currentStep(page)).toHaveText("Active");
+    await expect(latestHistoryLine(page)).toContainText("Maintenance mode: yes → no");
+  } finally {
+    await restore(page, original);
+  }
+});
+
+test("a viewer reads the device page without Edit, maintenance or Retire, and cannot open the edit form", async ({ page }) => {
+  await signIn(page, "viewer");
+  const device = await readDevice(page);
+  await page.goto(`/devices/${METER}`);
+  await expect(heading(page, device.name)).toBeVisible();
+  await expect(page.getByRole("list", { name: "Lifecycle" }).filter({ visible: true })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Edit", exact: true })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: /Maintenance mode/ })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: /Retire/ })).toHaveCount(0);
+
+  await page.goto(`/devices/${METER}/edit`);
+  await expect(page.getByRole("heading", { name: "Not allowed" })).toBeVisible();
+});
+
+test("a technician gets 'not found' for another farm's device and for an id nobody registered", async ({ page }) => {
+  await signIn(page, "technician");
+  for (const id of [OTHER_FARMS_METER, "ZZ999999"]) {
+    await page.goto(`/devices/${id}`);
+    await expect(heading(page, "Device not found")).toBeVisible();
+  }
+});
