@@ -1,0 +1,165 @@
+/**
+ * The tag verbs against a real PostgreSQL: unique names whatever their case, palette colours,
+ * device counts, deleting a tag off its devices, roles, the history, and /api/v1/tags.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as tagRoutes from "@/app/api/v1/tags/route";
+import * as tagRoute from "@/app/api/v1/tags/[id]/route";
+import { createApiKey } from "../auth/api-keys";
+import type { Actor } from "../auth/permissions";
+import { disconnectDb, getDb } from "../db";
+import { ConflictError, ForbiddenError, NotFoundError } from "../errors";
+import { tagCreateSchema } from "./tag-schemas";
+import { createTag, deleteTag, getTag, listTags, updateTag } from "./tags";
+
+const db = getDb();
+const suffix = String(Math.floor(Math.random() * 1_000_000)).padStart(6, "0");
+let serial = 0;
+/** A tag name of this run, unique per call. */
+const tagName = (word: string) => `${word} ${suffix}-${serial++}`;
+
+const farm = { a: 0, b: 0 };
+let admin: Actor;
+let managerA: Actor;
+let technicianA: Actor;
+
+async function person(role: Actor["role"], farmId: number | null): Promise<Actor> {
+  const user = await db.user.create({ data: { email: `${role}-${suffix}@tags.test`, name: `Test ${role}`, role, farmId, passwordHash: "not-used" } });
+  return { kind: "user", id: user.id, label: user.email, name: user.name, role, farmId };
+}
+
+function newTag(actor: Actor, fields: Record<string, unknown> = {}) {
+  return createTag(db, actor, tagCreateSchema.parse({ name: tagName("tag"), ...fields }));
+}
+
+async function taggedDevice(tagId: number, farmId: number, state: "active" | "decommissioned" = "active") {
+  const id = `QT${suffix}${String(serial++).padStart(3, "0")}`;
+  await db.device.create({ data: { deviceId: id, name: `Device ${id}`, deviceType: "collar", farmId, state, tags: { create: [{ tagId }] } } });
+  return id;
+}
+
+async function rejection(promise: Promise<unknown>) {
+  return promise.then(
+    () => null,
+    (error: unknown) => error,
+  );
+}
+
+beforeAll(async () => {
+  farm.a = (await db.farm.create({ data: { code: `TA${suffix}`, name: "Tags farm A" } })).id;
+  farm.b = (await db.farm.create({ data: { code: `TB${suffix}`, name: "Tags farm B" } })).id;
+  admin = await person("admin", null);
+  managerA = await person("manager", farm.a);
+  technicianA = await person("technician", farm.a);
+});
+
+afterAll(async () => {
+  await db.device.deleteMany({ where: { farmId: { in: [farm.a, farm.b] } } });
+  const tags = await db.deviceTag.findMany({ where: { name: { contains: suffix } }, select: { id: true } });
+  await db.auditEvent.deleteMany({ where: { entityType: "tag", entityId: { in: tags.map((tag) => String(tag.id)) } } });
+  await db.deviceTag.deleteMany({ where: { name: { contains: suffix } } });
+  await db.apiKey.deleteMany({ where: { createdById: admin.id } });
+  await db.user.deleteMany({ where: { email: { endsWith: `-${suffix}@tags.test` } } });
+  await db.farm.deleteMany({ where: { id: { in: [farm.a, farm.b] } } });
+  await disconnectDb();
+});
+
+describe("tags", () => {
+  it("creates a tag with a palette colour and records it", async () => {
+    const name = tagName("Fresh cows");
+    const tag = await newTag(managerA, { name, color: 5 });
+    expect(tag).toMatchObject({ name, color: 5, deviceCount: 0 });
+    const history = await db.auditEvent.findMany({ where: { entityType: "tag", entityId: String(tag.id) } });
+    expect(history).toMatchObject([{ action: "created", after: { name, color: 5 } }]);
+  });
+
+  it("refuses a name already taken in another case, as a conflict on the name", async () => {
+    const name = tagName("Dry cows");
+    await newTag(admin, { name });
+    const error = await rejection(newTag(admin, { name: name.toUpperCase() }));
+    expect(error).toBeInstanceOf(ConflictError);
+    expect((error as ConflictError).fieldErrors.name).toEqual([`“${name}” already exists`]);
+
+    const other = await newTag(admin);
+    expect(await rejection(updateTag(db, admin, other.id, { name: name.toLowerCase() }))).toBeInstanceOf(ConflictError);
+    // Renaming a tag to its own name in another case is not a clash with itself.
+    expect((await updateTag(db, admin, other.id, { name: other.name.toUpperCase() })).name).toBe(other.name.toUpperCase());
+  });
+
+  it("renames and recolours, recording only what changed", async () => {
+    const tag = await newTag(admin, { color: 1 });
+    const renamed = tagName("Heifers");
+    expect(await updateTag(db, admin, tag.id, { name: renamed, color: 1 })).toMatchObject({ name: renamed, color: 1 });
+    const updated = await db.auditEvent.findFirstOrThrow({ where: { entityType: "tag", entityId: String(tag.id), action: "updated" } });
+    expect(updated.before).toEqual({ name: tag.name });
+    expect(updated.after).toEqual({ name: renamed });
+  });
+
+  it("counts the fleet devices carrying a tag, a farm-bound person's farm only", async () => {
+    const tag = await newTag(admin);
+    await taggedDevice(tag.id, farm.a);
+    await taggedDevice(tag.id, farm.a);
+    await taggedDevice(tag.id, farm.b);
+    await taggedDevice(tag.id, farm.a, "decommissioned");
+    expect((await getTag(db, admin, tag.id)).deviceCount).toBe(3);
+    expect((await getTag(db, managerA, tag.id)).deviceCount).toBe(2);
+    expect((await listTags(db, admin, { farmId: farm.b })).find((listed) => listed.id === tag.id)?.deviceCount).toBe(1);
+  });
+
+  it("deletes a tag off every device and records how many carried it", async () => {
+    const tag = await newTag(admin);
+    const device = await taggedDevice(tag.id, farm.a);
+    expect(await deleteTag(db, admin, tag.id)).toEqual({ id: tag.id });
+    expect(await db.deviceTagLink.count({ where: { tagId: tag.id } })).toBe(0);
+    expect(await db.device.count({ where: { deviceId: device } })).toBe(1);
+    const deleted = await db.auditEvent.findFirstOrThrow({ where: { entityType: "tag", entityId: String(tag.id), action: "deleted" } });
+    expect(deleted.before).toMatchObject({ name: tag.name, devices: 1 });
+    expect(await rejection(getTag(db, admin, tag.id))).toBeInstanceOf(NotFoundError);
+  });
+
+  it("lets only managers and admins write tags", async () => {
+    const tag = await newTag(admin);
+    expect(await rejection(newTag(technicianA))).toBeInstanceOf(ForbiddenError);
+    expect(await rejection(updateTag(db, technicianA, tag.id, { color: 2 }))).toBeInstanceOf(ForbiddenError);
+    expect(await rejection(deleteTag(db, technicianA, tag.id))).toBeInstanceOf(ForbiddenError);
+    expect(await rejection(updateTag(db, managerA, 999_999_999, { color: 2 }))).toBeInstanceOf(NotFoundError);
+  });
+});
+
+describe("/api/v1/tags", () => {
+  const url = "http://localhost/api/v1/tags";
+  let adminKey = "";
+  let viewerKey = "";
+  const call = (key: string, method: string, body?: unknown) => new Request(url, { method, headers: { "x-api-key": key, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const params = (id: string) => ({ params: Promise.resolve({ id }) });
+  const noParams = { params: Promise.resolve({}) as Promise<Record<string, never>> };
+
+  beforeAll(async () => {
+    adminKey = (await createApiKey(db, admin, { name: `tags admin ${suffix}`, role: "admin" })).key;
+    viewerKey = (await createApiKey(db, admin, { name: `tags viewer ${suffix}`, role: "viewer" })).key;
+  });
+
+  it("creates (201), recolours, lists and deletes a tag", async () => {
+    const name = tagName("Lameness watch");
+    const created = await tagRoutes.POST(call(adminKey, "POST", { name, color: 1 }), noParams);
+    expect(created.status).toBe(201);
+    const tag = (await created.json()) as { id: number };
+    expect((await tagRoute.PUT(call(adminKey, "PUT", { color: 9 }), params(String(tag.id)))).status).toBe(200);
+    const list = (await (await tagRoutes.GET(call(viewerKey, "GET"), noParams)).json()) as { data: { id: number; color: number }[]; total: number };
+    expect(list.data.find((listed) => listed.id === tag.id)?.color).toBe(9);
+    expect(await (await tagRoute.DELETE(call(adminKey, "DELETE"), params(String(tag.id)))).json()).toEqual({ id: tag.id, deleted: true });
+  });
+
+  it("answers 403 to a viewer's write, 400 per field, 409 to a taken name, 404 to an unknown tag", async () => {
+    expect((await tagRoutes.POST(call(viewerKey, "POST", { name: tagName("forged") }), noParams)).status).toBe(403);
+
+    const wrong = await tagRoutes.POST(call(adminKey, "POST", { name: "", color: 12 }), noParams);
+    expect(wrong.status).toBe(400);
+    expect(((await wrong.json()) as { error: { fields: Record<string, string[]> } }).error.fields).toEqual({ name: ["Name is required"], color: ["Must be at most 11"] });
+
+    const existing = await newTag(admin);
+    expect((await tagRoutes.POST(call(adminKey, "POST", { name: existing.name }), noParams)).status).toBe(409);
+    expect((await tagRoute.PUT(call(adminKey, "PUT", { color: 1 }), params("999999999"))).status).toBe(404);
+    expect((await tagRoute.DELETE(call(adminKey, "DELETE"), params("pilot"))).status).toBe(400);
+  });
+});
