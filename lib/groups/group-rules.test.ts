@@ -23,7 +23,7 @@ describe("which devices a group may hold (groupRefusal)", () => {
   });
 
   it("refuses a collar in a milk-meter-only group, naming both types", () => {
-    expect(groupRefusal(parlour, { deviceId: "AC001", deviceType: "collar", farmId: GVD })).toBe("AC001 is a Activity Collar; group “Milking parlour” holds only Milk Meter devices.");
+    expect(groupRefusal(parlour, { deviceId: "AC001", deviceType: "collar", farmId: GVD })).toBe("AC001 is an Activity Collar; group “Milking parlour” holds only Milk Meter devices.");
   });
 
   it("refuses another farm's device in a farm's group", () => {

@@ -11,7 +11,8 @@ export type DeviceForGroup = { deviceId: string; deviceType: DeviceTypeName; far
 /** Why a device cannot be put in the group, or null when it fits. */
 export function groupRefusal(group: GroupFit, device: DeviceForGroup): string | null {
   if (group.deviceTypeFilter && group.deviceTypeFilter !== device.deviceType) {
-    return `${device.deviceId} is a ${DEVICE_TYPE_LABEL[device.deviceType]}; group “${group.name}” holds only ${DEVICE_TYPE_LABEL[group.deviceTypeFilter]} devices.`;
+    const type = DEVICE_TYPE_LABEL[device.deviceType];
+    return `${device.deviceId} is ${/^[AEIOU]/.test(type) ? "an" : "a"} ${type}; group “${group.name}” holds only ${DEVICE_TYPE_LABEL[group.deviceTypeFilter]} devices.`;
   }
   // A farm's group holds that farm's devices; a cross-farm group (no farm) holds any.
   if (group.farmId !== null && group.farmId !== device.farmId) {
