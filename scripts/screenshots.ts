@@ -10,7 +10,7 @@ import { DEMO_PASSWORD } from "../prisma/seed";
 const base = process.env.BASE_URL ?? "http://localhost:3000";
 const out = path.resolve(process.argv[2] ?? "screenshots");
 const email = process.env.SCREENSHOT_USER ?? "admin@smartdairy.example";
-const pages = ["/login", "/", "/devices", "/provisioning", "/alerts", "/groups", "/firmware", "/updates", "/diagnostics", "/maintenance", "/import", "/admin/users", "/admin/api-keys"];
+const pages = ["/login", "/", "/devices", "/devices?groupBy=health&attention=true", "/devices/MM001", "/devices/MM001/edit", "/groups/new", "/provisioning", "/alerts", "/groups", "/firmware", "/updates", "/diagnostics", "/maintenance", "/import", "/admin/users", "/admin/api-keys"];
 
 async function main() {
   mkdirSync(out, { recursive: true });
@@ -27,7 +27,7 @@ async function main() {
     for (const route of pages.slice(1)) {
       await page.goto(`${base}${route}`);
       await page.waitForLoadState("networkidle");
-      const name = route === "/" ? "dashboard" : route.slice(1).replaceAll("/", "-");
+      const name = route === "/" ? "dashboard" : route.slice(1).replace(/[^a-z0-9]+/gi, "-");
       await page.screenshot({ path: path.join(out, `${label}-${name}.png`), fullPage: true });
     }
     await context.close();
