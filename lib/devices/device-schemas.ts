@@ -69,6 +69,9 @@ export type DeviceUpdateInput = z.infer<typeof deviceUpdateSchema>;
 
 export const retireDeviceSchema = z.object({ reason: requiredText(500, "A reason") }).strict();
 
+/** DELETE /api/v1/devices/{id}: a script may leave the reason out (the history then names the key). */
+export const retireDeviceRequestSchema = z.object({ reason: z.string().trim().min(1).max(500).optional().describe("Kept in the device's history") }).strict();
+
 /** Several values of one filter, from `?type=collar,feeder`, `?type=collar&type=feeder` or a JSON array. */
 function many<const T extends readonly [string, ...string[]]>(values: T, what: string) {
   return z.preprocess(

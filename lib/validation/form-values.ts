@@ -16,12 +16,15 @@ export function requiredText(max: number, label: string) {
   return z.string({ error: `${label} is required` }).trim().min(1, `${label} is required`).max(max, `At most ${max} characters`);
 }
 
-/** An optional number within bounds; "abc" is refused with a message, not NaN. */
+/**
+ * An optional number within bounds; "abc" is refused with a message, not NaN. Bounds are zod's
+ * own checks (not refinements) so the OpenAPI document carries them as minimum/maximum.
+ */
 export function optionalNumber(options: { min?: number; max?: number; int?: boolean } = {}) {
-  let number = z.coerce.number({ error: "Must be a number" }).refine(Number.isFinite, "Must be a number");
-  if (options.int) number = number.refine(Number.isInteger, "Must be a whole number");
-  if (options.min !== undefined) number = number.refine((value) => value >= options.min!, `Must be at least ${options.min}`);
-  if (options.max !== undefined) number = number.refine((value) => value <= options.max!, `Must be at most ${options.max}`);
+  let number = z.coerce.number({ error: "Must be a number" });
+  if (options.int) number = number.int("Must be a whole number");
+  if (options.min !== undefined) number = number.min(options.min, `Must be at least ${options.min}`);
+  if (options.max !== undefined) number = number.max(options.max, `Must be at most ${options.max}`);
   return z.preprocess(blankToNull, number.nullable().optional());
 }
 

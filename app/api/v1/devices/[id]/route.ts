@@ -1,10 +1,9 @@
-import { z } from "zod";
 import { jsonSafe } from "@/lib/api/json-safe";
 import { readJson, withApi } from "@/lib/api/with-api";
 import { getDb } from "@/lib/db";
 import { getDeviceDetail } from "@/lib/devices/device-detail";
 import { retireDevice, updateDevice } from "@/lib/devices/device-registry";
-import { deviceUpdateSchema } from "@/lib/devices/device-schemas";
+import { deviceUpdateSchema, retireDeviceRequestSchema } from "@/lib/devices/device-schemas";
 import { NotFoundError } from "@/lib/errors";
 import { DEVICE_ID_PATTERN } from "@/lib/devices/device-id";
 
@@ -30,8 +29,6 @@ export const PUT = withApi<Params>(
   { permission: "devices.write" },
 );
 
-const retireBodySchema = z.object({ reason: z.string().trim().min(1).max(500).optional() }).strict();
-
 /**
  * Retires the device (I-013 §8): decommissioned, credentials revoked, record and history kept.
  * Nothing is ever hard-deleted through the API. An optional JSON body gives the reason.
@@ -40,7 +37,7 @@ export const DELETE = withApi<Params>(
   async ({ request, actor, params }) => {
     const deviceId = deviceIdFrom(params);
     const text = await request.text();
-    const body = text.trim() ? await readJson(new Request(request.url, { method: "POST", body: text }), retireBodySchema) : {};
+    const body = text.trim() ? await readJson(new Request(request.url, { method: "POST", body: text }), retireDeviceRequestSchema) : {};
     const db = getDb();
     await retireDevice(db, actor, deviceId, body.reason ?? `Retired through the API by ${actor.label}`);
     return jsonSafe(await getDeviceDetail(db, actor, deviceId));

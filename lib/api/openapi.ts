@@ -1,0 +1,562 @@
+/**
+ * The OpenAPI 3.1 document of /api/v1, served at /api/v1/openapi.json. Request bodies and query
+ * parameters are generated from the same zod schemas the route handlers parse with (zod 4's
+ * `z.toJSONSchema`, input side: what a caller sends, before preprocessing and coercion), so the
+ * document cannot drift from validation. Response bodies are described here with zod too; they
+ * are what lib/ returns (Prisma rows through `jsonSafe`). lib/api/openapi.test.ts fails when a
+ * route handler exists that the document does not describe, or the other way round.
+ */
+import { z } from "zod";
+import { createApiKeySchema } from "../auth/api-keys";
+import { ROLES, type Permission } from "../auth/permissions";
+import { CONNECTION_STATUSES, DEVICE_STATES, HEALTH_STATUSES } from "../devices/device-fields";
+import { DEVICE_ID_PATTERN, DEVICE_TYPES } from "../devices/device-id";
+import { bulkActionSchema, DEVICE_GROUP_BY, deviceCreateSchema, deviceListQuerySchema, deviceUpdateSchema, PAGE_SIZES, retireDeviceRequestSchema } from "../devices/device-schemas";
+import { groupCreateSchema, groupIdSchema, groupListQuerySchema, groupUpdateSchema } from "../groups/group-schemas";
+import { tagCreateSchema, tagIdSchema, tagUpdateSchema } from "../tags/tag-schemas";
+
+export type JsonSchema = { [key: string]: unknown };
+
+export type OpenApiParameter = {
+  name: string;
+  in: "query" | "path" | "header" | "cookie";
+  required?: boolean;
+  description?: string;
+  schema: JsonSchema;
+  style?: string;
+  explode?: boolean;
+};
+
+export type OpenApiOperation = {
+  operationId: string;
+  summary: string;
+  description?: string;
+  tags: string[];
+  parameters?: OpenApiParameter[];
+  requestBody?: { required: boolean; content: Record<string, { schema: JsonSchema }> };
+  responses: Record<string, { description: string; content?: Record<string, { schema: JsonSchema }> } | { $ref: string }>;
+  security?: Record<string, string[]>[];
+  /** Which permission (lib/auth/permissions.ts) the handler checks; absent for public ones. */
+  "x-permission"?: Permission;
+};
+
+export const HTTP_METHODS = ["get", "put", "post", "delete", "patch"] as const;
+export type HttpMethod = (typeof HTTP_METHODS)[number];
+
+export type OpenApiDocument = {
+  openapi: "3.1.0";
+  info: { title: string; version: string; description: string };
+  servers: { url: string; description: string }[];
+  security: Record<string, string[]>[];
+  tags: { name: string; description: string }[];
+  paths: Record<string, Partial<Record<HttpMethod, OpenApiOperation>>>;
+  components: {
+    securitySchemes: Record<string, JsonSchema>;
+    schemas: Record<string, JsonSchema>;
+    responses: Record<string, { description: string; content: Record<string, { schema: JsonSchema }> }>;
+  };
+};
+
+// ---------------------------------------------------------------- zod → JSON Schema
+
+/** `.int()` adds the safe-integer range to every id; it says nothing to a reader, so it goes. */
+function tidyInput({ jsonSchema }: { jsonSchema: JsonSchema }) {
+  if (jsonSchema.maximum === Number.MAX_SAFE_INTEGER) delete jsonSchema.maximum;
+  if (jsonSchema.minimum === Number.MIN_SAFE_INTEGER) delete jsonSchema.minimum;
+}
+
+/**
+ * Answers may gain fields without breaking a client, so they are open objects; a timestamp is
+ * `format: date-time` without zod's 400-character ISO pattern.
+ */
+function tidyOutput(context: { jsonSchema: JsonSchema }) {
+  tidyInput(context);
+  if (context.jsonSchema.additionalProperties === false) delete context.jsonSchema.additionalProperties;
+  if (context.jsonSchema.format === "date-time") delete context.jsonSchema.pattern;
+}
+
+/** zod adds the dialect and an `$id` to each schema; in an OpenAPI 3.1 document both are implied. */
+function bare(schema: JsonSchema): JsonSchema {
+  const rest = { ...schema };
+  delete rest.$schema;
+  delete rest.$id;
+  return rest;
+}
+
+/**
+ * What a caller sends. `io: "input"` describes the schema before z.preprocess / transforms run
+ * (lib/validation/form-values.ts), e.g. a date as "YYYY-MM-DD", not the Date it becomes.
+ * Refinements (a number's bounds written as `.refine`) have no JSON Schema form and are left out.
+ */
+function input(schema: z.ZodType): JsonSchema {
+  return bare(z.toJSONSchema(schema, { target: "draft-2020-12", io: "input", unrepresentable: "any", override: tidyInput }) as JsonSchema);
+}
+
+/** What the API answers (described here, not parsed: lib/ builds the answers). */
+function output(schema: z.ZodType): JsonSchema {
+  return bare(z.toJSONSchema(schema, { target: "draft-2020-12", io: "output", unrepresentable: "any", override: tidyOutput }) as JsonSchema);
+}
+
+/** Named schemas become `components.schemas`, and a schema inside another one becomes a $ref to it. */
+function components(schemas: Record<string, z.ZodType>, io: "input" | "output"): Record<string, JsonSchema> {
+  const registry = z.registry<{ id: string }>();
+  for (const [id, schema] of Object.entries(schemas)) registry.add(schema, { id });
+  const converted = z.toJSONSchema(registry, {
+    target: "draft-2020-12",
+    io,
+    unrepresentable: "any",
+    override: io === "input" ? tidyInput : tidyOutput,
+    uri: (id) => `#/components/schemas/${id}`,
+  }) as { schemas: Record<string, JsonSchema> };
+  return Object.fromEntries(Object.entries(converted.schemas).map(([id, schema]) => [id, bare(schema)]));
+}
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: JsonSchema) => ({ "application/json": { schema } });
+
+// ---------------------------------------------------------------- response bodies
+
+const timestamp = z.iso.datetime({ offset: true });
+const tagChip = z.object({ id: z.number().int(), name: z.string(), color: z.number().int().describe("Index into the tag palette, 0–11") });
+
+const listedDevice = z.object({
+  id: z.number().int().describe("Internal row id"),
+  deviceId: z.string().regex(DEVICE_ID_PATTERN).describe("The device id used in URLs, e.g. MM001"),
+  name: z.string(),
+  deviceType: z.enum(DEVICE_TYPES),
+  state: z.enum(DEVICE_STATES),
+  farmId: z.number().int(),
+  farm: z.object({ code: z.string(), name: z.string() }),
+  groupId: z.number().int().nullable(),
+  group: z.object({ code: z.string(), name: z.string() }).nullable(),
+  tags: z.array(tagChip),
+  serialNumber: z.string().nullable(),
+  macAddress: z.string().nullable(),
+  healthStatus: z.enum(HEALTH_STATUSES),
+  healthScore: z.number(),
+  needsAttention: z.boolean(),
+  connectionStatus: z.enum(CONNECTION_STATUSES),
+  batteryLevel: z.number().nullable().describe("Percent"),
+  signalStrength: z.number().int().nullable().describe("dBm"),
+  signalQuality: z.string(),
+  firmwareVersion: z.string().nullable(),
+  firmwareUpdateStatus: z.string(),
+  maintenanceMode: z.boolean(),
+  lastSeen: timestamp.nullable(),
+});
+
+const deviceDetail = listedDevice
+  .extend({
+    farm: z.object({ id: z.number().int(), code: z.string(), name: z.string(), timezone: z.string() }),
+    group: z.object({ id: z.number().int(), code: z.string(), name: z.string() }).nullable(),
+    counts: z.object({ activeAlerts: z.number().int(), updates: z.number().int(), maintenances: z.number().int(), commands: z.number().int() }),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+  })
+  .loose()
+  .describe("Every field of the device (hardware, firmware, health, power, connectivity, provisioning, maintenance, inventory, retirement), its farm, group, tags, firmware, credentials (never secrets) and counts of its history.");
+
+const groupCount = z.object({ key: z.string(), label: z.string(), count: z.number().int() });
+
+const deviceList = z.object({
+  data: z.array(listedDevice),
+  total: z.number().int().describe("Devices matching the filter, over all pages"),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+  pages: z.number().int(),
+  groupBy: z.enum(DEVICE_GROUP_BY).optional().describe("Only with ?groupBy="),
+  groups: z.array(groupCount).optional().describe("Counts per value of groupBy, largest first; only with ?groupBy="),
+});
+
+const bulkResult = z.object({ matched: z.number().int(), changed: z.number().int(), message: z.string() });
+
+const group = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  code: z.string(),
+  sequence: z.number().int(),
+  description: z.string().nullable(),
+  farmId: z.number().int().nullable().describe("null = a cross-farm group"),
+  farm: z.object({ id: z.number().int(), code: z.string(), name: z.string() }).nullable(),
+  deviceTypeFilter: z.enum(DEVICE_TYPES).nullable(),
+  parentId: z.number().int().nullable(),
+  parentCode: z.string().nullable(),
+  color: z.number().int(),
+  active: z.boolean(),
+  healthCheckInterval: z.number().int(),
+  offlineAlertThreshold: z.number().int(),
+  createdAt: timestamp,
+  deviceCount: z.number().int(),
+  onlineCount: z.number().int(),
+  subtreeDeviceCount: z.number().int().describe("Devices in the group and every group below it"),
+  subtreeOnlineCount: z.number().int(),
+});
+
+const tag = z.object({ id: z.number().int(), name: z.string(), color: z.number().int(), createdAt: timestamp, deviceCount: z.number().int() });
+const farm = z.object({ id: z.number().int(), code: z.string(), name: z.string(), timezone: z.string() });
+const me = z.object({ kind: z.enum(["user", "api_key"]), name: z.string(), label: z.string(), role: z.enum(ROLES), farmId: z.number().int().nullable().describe("null = every farm") });
+const apiKey = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  prefix: z.string().describe("First characters of the key, to tell keys apart"),
+  role: z.enum(ROLES),
+  farmId: z.number().int().nullable(),
+  createdAt: timestamp,
+  lastUsedAt: timestamp.nullable(),
+  revokedAt: timestamp.nullable(),
+});
+const createdApiKey = z.object({ id: z.number().int(), name: z.string(), role: z.enum(ROLES), prefix: z.string(), key: z.string().describe("The key itself: shown this once, stored only as a hash") });
+const deleted = z.object({ id: z.number().int(), deleted: z.literal(true) });
+const listOf = (item: JsonSchema) => ({ type: "object", properties: { data: { type: "array", items: item }, total: { type: "integer" } }, required: ["data", "total"] });
+
+const errorBody = z.object({
+  error: z.object({
+    code: z.string().describe("invalid, unauthorized, forbidden, not_found, conflict, rate_limited or internal"),
+    message: z.string().describe("For a person to read"),
+    fields: z.record(z.string(), z.array(z.string())).optional().describe("Messages per request field (400, some 409)"),
+  }),
+});
+
+/**
+ * Body of DELETE /devices/{id}; the same shape as the route's own schema
+ * (app/api/v1/devices/[id]/route.ts), which is not exported from lib/.
+ */
+
+// ---------------------------------------------------------------- parameters
+
+const DEVICE_QUERY_HELP: Record<string, string> = {
+  q: "Any part of the device id, name, serial number or MAC address, ignoring case",
+  farm: "Farm id",
+  type: "Device types, comma-separated (type=collar,feeder) or repeated",
+  state: "Lifecycle states, comma-separated or repeated. Retired (decommissioned) devices are left out unless asked for here or with retired=true",
+  health: "Health statuses, comma-separated or repeated",
+  connection: "Connection statuses, comma-separated or repeated",
+  group: "A group id (the group and every group below it), or none for devices without a group",
+  tag: "Tag id",
+  firmware: "Reported firmware version, or none for devices that never reported one",
+  attention: "Only devices that need attention (true) or that do not (false)",
+  maintenance: "Only devices in maintenance mode (true) or not (false)",
+  retired: "Include retired (decommissioned) devices",
+  sort: "Sort column; ties are broken by device id",
+  dir: "Sort direction; empty values (battery, signal, firmware, last seen) come last either way",
+  page: "Page number, from 1",
+  pageSize: `Devices per page: ${PAGE_SIZES.join(", ")}`,
+  groupBy: "Also count the matching devices per value of this field",
+};
+
+function queryParameters(schema: z.ZodType, help: Record<string, string> = {}, only?: (name: string) => boolean): OpenApiParameter[] {
+  const object = input(schema) as { properties?: Record<string, JsonSchema>; required?: string[] };
+  return Object.entries(object.properties ?? {})
+    .filter(([name]) => !only || only(name))
+    .map(([name, property]) => {
+      const parameter: OpenApiParameter = { name, in: "query", required: object.required?.includes(name) ?? false, schema: property };
+      if (help[name]) parameter.description = help[name];
+      // comma-separated lists: ?type=collar,feeder (repeating the parameter works as well)
+      if (property.type === "array") Object.assign(parameter, { style: "form", explode: false });
+      // PAGE_SIZES is a refinement in the schema, which JSON Schema cannot carry
+      if (name === "pageSize") parameter.schema = { ...property, enum: [...PAGE_SIZES] };
+      return parameter;
+    });
+}
+
+const deviceListParameters = queryParameters(deviceListQuerySchema, DEVICE_QUERY_HELP);
+const deviceFilterParameters = queryParameters(deviceListQuerySchema, DEVICE_QUERY_HELP, (name) => !["page", "pageSize", "groupBy"].includes(name));
+
+const deviceIdParameter: OpenApiParameter = {
+  name: "id",
+  in: "path",
+  required: true,
+  description: "The device id, e.g. MM001",
+  schema: { type: "string", pattern: DEVICE_ID_PATTERN.source },
+};
+const idParameter = (what: string, schema: z.ZodType): OpenApiParameter => ({ name: "id", in: "path", required: true, description: `The ${what}'s id`, schema: input(schema) });
+
+// ---------------------------------------------------------------- the document
+
+const errors = (...statuses: (400 | 401 | 403 | 404 | 409)[]) => Object.fromEntries(statuses.map((status) => [String(status), { $ref: `#/components/responses/${ERROR_RESPONSE[status][0]}` }]));
+const ERROR_RESPONSE = {
+  400: ["BadRequest", "The request is not valid: `error.fields` names each field and what is wrong with it"],
+  401: ["Unauthorized", "No session or API key, or the key is unknown or revoked"],
+  403: ["Forbidden", "The caller's role does not allow this"],
+  404: ["NotFound", "No such record, or it belongs to a farm the caller may not see"],
+  409: ["Conflict", "The change clashes with existing data (a taken id, code or name, a group still in use)"],
+} as const;
+
+const CALLER = [401, 403] as const;
+
+function operation(permission: Permission, op: Omit<OpenApiOperation, "x-permission">): OpenApiOperation {
+  return { ...op, description: [op.description, `Requires the \`${permission}\` permission.`].filter(Boolean).join("\n\n"), "x-permission": permission };
+}
+
+const ok = (description: string, schema: JsonSchema) => ({ description, content: json(schema) });
+
+export function buildOpenApiDocument(): OpenApiDocument {
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Smart Dairy Device Manager API",
+      version: "1",
+      description:
+        "The device registry of Smart Dairy Device Manager: devices, groups, tags, farms and API keys. " +
+        "Authenticate with an API key (created by an admin under Admin → API keys) in the `X-API-Key` header or as `Authorization: Bearer …`, " +
+        "or with the web app's session cookie. Managers and technicians see only their farm. " +
+        "Every failure answers `{ error: { code, message, fields? } }`.",
+    },
+    servers: [{ url: "/api/v1", description: "This server" }],
+    security: [{ ApiKey: [] }, { Bearer: [] }, { Session: [] }],
+    tags: [
+      { name: "Devices", description: "The device registry" },
+      { name: "Groups", description: "Device groups, a tree per farm plus cross-farm groups" },
+      { name: "Tags", description: "Labels on devices" },
+      { name: "Farms", description: "The farms the caller may see" },
+      { name: "Access", description: "Who is calling; API keys" },
+    ],
+    paths: {
+      "/devices": {
+        get: operation("devices.read", {
+          operationId: "listDevices",
+          summary: "List devices",
+          description: "The same filters, sort and pages as the Devices page (`/devices?…`), so a view is bookmarked and scripted alike.",
+          tags: ["Devices"],
+          parameters: deviceListParameters,
+          responses: { "200": ok("A page of devices", ref("DeviceList")), ...errors(400, ...CALLER) },
+        }),
+        post: operation("devices.write", {
+          operationId: "createDevice",
+          summary: "Register a device",
+          description: "Provisioning method `api`. The device id is fixed once registered.",
+          tags: ["Devices"],
+          requestBody: { required: true, content: json(ref("DeviceCreate")) },
+          responses: { "201": ok("The registered device", ref("DeviceDetail")), ...errors(400, ...CALLER, 409) },
+        }),
+      },
+      "/devices/{id}": {
+        get: operation("devices.read", {
+          operationId: "getDevice",
+          summary: "Read a device",
+          tags: ["Devices"],
+          parameters: [deviceIdParameter],
+          responses: { "200": ok("The device", ref("DeviceDetail")), ...errors(...CALLER, 404) },
+        }),
+        put: operation("devices.write", {
+          operationId: "updateDevice",
+          summary: "Change a device",
+          description: "Send any subset of the fields; a field left out stays as it is.",
+          tags: ["Devices"],
+          parameters: [deviceIdParameter],
+          requestBody: { required: true, content: json(ref("DeviceUpdate")) },
+          responses: { "200": ok("The changed device", ref("DeviceDetail")), ...errors(400, ...CALLER, 404, 409) },
+        }),
+        delete: operation("devices.write", {
+          operationId: "retireDevice",
+          summary: "Retire a device",
+          description: "Decommissions the device and revokes its credentials; the record and its history stay. Nothing is hard-deleted.",
+          tags: ["Devices"],
+          parameters: [deviceIdParameter],
+          requestBody: { required: false, content: json(ref("DeviceRetire")) },
+          responses: { "200": ok("The retired device", ref("DeviceDetail")), ...errors(400, ...CALLER, 404, 409) },
+        }),
+      },
+      "/devices/bulk": {
+        post: operation("devices.write", {
+          operationId: "bulkDeviceAction",
+          summary: "Change many devices at once",
+          description: "The target is a list of device ids or a filter (the list's query parameters as an object). All or nothing: when one device cannot take the change, none is changed and the answer says which and why.",
+          tags: ["Devices"],
+          requestBody: { required: true, content: json(ref("BulkAction")) },
+          responses: { "200": ok("What was changed", ref("BulkResult")), ...errors(400, ...CALLER, 404, 409) },
+        }),
+      },
+      "/devices/export": {
+        get: operation("devices.read", {
+          operationId: "exportDevices",
+          summary: "Export devices as CSV",
+          description: "`?deviceIds=MM001,MM002` for a selection, or the list's filters for every matching device. Streamed.",
+          tags: ["Devices"],
+          parameters: [
+            { name: "deviceIds", in: "query", required: false, description: "Device ids, comma-separated; when given, the filters are ignored", style: "form", explode: false, schema: { type: "array", items: { type: "string", pattern: DEVICE_ID_PATTERN.source } } },
+            ...deviceFilterParameters,
+          ],
+          responses: { "200": { description: "RFC 4180 CSV with a header row", content: { "text/csv": { schema: { type: "string" } } } }, ...errors(400, ...CALLER) },
+        }),
+      },
+      "/groups": {
+        get: operation("devices.read", {
+          operationId: "listGroups",
+          summary: "List groups",
+          description: "The whole tree the caller may see, each group with its parent and device counts.",
+          tags: ["Groups"],
+          parameters: queryParameters(groupListQuerySchema, { farmId: "One farm's groups together with the cross-farm ones", active: "Only active (true) or inactive (false) groups" }),
+          responses: { "200": ok("The groups", listOf(ref("Group"))), ...errors(400, ...CALLER) },
+        }),
+        post: operation("groups.write", {
+          operationId: "createGroup",
+          summary: "Create a group",
+          tags: ["Groups"],
+          requestBody: { required: true, content: json(ref("GroupCreate")) },
+          responses: { "201": ok("The new group", ref("Group")), ...errors(400, ...CALLER, 409) },
+        }),
+      },
+      "/groups/{id}": {
+        get: operation("devices.read", {
+          operationId: "getGroup",
+          summary: "Read a group",
+          tags: ["Groups"],
+          parameters: [idParameter("group", groupIdSchema)],
+          responses: { "200": ok("The group", ref("Group")), ...errors(400, ...CALLER, 404) },
+        }),
+        put: operation("groups.write", {
+          operationId: "updateGroup",
+          summary: "Change a group",
+          description: "Send any subset of the fields; a field left out stays as it is.",
+          tags: ["Groups"],
+          parameters: [idParameter("group", groupIdSchema)],
+          requestBody: { required: true, content: json(ref("GroupUpdate")) },
+          responses: { "200": ok("The changed group", ref("Group")), ...errors(400, ...CALLER, 404, 409) },
+        }),
+        delete: operation("groups.write", {
+          operationId: "deleteGroup",
+          summary: "Delete a group",
+          description: "Refused (409) while the group still holds sub-groups or devices.",
+          tags: ["Groups"],
+          parameters: [idParameter("group", groupIdSchema)],
+          responses: { "200": ok("Deleted", ref("Deleted")), ...errors(400, ...CALLER, 404, 409) },
+        }),
+      },
+      "/tags": {
+        get: operation("devices.read", {
+          operationId: "listTags",
+          summary: "List tags",
+          tags: ["Tags"],
+          responses: { "200": ok("The tags, each with how many devices carry it", listOf(ref("Tag"))), ...errors(...CALLER) },
+        }),
+        post: operation("groups.write", {
+          operationId: "createTag",
+          summary: "Create a tag",
+          tags: ["Tags"],
+          requestBody: { required: true, content: json(ref("TagCreate")) },
+          responses: { "201": ok("The new tag", ref("Tag")), ...errors(400, ...CALLER, 409) },
+        }),
+      },
+      "/tags/{id}": {
+        get: operation("devices.read", {
+          operationId: "getTag",
+          summary: "Read a tag",
+          tags: ["Tags"],
+          parameters: [idParameter("tag", tagIdSchema)],
+          responses: { "200": ok("The tag", ref("Tag")), ...errors(400, ...CALLER, 404) },
+        }),
+        put: operation("groups.write", {
+          operationId: "updateTag",
+          summary: "Rename or recolour a tag",
+          tags: ["Tags"],
+          parameters: [idParameter("tag", tagIdSchema)],
+          requestBody: { required: true, content: json(ref("TagUpdate")) },
+          responses: { "200": ok("The changed tag", ref("Tag")), ...errors(400, ...CALLER, 404, 409) },
+        }),
+        delete: operation("groups.write", {
+          operationId: "deleteTag",
+          summary: "Delete a tag",
+          description: "The tag comes off every device that carries it.",
+          tags: ["Tags"],
+          parameters: [idParameter("tag", tagIdSchema)],
+          responses: { "200": ok("Deleted", ref("Deleted")), ...errors(400, ...CALLER, 404) },
+        }),
+      },
+      "/farms": {
+        get: operation("devices.read", {
+          operationId: "listFarms",
+          summary: "List the farms the caller may see",
+          tags: ["Farms"],
+          responses: { "200": ok("The farms", listOf(ref("Farm"))), ...errors(...CALLER) },
+        }),
+      },
+      "/me": {
+        get: operation("devices.read", {
+          operationId: "getMe",
+          summary: "Who is calling",
+          description: "A quick way for an integration to check its key.",
+          tags: ["Access"],
+          responses: { "200": ok("The caller", ref("Me")), ...errors(...CALLER) },
+        }),
+      },
+      "/api-keys": {
+        get: operation("apikeys.manage", {
+          operationId: "listApiKeys",
+          summary: "List API keys",
+          tags: ["Access"],
+          responses: { "200": ok("Every key, revoked ones included (never the key itself)", listOf(ref("ApiKey"))), ...errors(...CALLER) },
+        }),
+        post: operation("apikeys.manage", {
+          operationId: "createApiKey",
+          summary: "Create an API key",
+          description: "The answer holds the key itself, once.",
+          tags: ["Access"],
+          requestBody: { required: true, content: json(ref("ApiKeyCreate")) },
+          responses: { "201": ok("The new key", ref("ApiKeyCreated")), ...errors(400, ...CALLER) },
+        }),
+      },
+      "/api-keys/{id}": {
+        delete: operation("apikeys.manage", {
+          operationId: "revokeApiKey",
+          summary: "Revoke an API key",
+          description: "The key stops working at once; its record stays.",
+          tags: ["Access"],
+          parameters: [idParameter("API key", z.coerce.number().int().positive())],
+          responses: { "200": ok("Revoked", output(z.object({ id: z.number().int(), revokedAt: timestamp }))), ...errors(400, ...CALLER, 404) },
+        }),
+      },
+      "/openapi.json": {
+        get: {
+          operationId: "getOpenApiDocument",
+          summary: "This document",
+          description: "Public: it describes the API and holds no data.",
+          tags: ["Access"],
+          security: [],
+          responses: { "200": ok("The OpenAPI 3.1 document", { type: "object" }) },
+        },
+      },
+    },
+    components: {
+      securitySchemes: {
+        ApiKey: { type: "apiKey", in: "header", name: "X-API-Key", description: "An API key (sdm_…), created by an admin; it acts with the key's role and farm." },
+        Bearer: { type: "http", scheme: "bearer", description: "The same API key as `Authorization: Bearer sdm_…`." },
+        Session: { type: "apiKey", in: "cookie", name: "next-auth.session-token", description: "The web app's session after signing in (`__Secure-next-auth.session-token` over HTTPS)." },
+      },
+      schemas: {
+        ...components(
+          {
+            DeviceCreate: deviceCreateSchema,
+            DeviceUpdate: deviceUpdateSchema,
+            DeviceRetire: retireDeviceRequestSchema,
+            BulkAction: bulkActionSchema,
+            GroupCreate: groupCreateSchema,
+            GroupUpdate: groupUpdateSchema,
+            TagCreate: tagCreateSchema,
+            TagUpdate: tagUpdateSchema,
+            ApiKeyCreate: createApiKeySchema,
+          },
+          "input",
+        ),
+        ...components(
+          {
+            DeviceListItem: listedDevice,
+            DeviceList: deviceList,
+            DeviceDetail: deviceDetail,
+            BulkResult: bulkResult,
+            Group: group,
+            Tag: tag,
+            Farm: farm,
+            Me: me,
+            ApiKey: apiKey,
+            ApiKeyCreated: createdApiKey,
+            Deleted: deleted,
+            Error: errorBody,
+          },
+          "output",
+        ),
+      },
+      responses: Object.fromEntries(Object.values(ERROR_RESPONSE).map(([name, description]) => [name, { description, content: json(ref("Error")) }])),
+    },
+  };
+}
