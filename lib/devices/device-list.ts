@@ -10,7 +10,7 @@ import { InvalidError } from "../errors";
 import type { DeviceFilter, DeviceGroupBy, DeviceListQuery, DeviceSortKey } from "./device-schemas";
 import { deviceListQuerySchema } from "./device-schemas";
 import { fieldErrorsFromIssues } from "../errors";
-import { CONNECTION_LABEL, DEVICE_STATE_LABEL, HEALTH_LABEL } from "./device-fields";
+import { CONNECTION_LABEL, DEVICE_STATE_LABEL, DEVICE_STATES, HEALTH_LABEL } from "./device-fields";
 import { DEVICE_TYPE_LABEL } from "./device-id";
 
 type Reader = Pick<Db, "device" | "deviceGroup" | "farm" | "$queryRaw">;
@@ -35,16 +35,44 @@ export async function groupSubtree(db: Pick<Db, "$queryRaw">, groupId: number): 
   return rows.map((row) => row.id);
 }
 
+/**
+ * Every state but "decommissioned", as a list: `state IN (…)` is an index condition on the state
+ * index, `state <> …` only a filter applied to every entry (counting 100,000 devices: 7 ms vs 12 ms).
+ */
+const LIVE_STATES = DEVICE_STATES.filter((state) => state !== "decommissioned");
+
+/** Above this many matches a search stays a plain ILIKE filter (see searchMatches). */
+const SEARCH_PREFETCH_LIMIT = 2000;
+
+/**
+ * The ids of the devices whose id, name, serial or MAC contain `q`, found through the trigram
+ * indexes, or null when there are more than SEARCH_PREFETCH_LIMIT (or `q` is too short for
+ * trigrams). Why: PostgreSQL estimates `ILIKE '%0482%'` at ~1 % of the rows, so for a rare match
+ * it walks the device-id index in sort order and filters 40,000 rows to fill a page (66 ms at
+ * 100,000 devices); with `id IN (…)` it knows how few rows there are and sorts them (< 1 ms).
+ * The pattern is Prisma's own `contains` (no escaping of % and _), so the matches are the same.
+ */
+async function searchMatches(db: Pick<Db, "$queryRaw">, q: string): Promise<number[] | null> {
+  if (q.length < 3) return null;
+  const pattern = `%${q}%`;
+  const rows = await db.$queryRaw<{ id: number }[]>`
+    SELECT id FROM devices
+    WHERE device_id ILIKE ${pattern} OR name ILIKE ${pattern} OR serial_number ILIKE ${pattern} OR mac_address ILIKE ${pattern}
+    LIMIT ${SEARCH_PREFETCH_LIMIT + 1}`;
+  return rows.length > SEARCH_PREFETCH_LIMIT ? null : rows.map((row) => row.id);
+}
+
 /** The Prisma filter for a device list, always inside the actor's farms. */
 export async function deviceWhere(db: Pick<Db, "$queryRaw">, actor: Actor, filter: DeviceFilter): Promise<Prisma.DeviceWhereInput> {
   const and: Prisma.DeviceWhereInput[] = [];
   const scope = farmScope(actor);
   if (scope !== null) and.push({ farmId: scope });
   if (filter.farm) and.push({ farmId: filter.farm });
-  if (!filter.retired && !filter.state?.includes("decommissioned")) and.push({ state: { not: "decommissioned" } });
+  if (!filter.retired && !filter.state?.includes("decommissioned")) and.push({ state: { in: LIVE_STATES } });
   if (filter.q) {
+    const matches = await searchMatches(db, filter.q);
     const contains = { contains: filter.q, mode: "insensitive" as const };
-    and.push({ OR: [{ deviceId: contains }, { name: contains }, { serialNumber: contains }, { macAddress: contains }] });
+    and.push(matches ? { id: { in: matches } } : { OR: [{ deviceId: contains }, { name: contains }, { serialNumber: contains }, { macAddress: contains }] });
   }
   if (filter.type?.length) and.push({ deviceType: { in: filter.type } });
   if (filter.state?.length) and.push({ state: { in: filter.state } });
@@ -113,18 +141,28 @@ export type DeviceListPage = { items: ListedDevice[]; total: number; page: numbe
 
 export async function listDevices(db: Reader, actor: Actor, query: DeviceListQuery): Promise<DeviceListPage> {
   const where = await deviceWhere(db, actor, query);
-  const [total, rows] = await Promise.all([
+  // The page's ids first, then its rows: PostgreSQL computes every selected column of each row it
+  // sorts, so sorting the whole fleet by battery with the 20 list columns took 50 ms at 100,000
+  // devices, and with the id alone 25 ms (scripts/bench-registry.ts). The second query reads 50 rows by key.
+  const [total, page] = await Promise.all([
     db.device.count({ where }),
     db.device.findMany({
       where,
       orderBy: deviceOrderBy(query.sort, query.dir),
       skip: (query.page - 1) * query.pageSize,
       take: query.pageSize,
-      select: DEVICE_LIST_SELECT,
+      select: { id: true },
     }),
   ]);
+  const ids = page.map((row) => row.id);
+  const rows = ids.length ? await db.device.findMany({ where: { id: { in: ids } }, select: DEVICE_LIST_SELECT }) : [];
+  const byId = new Map(rows.map((row) => [row.id, row]));
   return {
-    items: rows.map((row) => ({ ...row, tags: row.tags.map((link) => link.tag) })),
+    // in the order of the sorted ids; a device deleted between the two reads is simply left out
+    items: ids.flatMap((id) => {
+      const row = byId.get(id);
+      return row ? [{ ...row, tags: row.tags.map((link) => link.tag) }] : [];
+    }),
     total,
     page: query.page,
     pageSize: query.pageSize,
