@@ -17,7 +17,7 @@
  * Targets (the issue): p95 ≤ 50 ms per API request, the list page's server response ≤ 300 ms.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { createWriteStream, existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
+import { createWriteStream, mkdirSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -25,6 +25,7 @@ import { parseConfig } from "../lib/config/env";
 import { newSecret } from "../lib/provisioning/credentials";
 import { findFreePort } from "../lib/services/free-port";
 import { adminUrlFor, dropDatabase, ensureDatabase, startEmbeddedPostgres, withDatabase } from "../lib/services/embedded-postgres";
+import { buildIsStale } from "../lib/services/build-freshness";
 import { migrateDeploy } from "../lib/services/migrate";
 
 const API_TARGET_P95_MS = 50;
@@ -199,23 +200,6 @@ async function createAdmin(databaseUrl: string) {
 }
 
 // ---------------------------------------------------------------- the server
-
-/** The same rule as `npm start` (scripts/start.ts): build when there is none or the code is newer. */
-function buildIsStale() {
-  const buildId = path.resolve(".next", "BUILD_ID");
-  if (!existsSync(buildId)) return true;
-  const built = statSync(buildId).mtimeMs;
-  const newest = (dir: string): number => {
-    if (!existsSync(dir)) return 0;
-    let latest = 0;
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      latest = Math.max(latest, entry.isDirectory() ? newest(full) : statSync(full).mtimeMs);
-    }
-    return latest;
-  };
-  return ["app", "components", "lib"].some((dir) => newest(dir) > built) || statSync("package.json").mtimeMs > built;
-}
 
 const bin = (name: string) => path.resolve("node_modules", ".bin", name);
 

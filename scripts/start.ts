@@ -8,13 +8,14 @@
  *   --rebuild  build the web app even if a build exists
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { EMBEDDED_STATE_FILE } from "../lib/config/database-url";
 import { ConfigError, parseConfig } from "../lib/config/env";
 import { newSecret } from "../lib/provisioning/credentials";
 import { findFreePort } from "../lib/services/free-port";
 import { startEmbeddedPostgres, type RunningPostgres } from "../lib/services/embedded-postgres";
+import { buildIsStale } from "../lib/services/build-freshness";
 import { migrateDeploy } from "../lib/services/migrate";
 
 const args = new Set(process.argv.slice(2));
@@ -95,23 +96,6 @@ async function waitForHttp(url: string, timeoutMs: number) {
   return false;
 }
 
-function buildIsStale() {
-  const buildId = path.resolve(".next", "BUILD_ID");
-  if (args.has("--rebuild") || !existsSync(buildId)) return true;
-  // Rebuild when the code changed after the last build (a `git pull` followed by `npm start`).
-  const built = statSync(buildId).mtimeMs;
-  const newest = (dir: string): number => {
-    if (!existsSync(dir)) return 0;
-    let latest = 0;
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      latest = Math.max(latest, entry.isDirectory() ? newest(full) : statSync(full).mtimeMs);
-    }
-    return latest;
-  };
-  return ["app", "components", "lib"].some((dir) => newest(dir) > built) || statSync("package.json").mtimeMs > built;
-}
-
 function runToEnd(command: string, commandArgs: string[], env: NodeJS.ProcessEnv) {
   return new Promise<void>((resolve, reject) => {
     const child = spawn(command, commandArgs, { env, stdio: ["ignore", "inherit", "inherit"], detached: true });
@@ -190,7 +174,7 @@ async function main() {
   if (args.has("--dev")) {
     run("web", bin("next"), ["dev", "-p", String(config.PORT), "-H", config.HOSTNAME], env);
   } else {
-    if (buildIsStale()) {
+    if (args.has("--rebuild") || buildIsStale()) {
       log("building the web app (first start or code changed; takes a minute or two)…");
       await runToEnd(bin("next"), ["build"], env);
     }
