@@ -1,5 +1,4 @@
 import type { Metadata } from "next";
-import { notFound } from "next/navigation";
 import { DeviceActions } from "@/components/devices/device-actions";
 import { DeviceFieldGroups } from "@/components/devices/device-field-groups";
 import { DeviceHeader } from "@/components/devices/device-header";
@@ -7,12 +6,11 @@ import { DeviceHistory } from "@/components/devices/device-history";
 import { DeviceRecordSections, type DeviceRecords } from "@/components/devices/device-records";
 import { DeviceSmartButtons } from "@/components/devices/device-smart-buttons";
 import { DeviceStatusBar } from "@/components/devices/device-status-bar";
-import { can, type Actor } from "@/lib/auth/permissions";
+import { can } from "@/lib/auth/permissions";
 import { requirePageActor } from "@/lib/auth/session";
 import { getDb, type Db } from "@/lib/db";
-import { getDeviceDetail } from "@/lib/devices/device-detail";
 import { deviceHistory } from "@/lib/devices/device-history";
-import { NotFoundError } from "@/lib/errors";
+import { loadDevice } from "./load-device";
 
 export const dynamic = "force-dynamic";
 
@@ -22,15 +20,6 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   return { title: decodeURIComponent((await params).deviceId) };
 }
 
-/** The device, or the not-found page, also for a device of a farm the person may not see. */
-async function loadDevice(db: Db, actor: Actor, deviceId: string) {
-  try {
-    return await getDeviceDetail(db, actor, decodeURIComponent(deviceId));
-  } catch (error) {
-    if (error instanceof NotFoundError) notFound();
-    throw error;
-  }
-}
 
 const RECENT = 10;
 const HISTORY_LIMIT = 50;

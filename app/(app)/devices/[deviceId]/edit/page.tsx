@@ -1,17 +1,16 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { DeviceEditForm, type DeviceFormValues, type GroupOption } from "@/components/devices/device-edit-form";
 import { dateInputValue } from "@/components/devices/device-values";
 import { EmptyState } from "@/components/ui/empty-state";
 import { farmScope, type Actor } from "@/lib/auth/permissions";
 import { requirePageActor } from "@/lib/auth/session";
 import { getDb, type Db } from "@/lib/db";
-import { getDeviceDetail, type DeviceDetail } from "@/lib/devices/device-detail";
+import type { DeviceDetail } from "@/lib/devices/device-detail";
 import { DEVICE_TYPE_LABEL } from "@/lib/devices/device-id";
 import { editableStates } from "@/lib/devices/lifecycle";
-import { NotFoundError } from "@/lib/errors";
 import { visibleFarms } from "@/lib/farms/farm-scope";
+import { loadDevice } from "../load-device";
 
 export const dynamic = "force-dynamic";
 
@@ -21,14 +20,6 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   return { title: `Edit ${decodeURIComponent((await params).deviceId)}` };
 }
 
-async function loadDevice(db: Db, actor: Actor, deviceId: string) {
-  try {
-    return await getDeviceDetail(db, actor, decodeURIComponent(deviceId));
-  } catch (error) {
-    if (error instanceof NotFoundError) notFound();
-    throw error;
-  }
-}
 
 /**
  * Groups the person may put this device in: active, of a type filter that admits it, of their farm
