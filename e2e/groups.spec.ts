@@ -40,7 +40,7 @@ test("a farm manager organises the parlour's milk meters into a group", async ({
   // The wrong code is explained beside its field, and what was typed stays.
   const code = page.getByLabel("Code");
   await expect(code).toHaveAttribute("aria-invalid", "true");
-  await expect(page.getByText("Use letters, digits, - and _ only (e.g. GVD-PARLOUR)")).toBeVisible();
+  await expect(page.getByText("Use letters, digits, - and _ only (e.g. GVD-PARLOUR)").filter({ visible: true })).toBeVisible();
   await expect(page.getByLabel("Name")).toHaveValue(name);
 
   await code.fill(`gvd-rotary-${suffix}`);
@@ -111,7 +111,7 @@ test("a manager adds a coloured tag, renames it and deletes it", async ({ page }
   // The same name in capitals is the same tag.
   await page.getByLabel("Tag name").fill(name.toUpperCase());
   await page.getByRole("button", { name: "Add tag" }).click();
-  await expect(page.getByText(`“${name}” already exists`)).toBeVisible();
+  await expect(page.getByText(`“${name}” already exists`).filter({ visible: true })).toBeVisible();
 
   await tag.getByRole("button", { name: /Edit/ }).click();
   await tag.getByLabel("Tag name").fill(`${name}-renamed`);
