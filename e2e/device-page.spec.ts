@@ -132,7 +132,9 @@ test("a technician puts a milk meter in maintenance mode and takes it out again"
     await expect(line).toContainText("Priya Nair");
     await expect(line).toContainText("Maintenance mode: no → yes");
     await expect(line).toContainText("Status: Active → Maintenance");
-    await expect(page.getByText("Replacing the flow sensor (e2e)", { exact: true }).filter({ visible: true })).toBeVisible();
+    // The notes show in the Maintenance field group and in the history line.
+    await expect(line).toContainText("Replacing the flow sensor (e2e)");
+    await expect(page.getByText("Replacing the flow sensor (e2e)", { exact: true }).filter({ visible: true }).first()).toBeVisible();
 
     await page.getByRole("button", { name: "Maintenance mode off" }).click();
     await expect(currentStep(page)).toHaveText("Active");
