@@ -2,10 +2,12 @@ import type { MqttClient } from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { disconnectDb, getDb } from "../lib/db";
 import { topics } from "../lib/mqtt/topics";
-import { revokeDeviceCredentials } from "../lib/provisioning/credentials";
+import type { Actor } from "../lib/auth/permissions";
+import { issueDeviceCredentials, revokeDeviceCredentials } from "../lib/provisioning/credentials";
+import { claimDevice, generateProvisioningToken } from "../lib/provisioning/provision-device";
 import { findFreePort } from "../lib/services/free-port";
 import { startEmbeddedBroker, type EmbeddedBroker } from "./embedded-broker";
-import { connectOnce, createTestFleet, type TestDevice } from "./test-fleet";
+import { connectOnce, createTestFleet, randomDeviceId, type TestDevice } from "./test-fleet";
 
 const db = getDb();
 const service = { username: "sdm-service-test", password: "service-secret-for-tests" };
@@ -15,6 +17,9 @@ let fleet: Awaited<ReturnType<typeof createTestFleet>>;
 let a: TestDevice;
 let b: TestDevice;
 let revoked: TestDevice;
+let rotated: TestDevice;
+let cut: TestDevice;
+let admin: Actor;
 const clients: MqttClient[] = [];
 
 function asDevice(device: TestDevice, password = device.credentials.password) {
@@ -29,17 +34,21 @@ async function connected(options: Parameters<typeof connectOnce>[1]) {
 }
 
 beforeAll(async () => {
-  fleet = await createTestFleet(db, 3);
-  [a, b, revoked] = fleet.devices as [TestDevice, TestDevice, TestDevice];
+  fleet = await createTestFleet(db, 5);
+  [a, b, revoked, rotated, cut] = fleet.devices as [TestDevice, TestDevice, TestDevice, TestDevice, TestDevice];
   await revokeDeviceCredentials(db, revoked.id);
-  broker = await startEmbeddedBroker({ port: await findFreePort(), db, serviceUsername: service.username, servicePassword: service.password });
+  const user = await db.user.create({ data: { email: `broker-${Date.now()}-${Math.floor(Math.random() * 1e6)}@test.example`, name: "Broker test admin", role: "admin", passwordHash: "x" } });
+  admin = { kind: "user", id: user.id, label: user.email, name: user.name, role: "admin", farmId: null };
+  broker = await startEmbeddedBroker({ port: await findFreePort(), db, serviceUsername: service.username, servicePassword: service.password, sessionCheckIntervalMs: 200 });
   url = `mqtt://127.0.0.1:${broker.port}`;
 });
 
 afterAll(async () => {
   await Promise.all(clients.map((client) => client.endAsync(true).catch(() => undefined)));
   await broker?.close();
+  if (fleet) await db.auditEvent.deleteMany({ where: { entityType: "device", entityId: { in: (await db.device.findMany({ where: { farmId: fleet.farmId }, select: { deviceId: true } })).map((device) => device.deviceId) } } });
   await fleet?.remove();
+  if (admin) await db.user.delete({ where: { id: admin.id } });
   await disconnectDb();
 });
 
@@ -59,6 +68,27 @@ describe("embedded broker authentication", () => {
     const outcome = await connectOnce(url, asDevice(revoked));
     expect(outcome.ok).toBe(false);
     if (!outcome.ok) expect(outcome.error.code).toBe(4);
+  });
+
+  it("refuses a password that was regenerated away and lets the new one in", async () => {
+    const old = rotated.credentials;
+    const fresh = await issueDeviceCredentials(db, rotated);
+    const outcome = await connectOnce(url, { username: old.username, password: old.password, clientId: old.clientId });
+    expect(outcome.ok).toBe(false);
+    if (!outcome.ok) expect(outcome.error.code).toBe(4);
+    const client = await connected({ username: fresh.username, password: fresh.password, clientId: fresh.clientId });
+    expect(client.connected).toBe(true);
+    rotated = { ...rotated, credentials: fresh };
+  });
+
+  it("closes an open connection once its password is regenerated (revoked and retired alike: lib/mqtt/broker-access.test.ts)", async () => {
+    const client = await connected({ ...asDevice(cut), clientId: `${cut.credentials.clientId}-cut` });
+    const closed = new Promise<void>((resolve) => client.once("close", () => resolve()));
+    await issueDeviceCredentials(db, cut);
+    await closed;
+    expect(client.connected).toBe(false);
+    const again = await connectOnce(url, asDevice(cut));
+    expect(again.ok).toBe(false);
   });
 
   it("refuses anonymous clients and a wrong service password", async () => {
@@ -113,5 +143,22 @@ describe("embedded broker authorization", () => {
     const received = new Promise<string>((resolve) => deviceB.once("message", (_topic, payload) => resolve(payload.toString())));
     await svc.publishAsync(topics.commands(b.deviceId), JSON.stringify({ command_id: "c1", command: "ping", parameters: {}, timestamp: new Date().toISOString() }), { qos: 1 });
     expect(JSON.parse(await received)).toMatchObject({ command: "ping" });
+  });
+});
+
+describe("a device that claims its own credentials (I-013 §2.3)", () => {
+  it("connects with what the claim returned and publishes under its own topics", async () => {
+    const deviceId = randomDeviceId("TC");
+    await db.device.create({ data: { deviceId, name: `Claimed ${deviceId}`, deviceType: "milk_meter", state: "registered", farmId: fleet.farmId } });
+    const { token } = await generateProvisioningToken(db, admin, deviceId);
+    const credentials = await claimDevice(db, { deviceId, token, ip: "192.0.2.1" });
+
+    const watcher = await connected({ username: service.username, password: service.password, clientId: `svc-claim-${Date.now()}` });
+    await watcher.subscribeAsync(credentials.topics.telemetry, { qos: 1 });
+    const seen = new Promise<string>((resolve) => watcher.once("message", (_topic, payload) => resolve(payload.toString())));
+    const device = await connected({ username: credentials.username, password: credentials.password, clientId: credentials.clientId });
+    await device.publishAsync(credentials.topics.telemetry, JSON.stringify({ battery_level: 88 }), { qos: 1 });
+    expect(JSON.parse(await seen)).toEqual({ battery_level: 88 });
+    await expect(device.subscribeAsync(topics.commands(a.deviceId), { qos: 1 })).rejects.toThrow(/Subscribe error/);
   });
 });

@@ -1,20 +1,15 @@
 /**
  * The embedded MQTT broker (Aedes 1.x over a plain TCP server), used when MQTT_URL is not set.
- * It enforces the same rules a production broker's ACL must:
- *  - the service account (worker, web app) may publish and subscribe anywhere;
- *  - a device logs in with its DeviceCredential and may only use `devices/{itsOwnId}/…`;
- *  - anonymous clients and wrong or revoked credentials are refused at CONNECT.
- * A device's client id must be its own (`sdm-{deviceId}`, optionally `sdm-{deviceId}-suffix`):
- * MQTT disconnects the older session on a client id clash, so a device free to pick any id could
- * knock the worker (or another device) off the broker.
+ * It enforces the rules of lib/mqtt/broker-access.ts, the same ones an external broker applies
+ * through the HTTP hooks (app/api/v1/broker/…): the service account anywhere, a device only under
+ * `devices/{itsOwnId}/…` with its own client id, nobody anonymous, no revoked credential.
  */
-import { createHash, timingSafeEqual } from "node:crypto";
 import net from "node:net";
 import { pathToFileURL } from "node:url";
 import { Aedes, type AuthenticateError, type Client } from "aedes";
 import type { Db } from "../lib/db";
-import { topicOwner } from "../lib/mqtt/topics";
-import { mqttIdentity, verifyDeviceCredentials } from "../lib/provisioning/credentials";
+import { authenticateBrokerClient, invalidDeviceSessions, mayAccess, type BrokerIdentity, type BrokerLoginRefusal, type DeviceSession } from "../lib/mqtt/broker-access";
+import { hashSecret } from "../lib/provisioning/credentials";
 
 export type EmbeddedBrokerOptions = {
   port: number;
@@ -23,63 +18,48 @@ export type EmbeddedBrokerOptions = {
   serviceUsername: string;
   servicePassword: string;
   log?: (line: string) => void;
+  /**
+   * How often open device connections are checked against the stored credentials, so that a
+   * regenerated or revoked password also ends a connection made with it. Default 15 s.
+   */
+  sessionCheckIntervalMs?: number;
 };
 
 export type EmbeddedBroker = { port: number; close(): Promise<void> };
-
-type Identity = { kind: "service" } | { kind: "device"; deviceId: string };
 
 /** CONNACK return codes of MQTT 3.1.1 (aedes types them as an ambient const enum). */
 const IDENTIFIER_REJECTED = 2 as AuthenticateError["returnCode"];
 const SERVER_UNAVAILABLE = 3 as AuthenticateError["returnCode"];
 const BAD_USERNAME_OR_PASSWORD = 4 as AuthenticateError["returnCode"];
 
+const RETURN_CODE: Record<BrokerLoginRefusal, AuthenticateError["returnCode"]> = {
+  anonymous: BAD_USERNAME_OR_PASSWORD,
+  unknown_user: BAD_USERNAME_OR_PASSWORD,
+  bad_credentials: BAD_USERNAME_OR_PASSWORD,
+  client_id_mismatch: IDENTIFIER_REJECTED,
+};
+
 function refusal(message: string, returnCode: AuthenticateError["returnCode"]): AuthenticateError {
   return Object.assign(new Error(message), { returnCode });
 }
 
-/** Constant-time comparison whatever the lengths (hashing first makes them equal). */
-function sameSecret(given: string, expected: string) {
-  const a = createHash("sha256").update(given, "utf8").digest();
-  const b = createHash("sha256").update(expected, "utf8").digest();
-  return timingSafeEqual(a, b);
-}
-
-function deviceOwnsClientId(deviceId: string, clientId: string) {
-  const own = mqttIdentity(deviceId).clientId;
-  return clientId === own || clientId.startsWith(`${own}-`);
-}
-
 export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
   const log = options.log ?? (() => undefined);
-  const identities = new WeakMap<Client, Identity>();
+  const identities = new WeakMap<Client, BrokerIdentity>();
+  const deviceSessions = new Map<Client, DeviceSession>();
 
   const broker = await Aedes.createBroker({
     authenticate(client, username, password, done) {
+      const service = { username: options.serviceUsername, password: options.servicePassword };
       const secret = password ? password.toString("utf8") : "";
-      if (!username) {
-        log(`refused anonymous client ${client.id}`);
-        return done(refusal("anonymous clients are not allowed", BAD_USERNAME_OR_PASSWORD), null);
-      }
-      if (username === options.serviceUsername) {
-        if (sameSecret(secret, options.servicePassword)) {
-          identities.set(client, { kind: "service" });
-          return done(null, true);
-        }
-        log(`refused service login from ${client.id}: wrong password`);
-        return done(refusal("bad username or password", BAD_USERNAME_OR_PASSWORD), null);
-      }
-      verifyDeviceCredentials(options.db, username, secret).then(
-        (deviceId) => {
-          if (!deviceId) {
-            log(`refused ${username} (${client.id}): unknown, revoked or wrong credentials`);
-            return done(refusal("bad username or password", BAD_USERNAME_OR_PASSWORD), null);
+      authenticateBrokerClient(options.db, { username, password: secret, clientId: client.id }, service).then(
+        (login) => {
+          if (!login.ok) {
+            log(`refused ${username ?? "anonymous client"} (${client.id}): ${login.reason.replaceAll("_", " ")}`);
+            return done(refusal(login.message, RETURN_CODE[login.reason]), null);
           }
-          if (!deviceOwnsClientId(deviceId, client.id)) {
-            log(`refused ${username}: client id "${client.id}" is not ${mqttIdentity(deviceId).clientId}`);
-            return done(refusal("client id does not belong to this device", IDENTIFIER_REJECTED), null);
-          }
-          identities.set(client, { kind: "device", deviceId });
+          identities.set(client, login.identity);
+          if (login.identity.kind === "device" && username) deviceSessions.set(client, { username, passwordHash: hashSecret(secret) });
           done(null, true);
         },
         (error: unknown) => {
@@ -94,9 +74,7 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
     authorizePublish(client, packet, done) {
       // client is null for messages the broker itself publishes ($SYS heartbeats).
       if (!client) return done(null);
-      const identity = identities.get(client);
-      if (identity?.kind === "service") return done(null);
-      if (identity?.kind === "device" && topicOwner(packet.topic) === identity.deviceId) return done(null);
+      if (mayAccess(identities.get(client), packet.topic)) return done(null);
       log(`refused publish by ${client.id} to ${packet.topic}`);
       // An error makes Aedes drop the message and the connection: a device writing outside its
       // own topics is misbehaving or compromised.
@@ -104,9 +82,7 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
     },
 
     authorizeSubscribe(client, subscription, done) {
-      const identity = identities.get(client);
-      if (identity?.kind === "service") return done(null, subscription);
-      if (identity?.kind === "device" && topicOwner(subscription.topic) === identity.deviceId) return done(null, subscription);
+      if (mayAccess(identities.get(client), subscription.topic)) return done(null, subscription);
       log(`refused subscription by ${client.id} to ${subscription.topic}`);
       // A null subscription answers SUBACK 0x80 (failure) for that filter and keeps the client.
       done(null, null);
@@ -114,6 +90,29 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
   });
 
   broker.on("clientError", (client, error) => log(`client ${client.id}: ${error.message}`));
+  broker.on("clientDisconnect", (client) => deviceSessions.delete(client));
+
+  // Open connections whose password was regenerated or revoked (or whose device was retired)
+  // since they logged in are closed; reconnecting with the old password is then refused.
+  let checking = false;
+  const sessionCheck = setInterval(() => {
+    if (checking || deviceSessions.size === 0) return;
+    checking = true;
+    const open = [...deviceSessions].map(([client, session]) => ({ ...session, client }));
+    invalidDeviceSessions(options.db, open)
+      .then((invalid) => {
+        for (const { client, username } of invalid) {
+          log(`closing ${username} (${client.id}): its credentials were revoked or replaced`);
+          deviceSessions.delete(client);
+          client.close();
+        }
+      })
+      .catch((error: unknown) => log(`cannot re-check open connections: ${error instanceof Error ? error.message : String(error)}`))
+      .finally(() => {
+        checking = false;
+      });
+  }, options.sessionCheckIntervalMs ?? 15_000);
+  sessionCheck.unref();
 
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
@@ -138,6 +137,7 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
     port,
     close() {
       closing ??= (async () => {
+        clearInterval(sessionCheck);
         await new Promise<void>((resolve) => broker.close(() => resolve()));
         for (const socket of sockets) socket.destroy();
         await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -14,6 +14,17 @@ import { DEVICE_ID_PATTERN, DEVICE_TYPES } from "../devices/device-id";
 import { bulkActionSchema, DEVICE_GROUP_BY, deviceCreateSchema, deviceListQuerySchema, deviceUpdateSchema, PAGE_SIZES, retireDeviceRequestSchema } from "../devices/device-schemas";
 import { groupCreateSchema, groupIdSchema, groupListQuerySchema, groupUpdateSchema } from "../groups/group-schemas";
 import { tagCreateSchema, tagIdSchema, tagUpdateSchema } from "../tags/tag-schemas";
+import {
+  emqxAuthenticationRequestSchema,
+  emqxAuthenticationResponseSchema,
+  emqxAuthorizationRequestSchema,
+  emqxAuthorizationResponseSchema,
+  mosquittoAclRequestSchema,
+  mosquittoResponseSchema,
+  mosquittoSuperuserRequestSchema,
+  mosquittoUserRequestSchema,
+} from "../provisioning/broker-hook-schemas";
+import { claimRequestSchema, deviceConnectionDetailsSchema, deviceTopicsSchema, provisioningTokenSchema } from "../provisioning/provisioning-schemas";
 
 export type JsonSchema = { [key: string]: unknown };
 
@@ -156,6 +167,10 @@ const deviceDetail = listedDevice
   .loose()
   .describe("Every field of the device (hardware, firmware, health, power, connectivity, provisioning, maintenance, inventory, retirement), its farm, group, tags, firmware, credentials (never secrets) and counts of its history.");
 
+const provisionedDevice = deviceDetail
+  .extend({ credentials: deviceConnectionDetailsSchema })
+  .describe("The registered device, as GET /devices/{id} answers it, plus its MQTT credentials (`credentials.password` appears in this answer only).");
+
 const groupCount = z.object({ key: z.string(), label: z.string(), count: z.number().int() });
 
 const deviceList = z.object({
@@ -289,6 +304,38 @@ function operation(permission: Permission, op: Omit<OpenApiOperation, "x-permiss
 }
 
 const ok = (description: string, schema: JsonSchema) => ({ description, content: json(schema) });
+const failure = (description: string) => ({ description, content: json(ref("Error")) });
+
+/**
+ * Broker hooks (app/api/v1/broker/…): no API key, the shared secret instead. It is said in words,
+ * not as a header parameter, because it may come as HTTP Basic authentication instead.
+ */
+const HOOK_SECRET_HELP =
+  "The broker proves itself with BROKER_HOOK_SECRET in the `X-Broker-Hook-Secret` header, or as the password of HTTP Basic authentication " +
+  "(mosquitto-go-auth: `auth_opt_http_host broker:SECRET@web-host`). Passwords are never logged.";
+const HOOK_FAILURES = {
+  "400": failure("The request body is not the hook's shape: `error.fields` says what is wrong"),
+  "401": failure("The broker hook secret is missing or wrong"),
+  "503": failure("The hooks are off: BROKER_HOOK_SECRET is not set"),
+};
+const jsonOrForm = (schema: JsonSchema) => ({ "application/json": { schema }, "application/x-www-form-urlencoded": { schema } });
+
+function brokerHook(op: { operationId: string; summary: string; description: string; request: string; responses: OpenApiOperation["responses"]; form?: boolean }): OpenApiOperation {
+  return {
+    operationId: op.operationId,
+    summary: op.summary,
+    description: `${op.description}\n\n${HOOK_SECRET_HELP}`,
+    tags: ["Broker hooks"],
+    security: [],
+    requestBody: { required: true, content: op.form ? jsonOrForm(ref(op.request)) : json(ref(op.request)) },
+    responses: { ...op.responses, ...HOOK_FAILURES },
+  };
+}
+
+const MOSQUITTO_ANSWERS = {
+  "200": ok("Allowed", ref("MosquittoResult")),
+  "403": ok("Denied", ref("MosquittoResult")),
+};
 
 export function buildOpenApiDocument(): OpenApiDocument {
   return {
@@ -310,6 +357,8 @@ export function buildOpenApiDocument(): OpenApiDocument {
       { name: "Tags", description: "Labels on devices" },
       { name: "Farms", description: "The farms the caller may see" },
       { name: "Access", description: "Who is calling; API keys" },
+      { name: "Provisioning", description: "MQTT credentials, one-time provisioning tokens and the device's claim (I-013 §2.3)" },
+      { name: "Broker hooks", description: "Called by an external MQTT broker (EMQX 5, mosquitto-go-auth) to authenticate clients and check topics; protected by BROKER_HOOK_SECRET" },
     ],
     paths: {
       "/devices": {
@@ -323,11 +372,13 @@ export function buildOpenApiDocument(): OpenApiDocument {
         }),
         post: operation("devices.write", {
           operationId: "createDevice",
-          summary: "Register a device",
-          description: "Provisioning method `api`. The device id is fixed once registered.",
-          tags: ["Devices"],
+          summary: "Register a device and issue its MQTT credentials",
+          description:
+            "Provisioning method `api`; the device starts as `provisioned` unless `state` says otherwise. The device id is fixed once registered. " +
+            "The answer holds the device's MQTT credentials once: only the password's hash is kept. Requires `devices.provision` as well (technicians and up).",
+          tags: ["Devices", "Provisioning"],
           requestBody: { required: true, content: json(ref("DeviceCreate")) },
-          responses: { "201": ok("The registered device", ref("DeviceDetail")), ...errors(400, ...CALLER, 409) },
+          responses: { "201": ok("The registered device with its credentials", ref("DeviceProvisioned")), ...errors(400, ...CALLER, 409) },
         }),
       },
       "/devices/{id}": {
@@ -355,6 +406,108 @@ export function buildOpenApiDocument(): OpenApiDocument {
           parameters: [deviceIdParameter],
           requestBody: { required: false, content: json(ref("DeviceRetire")) },
           responses: { "200": ok("The retired device", ref("DeviceDetail")), ...errors(400, ...CALLER, 404, 409) },
+        }),
+      },
+      "/devices/{id}/credentials": {
+        post: operation("devices.provision", {
+          operationId: "regenerateDeviceCredentials",
+          summary: "Issue new MQTT credentials",
+          description:
+            "The old password stops working at once, on open connections too (the embedded broker re-checks them every 15 s; an external broker at its next authorisation check). " +
+            "An outstanding provisioning token is cancelled. A registered device becomes provisioned. The answer holds the password once.",
+          tags: ["Provisioning"],
+          parameters: [deviceIdParameter],
+          responses: { "200": ok("The new credentials", ref("DeviceConnectionDetails")), ...errors(...CALLER, 404, 409) },
+        }),
+        delete: operation("devices.provision", {
+          operationId: "revokeDeviceCredentials",
+          summary: "Revoke the MQTT credentials",
+          description: "The device can no longer log in to the broker; an outstanding provisioning token is cancelled. 409 when there is nothing to revoke.",
+          tags: ["Provisioning"],
+          parameters: [deviceIdParameter],
+          responses: { "200": ok("Revoked", output(z.object({ deviceId: z.string(), revoked: z.literal(true) }))), ...errors(...CALLER, 404, 409) },
+        }),
+      },
+      "/devices/{id}/provisioning-token": {
+        post: operation("devices.provision", {
+          operationId: "generateProvisioningToken",
+          summary: "Generate a one-time provisioning token",
+          description:
+            "M92 `action_generate_provisioning_token`: valid 24 hours, stored as a hash, replacing any earlier token. " +
+            "The device (or the phone that scans its label) trades it for its credentials at POST /provisioning/claim. `claimUrl` is the QR label's content.",
+          tags: ["Provisioning"],
+          parameters: [deviceIdParameter],
+          responses: { "201": ok("The token, shown once", ref("ProvisioningToken")), ...errors(...CALLER, 404, 409) },
+        }),
+      },
+      "/provisioning/claim": {
+        post: {
+          operationId: "claimDevice",
+          summary: "A device claims its MQTT credentials",
+          description:
+            "I-013 §2.3. No API key: the one-time token is the proof. The token is consumed by the first successful claim; of two at once, one wins. " +
+            "Every refusal is recorded in the device's history with the caller's address (never the token); too many refusals for a device or from an address answer 429.",
+          tags: ["Provisioning"],
+          security: [],
+          requestBody: { required: true, content: json(ref("ClaimRequest")) },
+          responses: {
+            "200": ok("The device's credentials (the password in this answer only)", ref("DeviceConnectionDetails")),
+            "400": failure("The body is not a device id and a token: `error.fields` says what is wrong"),
+            "401": failure("`invalid_token`: the token is not valid for this device (wrong token, unknown device or no token issued)"),
+            "409": failure("`token_used`: the token was already used; or `device_retired`"),
+            "410": failure("`token_expired`: the token is older than 24 hours"),
+            "429": failure("`rate_limited`: too many refused claims; see the Retry-After header"),
+          },
+        },
+      },
+      "/broker/emqx/authenticate": {
+        post: brokerHook({
+          operationId: "emqxAuthenticate",
+          summary: "EMQX HTTP authentication",
+          description:
+            "`allow` for a device's valid credentials with its own client id (sdm-{deviceId}[-suffix]) and for the service account (`is_superuser: true`); " +
+            "`deny` for wrong, revoked or regenerated-away passwords, a borrowed client id or no username; `ignore` for usernames this product did not issue.",
+          request: "EmqxAuthenticationRequest",
+          responses: { "200": ok("The decision", ref("EmqxAuthenticationResult")) },
+        }),
+      },
+      "/broker/emqx/authorize": {
+        post: brokerHook({
+          operationId: "emqxAuthorize",
+          summary: "EMQX HTTP authorisation",
+          description: "`allow` when a device publishes or subscribes under its own devices/{deviceId}/… (with an active credential), or for the service account; `deny` otherwise.",
+          request: "EmqxAuthorizationRequest",
+          responses: { "200": ok("The decision", ref("EmqxAuthorizationResult")) },
+        }),
+      },
+      "/broker/mosquitto/user": {
+        post: brokerHook({
+          operationId: "mosquittoUser",
+          summary: "mosquitto-go-auth: check a login",
+          description: "`http_getuser_uri`. 200 for a device's valid credentials with its own client id and for the service account, 403 otherwise.",
+          request: "MosquittoUserRequest",
+          form: true,
+          responses: MOSQUITTO_ANSWERS,
+        }),
+      },
+      "/broker/mosquitto/superuser": {
+        post: brokerHook({
+          operationId: "mosquittoSuperuser",
+          summary: "mosquitto-go-auth: is this a superuser",
+          description: "`http_superuser_uri`. 200 for the service account only (it then skips ACL checks), 403 otherwise.",
+          request: "MosquittoSuperuserRequest",
+          form: true,
+          responses: MOSQUITTO_ANSWERS,
+        }),
+      },
+      "/broker/mosquitto/acl": {
+        post: brokerHook({
+          operationId: "mosquittoAcl",
+          summary: "mosquitto-go-auth: check a topic",
+          description: "`http_aclcheck_uri`. 200 when a device reads (1), writes (2, 3) or subscribes (4) under its own devices/{deviceId}/… with an active credential, 403 otherwise.",
+          request: "MosquittoAclRequest",
+          form: true,
+          responses: MOSQUITTO_ANSWERS,
         }),
       },
       "/devices/bulk": {
@@ -535,6 +688,12 @@ export function buildOpenApiDocument(): OpenApiDocument {
             TagCreate: tagCreateSchema,
             TagUpdate: tagUpdateSchema,
             ApiKeyCreate: createApiKeySchema,
+            ClaimRequest: claimRequestSchema,
+            EmqxAuthenticationRequest: emqxAuthenticationRequestSchema,
+            EmqxAuthorizationRequest: emqxAuthorizationRequestSchema,
+            MosquittoUserRequest: mosquittoUserRequestSchema,
+            MosquittoSuperuserRequest: mosquittoSuperuserRequestSchema,
+            MosquittoAclRequest: mosquittoAclRequestSchema,
           },
           "input",
         ),
@@ -551,6 +710,13 @@ export function buildOpenApiDocument(): OpenApiDocument {
             ApiKey: apiKey,
             ApiKeyCreated: createdApiKey,
             Deleted: deleted,
+            DeviceProvisioned: provisionedDevice,
+            DeviceConnectionDetails: deviceConnectionDetailsSchema,
+            DeviceTopics: deviceTopicsSchema,
+            ProvisioningToken: provisioningTokenSchema,
+            EmqxAuthenticationResult: emqxAuthenticationResponseSchema,
+            EmqxAuthorizationResult: emqxAuthorizationResponseSchema,
+            MosquittoResult: mosquittoResponseSchema,
             Error: errorBody,
           },
           "output",

@@ -35,6 +35,17 @@ export const configSchema = z
   /** `$share/iot-workers/…` so that several workers split the load (EMQX, Mosquitto 2, HiveMQ). */
   MQTT_SHARED_SUBSCRIPTION: booleanFlag.default(false),
   MQTT_CLIENT_ID: z.string().min(1).max(64).optional(),
+  /**
+   * The broker address devices are given when they are provisioned (the wizard's last step, the
+   * claim answer). Default: MQTT_URL, or the embedded broker's; set it when devices reach the broker
+   * by another name than this server does (mqtts://broker.farm.example:8883).
+   */
+  MQTT_PUBLIC_URL: mqttUrl.optional(),
+  /**
+   * Shared secret an external broker (EMQX, mosquitto-go-auth) sends in the `X-Broker-Hook-Secret`
+   * header when it calls /api/v1/broker/…; those endpoints are off (503) while it is unset.
+   */
+  BROKER_HOOK_SECRET: z.string().min(24, "must be at least 24 characters (openssl rand -base64 32)").optional(),
   PORT: z.coerce.number({ message: "must be a number" }).int().min(1).max(65535).default(3000),
   HOSTNAME: z.string().min(1).default("0.0.0.0"),
   AUTH_SECRET: z.string().min(32, "must be at least 32 characters (openssl rand -base64 32)").optional(),

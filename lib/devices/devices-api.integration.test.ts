@@ -98,7 +98,10 @@ describe("changing devices", () => {
   it("registers a device (API method), refuses the same id again with 409 on the field", async () => {
     const response = await devicesRoute.POST(call(keys.technician, "POST", "/api/v1/devices", { deviceId: created, name: "Feeder 1", deviceType: "feeder", farmId: farmA, macAddress: "aa-bb-cc-dd-ee-ff" }), noParams);
     expect(response.status).toBe(201);
-    expect(await response.json()).toMatchObject({ deviceId: created, provisioningMethod: "api", macAddress: "AA:BB:CC:DD:EE:FF", state: "registered" });
+    const body = await response.json();
+    // Registered through the API with its MQTT credentials in the answer, shown this once.
+    expect(body).toMatchObject({ deviceId: created, provisioningMethod: "api", macAddress: "AA:BB:CC:DD:EE:FF", state: "provisioned", credentials: { username: `dev-${created}`, clientId: `sdm-${created}` } });
+    expect(body.credentials.password).toMatch(/^\S{20,}$/);
     const again = await devicesRoute.POST(call(keys.technician, "POST", "/api/v1/devices", { deviceId: created, name: "Feeder 1", deviceType: "feeder", farmId: farmA }), noParams);
     expect(again.status).toBe(409);
     expect((await again.json()).error.fields.deviceId[0]).toMatch(/already registered/);
@@ -132,7 +135,8 @@ describe("changing devices", () => {
     const response = await deviceRoute.DELETE(new Request(`http://localhost/api/v1/devices/${created}`, { method: "DELETE", headers: { "X-API-Key": keys.technician, "Content-Type": "application/json" }, body: JSON.stringify({ reason: "Replaced by a newer feeder" }) }), forDevice(created));
     expect(response.status).toBe(200);
     expect(await db.device.findUniqueOrThrow({ where: { deviceId: created } })).toMatchObject({ state: "decommissioned", retirementReason: "Replaced by a newer feeder" });
-    expect(await db.auditEvent.count({ where: { entityType: "device", entityId: created } })).toBe(2);
+    const history = await db.auditEvent.findMany({ where: { entityType: "device", entityId: created }, orderBy: { id: "asc" } });
+    expect(history.map((event) => event.action)).toEqual(["created", "credentials_issued", "retired"]);
     expect((await deviceRoute.DELETE(call(keys.technician, "DELETE", `/api/v1/devices/${created}`), forDevice(created))).status).toBe(409);
   });
 

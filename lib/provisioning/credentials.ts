@@ -31,7 +31,7 @@ export function mqttIdentity(deviceId: string) {
  * Issues new credentials for a device. A device has one credential row (its username is derived
  * from the device id); overwriting the hash makes the old password stop working at once.
  */
-export async function issueDeviceCredentials(db: Db, device: { id: number; deviceId: string }): Promise<IssuedCredentials> {
+export async function issueDeviceCredentials(db: Pick<Db, "deviceCredential">, device: { id: number; deviceId: string }): Promise<IssuedCredentials> {
   const { username, clientId } = mqttIdentity(device.deviceId);
   const password = newSecret();
   const passwordHash = hashSecret(password);

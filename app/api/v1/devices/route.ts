@@ -4,8 +4,8 @@ import { readJson, withApi } from "@/lib/api/with-api";
 import { getDb } from "@/lib/db";
 import { getDeviceDetail } from "@/lib/devices/device-detail";
 import { countDevicesBy, listDevices, parseDeviceListQuery } from "@/lib/devices/device-list";
-import { createDevice } from "@/lib/devices/device-registry";
 import { deviceCreateSchema, searchParamsToObject } from "@/lib/devices/device-schemas";
+import { provisionDevice } from "@/lib/provisioning/provision-device";
 
 /** The devices list: the same filters, sort and pages as /devices, plus `groupBy` counts. */
 export const GET = withApi(
@@ -18,13 +18,17 @@ export const GET = withApi(
   { permission: "devices.read" },
 );
 
-/** Registers a device (provisioning method "api"). */
+/**
+ * Registers a device (provisioning method "api") and gives it MQTT credentials: the answer is the
+ * device plus `credentials`, whose password is shown this once.
+ */
 export const POST = withApi(
   async ({ request, actor }) => {
     const input = await readJson(request, deviceCreateSchema);
     const db = getDb();
-    const created = await createDevice(db, actor, input, "api");
-    return NextResponse.json(jsonSafe(await getDeviceDetail(db, actor, created.deviceId)), { status: 201 });
+    const { device, credentials } = await provisionDevice(db, actor, input, "api");
+    const detail = jsonSafe(await getDeviceDetail(db, actor, device.deviceId)) as Record<string, unknown>;
+    return NextResponse.json({ ...detail, credentials }, { status: 201, headers: { "Cache-Control": "no-store" } });
   },
   { permission: "devices.write" },
 );
