@@ -2,9 +2,15 @@
 
 import Link from "next/link";
 import { useActionState, useId, useMemo, useState, type ReactNode } from "react";
-import { maintenanceOffAction, maintenanceOnAction, retireDeviceAction } from "@/app/(app)/devices/[deviceId]/actions";
+import { maintenanceOffAction, maintenanceOnAction, regenerateCredentialsAction, retireDeviceAction, revokeCredentialsAction } from "@/app/(app)/devices/[deviceId]/actions";
+import { CredentialsPanel } from "@/components/provisioning/credentials-panel";
+import type { DeviceConnectionDetails } from "@/lib/provisioning/connection-details";
 
-type Allowed = { edit: boolean; maintenance: boolean; retire: boolean };
+/** `credentials`: regenerate/revoke MQTT credentials, print the label, claim token (devices.provision). */
+type Allowed = { edit: boolean; maintenance: boolean; retire: boolean; credentials?: boolean };
+
+/** What the credentials panel says about the device's current MQTT login. */
+type CredentialSummary = { username: string; revoked: boolean } | null;
 
 const BUTTON = "inline-flex items-center justify-center rounded-md border px-3 py-1.5 text-sm font-medium disabled:opacity-60";
 const PRIMARY = `${BUTTON} border-brand-700 bg-brand-700 text-white hover:bg-brand-800`;
@@ -12,13 +18,26 @@ const SECONDARY = `${BUTTON} border-stone-300 bg-white text-stone-800 hover:bg-s
 const DANGER = `${BUTTON} border-red-300 bg-white text-red-700 hover:bg-red-50`;
 
 /**
- * What the person may do with the device, by role (the server checks again). Restart, diagnostics,
- * firmware and credentials arrive with their own areas; no button is shown before it works.
+ * What the person may do with the device, by role (the server checks again). Restart, diagnostics
+ * and firmware arrive with their own areas; no button is shown before it works.
  */
-export function DeviceActions({ deviceId, maintenanceMode, allowed }: { deviceId: string; maintenanceMode: boolean; allowed: Allowed }) {
-  const [open, setOpen] = useState<"maintenance" | "retire" | null>(null);
-  if (!allowed.edit && !allowed.maintenance && !allowed.retire) return null;
-  const toggle = (panel: "maintenance" | "retire") => setOpen((current) => (current === panel ? null : panel));
+export function DeviceActions({
+  deviceId,
+  maintenanceMode,
+  allowed,
+  device,
+  credential = null,
+}: {
+  deviceId: string;
+  maintenanceMode: boolean;
+  allowed: Allowed;
+  /** Name and type, for the regenerated credentials' download. */
+  device?: { name: string; deviceType: string };
+  credential?: CredentialSummary;
+}) {
+  const [open, setOpen] = useState<"maintenance" | "retire" | "credentials" | null>(null);
+  if (!allowed.edit && !allowed.maintenance && !allowed.retire && !allowed.credentials) return null;
+  const toggle = (panel: "maintenance" | "retire" | "credentials") => setOpen((current) => (current === panel ? null : panel));
   return (
     <div className="relative flex w-full flex-col gap-2 sm:w-auto sm:items-end">
       <div className="flex flex-wrap gap-2" role="group" aria-label="Device actions">
@@ -33,6 +52,16 @@ export function DeviceActions({ deviceId, maintenanceMode, allowed }: { deviceId
             Maintenance mode on…
           </button>
         ) : null}
+        {allowed.credentials ? (
+          <>
+            <Link href={`/provisioning/label/${deviceId}`} className={SECONDARY}>
+              Print label
+            </Link>
+            <button type="button" className={SECONDARY} aria-expanded={open === "credentials"} onClick={() => toggle("credentials")}>
+              Credentials…
+            </button>
+          </>
+        ) : null}
         {allowed.retire ? (
           <button type="button" className={DANGER} aria-expanded={open === "retire"} onClick={() => toggle("retire")}>
             Retire…
@@ -41,15 +70,16 @@ export function DeviceActions({ deviceId, maintenanceMode, allowed }: { deviceId
       </div>
       {open === "maintenance" && !maintenanceMode ? <MaintenanceOnForm deviceId={deviceId} onCancel={() => setOpen(null)} /> : null}
       {open === "retire" ? <RetireForm deviceId={deviceId} onCancel={() => setOpen(null)} /> : null}
+      {open === "credentials" ? <CredentialsForm deviceId={deviceId} device={device} credential={credential} onCancel={() => setOpen(null)} /> : null}
     </div>
   );
 }
 
 /** Inline on a phone; on wider screens a pop-over under the buttons, so the page does not jump. */
-function Panel({ title, onCancel, children }: { title: string; onCancel: () => void; children: ReactNode }) {
+function Panel({ title, onCancel, children, wide = false }: { title: string; onCancel: () => void; children: ReactNode; wide?: boolean }) {
   return (
     <div
-      className="w-full rounded-lg border border-stone-200 bg-white p-3 shadow-lg sm:absolute sm:top-full sm:right-0 sm:z-20 sm:w-96"
+      className={`w-full rounded-lg border border-stone-200 bg-white p-3 shadow-lg sm:absolute sm:top-full sm:right-0 sm:z-20 ${wide ? "sm:w-[34rem]" : "sm:w-96"}`}
       onKeyDown={(event) => {
         if (event.key === "Escape") onCancel();
       }}
@@ -145,6 +175,67 @@ function RetireForm({ deviceId, onCancel }: { deviceId: string; onCancel: () => 
           </button>
         </div>
       </form>
+    </Panel>
+  );
+}
+
+/**
+ * MQTT credentials of the device (I-013 §2): regenerate (the new password shown once, here only),
+ * revoke, and a one-time claim token printed on the label. Each asks once more before it acts.
+ */
+function CredentialsForm({ deviceId, device, credential, onCancel }: { deviceId: string; device?: { name: string; deviceType: string }; credential: CredentialSummary; onCancel: () => void }) {
+  const regenerate = useMemo(() => regenerateCredentialsAction.bind(null, deviceId), [deviceId]);
+  const revoke = useMemo(() => revokeCredentialsAction.bind(null, deviceId), [deviceId]);
+  const [issued, regenerateAction, regenerating] = useActionState(regenerate, null);
+  const [revoked, revokeAction, revoking] = useActionState(revoke, null);
+  // The answer of the action taken last: revoking after a regeneration hides the (now dead) password.
+  const [last, setLast] = useState<"regenerate" | "revoke" | null>(null);
+  const fresh: DeviceConnectionDetails | null = last === "regenerate" && issued?.ok ? issued.data : null;
+  const status = credential ? (credential.revoked ? `${credential.username} — revoked: the device cannot connect.` : `${credential.username} — active.`) : "No credentials issued yet.";
+  return (
+    <Panel title="MQTT credentials" onCancel={onCancel} wide={Boolean(fresh)}>
+      <div className="space-y-3">
+        {fresh ? (
+          <CredentialsPanel device={{ deviceId, name: device?.name ?? deviceId, deviceType: device?.deviceType ?? "" }} credentials={fresh} compact />
+        ) : (
+          <p className="text-xs text-stone-600" role="status">
+            {last === "revoke" && revoked?.ok ? revoked.data.message : status}
+          </p>
+        )}
+        {last === "regenerate" && issued && !issued.ok ? <ErrorText error={issued.error} /> : null}
+        {last === "revoke" && revoked && !revoked.ok ? <ErrorText error={revoked.error} /> : null}
+        <div className="flex flex-wrap gap-2">
+          <form
+            action={regenerateAction}
+            onSubmit={(event) => {
+              if (!window.confirm(`Regenerate the credentials of ${deviceId}? The current password stops working at once; the device needs the new one to connect.`)) event.preventDefault();
+              else setLast("regenerate");
+            }}
+          >
+            <button type="submit" disabled={regenerating} className={PRIMARY}>
+              {regenerating ? "Regenerating…" : fresh ? "Regenerate again" : "Regenerate credentials"}
+            </button>
+          </form>
+          <form
+            action={revokeAction}
+            onSubmit={(event) => {
+              if (!window.confirm(`Revoke the credentials of ${deviceId}? It can no longer log in to the broker until new credentials are generated.`)) event.preventDefault();
+              else setLast("revoke");
+            }}
+          >
+            <button type="submit" disabled={revoking} className={DANGER}>
+              {revoking ? "Revoking…" : "Revoke credentials"}
+            </button>
+          </form>
+          <Link href={`/provisioning/label/${deviceId}?claim=1`} className={SECONDARY}>
+            Claim token for label
+          </Link>
+          <button type="button" onClick={onCancel} className={SECONDARY}>
+            Close
+          </button>
+        </div>
+        <p className="text-xs text-stone-500">A claim token (valid 24 h, used once) lets the device fetch its own credentials from the claim QR on its label.</p>
+      </div>
     </Panel>
   );
 }

@@ -12,6 +12,7 @@ import { setDeviceMaintenanceMode } from "@/lib/devices/device-bulk";
 import { retireDevice, updateDevice } from "@/lib/devices/device-registry";
 import { deviceIdSchema } from "@/lib/devices/device-id";
 import { deviceUpdateSchema, retireDeviceSchema } from "@/lib/devices/device-schemas";
+import { generateProvisioningToken, regenerateCredentials, revokeCredentials, type DeviceConnectionDetails } from "@/lib/provisioning/provision-device";
 import { optionalText } from "@/lib/validation/form-values";
 
 type Done = { deviceId: string; message: string };
@@ -77,4 +78,51 @@ const retire = (deviceId: string) =>
 /** I-013 §8: decommissioned, never deleted. */
 export async function retireDeviceAction(deviceId: string, previous: ActionResult<Done> | null, input: FormData): Promise<ActionResult<Done>> {
   return forDevice(deviceId, retire)(previous, input);
+}
+
+/** The bound id checked for shape, for the credential actions whose answers are not a message. */
+async function withDeviceId<T>(deviceId: unknown, run: (deviceId: string) => Promise<ActionResult<T>>): Promise<ActionResult<T>> {
+  const parsed = deviceIdSchema.safeParse(deviceId);
+  if (!parsed.success) return { ok: false, error: "Unknown device." };
+  return run(parsed.data);
+}
+
+const noInput = z.object({}).strict();
+
+/** New MQTT credentials; the old password stops working at once. The new one is shown once. */
+export async function regenerateCredentialsAction(deviceId: string, previous: ActionResult<DeviceConnectionDetails> | null, input: FormData): Promise<ActionResult<DeviceConnectionDetails>> {
+  return withDeviceId(deviceId, (id) =>
+    defineAction({ permission: "devices.provision", schema: noInput }, async (_input, actor) => {
+      const credentials = await regenerateCredentials(getDb(), actor, id);
+      refresh(id);
+      return credentials;
+    })(previous, input),
+  );
+}
+
+/** The device can no longer connect until credentials are regenerated. */
+export async function revokeCredentialsAction(deviceId: string, previous: ActionResult<Done> | null, input: FormData): Promise<ActionResult<Done>> {
+  return withDeviceId(deviceId, (id) =>
+    defineAction({ permission: "devices.provision", schema: noInput }, async (_input, actor): Promise<Done> => {
+      await revokeCredentials(getDb(), actor, id);
+      refresh(id);
+      return { deviceId: id, message: "Credentials revoked: the device cannot connect until new ones are generated." };
+    })(previous, input),
+  );
+}
+
+export type ClaimToken = { claimUrl: string; expiresAt: string };
+
+/**
+ * M92 action_generate_provisioning_token for the printed label: a one-time token (24 h) as the
+ * claim link of I-013 §2.3.2. The token travels only in this answer and the label it is printed on.
+ */
+export async function claimTokenAction(deviceId: string, previous: ActionResult<ClaimToken> | null, input: FormData | Record<string, never>): Promise<ActionResult<ClaimToken>> {
+  return withDeviceId(deviceId, (id) =>
+    defineAction({ permission: "devices.provision", schema: noInput }, async (_input, actor): Promise<ClaimToken> => {
+      const { claimUrl, expiresAt } = await generateProvisioningToken(getDb(), actor, id);
+      refresh(id);
+      return { claimUrl, expiresAt: expiresAt.toISOString() };
+    })(previous, input),
+  );
 }

@@ -73,11 +73,24 @@ export default async function DevicePage({ params, searchParams }: Props) {
     edit: !retired && can(actor.role, "devices.write"),
     maintenance: !retired && can(actor.role, "maintenance.write"),
     retire: !retired && can(actor.role, "devices.write"),
+    credentials: !retired && can(actor.role, "devices.provision"),
   };
+  const credential = device.credentials.find((row) => row.revokedAt === null) ?? device.credentials[0];
 
   return (
     <div className="space-y-5">
-      <DeviceHeader device={device} actions={<DeviceActions deviceId={device.deviceId} maintenanceMode={device.maintenanceMode} allowed={allowed} />} />
+      <DeviceHeader
+        device={device}
+        actions={
+          <DeviceActions
+            deviceId={device.deviceId}
+            maintenanceMode={device.maintenanceMode}
+            allowed={allowed}
+            device={{ name: device.name, deviceType: device.deviceType }}
+            credential={credential ? { username: credential.username, revoked: credential.revokedAt !== null } : null}
+          />
+        }
+      />
       {saved ? (
         <p role="status" className="rounded-md border border-green-300 bg-green-50 px-3 py-2 text-sm text-green-900">
           Changes saved. They are listed in the change history below.
