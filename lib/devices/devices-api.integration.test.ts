@@ -7,9 +7,8 @@ import * as bulkRoute from "@/app/api/v1/devices/bulk/route";
 import * as exportRoute from "@/app/api/v1/devices/export/route";
 import * as deviceRoute from "@/app/api/v1/devices/[id]/route";
 import * as devicesRoute from "@/app/api/v1/devices/route";
-import { createApiKey } from "../auth/api-keys";
-import type { Actor, RoleName } from "../auth/permissions";
 import { disconnectDb, getDb } from "../db";
+import { apiRequest, createApiFixture, noParams, removeApiFixture, withParams, type ApiFixture } from "../testing/api-fixture";
 
 const db = getDb();
 const suffix = Math.random().toString(36).slice(2, 7).toUpperCase();
@@ -19,29 +18,16 @@ const theirs = `MM${base + 1}`;
 const created = `FD${base + 2}`;
 let farmA: number;
 let farmB: number;
-let userId: number;
+let fixture: ApiFixture;
 const keys = {} as Record<"admin" | "viewer" | "technician", string>;
 
-const noParams = { params: Promise.resolve({}) as Promise<Record<string, never>> };
-const forDevice = (id: string) => ({ params: Promise.resolve({ id }) });
-
-function call(key: string, method: string, path = "/api/v1/devices", body?: unknown) {
-  return new Request(`http://localhost${path}`, {
-    method,
-    headers: { "X-API-Key": key, ...(body === undefined ? {} : { "Content-Type": "application/json" }) },
-    body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
-  });
-}
+const forDevice = (id: string) => withParams({ id });
+const call = apiRequest;
 
 beforeAll(async () => {
-  farmA = (await db.farm.create({ data: { code: `AA${suffix}`, name: `API Farm A ${suffix}` } })).id;
-  farmB = (await db.farm.create({ data: { code: `AB${suffix}`, name: `API Farm B ${suffix}` } })).id;
-  const user = await db.user.create({ data: { email: `api-${suffix}@test.example`, name: "API admin", role: "admin", passwordHash: "x" } });
-  userId = user.id;
-  const admin: Actor = { kind: "user", id: user.id, label: user.email, name: user.name, role: "admin", farmId: null };
-  for (const [role, farmId] of [["admin", null], ["viewer", null], ["technician", farmA]] as [RoleName, number | null][]) {
-    keys[role as keyof typeof keys] = (await createApiKey(db, admin, { name: `devices ${role} ${suffix}`, role, farmId })).key;
-  }
+  fixture = await createApiFixture(db, "DA", suffix);
+  ({ farmA, farmB } = fixture);
+  Object.assign(keys, fixture.keys);
   await db.device.createMany({
     data: [
       { deviceId: ours, name: "Parlour meter", deviceType: "milk_meter", farmId: farmA, state: "active" },
@@ -51,12 +37,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await db.auditEvent.deleteMany({ where: { entityType: "device", entityId: { in: [ours, theirs, created] } } });
-  await db.device.deleteMany({ where: { farmId: { in: [farmA, farmB] } } });
-  await db.apiKey.deleteMany({ where: { createdById: userId } });
-  await db.auditEvent.deleteMany({ where: { actorId: userId } });
-  await db.user.delete({ where: { id: userId } });
-  await db.farm.deleteMany({ where: { id: { in: [farmA, farmB] } } });
+  await removeApiFixture(db, fixture, [ours, theirs, created]);
   await disconnectDb();
 });
 
@@ -66,7 +47,7 @@ describe("reading devices", () => {
     expect(response.status).toBe(200);
     const body = await response.json();
     expect(body).toMatchObject({ total: 1, page: 1, pageSize: 25, pages: 1, groups: [{ key: "milk_meter", count: 1 }] });
-    expect(body.data[0]).toMatchObject({ deviceId: ours, farm: { code: `AA${suffix}` } });
+    expect(body.data[0]).toMatchObject({ deviceId: ours, farm: { code: `DAA${suffix}` } });
   });
 
   it("answers a bad filter with 400 and a message per parameter", async () => {

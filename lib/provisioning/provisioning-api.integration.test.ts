@@ -8,9 +8,8 @@ import * as credentialsRoute from "@/app/api/v1/devices/[id]/credentials/route";
 import * as tokenRoute from "@/app/api/v1/devices/[id]/provisioning-token/route";
 import * as devicesRoute from "@/app/api/v1/devices/route";
 import * as claimRoute from "@/app/api/v1/provisioning/claim/route";
-import { createApiKey } from "../auth/api-keys";
-import type { Actor, RoleName } from "../auth/permissions";
 import { disconnectDb, getDb } from "../db";
+import { apiRequest, createApiFixture, noParams, removeApiFixture, withParams, type ApiFixture } from "../testing/api-fixture";
 import { verifyDeviceCredentials } from "./credentials";
 
 const db = getDb();
@@ -21,31 +20,18 @@ const theirs = `QB${base}`;
 const viaApi = `QC${base}`;
 let farmA: number;
 let farmB: number;
-let userId: number;
+let fixture: ApiFixture;
 const keys = {} as Record<"admin" | "viewer" | "technician", string>;
 
-const noParams = { params: Promise.resolve({}) as Promise<Record<string, never>> };
-const forDevice = (id: string) => ({ params: Promise.resolve({ id }) });
-
-function call(key: string | null, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-  return new Request(`http://localhost${path}`, {
-    method,
-    headers: { ...(key ? { "X-API-Key": key } : {}), ...(body === undefined ? {} : { "Content-Type": "application/json" }), ...headers },
-    body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
-  });
-}
+const forDevice = (id: string) => withParams({ id });
+const call = apiRequest;
 
 const claim = (body: unknown, ip = "203.0.113.10") => claimRoute.POST(call(null, "POST", "/api/v1/provisioning/claim", body, { "X-Forwarded-For": `${ip}, 10.0.0.2` }));
 
 beforeAll(async () => {
-  farmA = (await db.farm.create({ data: { code: `QA${suffix}`, name: `Provisioning API farm A ${suffix}` } })).id;
-  farmB = (await db.farm.create({ data: { code: `QB${suffix}`, name: `Provisioning API farm B ${suffix}` } })).id;
-  const user = await db.user.create({ data: { email: `prov-api-${suffix}@test.example`, name: "Provisioning API admin", role: "admin", passwordHash: "x" } });
-  userId = user.id;
-  const admin: Actor = { kind: "user", id: user.id, label: user.email, name: user.name, role: "admin", farmId: null };
-  for (const [role, farmId] of [["admin", null], ["viewer", null], ["technician", farmA]] as [RoleName, number | null][]) {
-    keys[role as keyof typeof keys] = (await createApiKey(db, admin, { name: `provisioning ${role} ${suffix}`, role, farmId })).key;
-  }
+  fixture = await createApiFixture(db, "QP", suffix);
+  ({ farmA, farmB } = fixture);
+  Object.assign(keys, fixture.keys);
   await db.device.createMany({
     data: [
       { deviceId: registered, name: "Imported meter", deviceType: "milk_meter", farmId: farmA, state: "registered" },
@@ -55,12 +41,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await db.auditEvent.deleteMany({ where: { entityType: "device", entityId: { in: [registered, theirs, viaApi] } } });
-  await db.device.deleteMany({ where: { farmId: { in: [farmA, farmB] } } });
-  await db.apiKey.deleteMany({ where: { createdById: userId } });
-  await db.auditEvent.deleteMany({ where: { actorId: userId } });
-  await db.user.delete({ where: { id: userId } });
-  await db.farm.deleteMany({ where: { id: { in: [farmA, farmB] } } });
+  await removeApiFixture(db, fixture, [registered, theirs, viaApi]);
   await disconnectDb();
 });
 
@@ -70,7 +51,7 @@ describe("POST /api/v1/devices", () => {
     expect(response.status).toBe(201);
     expect(response.headers.get("cache-control")).toBe("no-store");
     const body = await response.json();
-    expect(body).toMatchObject({ deviceId: viaApi, provisioningMethod: "api", state: "provisioned", farm: { code: `QA${suffix}` } });
+    expect(body).toMatchObject({ deviceId: viaApi, provisioningMethod: "api", state: "provisioned", farm: { code: `QPA${suffix}` } });
     expect(body.credentials).toMatchObject({
       username: `dev-${viaApi}`,
       clientId: `sdm-${viaApi}`,
