@@ -97,26 +97,28 @@ export default async function DevicesPage({ searchParams }: { searchParams: Prom
       ) : null}
       {counts && query.groupBy ? <GroupCounts title={`By ${GROUP_BY_LABEL[query.groupBy].toLowerCase()}`} counts={counts} hrefFor={(key) => linkTo({ [query.groupBy!]: groupByFilterValue(query.groupBy!, key), page: 1 })} /> : null}
 
-      {page.items.length === 0 ? (
-        <EmptyState title={activeCount ? "No device matches these filters" : "No devices yet"}>
-          {activeCount ? (
-            <Link className="text-brand-700 underline" href="/devices">
-              Clear the filters
-            </Link>
-          ) : (
-            "Provision a device or import a CSV file to fill the registry."
-          )}
-        </EmptyState>
-      ) : (
-        <BulkSelection
-          pageIds={page.items.map((device) => device.deviceId)}
-          total={page.total}
-          filter={Object.fromEntries(filterOnly)}
-          exportQuery={filterOnly.toString()}
-          groups={options.groups.map((group) => ({ id: group.id, label: group.label }))}
-          tags={options.tags.map((tag) => ({ id: tag.id, label: tag.name }))}
-          canWrite={canWrite}
-        >
+      {/* The selection wraps the empty state too: a bulk change that empties the view keeps its message. */}
+      <BulkSelection
+        pageIds={page.items.map((device) => device.deviceId)}
+        total={page.total}
+        filter={Object.fromEntries(filterOnly)}
+        exportQuery={filterOnly.toString()}
+        groups={options.groups.map((group) => ({ id: group.id, label: group.label }))}
+        tags={options.tags.map((tag) => ({ id: tag.id, label: tag.name }))}
+        canWrite={canWrite}
+      >
+        {page.items.length === 0 ? (
+          <EmptyState title={activeCount ? "No device matches these filters" : "No devices yet"}>
+            {activeCount ? (
+              <Link className="text-brand-700 underline" href="/devices">
+                Clear the filters
+              </Link>
+            ) : (
+              "Provision a device or import a CSV file to fill the registry."
+            )}
+          </EmptyState>
+        ) : (
+          <>
           <div className="mb-2 flex items-center gap-2 text-sm text-stone-600 md:hidden">
             <PageCheckbox /> Select this page
           </div>
@@ -219,8 +221,9 @@ export default async function DevicesPage({ searchParams }: { searchParams: Prom
               </tbody>
             </table>
           </div>
-        </BulkSelection>
-      )}
+          </>
+        )}
+      </BulkSelection>
       <DeviceListPagination page={page.page} pages={page.pages} pageSize={page.pageSize} total={page.total} hrefFor={(changes) => linkTo(changes)} />
     </>
   );
