@@ -103,7 +103,7 @@ test("a technician renames a milk meter and the change history names her", async
   const renamed = `Parlour meter stall 5 · e2e ${Date.now().toString(36)}`;
   try {
     await page.goto(`/devices/${METER}/edit`);
-    await page.getByLabel("Name", { exact: true }).fill(renamed);
+    await page.getByLabel("Name", { exact: true }).filter({ visible: true }).fill(renamed);
     await page.getByRole("button", { name: "Save changes" }).click();
 
     await expect(page).toHaveURL(new RegExp(`/devices/${METER}\\?saved=1$`));
@@ -123,7 +123,7 @@ test("a technician puts a milk meter in maintenance mode and takes it out again"
   try {
     await page.goto(`/devices/${METER}`);
     await page.getByRole("button", { name: "Maintenance mode on…" }).click();
-    await page.getByLabel(/Maintenance notes/).fill("Replacing the flow sensor (e2e)");
+    await page.getByLabel(/Maintenance notes/).filter({ visible: true }).fill("Replacing the flow sensor (e2e)");
     await page.getByRole("button", { name: "Turn maintenance mode on" }).click();
 
     await expect(currentStep(page)).toHaveText("Maintenance");

@@ -28,13 +28,13 @@ test("a farm manager organises the parlour's milk meters into a group", async ({
   await expect(farm.getByRole("option")).toHaveText(["Green Valley Dairy (GVD)"]);
 
   const name = `Rotary parlour ${suffix}`;
-  await page.getByLabel("Name").fill(name);
-  await page.getByLabel("Code").fill("rotary parlour!");
+  await page.getByLabel("Name").filter({ visible: true }).fill(name);
+  await page.getByLabel("Code").filter({ visible: true }).fill("rotary parlour!");
   // Options are indented by depth; pick the parlour by its code.
   const parent = page.getByLabel("Parent group");
   await parent.selectOption((await parent.locator("option", { hasText: "(GVD-PARLOUR)" }).getAttribute("value"))!);
-  await page.getByLabel("Device type filter").selectOption({ label: "Milk Meter" });
-  await page.getByLabel("Offline alert threshold (devices)").fill("2");
+  await page.getByLabel("Device type filter").filter({ visible: true }).selectOption({ label: "Milk Meter" });
+  await page.getByLabel("Offline alert threshold (devices)").filter({ visible: true }).fill("2");
   await page.getByRole("button", { name: "Create group" }).click();
 
   // The wrong code is explained beside its field, and what was typed stays.
@@ -101,7 +101,7 @@ test("a manager adds a coloured tag, renames it and deletes it", async ({ page }
   const tags = page.getByRole("list", { name: "Tags" });
   const name = `fresh-cows-${suffix.toLowerCase()}`;
 
-  await page.getByLabel("Tag name").fill(name);
+  await page.getByLabel("Tag name").filter({ visible: true }).fill(name);
   await page.getByRole("radio", { name: "Teal" }).check({ force: true });
   await page.getByRole("button", { name: "Add tag" }).click();
   const tag = tags.getByRole("listitem", { name });
@@ -109,12 +109,12 @@ test("a manager adds a coloured tag, renames it and deletes it", async ({ page }
   await expect(tag.getByRole("link", { name: /0 devices/ })).toHaveAttribute("href", /\/devices\?tag=\d+$/);
 
   // The same name in capitals is the same tag.
-  await page.getByLabel("Tag name").fill(name.toUpperCase());
+  await page.getByLabel("Tag name").filter({ visible: true }).fill(name.toUpperCase());
   await page.getByRole("button", { name: "Add tag" }).click();
   await expect(page.getByText(`“${name}” already exists`).filter({ visible: true })).toBeVisible();
 
   await tag.getByRole("button", { name: /Edit/ }).click();
-  await tag.getByLabel("Tag name").fill(`${name}-renamed`);
+  await tag.getByLabel("Tag name").filter({ visible: true }).fill(`${name}-renamed`);
   await tag.getByRole("button", { name: "Save tag" }).click();
   const renamed = tags.getByRole("listitem", { name: `${name}-renamed` });
   await expect(renamed).toBeVisible();

@@ -67,7 +67,7 @@ test("a technician provisions a milk meter from a phone and a device comes onlin
   await expectStep(page, 2, "Device information");
   const idField = page.getByLabel("Device ID");
   await expect(idField).toHaveValue("MM");
-  await page.getByLabel("Device name").fill("Parlour stall 14 milk meter");
+  await page.getByLabel("Device name").filter({ visible: true }).fill("Parlour stall 14 milk meter");
   await idField.fill("M1");
   await expect(page.getByText("Device ID format: two capital letters and 3–6 digits (e.g. MM001)")).toBeVisible();
   await expect(idField).toHaveAttribute("aria-invalid", "true");
@@ -92,7 +92,7 @@ test("a technician provisions a milk meter from a phone and a device comes onlin
 
   // Step 3, and back: nothing typed is lost.
   await expectStep(page, 3, "Hardware");
-  await page.getByLabel("Manufacturer").fill("DeLaval");
+  await page.getByLabel("Manufacturer").filter({ visible: true }).fill("DeLaval");
   await page.getByRole("button", { name: "Back" }).click();
   await expectStep(page, 2, "Device information");
   await expect(page.getByLabel("Device name")).toHaveValue("Parlour stall 14 milk meter");
@@ -100,16 +100,16 @@ test("a technician provisions a milk meter from a phone and a device comes onlin
   await nextStep(page);
   await expectStep(page, 3, "Hardware");
   await expect(page.getByLabel("Manufacturer")).toHaveValue("DeLaval");
-  await page.getByLabel("Model").fill("MM27BC");
-  await page.getByLabel("Serial number").fill("DL-2026-7781");
-  await page.getByLabel("Location").fill("Parlour, stall 14");
-  await page.getByLabel("MAC address").fill("AA:BB:CC:DD:EE:GG");
+  await page.getByLabel("Model").filter({ visible: true }).fill("MM27BC");
+  await page.getByLabel("Serial number").filter({ visible: true }).fill("DL-2026-7781");
+  await page.getByLabel("Location").filter({ visible: true }).fill("Parlour, stall 14");
+  await page.getByLabel("MAC address").filter({ visible: true }).fill("AA:BB:CC:DD:EE:GG");
   await nextStep(page);
   await expect(page.getByText("MAC address format: six pairs of hex digits, e.g. AA:BB:CC:DD:EE:FF")).toBeVisible();
   await expectStep(page, 3, "Hardware");
-  await page.getByLabel("MAC address").fill("aa-bb-cc-dd-ee-0f");
-  await page.getByLabel("Latitude").fill("52.0907");
-  await page.getByLabel("Longitude").fill("5.1214");
+  await page.getByLabel("MAC address").filter({ visible: true }).fill("aa-bb-cc-dd-ee-0f");
+  await page.getByLabel("Latitude").filter({ visible: true }).fill("52.0907");
+  await page.getByLabel("Longitude").filter({ visible: true }).fill("5.1214");
   await nextStep(page);
 
   // Step 4: the review shows what will be created.
@@ -201,7 +201,7 @@ test("without a camera, the typed label pre-fills the wizard and a wrong one say
   await expect(page.getByText(`Label read: ${deviceId} · Temperature Sensor · serial TS-SN-0042.`)).toBeVisible();
   await expect(page.getByLabel("Device ID")).toHaveValue(deviceId);
   await expect(page.getByText(`${deviceId} is free.`)).toBeVisible();
-  await page.getByLabel("Device name").fill("Bulk tank thermometer");
+  await page.getByLabel("Device name").filter({ visible: true }).fill("Bulk tank thermometer");
   await nextStep(page);
   await expectStep(page, 3, "Hardware");
   await expect(page.getByLabel("Serial number")).toHaveValue("TS-SN-0042");
@@ -212,12 +212,12 @@ test("without a camera, the typed label pre-fills the wizard and a wrong one say
 
   // A claim link and a plain id are read too; the id's prefix gives the type.
   await page.getByRole("button", { name: "Scan label" }).click();
-  await scanner.getByLabel("Or type the label").fill("gw12345");
+  await scanner.getByLabel("Or type the label").filter({ visible: true }).fill("gw12345");
   await scanner.getByRole("button", { name: "Use this label" }).click();
   await expect(page.getByLabel("Device ID")).toHaveValue("GW12345");
   await expect(page.getByText("Label read: GW12345 · Gateway.")).toBeVisible();
   await page.getByRole("button", { name: "Scan label" }).click();
-  await scanner.getByLabel("Or type the label").fill("smartdairy://claim?d=RF12345&t=Zx81_kq-0pLmN3vB");
+  await scanner.getByLabel("Or type the label").filter({ visible: true }).fill("smartdairy://claim?d=RF12345&t=Zx81_kq-0pLmN3vB");
   await scanner.getByRole("button", { name: "Use this label" }).click();
   await expect(page.getByLabel("Device ID")).toHaveValue("RF12345");
 });
@@ -227,8 +227,8 @@ async function provisionQuickly(page: Page, deviceId: string, name: string) {
   await page.goto("/provisioning");
   await page.locator("label").filter({ hasText: "Gateway" }).click();
   await nextStep(page);
-  await page.getByLabel("Device name").fill(name);
-  await page.getByLabel("Device ID").fill(deviceId);
+  await page.getByLabel("Device name").filter({ visible: true }).fill(name);
+  await page.getByLabel("Device ID").filter({ visible: true }).fill(deviceId);
   await expect(page.getByText(`${deviceId} is free.`)).toBeVisible();
   await nextStep(page);
   await expectStep(page, 3, "Hardware");
@@ -244,11 +244,11 @@ test("a device id taken while the technician reviews sends her back to step 2 wi
   await page.goto("/provisioning");
   await page.locator("label").filter({ hasText: "Water Dispenser" }).click();
   await nextStep(page);
-  await page.getByLabel("Device name").fill("Paddock trough");
-  await page.getByLabel("Device ID").fill(deviceId);
+  await page.getByLabel("Device name").filter({ visible: true }).fill("Paddock trough");
+  await page.getByLabel("Device ID").filter({ visible: true }).fill(deviceId);
   await expect(page.getByText(`${deviceId} is free.`)).toBeVisible();
   await nextStep(page);
-  await page.getByLabel("Serial number").fill("WD-SN-1");
+  await page.getByLabel("Serial number").filter({ visible: true }).fill("WD-SN-1");
   await nextStep(page);
   await expectStep(page, 4, "Review");
 
@@ -266,7 +266,7 @@ test("a device id taken while the technician reviews sends her back to step 2 wi
 
   // A new id, and the rest of what was typed is still there.
   const otherId = freshId("WD");
-  await page.getByLabel("Device ID").fill(otherId);
+  await page.getByLabel("Device ID").filter({ visible: true }).fill(otherId);
   await expect(page.getByText(`${otherId} is free.`)).toBeVisible();
   await nextStep(page);
   await expect(page.getByLabel("Serial number")).toHaveValue("WD-SN-1");

@@ -21,7 +21,7 @@ test("an admin creates an API key that is shown once, authenticates the API, and
   await signIn(page, "admin");
   await page.goto("/admin/api-keys");
   const name = `Herd sync ${Date.now()}`;
-  await page.getByLabel("Name").fill(name);
+  await page.getByLabel("Name").filter({ visible: true }).fill(name);
   await page.getByRole("button", { name: "Create key" }).click();
   const key = (await page.getByTestId("new-api-key").textContent())!.trim();
   expect(key).toMatch(/^sdm_/);

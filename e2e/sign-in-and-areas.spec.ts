@@ -9,8 +9,8 @@ test("a visitor without a session is sent to the login page", async ({ page }) =
 
 test("a wrong password is refused with a clear message", async ({ page }) => {
   await page.goto("/login");
-  await page.getByLabel("E-mail").fill("manager@smartdairy.example");
-  await page.getByLabel("Password").fill("not-the-password");
+  await page.getByLabel("E-mail").filter({ visible: true }).fill("manager@smartdairy.example");
+  await page.getByLabel("Password").filter({ visible: true }).fill("not-the-password");
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByRole("alert").filter({ hasText: /\S/ })).toHaveText("Wrong e-mail or password.");
   await expect(page).toHaveURL(/\/login/);
@@ -49,8 +49,8 @@ test("the farm switcher narrows the dashboard to one farm", async ({ page }) => 
   await signIn(page, "admin");
   const devicesKpi = page.getByText("Devices", { exact: true }).locator("..");
   const allFarms = Number(await devicesKpi.locator("p").nth(1).textContent());
-  await page.getByLabel("Farm").selectOption({ label: "Green Valley Dairy" });
+  await page.getByLabel("Farm").filter({ visible: true }).selectOption({ label: "Green Valley Dairy" });
   await expect.poll(async () => Number(await devicesKpi.locator("p").nth(1).textContent())).toBeLessThan(allFarms);
-  await page.getByLabel("Farm").selectOption({ label: "All farms" });
+  await page.getByLabel("Farm").filter({ visible: true }).selectOption({ label: "All farms" });
   await expect.poll(async () => Number(await devicesKpi.locator("p").nth(1).textContent())).toBe(allFarms);
 });
