@@ -12,6 +12,8 @@ import { ROLES, type Permission } from "../auth/permissions";
 import { CONNECTION_STATUSES, DEVICE_STATES, HEALTH_STATUSES } from "../devices/device-fields";
 import { DEVICE_ID_PATTERN, DEVICE_TYPES } from "../devices/device-id";
 import { bulkActionSchema, DEVICE_GROUP_BY, deviceCreateSchema, deviceListQuerySchema, deviceUpdateSchema, PAGE_SIZES, retireDeviceRequestSchema } from "../devices/device-schemas";
+import { importBatchParamsSchema } from "../import/import-schemas";
+import { IMPORT_MODES } from "../import/row-validation";
 import { groupCreateSchema, groupIdSchema, groupListQuerySchema, groupUpdateSchema } from "../groups/group-schemas";
 import { tagCreateSchema, tagIdSchema, tagUpdateSchema } from "../tags/tag-schemas";
 import {
@@ -337,6 +339,49 @@ const MOSQUITTO_ANSWERS = {
   "403": ok("Denied", ref("MosquittoResult")),
 };
 
+const IMPORT_ERROR_SCHEMA: JsonSchema = { type: "object", required: ["row", "column", "message"], properties: { row: { type: "integer" }, column: { type: "string" }, message: { type: "string" } } };
+const IMPORT_RESULT_SCHEMA: JsonSchema = {
+  type: "object",
+  description: "dry_run: totalRows, toCreate, toUpdate, toSkip, rejected, columns, unknownColumns, firstRows, errors, errorCount. Import: batchId, state, totalRows, created, updated, skipped, rejected, errors, errorCount.",
+  required: ["dryRun", "totalRows", "rejected", "errors", "errorCount"],
+  properties: {
+    dryRun: { type: "boolean" },
+    batchId: { type: "integer" },
+    state: { type: "string", enum: ["done", "failed"] },
+    totalRows: { type: "integer" },
+    toCreate: { type: "integer" },
+    toUpdate: { type: "integer" },
+    toSkip: { type: "integer" },
+    created: { type: "integer" },
+    updated: { type: "integer" },
+    skipped: { type: "integer" },
+    rejected: { type: "integer" },
+    columns: { type: "array", items: { type: "string" } },
+    unknownColumns: { type: "array", items: { type: "string" } },
+    firstRows: { type: "array", items: { type: "object", properties: { row: { type: "integer" }, action: { type: "string", enum: ["create", "update", "unchanged", "rejected"] }, values: { type: "object", additionalProperties: { type: "string" } } } } },
+    errors: { type: "array", items: IMPORT_ERROR_SCHEMA, description: "At most 10,000" },
+    errorCount: { type: "integer" },
+  },
+};
+const IMPORT_BATCH_SCHEMA: JsonSchema = {
+  type: "object",
+  properties: {
+    id: { type: "integer" },
+    fileName: { type: "string" },
+    mode: { type: "string", enum: [...IMPORT_MODES] },
+    skipErrors: { type: "boolean" },
+    state: { type: "string", enum: ["previewed", "importing", "done", "failed"] },
+    totalRows: { type: "integer" },
+    createdCount: { type: "integer" },
+    updatedCount: { type: "integer" },
+    skippedCount: { type: "integer" },
+    errorCount: { type: "integer" },
+    createdAt: { type: "string", format: "date-time" },
+    finishedAt: { type: ["string", "null"], format: "date-time" },
+    createdBy: { type: ["string", "null"] },
+  },
+};
+
 export function buildOpenApiDocument(): OpenApiDocument {
   return {
     openapi: "3.1.0",
@@ -531,6 +576,60 @@ export function buildOpenApiDocument(): OpenApiDocument {
             ...deviceFilterParameters,
           ],
           responses: { "200": { description: "RFC 4180 CSV with a header row", content: { "text/csv": { schema: { type: "string" } } } }, ...errors(400, ...CALLER) },
+        }),
+      },
+      "/iot/devices/import": {
+        post: operation("devices.import", {
+          operationId: "importDevices",
+          summary: "Import devices from a CSV file",
+          description:
+            "The file as multipart/form-data (a `file` field; the parameters may also be form fields) or as the raw body (text/csv, the file name in `X-File-Name` or `?fileName=`). " +
+            "Columns are matched case- and space-insensitively; device_id, name and device_type are required. UTF-8 with or without BOM, `,` or `;`, at most 20 MB. " +
+            "With `dry_run=true` the answer is the preview and nothing is written. Otherwise every valid row is written in one transaction; when a row is wrong and `skip_errors` is false, nothing is written. Each run is kept as an import batch.",
+          tags: ["Devices"],
+          parameters: [
+            { name: "mode", in: "query", required: false, description: "create: new devices only; update: existing only; create_update: both", schema: { type: "string", enum: [...IMPORT_MODES], default: "create" } },
+            { name: "skip_errors", in: "query", required: false, description: "Import the valid rows and report the others", schema: { type: "boolean", default: false } },
+            { name: "dry_run", in: "query", required: false, description: "Answer the preview, write nothing", schema: { type: "boolean", default: false } },
+            { name: "default_farm", in: "query", required: false, description: "Farm code for rows without farm_code", schema: { type: "string", maxLength: 20 } },
+            { name: "fileName", in: "query", required: false, description: "The file name kept with the batch (raw body)", schema: { type: "string", maxLength: 255 } },
+          ],
+          requestBody: {
+            required: true,
+            content: {
+              "multipart/form-data": { schema: { type: "object", required: ["file"], properties: { file: { type: "string", format: "binary" }, mode: { type: "string", enum: [...IMPORT_MODES] }, skip_errors: { type: "boolean" }, dry_run: { type: "boolean" }, default_farm: { type: "string" } } } },
+              "text/csv": { schema: { type: "string" } },
+            },
+          },
+          responses: { "200": ok("The preview (dry_run) or what was imported", IMPORT_RESULT_SCHEMA), ...errors(400, ...CALLER, 409) },
+        }),
+      },
+      "/iot/devices/import/template": {
+        get: operation("devices.import", {
+          operationId: "deviceImportTemplate",
+          summary: "Download the import template",
+          description: "The header row and one example row per device type.",
+          tags: ["Devices"],
+          responses: { "200": { description: "CSV template", content: { "text/csv": { schema: { type: "string" } } } }, ...errors(...CALLER) },
+        }),
+      },
+      "/import-batches": {
+        get: operation("devices.import", {
+          operationId: "listImportBatches",
+          summary: "List device import batches",
+          description: "The latest 50, newest first: who, when, file, mode and counts.",
+          tags: ["Devices"],
+          responses: { "200": ok("The batches", { type: "object", required: ["data"], properties: { data: { type: "array", items: IMPORT_BATCH_SCHEMA } } }), ...errors(...CALLER) },
+        }),
+      },
+      "/import-batches/{id}/errors": {
+        get: operation("devices.import", {
+          operationId: "importBatchErrors",
+          summary: "Download a batch's error report",
+          description: "The rejected rows as CSV: row, column, message.",
+          tags: ["Devices"],
+          parameters: [idParameter("import batch", importBatchParamsSchema.shape.id)],
+          responses: { "200": { description: "CSV with a header row", content: { "text/csv": { schema: { type: "string" } } } }, ...errors(400, ...CALLER, 404) },
         }),
       },
       "/groups": {

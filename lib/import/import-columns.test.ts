@@ -1,0 +1,38 @@
+import { parse } from "csv-parse/sync";
+import { describe, expect, it } from "vitest";
+import { DEVICE_TYPES } from "../devices/device-id";
+import { EXPORT_COLUMNS } from "../devices/device-export";
+import { columnFor, IMPORT_COLUMNS, mapHeader, normaliseHeader, recordToRow, templateCsv } from "./import-columns";
+
+describe("import columns", () => {
+  it("matches headers case- and space-insensitively, with aliases", () => {
+    expect(normaliseHeader("  Device ID ")).toBe("device_id");
+    expect(columnFor("Device ID")).toBe("device_id");
+    expect(columnFor("DEVICE-TYPE")).toBe("device_type");
+    expect(columnFor("Serial Number")).toBe("serial_number");
+    expect(columnFor("location")).toBe("location_description");
+    expect(columnFor("MAC")).toBe("mac_address");
+    expect(columnFor("colour")).toBeNull();
+  });
+
+  it("lists unknown columns and missing required ones", () => {
+    const header = mapHeader(["Device ID", "Colour", "name", "Name", ""]);
+    expect(header.columns).toEqual(["device_id", "name"]);
+    expect(header.unknownColumns).toEqual(["Colour"]);
+    expect(header.duplicateColumns).toEqual(["Name"]);
+    expect(header.missingRequired).toEqual(["device_type"]);
+    expect(recordToRow(header.positions, ["AC001", "red", "Collar", "ignored", ""])).toEqual({ device_id: "AC001", name: "Collar" });
+  });
+
+  it("reads the export's template columns", () => {
+    const header = mapHeader([...EXPORT_COLUMNS]);
+    expect(header.missingRequired).toEqual([]);
+    expect(header.columns.slice(0, 9)).toEqual(["device_id", "name", "device_type", "farm_code", "manufacturer", "model", "serial_number", "mac_address", "location_description"]);
+  });
+
+  it("offers a template with the header and one example row per device type", () => {
+    const rows = parse(templateCsv()) as string[][];
+    expect(rows[0]).toEqual([...IMPORT_COLUMNS]);
+    expect(rows.slice(1).map((row) => row[2])).toEqual([...DEVICE_TYPES]);
+  });
+});

@@ -1,0 +1,134 @@
+/**
+ * The columns of the device import file (M92 `iot.device.import.wizard`, task 2.3): a header is
+ * matched case- and space-insensitively, with a few aliases, so a spreadsheet typed by hand or an
+ * export of the devices list (lib/devices/device-export.ts) is read alike.
+ */
+import { stringify } from "csv-stringify/sync";
+import { DEVICE_ID_PREFIX, DEVICE_TYPES, DEVICE_TYPE_LABEL } from "../devices/device-id";
+
+export const IMPORT_COLUMNS = [
+  "device_id",
+  "name",
+  "device_type",
+  "farm_code",
+  "manufacturer",
+  "model",
+  "serial_number",
+  "mac_address",
+  "location_description",
+  "hardware_version",
+  "latitude",
+  "longitude",
+  "group_code",
+  "purchase_date",
+  "warranty_end",
+] as const;
+export type ImportColumn = (typeof IMPORT_COLUMNS)[number];
+
+/** M92 `required_fields = ['device_id', 'name', 'device_type']`. */
+export const REQUIRED_COLUMNS = ["device_id", "name", "device_type"] as const satisfies readonly ImportColumn[];
+
+const ALIASES: Record<string, ImportColumn> = {
+  id: "device_id",
+  deviceid: "device_id",
+  device: "device_id",
+  device_name: "name",
+  type: "device_type",
+  devicetype: "device_type",
+  farm: "farm_code",
+  serial: "serial_number",
+  serial_no: "serial_number",
+  mac: "mac_address",
+  location: "location_description",
+  group: "group_code",
+  hardware: "hardware_version",
+  lat: "latitude",
+  lon: "longitude",
+  lng: "longitude",
+  warranty_end_date: "warranty_end",
+  warranty_until: "warranty_end",
+};
+
+/** "  Device ID " → "device_id", "serial-number" → "serial_number". */
+export function normaliseHeader(header: string): string {
+  return header
+    .replace(/^\uFEFF/, "")
+    .trim()
+    .toLowerCase()
+    .replace(/[\s\-.]+/g, "_")
+    .replace(/^_+|_+$/g, "");
+}
+
+export function columnFor(header: string): ImportColumn | null {
+  const key = normaliseHeader(header);
+  if ((IMPORT_COLUMNS as readonly string[]).includes(key)) return key as ImportColumn;
+  return ALIASES[key] ?? null;
+}
+
+export type HeaderMap = {
+  /** For each position in the file: the column it holds, or null when it is not one of ours. */
+  positions: (ImportColumn | null)[];
+  /** The columns found, in file order. */
+  columns: ImportColumn[];
+  /** Headers as written that are not import columns (ignored, listed for the person importing). */
+  unknownColumns: string[];
+  /** Headers naming a column already named earlier (the first one is read). */
+  duplicateColumns: string[];
+  missingRequired: ImportColumn[];
+};
+
+export function mapHeader(headers: string[]): HeaderMap {
+  const positions: (ImportColumn | null)[] = [];
+  const columns: ImportColumn[] = [];
+  const unknownColumns: string[] = [];
+  const duplicateColumns: string[] = [];
+  for (const header of headers) {
+    const column = columnFor(header);
+    if (column === null) {
+      if (header.trim() !== "") unknownColumns.push(header.trim());
+      positions.push(null);
+    } else if (columns.includes(column)) {
+      duplicateColumns.push(header.trim());
+      positions.push(null);
+    } else {
+      columns.push(column);
+      positions.push(column);
+    }
+  }
+  const missingRequired = REQUIRED_COLUMNS.filter((column) => !columns.includes(column));
+  return { positions, columns, unknownColumns, duplicateColumns, missingRequired };
+}
+
+/** One record (cells in file order) → cells by column name; absent columns are left out. */
+export function recordToRow(positions: (ImportColumn | null)[], record: string[]): Partial<Record<ImportColumn, string>> {
+  const row: Partial<Record<ImportColumn, string>> = {};
+  positions.forEach((column, index) => {
+    if (column !== null) row[column] = record[index] ?? "";
+  });
+  return row;
+}
+
+/** The downloadable template: the header row and one example row per device type. */
+export function templateCsv(): string {
+  const rows = DEVICE_TYPES.map((type, index) => {
+    const number = String(index + 1).padStart(3, "0");
+    return [
+      `${DEVICE_ID_PREFIX[type]}${number}`,
+      `${DEVICE_TYPE_LABEL[type]} ${index + 1}`,
+      type,
+      "FARM01",
+      "DairyTech",
+      `${DEVICE_ID_PREFIX[type]}-100`,
+      `SN-${DEVICE_ID_PREFIX[type]}-${number}`,
+      `00:1A:2B:3C:4D:${(16 + index).toString(16).toUpperCase().padStart(2, "0")}`,
+      "Main barn",
+      "1.0",
+      "",
+      "",
+      "",
+      "2026-01-15",
+      "2028-01-15",
+    ];
+  });
+  return stringify([[...IMPORT_COLUMNS], ...rows]);
+}
