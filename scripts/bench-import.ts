@@ -1,0 +1,305 @@
+/**
+ * `npm run bench:import`: the CSV device import at 1,000, 10,000 and 100,000 rows (issue 5). Writes
+ * each file to .data/bench/import-N.csv, runs previewImport and runImport (lib/import/device-import.ts,
+ * mode "create", skipErrors off) on it through the real domain code against a database of its own,
+ * samples the process's memory every 50 ms, and in the same run times PostgreSQL's own
+ * `COPY … FROM STDIN (FORMAT csv, HEADER)` of the same file into a scratch table (text columns, no
+ * indexes) as the physical limit. A benchmark, not a test: it prints PASS/FAIL against the targets
+ * and exits 0 either way (1 only when it could not run).
+ *
+ *   npm run bench:import                                     embedded PostgreSQL under .data/bench
+ *   DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres npm run bench:import
+ *                                                            a fresh database sdm_bench_import on that server
+ *
+ * Options (environment): BENCH_IMPORT_SIZES ("1000,10000,100000"), BENCH_KEEP=1 keeps the database.
+ * COPY goes through the `psql` client (`psql -c "COPY … FROM STDIN"` with the file on its stdin);
+ * the time is the server's, from psql's `\timing`, falling back to wall clock (which includes
+ * starting psql and connecting) when psql prints none.
+ * Targets (the issue): 10,000 rows previewed + imported ≤ 5 s; 100,000 rows without running out of
+ * memory; import within 5× of COPY.
+ */
+import { spawn } from "node:child_process";
+import { createReadStream, createWriteStream, mkdirSync, statSync } from "node:fs";
+import { once } from "node:events";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { parseConfig } from "../lib/config/env";
+import { adminUrlFor, dropDatabase, ensureDatabase, startEmbeddedPostgres, withDatabase } from "../lib/services/embedded-postgres";
+import { migrateDeploy } from "../lib/services/migrate";
+import { DEVICE_ID_PREFIX, DEVICE_TYPES, DEVICE_TYPE_LABEL } from "../lib/devices/device-id";
+
+const DATABASE = "sdm_bench_import";
+const SIZES = (process.env.BENCH_IMPORT_SIZES ?? "1000,10000,100000").split(",").map((size) => Number(size.trim())).filter((size) => size > 0);
+const TARGET_10K_S = 5;
+const TARGET_RATIO = 5;
+const FARM_CODES = ["BI01", "BI02", "BI03"];
+const CSV_COLUMNS = ["device_id", "name", "device_type", "farm_code", "manufacturer", "model", "serial_number", "mac_address", "location_description"];
+const MANUFACTURERS = ["DeLaval", "Lely", "GEA", "Nedap", "Afimilk", "SCR"];
+
+const log = (line: string) => console.log(`[bench] ${line}`);
+const cleanups: (() => Promise<void>)[] = [];
+const loadAverage = () => os.loadavg().map((value) => value.toFixed(2)).join(" / ");
+const mb = (bytes: number) => bytes / 1024 / 1024;
+
+// ---------------------------------------------------------------- the files
+
+const csvCell = (value: string) => (/[",\n\r]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
+
+/** N rows with ids in a range of their own per size (size index i: (i+1)·100000 + row), so sizes never collide. */
+async function writeCsv(file: string, rows: number, sizeIndex: number) {
+  const out = createWriteStream(file);
+  const write = async (line: string) => {
+    if (!out.write(line)) await once(out, "drain");
+  };
+  await write(`${CSV_COLUMNS.join(",")}\n`);
+  const base = (sizeIndex + 1) * 100_000;
+  for (let i = 0; i < rows; i++) {
+    const type = DEVICE_TYPES[i % DEVICE_TYPES.length]!;
+    const number = base + i;
+    const farm = FARM_CODES[i % FARM_CODES.length]!;
+    const manufacturer = MANUFACTURERS[i % MANUFACTURERS.length]!;
+    const hex = number.toString(16).toUpperCase().padStart(6, "0");
+    const values = [
+      `${DEVICE_ID_PREFIX[type]}${number}`,
+      `${DEVICE_TYPE_LABEL[type]} ${farm}-${number}`,
+      type,
+      farm,
+      manufacturer,
+      `${manufacturer} ${DEVICE_ID_PREFIX[type]}-${(1 + (i % 3)) * 100}`,
+      `${manufacturer.slice(0, 3).toUpperCase()}-${2021 + (i % 5)}-${String(number).padStart(7, "0")}`,
+      `B8:27:EB:${hex.slice(0, 2)}:${hex.slice(2, 4)}:${hex.slice(4, 6)}`,
+      `Barn ${1 + (i % 4)}, stall ${1 + (i % 120)}, "north" side`,
+    ];
+    await write(`${values.map(csvCell).join(",")}\n`);
+  }
+  out.end();
+  await once(out, "finish");
+}
+
+// ---------------------------------------------------------------- memory
+
+/** The peak RSS and heapUsed while `run` runs, sampled every 50 ms (and at start and end). */
+async function withMemoryPeak<T>(run: () => Promise<T>): Promise<{ value: T; rss: number; heap: number }> {
+  let rss = 0;
+  let heap = 0;
+  const sample = () => {
+    const usage = process.memoryUsage();
+    rss = Math.max(rss, usage.rss);
+    heap = Math.max(heap, usage.heapUsed);
+  };
+  sample();
+  const timer = setInterval(sample, 50);
+  try {
+    const value = await run();
+    sample();
+    return { value, rss, heap };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+// ---------------------------------------------------------------- COPY (the physical limit)
+
+async function sql(databaseUrl: string, statement: string) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
+/** `COPY table FROM STDIN (FORMAT csv, HEADER)` through psql with the file on stdin; seconds and rows. */
+async function copyWithPsql(databaseUrl: string, table: string, file: string): Promise<{ seconds: number; rows: number; source: string }> {
+  await sql(databaseUrl, `DROP TABLE IF EXISTS ${table}; CREATE TABLE ${table} (${CSV_COLUMNS.map((column) => `${column} text`).join(", ")})`);
+  const started = performance.now();
+  const output = await new Promise<string>((resolve, reject) => {
+    const child = spawn("psql", ["-X", "-v", "ON_ERROR_STOP=1", "-d", databaseUrl, "-c", "\\timing on", "-c", `COPY ${table} FROM STDIN (FORMAT csv, HEADER)`], {
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let text = "";
+    child.stdout.on("data", (chunk) => (text += chunk));
+    child.stderr.on("data", (chunk) => (text += chunk));
+    child.on("error", reject);
+    child.on("exit", (code) => (code === 0 ? resolve(text) : reject(new Error(`psql COPY failed (exit ${code}): ${text.trim()}`))));
+    createReadStream(file).pipe(child.stdin);
+  });
+  const wall = (performance.now() - started) / 1000;
+  const rows = Number(/COPY (\d+)/.exec(output)?.[1] ?? NaN);
+  const timing = /Time: ([\d.]+) ms/.exec(output);
+  return timing ? { seconds: Number(timing[1]) / 1000, rows, source: "psql \\timing" } : { seconds: wall, rows, source: "wall clock" };
+}
+
+// ---------------------------------------------------------------- the import
+
+type Row = {
+  rows: number;
+  bytes: number;
+  previewS?: number;
+  importS?: number;
+  rss?: number;
+  heap?: number;
+  copyS?: number;
+  copyRows?: number;
+  copySource?: string;
+  error?: string;
+  detail?: string;
+};
+
+async function bench(databaseUrl: string, dataDir: string): Promise<Row[]> {
+  process.env.DATABASE_URL = databaseUrl;
+  const { getDb, disconnectDb } = await import("../lib/db");
+  const { hashPassword } = await import("../lib/auth/password");
+  const { previewImport, runImport } = await import("../lib/import/device-import");
+  type Actor = Parameters<typeof runImport>[1];
+  const db = getDb();
+  try {
+    for (const [index, code] of FARM_CODES.entries()) await db.farm.create({ data: { code, name: `Bench import farm ${index + 1}` } });
+    await db.deviceGroup.create({ data: { code: "BI-ROOT", name: "Bench import devices" } });
+    const user = await db.user.create({
+      data: { email: "bench-import@smartdairy.example", name: "Bench Import Admin", role: "admin", passwordHash: await hashPassword(`bench-${Date.now()}`) },
+    });
+    const actor: Actor = { kind: "user", id: user.id, label: user.email, name: user.name, role: "admin", farmId: null };
+
+    const results: Row[] = [];
+    for (const [index, size] of SIZES.entries()) {
+      const file = path.join(dataDir, `import-${size}.csv`);
+      await writeCsv(file, size, index);
+      const row: Row = { rows: size, bytes: statSync(file).size };
+      results.push(row);
+      log(`${size.toLocaleString("en")} rows: ${path.relative(process.cwd(), file)} (${mb(row.bytes).toFixed(1)} MB); preview + import…`);
+      global.gc?.();
+      try {
+        const options = { fileName: path.basename(file), mode: "create" as const, skipErrors: false };
+        const measured = await withMemoryPeak(async () => {
+          const started = performance.now();
+          const preview = await previewImport(db, actor, createReadStream(file), options);
+          const previewed = performance.now();
+          const result = await runImport(db, actor, createReadStream(file), options);
+          return { preview, result, previewS: (previewed - started) / 1000, importS: (performance.now() - previewed) / 1000 };
+        });
+        const { preview, result } = measured.value;
+        Object.assign(row, { previewS: measured.value.previewS, importS: measured.value.importS, rss: measured.rss, heap: measured.heap });
+        row.detail = `preview ${preview.toCreate} to create / ${preview.rejected} rejected; import ${result.state}: ${result.created} created, ${result.rejected} rejected`;
+        if (result.state !== "done" || result.created !== size) {
+          row.error = `import ${result.state}, ${result.created} of ${size} created (${result.errorCount} errors; first: ${JSON.stringify(result.errors[0] ?? null)})`;
+        }
+      } catch (error) {
+        row.error = (error as Error).message;
+      }
+      log(`  ${row.error ? `ERROR ${row.error}` : row.detail}`);
+      try {
+        const copy = await copyWithPsql(databaseUrl, `scratch_devices_${size}`, file);
+        Object.assign(row, { copyS: copy.seconds, copyRows: copy.rows, copySource: copy.source });
+        log(`  COPY ${copy.rows} rows in ${copy.seconds.toFixed(3)} s (${copy.source})`);
+      } catch (error) {
+        log(`  COPY failed: ${(error as Error).message}`);
+      }
+    }
+    const counted = await db.device.count();
+    log(`devices in the bench database: ${counted.toLocaleString("en")}`);
+    return results;
+  } finally {
+    await disconnectDb();
+  }
+}
+
+function printTable(rows: Row[]) {
+  const s = (value: number | undefined, digits = 2) => (value === undefined ? "-" : value.toFixed(digits));
+  const columns = ["rows", "MB", "preview s", "import s", "total s", "rows/s", "peak RSS MB", "peak heap MB", "COPY s", "ratio", "ratio imp", "result"];
+  const widths = [8, 5, 9, 8, 7, 7, 11, 12, 7, 6, 9, 0];
+  const line = (cells: string[]) => `  ${cells.map((cell, i) => (widths[i] ? cell.padStart(widths[i]!) : cell)).join("  ")}`;
+  console.log("\nImport through previewImport + runImport (mode create, skipErrors off) vs COPY of the same file into a scratch table");
+  console.log(line(columns));
+  for (const row of rows) {
+    const total = row.previewS !== undefined && row.importS !== undefined ? row.previewS + row.importS : undefined;
+    const ratio = total !== undefined && row.copyS ? total / row.copyS : undefined;
+    const ratioImport = row.importS !== undefined && row.copyS ? row.importS / row.copyS : undefined;
+    console.log(
+      line([
+        row.rows.toLocaleString("en"),
+        s(mb(row.bytes), 1),
+        s(row.previewS),
+        s(row.importS),
+        s(total),
+        total ? Math.round(row.rows / total).toLocaleString("en") : "-",
+        s(row.rss === undefined ? undefined : mb(row.rss), 0),
+        s(row.heap === undefined ? undefined : mb(row.heap), 0),
+        s(row.copyS, 3),
+        ratio === undefined ? "-" : `${ratio.toFixed(1)}×`,
+        ratioImport === undefined ? "-" : `${ratioImport.toFixed(1)}×`,
+        row.error ? `ERROR ${row.error}` : ratio === undefined ? "" : ratio <= TARGET_RATIO ? "PASS" : "FAIL",
+      ]),
+    );
+  }
+  console.log("  (total = preview + import; ratio = total / COPY; ratio imp = import alone / COPY; rows/s on total)");
+}
+
+function summary(rows: Row[], loadBefore: string) {
+  const total = (row: Row) => (row.previewS ?? NaN) + (row.importS ?? NaN);
+  const ten = rows.find((row) => row.rows === 10_000);
+  const hundred = rows.find((row) => row.rows === 100_000);
+  const verdict = (ok: boolean | undefined) => (ok === undefined ? "NOT RUN" : ok ? "PASS" : "FAIL");
+  const ratios = rows.filter((row) => !row.error && row.copyS).map((row) => ({ rows: row.rows, ratio: total(row) / row.copyS! }));
+  const load1 = os.loadavg()[0]!;
+  console.log(
+    [
+      "",
+      `Summary (${os.cpus().length} cores, load average 1/5/15 min: ${loadBefore} before, ${loadAverage()} after${load1 > 3 ? " — machine busy, figures pessimistic" : ""})`,
+      `  10,000 rows previewed + imported ≤ ${TARGET_10K_S} s:  ${ten ? `${verdict(!ten.error && total(ten) <= TARGET_10K_S)} (${total(ten).toFixed(2)} s)` : "NOT RUN"}`,
+      `  100,000 rows complete (no out-of-memory):  ${hundred ? `${verdict(!hundred.error)}${hundred.rss ? ` (peak RSS ${mb(hundred.rss).toFixed(0)} MB)` : ""}` : "NOT RUN"}`,
+      `  within ${TARGET_RATIO}× of COPY, every size:  ${ratios.length ? verdict(ratios.every((r) => r.ratio <= TARGET_RATIO)) : "NOT RUN"} (${ratios.map((r) => `${r.rows.toLocaleString("en")}: ${r.ratio.toFixed(1)}×`).join(", ")})`,
+      "",
+    ].join("\n"),
+  );
+}
+
+// ---------------------------------------------------------------- main
+
+async function cleanup() {
+  for (const step of cleanups.reverse()) await step().catch((error) => log(`cleanup: ${(error as Error).message}`));
+  cleanups.length = 0;
+}
+
+async function main() {
+  const config = parseConfig(process.env);
+  const dataDir = path.resolve(config.DATA_DIR, "bench");
+  mkdirSync(dataDir, { recursive: true });
+  process.on("SIGINT", () => void cleanup().then(() => process.exit(130)));
+  process.on("SIGTERM", () => void cleanup().then(() => process.exit(143)));
+
+  let adminUrl: string;
+  let databaseUrl: string;
+  if (config.DATABASE_URL) {
+    adminUrl = adminUrlFor(config.DATABASE_URL);
+    log(`PostgreSQL: ${new URL(config.DATABASE_URL).host} (external), fresh database ${DATABASE}`);
+    databaseUrl = withDatabase(config.DATABASE_URL, DATABASE);
+  } else {
+    const postgres = await startEmbeddedPostgres({ dataDir, database: "postgres", log });
+    cleanups.push(() => postgres.stop());
+    adminUrl = postgres.adminUrl;
+    databaseUrl = withDatabase(postgres.url, DATABASE);
+    log(`PostgreSQL: embedded (data in ${path.relative(process.cwd(), dataDir)}/postgres), fresh database ${DATABASE}`);
+  }
+  await dropDatabase(adminUrl, DATABASE);
+  await ensureDatabase(adminUrl, DATABASE);
+  if (process.env.BENCH_KEEP !== "1") cleanups.push(() => dropDatabase(adminUrl, DATABASE));
+  await migrateDeploy(databaseUrl, log);
+
+  const loadBefore = loadAverage();
+  const rows = await bench(databaseUrl, dataDir);
+  printTable(rows);
+  summary(rows, loadBefore);
+}
+
+main()
+  .catch((error) => {
+    console.error("[bench] failed:", error instanceof Error ? error.message : error);
+    process.exitCode = 1;
+  })
+  .finally(async () => {
+    await cleanup();
+    log("stopped everything it started");
+  });
