@@ -19,14 +19,12 @@
  * memory; import within 5× of COPY.
  */
 import { spawn } from "node:child_process";
-import { createReadStream, createWriteStream, mkdirSync, statSync } from "node:fs";
+import { createReadStream, createWriteStream, statSync } from "node:fs";
 import { once } from "node:events";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { parseConfig } from "../lib/config/env";
-import { adminUrlFor, dropDatabase, ensureDatabase, startEmbeddedPostgres, withDatabase } from "../lib/services/embedded-postgres";
-import { migrateDeploy } from "../lib/services/migrate";
+import { cleanup, loadAverage, log, openBenchDatabase } from "./bench-harness";
 import { DEVICE_ID_PREFIX, DEVICE_TYPES, DEVICE_TYPE_LABEL } from "../lib/devices/device-id";
 
 const DATABASE = "sdm_bench_import";
@@ -37,9 +35,6 @@ const FARM_CODES = ["BI01", "BI02", "BI03"];
 const CSV_COLUMNS = ["device_id", "name", "device_type", "farm_code", "manufacturer", "model", "serial_number", "mac_address", "location_description"];
 const MANUFACTURERS = ["DeLaval", "Lely", "GEA", "Nedap", "Afimilk", "SCR"];
 
-const log = (line: string) => console.log(`[bench] ${line}`);
-const cleanups: (() => Promise<void>)[] = [];
-const loadAverage = () => os.loadavg().map((value) => value.toFixed(2)).join(" / ");
 const mb = (bytes: number) => bytes / 1024 / 1024;
 
 // ---------------------------------------------------------------- the files
@@ -258,35 +253,9 @@ function summary(rows: Row[], loadBefore: string) {
 
 // ---------------------------------------------------------------- main
 
-async function cleanup() {
-  for (const step of cleanups.reverse()) await step().catch((error) => log(`cleanup: ${(error as Error).message}`));
-  cleanups.length = 0;
-}
 
 async function main() {
-  const config = parseConfig(process.env);
-  const dataDir = path.resolve(config.DATA_DIR, "bench");
-  mkdirSync(dataDir, { recursive: true });
-  process.on("SIGINT", () => void cleanup().then(() => process.exit(130)));
-  process.on("SIGTERM", () => void cleanup().then(() => process.exit(143)));
-
-  let adminUrl: string;
-  let databaseUrl: string;
-  if (config.DATABASE_URL) {
-    adminUrl = adminUrlFor(config.DATABASE_URL);
-    log(`PostgreSQL: ${new URL(config.DATABASE_URL).host} (external), fresh database ${DATABASE}`);
-    databaseUrl = withDatabase(config.DATABASE_URL, DATABASE);
-  } else {
-    const postgres = await startEmbeddedPostgres({ dataDir, database: "postgres", log });
-    cleanups.push(() => postgres.stop());
-    adminUrl = postgres.adminUrl;
-    databaseUrl = withDatabase(postgres.url, DATABASE);
-    log(`PostgreSQL: embedded (data in ${path.relative(process.cwd(), dataDir)}/postgres), fresh database ${DATABASE}`);
-  }
-  await dropDatabase(adminUrl, DATABASE);
-  await ensureDatabase(adminUrl, DATABASE);
-  if (process.env.BENCH_KEEP !== "1") cleanups.push(() => dropDatabase(adminUrl, DATABASE));
-  await migrateDeploy(databaseUrl, log);
+  const { dataDir, databaseUrl } = await openBenchDatabase(DATABASE);
 
   const loadBefore = loadAverage();
   const rows = await bench(databaseUrl, dataDir);

@@ -17,16 +17,14 @@
  * Targets (the issue): p95 ≤ 50 ms per API request, the list page's server response ≤ 300 ms.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { createWriteStream, mkdirSync } from "node:fs";
+import { createWriteStream } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { parseConfig } from "../lib/config/env";
 import { newSecret } from "../lib/provisioning/credentials";
 import { findFreePort } from "../lib/services/free-port";
-import { adminUrlFor, dropDatabase, ensureDatabase, startEmbeddedPostgres, withDatabase } from "../lib/services/embedded-postgres";
 import { buildIsStale } from "../lib/services/build-freshness";
-import { migrateDeploy } from "../lib/services/migrate";
+import { cleanup, cleanups, loadAverage, log, openBenchDatabase } from "./bench-harness";
 
 const API_TARGET_P95_MS = 50;
 const PAGE_TARGET_P95_MS = 300;
@@ -38,8 +36,6 @@ const WARMUP_REQUESTS = 15;
 const ADMIN_EMAIL = "bench-admin@smartdairy.example";
 const ADMIN_PASSWORD = `bench-${newSecret(9)}`;
 
-const log = (line: string) => console.log(`[bench] ${line}`);
-const cleanups: (() => Promise<void>)[] = [];
 let server: ChildProcess | undefined;
 
 // ---------------------------------------------------------------- seeding (set-based SQL)
@@ -427,7 +423,6 @@ async function bench(base: string, apiKey: string, databaseUrl: string) {
 
 // ---------------------------------------------------------------- main
 
-const loadAverage = () => os.loadavg().map((value) => value.toFixed(2)).join(" / ");
 
 /** `name=value,…` as `ALTER DATABASE sdm_bench SET name = 'value'` (a developer's own input). */
 async function applySettings(adminUrl: string, settings: string | undefined) {
@@ -446,36 +441,9 @@ async function applySettings(adminUrl: string, settings: string | undefined) {
   }
 }
 
-async function cleanup() {
-  for (const step of cleanups.reverse()) await step().catch((error) => log(`cleanup: ${(error as Error).message}`));
-  cleanups.length = 0;
-}
 
 async function main() {
-  const config = parseConfig(process.env);
-  const dataDir = path.resolve(config.DATA_DIR, "bench");
-  mkdirSync(dataDir, { recursive: true });
-  process.on("SIGINT", () => void cleanup().then(() => process.exit(130)));
-  process.on("SIGTERM", () => void cleanup().then(() => process.exit(143)));
-
-  let adminUrl: string;
-  let databaseUrl: string;
-  if (config.DATABASE_URL) {
-    adminUrl = adminUrlFor(config.DATABASE_URL);
-    log(`PostgreSQL: ${new URL(config.DATABASE_URL).host} (external), fresh database ${DATABASE}`);
-    databaseUrl = withDatabase(config.DATABASE_URL, DATABASE);
-  } else {
-    const postgres = await startEmbeddedPostgres({ dataDir, database: "postgres", log });
-    cleanups.push(() => postgres.stop());
-    adminUrl = postgres.adminUrl;
-    databaseUrl = withDatabase(postgres.url, DATABASE);
-    log(`PostgreSQL: embedded (data in ${path.relative(process.cwd(), dataDir)}/postgres), fresh database ${DATABASE}`);
-  }
-  await dropDatabase(adminUrl, DATABASE);
-  await ensureDatabase(adminUrl, DATABASE);
-  await applySettings(adminUrl, process.env.BENCH_PG_SETTINGS);
-  if (process.env.BENCH_KEEP !== "1") cleanups.push(() => dropDatabase(adminUrl, DATABASE));
-  await migrateDeploy(databaseUrl, log);
+  const { dataDir, databaseUrl } = await openBenchDatabase(DATABASE, (adminUrl) => applySettings(adminUrl, process.env.BENCH_PG_SETTINGS));
   await seed(databaseUrl);
   const apiKey = await createAdmin(databaseUrl);
 
