@@ -9,6 +9,7 @@ import * as groupRoute from "@/app/api/v1/groups/[id]/route";
 import { createApiKey } from "../auth/api-keys";
 import type { Actor } from "../auth/permissions";
 import { disconnectDb, getDb } from "../db";
+import { apiRequest, noParams, withParams } from "../testing/api-fixture";
 import { ConflictError, ForbiddenError, InvalidError, NotFoundError } from "../errors";
 import { groupCreateSchema, groupUpdateSchema } from "./group-schemas";
 import { createGroup, deleteGroup, getGroup, listGroups, updateGroup } from "./groups";
@@ -259,12 +260,10 @@ describe("roles and farms", () => {
 });
 
 describe("/api/v1/groups", () => {
-  const url = "http://localhost/api/v1/groups";
   let adminKey = "";
   let viewerKey = "";
-  const call = (key: string, method: string, body?: unknown) => new Request(url, { method, headers: { "x-api-key": key, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
-  const params = (id: string) => ({ params: Promise.resolve({ id }) });
-  const noParams = { params: Promise.resolve({}) as Promise<Record<string, never>> };
+  const call = (key: string, method: string, body?: unknown) => apiRequest(key, method, "/api/v1/groups", body);
+  const params = (id: string) => withParams({ id });
 
   beforeAll(async () => {
     adminKey = (await createApiKey(db, admin, { name: `groups admin ${suffix}`, role: "admin" })).key;

@@ -8,6 +8,7 @@ import * as tagRoute from "@/app/api/v1/tags/[id]/route";
 import { createApiKey } from "../auth/api-keys";
 import type { Actor } from "../auth/permissions";
 import { disconnectDb, getDb } from "../db";
+import { apiRequest, noParams, withParams } from "../testing/api-fixture";
 import { ConflictError, ForbiddenError, NotFoundError } from "../errors";
 import { tagCreateSchema } from "./tag-schemas";
 import { createTag, deleteTag, getTag, listTags, updateTag } from "./tags";
@@ -127,12 +128,10 @@ describe("tags", () => {
 });
 
 describe("/api/v1/tags", () => {
-  const url = "http://localhost/api/v1/tags";
   let adminKey = "";
   let viewerKey = "";
-  const call = (key: string, method: string, body?: unknown) => new Request(url, { method, headers: { "x-api-key": key, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
-  const params = (id: string) => ({ params: Promise.resolve({ id }) });
-  const noParams = { params: Promise.resolve({}) as Promise<Record<string, never>> };
+  const call = (key: string, method: string, body?: unknown) => apiRequest(key, method, "/api/v1/tags", body);
+  const params = (id: string) => withParams({ id });
 
   beforeAll(async () => {
     adminKey = (await createApiKey(db, admin, { name: `tags admin ${suffix}`, role: "admin" })).key;
