@@ -40,12 +40,12 @@ test("an admin imports devices from a CSV: template, preview with errors, skip b
 
   // Upload and preview: nothing is written yet.
   await page.getByLabel("CSV file").setInputFiles({ name: fileName, mimeType: "text/csv", buffer: Buffer.from(csv) });
-  await expect(page.getByText(fileName)).toBeVisible();
+  await expect(page.getByText(fileName).filter({ visible: true })).toBeVisible();
   await page.getByRole("radio", { name: "Create and update" }).check();
   await page.getByRole("button", { name: "Preview" }).click();
 
   const counts = page.getByRole("definition");
-  await expect(page.getByText("Nothing has been written yet.")).toBeVisible();
+  await expect(page.getByText("Nothing has been written yet.").filter({ visible: true })).toBeVisible();
   await expect(counts).toHaveText(["2", "0", "0", "4"]);
   await expect(page.getByText("Unknown columns (ignored):")).toContainText("colour");
   await expect(page.getByRole("table", { name: "First rows" }).getByRole("row")).toHaveCount(7);
@@ -66,7 +66,7 @@ test("an admin imports devices from a CSV: template, preview with errors, skip b
   // "Import nothing" with errors: the import button says why it is off.
   const importButton = page.getByRole("button", { name: "Import 2 devices" });
   await expect(importButton).toBeDisabled();
-  await expect(page.getByText(/“Import nothing” is chosen and 4 errors were found/)).toBeVisible();
+  await expect(page.getByText(/“Import nothing” is chosen and 4 errors were found/).filter({ visible: true })).toBeVisible();
   await page.getByRole("radio", { name: "Skip bad rows" }).check();
   await expect(importButton).toBeEnabled();
   await importButton.click();

@@ -22,7 +22,7 @@ async function nextStep(page: Page) {
 }
 
 async function expectStep(page: Page, step: number, title: string) {
-  await expect(page.getByText(`Step ${step} of 5`)).toBeVisible();
+  await expect(page.getByText(`Step ${step} of 5`).filter({ visible: true })).toBeVisible();
   await expect(page.getByRole("heading", { level: 2, name: title })).toBeVisible();
 }
 
@@ -57,7 +57,7 @@ test("a technician provisions a milk meter from a phone and a device comes onlin
 
   // Step 1: a type is required; every type of the registry has its card.
   await nextStep(page);
-  await expect(page.getByText("Pick the type of the device")).toBeVisible();
+  await expect(page.getByText("Pick the type of the device").filter({ visible: true })).toBeVisible();
   await expect(page.getByRole("radio")).toHaveCount(9);
   await page.locator("label").filter({ hasText: "Milk Meter" }).click();
   await expect(page.getByRole("radio", { name: /Milk Meter/ })).toBeChecked();
@@ -69,23 +69,23 @@ test("a technician provisions a milk meter from a phone and a device comes onlin
   await expect(idField).toHaveValue("MM");
   await page.getByLabel("Device name").filter({ visible: true }).fill("Parlour stall 14 milk meter");
   await idField.fill("M1");
-  await expect(page.getByText("Device ID format: two capital letters and 3–6 digits (e.g. MM001)")).toBeVisible();
+  await expect(page.getByText("Device ID format: two capital letters and 3–6 digits (e.g. MM001)").filter({ visible: true })).toBeVisible();
   await expect(idField).toHaveAttribute("aria-invalid", "true");
   await idField.fill("mm12");
   await expect(idField).toHaveValue("MM12");
   await nextStep(page);
-  await expect(page.getByText("Device ID format: two capital letters and 3–6 digits (e.g. MM001)")).toBeVisible();
+  await expect(page.getByText("Device ID format: two capital letters and 3–6 digits (e.g. MM001)").filter({ visible: true })).toBeVisible();
   await expectStep(page, 2, "Device information");
 
   // A demo device already holds MM001: refused here, before the last step.
   await idField.fill("MM001");
-  await expect(page.getByText("MM001 is already registered")).toBeVisible();
+  await expect(page.getByText("MM001 is already registered").filter({ visible: true })).toBeVisible();
   await nextStep(page);
   await expectStep(page, 2, "Device information");
   await expect(idField).toHaveAttribute("aria-invalid", "true");
 
   await idField.fill(deviceId);
-  await expect(page.getByText(`${deviceId} is free.`)).toBeVisible();
+  await expect(page.getByText(`${deviceId} is free.`).filter({ visible: true })).toBeVisible();
   // The technician's own farm is chosen already.
   await expect(page.locator("#wizard-farmId")).not.toHaveValue("");
   await nextStep(page);
@@ -105,7 +105,7 @@ test("a technician provisions a milk meter from a phone and a device comes onlin
   await page.getByLabel("Location").filter({ visible: true }).fill("Parlour, stall 14");
   await page.getByLabel("MAC address").filter({ visible: true }).fill("AA:BB:CC:DD:EE:GG");
   await nextStep(page);
-  await expect(page.getByText("MAC address format: six pairs of hex digits, e.g. AA:BB:CC:DD:EE:FF")).toBeVisible();
+  await expect(page.getByText("MAC address format: six pairs of hex digits, e.g. AA:BB:CC:DD:EE:FF").filter({ visible: true })).toBeVisible();
   await expectStep(page, 3, "Hardware");
   await page.getByLabel("MAC address").filter({ visible: true }).fill("aa-bb-cc-dd-ee-0f");
   await page.getByLabel("Latitude").filter({ visible: true }).fill("52.0907");
@@ -114,15 +114,15 @@ test("a technician provisions a milk meter from a phone and a device comes onlin
 
   // Step 4: the review shows what will be created.
   await expectStep(page, 4, "Review");
-  await expect(page.getByText(deviceId)).toBeVisible();
-  await expect(page.getByText("AA:BB:CC:DD:EE:0F")).toBeVisible();
-  await expect(page.getByText("52.0907, 5.1214")).toBeVisible();
+  await expect(page.getByText(deviceId).filter({ visible: true })).toBeVisible();
+  await expect(page.getByText("AA:BB:CC:DD:EE:0F").filter({ visible: true })).toBeVisible();
+  await expect(page.getByText("52.0907, 5.1214").filter({ visible: true })).toBeVisible();
   await page.getByRole("button", { name: "Create device" }).click();
 
   // Step 5: the credentials, once.
   await expectStep(page, 5, "Created");
-  await expect(page.getByText(`Parlour stall 14 milk meter (${deviceId}) is provisioned.`)).toBeVisible();
-  await expect(page.getByText("Save the password now.")).toBeVisible();
+  await expect(page.getByText(`Parlour stall 14 milk meter (${deviceId}) is provisioned.`).filter({ visible: true })).toBeVisible();
+  await expect(page.getByText("Save the password now.").filter({ visible: true })).toBeVisible();
   const credential = (label: string) => page.locator(`[data-credential="${label}"]`).innerText();
   const username = await credential("MQTT username");
   const password = await credential("Password");
@@ -198,9 +198,9 @@ test("without a camera, the typed label pre-fills the wizard and a wrong one say
   await scanner.getByRole("button", { name: "Use this label" }).click();
   await expect(scanner).toBeHidden();
   await expectStep(page, 2, "Device information");
-  await expect(page.getByText(`Label read: ${deviceId} · Temperature Sensor · serial TS-SN-0042.`)).toBeVisible();
+  await expect(page.getByText(`Label read: ${deviceId} · Temperature Sensor · serial TS-SN-0042.`).filter({ visible: true })).toBeVisible();
   await expect(page.getByLabel("Device ID")).toHaveValue(deviceId);
-  await expect(page.getByText(`${deviceId} is free.`)).toBeVisible();
+  await expect(page.getByText(`${deviceId} is free.`).filter({ visible: true })).toBeVisible();
   await page.getByLabel("Device name").filter({ visible: true }).fill("Bulk tank thermometer");
   await nextStep(page);
   await expectStep(page, 3, "Hardware");
@@ -215,7 +215,7 @@ test("without a camera, the typed label pre-fills the wizard and a wrong one say
   await scanner.getByLabel("Or type the label").filter({ visible: true }).fill("gw12345");
   await scanner.getByRole("button", { name: "Use this label" }).click();
   await expect(page.getByLabel("Device ID")).toHaveValue("GW12345");
-  await expect(page.getByText("Label read: GW12345 · Gateway.")).toBeVisible();
+  await expect(page.getByText("Label read: GW12345 · Gateway.").filter({ visible: true })).toBeVisible();
   await page.getByRole("button", { name: "Scan label" }).click();
   await scanner.getByLabel("Or type the label").filter({ visible: true }).fill("smartdairy://claim?d=RF12345&t=Zx81_kq-0pLmN3vB");
   await scanner.getByRole("button", { name: "Use this label" }).click();
@@ -229,7 +229,7 @@ async function provisionQuickly(page: Page, deviceId: string, name: string) {
   await nextStep(page);
   await page.getByLabel("Device name").filter({ visible: true }).fill(name);
   await page.getByLabel("Device ID").filter({ visible: true }).fill(deviceId);
-  await expect(page.getByText(`${deviceId} is free.`)).toBeVisible();
+  await expect(page.getByText(`${deviceId} is free.`).filter({ visible: true })).toBeVisible();
   await nextStep(page);
   await expectStep(page, 3, "Hardware");
   await nextStep(page);
@@ -246,7 +246,7 @@ test("a device id taken while the technician reviews sends her back to step 2 wi
   await nextStep(page);
   await page.getByLabel("Device name").filter({ visible: true }).fill("Paddock trough");
   await page.getByLabel("Device ID").filter({ visible: true }).fill(deviceId);
-  await expect(page.getByText(`${deviceId} is free.`)).toBeVisible();
+  await expect(page.getByText(`${deviceId} is free.`).filter({ visible: true })).toBeVisible();
   await nextStep(page);
   await page.getByLabel("Serial number").filter({ visible: true }).fill("WD-SN-1");
   await nextStep(page);
@@ -259,15 +259,15 @@ test("a device id taken while the technician reviews sends her back to step 2 wi
 
   await page.getByRole("button", { name: "Create device" }).click();
   await expectStep(page, 2, "Device information");
-  await expect(page.getByText(`Not created: A device with id ${deviceId} already exists.`)).toBeVisible();
-  await expect(page.getByText(`${deviceId} is already registered`)).toBeVisible();
+  await expect(page.getByText(`Not created: A device with id ${deviceId} already exists.`).filter({ visible: true })).toBeVisible();
+  await expect(page.getByText(`${deviceId} is already registered`).filter({ visible: true })).toBeVisible();
   await expect(page.getByLabel("Device ID")).toHaveAttribute("aria-invalid", "true");
   await expect(page.getByLabel("Device name")).toHaveValue("Paddock trough");
 
   // A new id, and the rest of what was typed is still there.
   const otherId = freshId("WD");
   await page.getByLabel("Device ID").filter({ visible: true }).fill(otherId);
-  await expect(page.getByText(`${otherId} is free.`)).toBeVisible();
+  await expect(page.getByText(`${otherId} is free.`).filter({ visible: true })).toBeVisible();
   await nextStep(page);
   await expect(page.getByLabel("Serial number")).toHaveValue("WD-SN-1");
   await nextStep(page);
@@ -297,9 +297,9 @@ test("on the device page a technician regenerates and revokes credentials and pr
     void dialog.accept();
   });
   await page.getByRole("button", { name: "Credentials…" }).click();
-  await expect(page.getByText(`dev-${deviceId} — active.`)).toBeVisible();
+  await expect(page.getByText(`dev-${deviceId} — active.`).filter({ visible: true })).toBeVisible();
   await page.getByRole("button", { name: "Regenerate credentials" }).click();
-  await expect(page.getByText("Save the password now.")).toBeVisible();
+  await expect(page.getByText("Save the password now.").filter({ visible: true })).toBeVisible();
   expect(dialogs.at(-1)).toContain(`Regenerate the credentials of ${deviceId}?`);
   const newPassword = await page.locator('[data-credential="Password"]').innerText();
   expect(newPassword.length).toBeGreaterThanOrEqual(32);
@@ -310,7 +310,7 @@ test("on the device page a technician regenerates and revokes credentials and pr
   // Revoke: asked once more, then said.
   await page.getByRole("button", { name: "Revoke credentials" }).click();
   expect(dialogs.at(-1)).toContain(`Revoke the credentials of ${deviceId}?`);
-  await expect(page.getByText("Credentials revoked: the device cannot connect until new ones are generated.")).toBeVisible();
+  await expect(page.getByText("Credentials revoked: the device cannot connect until new ones are generated.").filter({ visible: true })).toBeVisible();
   await expect(page.locator('[data-credential="Password"]')).toHaveCount(0);
 
   // The label: identity QR, and a claim QR once a token is generated for it.
@@ -378,7 +378,7 @@ test("the phone camera reads the QR code on the label and pre-fills the wizard",
     await signIn(page, "technician");
     await page.goto("/provisioning");
     await page.getByRole("button", { name: "Scan label" }).click();
-    await expect(page.getByText(`Label read: ${scannedId} · Feed Dispenser · serial FD-CAM-77.`)).toBeVisible({ timeout: 20_000 });
+    await expect(page.getByText(`Label read: ${scannedId} · Feed Dispenser · serial FD-CAM-77.`).filter({ visible: true })).toBeVisible({ timeout: 20_000 });
     await expectStep(page, 2, "Device information");
     await expect(page.getByRole("dialog", { name: "Scan the device label" })).toBeHidden();
     await expect(page.getByLabel("Device ID")).toHaveValue(scannedId);
