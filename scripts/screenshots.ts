@@ -1,6 +1,7 @@
 /**
  * Screenshots of every screen, desktop and phone width, for a person to look at:
  *   BASE_URL=http://localhost:3000 tsx scripts/screenshots.ts [out-dir]
+ * PAGES="/alerts,/devices/MM001" limits it to those routes; SCREENSHOT_USER signs in as someone else.
  */
 import { mkdirSync } from "node:fs";
 import path from "node:path";
@@ -10,7 +11,8 @@ import { DEMO_PASSWORD } from "../prisma/seed";
 const base = process.env.BASE_URL ?? "http://localhost:3000";
 const out = path.resolve(process.argv[2] ?? "screenshots");
 const email = process.env.SCREENSHOT_USER ?? "admin@smartdairy.example";
-const pages = ["/login", "/", "/devices", "/devices?groupBy=health&attention=true", "/devices/MM001", "/devices/MM001/edit", "/groups/new", "/provisioning", "/alerts", "/groups", "/firmware", "/updates", "/diagnostics", "/maintenance", "/import", "/admin/users", "/admin/api-keys"];
+const ALL_PAGES = ["/login", "/", "/devices", "/devices?groupBy=health&attention=true", "/devices/MM001", "/devices/MM001/edit", "/groups/new", "/provisioning", "/alerts", "/groups", "/firmware", "/updates", "/diagnostics", "/maintenance", "/import", "/admin/users", "/admin/api-keys"];
+const pages = process.env.PAGES ? ["/login", ...process.env.PAGES.split(",").map((route) => route.trim())] : ALL_PAGES;
 
 async function main() {
   mkdirSync(out, { recursive: true });
