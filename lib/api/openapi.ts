@@ -14,6 +14,7 @@ import { DEVICE_ID_PATTERN, DEVICE_TYPES } from "../devices/device-id";
 import { bulkActionSchema, DEVICE_GROUP_BY, deviceCreateSchema, deviceListQuerySchema, deviceUpdateSchema, PAGE_SIZES, retireDeviceRequestSchema } from "../devices/device-schemas";
 import { importBatchParamsSchema } from "../import/import-schemas";
 import { IMPORT_MODES } from "../import/row-validation";
+import { FIRMWARE_STATES, firmwareIdParam, firmwareListQuerySchema, firmwareStateChangeSchema, firmwareUploadSchema } from "../firmware/firmware-schemas";
 import { groupCreateSchema, groupIdSchema, groupListQuerySchema, groupUpdateSchema } from "../groups/group-schemas";
 import { tagCreateSchema, tagIdSchema, tagUpdateSchema } from "../tags/tag-schemas";
 import {
@@ -224,6 +225,29 @@ const apiKey = z.object({
 });
 const createdApiKey = z.object({ id: z.number().int(), name: z.string(), role: z.enum(ROLES), prefix: z.string(), key: z.string().describe("The key itself: shown this once, stored only as a hash") });
 const deleted = z.object({ id: z.number().int(), deleted: z.literal(true) });
+const firmwareVersion = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  version: z.string(),
+  deviceType: z.enum(DEVICE_TYPES),
+  manufacturer: z.string().nullable(),
+  compatibleModels: z.array(z.string()),
+  fileName: z.string().nullable(),
+  sizeBytes: z.number().int(),
+  sha256: z.string().nullable().describe("SHA-256 of the binary, hex"),
+  signature: z.string().nullable().describe("Ed25519 signature (base64) of the canonical manifest"),
+  releaseDate: timestamp,
+  releaseNotes: z.string().nullable(),
+  changelog: z.string().nullable(),
+  state: z.enum(FIRMWARE_STATES),
+  isMandatory: z.boolean(),
+  minPreviousVersion: z.string().nullable(),
+  successfulUpdates: z.number().int(),
+  failedUpdates: z.number().int(),
+  createdAt: timestamp,
+  installedCount: z.number().int(),
+  allowedStates: z.array(z.enum(FIRMWARE_STATES)).describe("The states it may move to next"),
+});
 const listOf = (item: JsonSchema) => ({ type: "object", properties: { data: { type: "array", items: item }, total: { type: "integer" } }, required: ["data", "total"] });
 
 const errorBody = z.object({
@@ -403,6 +427,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
       { name: "Farms", description: "The farms the caller may see" },
       { name: "Access", description: "Who is calling; API keys" },
       { name: "Provisioning", description: "MQTT credentials, one-time provisioning tokens and the device's claim (I-013 §2.3)" },
+      { name: "Firmware", description: "Firmware versions: upload, signed manifests, release states (draft → testing → stable → deprecated) and device downloads" },
       { name: "Broker hooks", description: "Called by an external MQTT broker (EMQX 5, mosquitto-go-auth) to authenticate clients and check topics; protected by BROKER_HOOK_SECRET" },
     ],
     paths: {
@@ -632,6 +657,78 @@ export function buildOpenApiDocument(): OpenApiDocument {
           responses: { "200": { description: "CSV with a header row", content: { "text/csv": { schema: { type: "string" } } } }, ...errors(400, ...CALLER, 404) },
         }),
       },
+      "/iot/firmware/versions": {
+        get: operation("firmware.read", {
+          operationId: "listFirmwareVersions",
+          summary: "List firmware versions",
+          description: "Every version, by device type and newest first, with how many devices run it.",
+          tags: ["Firmware"],
+          parameters: queryParameters(firmwareListQuerySchema),
+          responses: { "200": ok("The versions", listOf(ref("FirmwareVersion"))), ...errors(400, ...CALLER) },
+        }),
+        post: operation("firmware.write", {
+          operationId: "uploadFirmwareVersion",
+          summary: "Upload a firmware binary",
+          description:
+            "multipart/form-data: the binary as `file` and the metadata as fields. The body is streamed to storage; size and SHA-256 are computed, the manifest is signed with the server's Ed25519 key, and the version starts as a draft. At most FIRMWARE_MAX_MB (64 MB by default).",
+          tags: ["Firmware"],
+          requestBody: {
+            required: true,
+            content: { "multipart/form-data": { schema: { ...input(firmwareUploadSchema), required: ["file", "name", "version", "deviceType"], properties: { ...(input(firmwareUploadSchema).properties as object), file: { type: "string", format: "binary" } } } } },
+          },
+          responses: { "201": ok("The new draft version", ref("FirmwareVersion")), ...errors(400, ...CALLER, 409) },
+        }),
+      },
+      "/iot/firmware/versions/{id}": {
+        get: operation("firmware.read", {
+          operationId: "getFirmwareVersion",
+          summary: "Get a firmware version",
+          description: "The version with its hash, signature, counts and the states it may move to.",
+          tags: ["Firmware"],
+          parameters: [idParameter("firmware version", firmwareIdParam)],
+          responses: { "200": ok("The version", ref("FirmwareVersion")), ...errors(400, ...CALLER, 404) },
+        }),
+      },
+      "/iot/firmware/versions/{id}/state": {
+        post: operation("firmware.write", {
+          operationId: "changeFirmwareState",
+          summary: "Move a firmware version to another release state",
+          description: "draft → testing; testing → stable, draft or deprecated; stable → deprecated. Making it stable or deprecated needs firmware.publish. Any other move is a 409.",
+          tags: ["Firmware"],
+          parameters: [idParameter("firmware version", firmwareIdParam)],
+          requestBody: { required: true, content: json(ref("FirmwareStateChange")) },
+          responses: { "200": ok("The version in its new state", ref("FirmwareVersion")), ...errors(400, ...CALLER, 404, 409) },
+        }),
+      },
+      "/iot/firmware/versions/{id}/download": {
+        get: operation("firmware.read", {
+          operationId: "downloadFirmware",
+          summary: "Download a firmware binary (devices: HTTP Basic)",
+          description:
+            "Devices authenticate with their MQTT username and password as HTTP Basic and get only non-draft binaries of their own type; people and API keys need firmware.read. Supports `Range` (one range, 206 / 416) and `If-Range` with the ETag, which is the SHA-256. HEAD answers the headers only.",
+          tags: ["Firmware"],
+          security: [{ DeviceBasic: [] }, { ApiKey: [] }, { Bearer: [] }, { Session: [] }],
+          parameters: [
+            idParameter("firmware version", firmwareIdParam),
+            { name: "Range", in: "header", required: false, description: "bytes=start-end", schema: { type: "string" } },
+          ],
+          responses: {
+            "200": { description: "The whole binary", content: { "application/octet-stream": { schema: { type: "string", format: "binary" } } } },
+            "206": { description: "The requested byte range", content: { "application/octet-stream": { schema: { type: "string", format: "binary" } } } },
+            "416": { description: "The range lies outside the file (Content-Range: bytes */size)" },
+            ...errors(400, ...CALLER, 404),
+          },
+        }),
+      },
+      "/iot/firmware/signing-key": {
+        get: operation("firmware.read", {
+          operationId: "firmwareSigningKey",
+          summary: "The manifest signing public key",
+          description: "Ed25519 public key (SPKI PEM) and its id: device makers verify manifest signatures with it.",
+          tags: ["Firmware"],
+          responses: { "200": ok("The key", { type: "object", required: ["keyId", "pem"], properties: { keyId: { type: "string" }, pem: { type: "string" } } }), ...errors(...CALLER) },
+        }),
+      },
       "/groups": {
         get: operation("devices.read", {
           operationId: "listGroups",
@@ -773,6 +870,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
       securitySchemes: {
         ApiKey: { type: "apiKey", in: "header", name: "X-API-Key", description: "An API key (sdm_…), created by an admin; it acts with the key's role and farm." },
         Bearer: { type: "http", scheme: "bearer", description: "The same API key as `Authorization: Bearer sdm_…`." },
+        DeviceBasic: { type: "http", scheme: "basic", description: "A device's own MQTT username and password (firmware download only)." },
         Session: { type: "apiKey", in: "cookie", name: "next-auth.session-token", description: "The web app's session after signing in (`__Secure-next-auth.session-token` over HTTPS)." },
       },
       schemas: {
@@ -788,6 +886,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
             TagUpdate: tagUpdateSchema,
             ApiKeyCreate: createApiKeySchema,
             ClaimRequest: claimRequestSchema,
+            FirmwareStateChange: firmwareStateChangeSchema,
             EmqxAuthenticationRequest: emqxAuthenticationRequestSchema,
             EmqxAuthorizationRequest: emqxAuthorizationRequestSchema,
             MosquittoUserRequest: mosquittoUserRequestSchema,
@@ -813,6 +912,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
             DeviceConnectionDetails: deviceConnectionDetailsSchema,
             DeviceTopics: deviceTopicsSchema,
             ProvisioningToken: provisioningTokenSchema,
+            FirmwareVersion: firmwareVersion,
             EmqxAuthenticationResult: emqxAuthenticationResponseSchema,
             EmqxAuthorizationResult: emqxAuthorizationResponseSchema,
             MosquittoResult: mosquittoResponseSchema,

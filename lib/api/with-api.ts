@@ -27,7 +27,8 @@ export function errorResponse(error: unknown): Response {
   return NextResponse.json({ error: { code: "internal", message: "Something went wrong on our side." } }, { status: 500 });
 }
 
-async function resolveActor(request: Request): Promise<Actor> {
+/** The caller of an /api/v1 request: API key first, else the signed-in session. */
+export async function resolveActor(request: Request): Promise<Actor> {
   const key = apiKeyFromHeaders(request.headers);
   if (key) {
     const actor = await authenticateApiKey(getDb(), key);

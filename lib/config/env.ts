@@ -53,10 +53,30 @@ export const configSchema = z
   /** Demo data and simulated devices on `npm start`. */
   DEMO: booleanFlag.default(true),
   SIMULATOR_DEVICES: z.coerce.number({ message: "must be a number" }).int().min(0).max(100_000).default(40),
+  /**
+   * Firmware binaries go to DATA_DIR/storage unless a bucket is set: then to that S3-compatible
+   * bucket (AWS S3, MinIO, Ceph, R2), path-style, with these keys.
+   */
+  STORAGE_S3_BUCKET: z.string().trim().min(3).optional(),
+  STORAGE_S3_ENDPOINT: z.url({ message: "must be a URL such as https://s3.eu-west-1.amazonaws.com or http://minio.farm.lan:9000" }).default("https://s3.amazonaws.com"),
+  STORAGE_S3_REGION: z.string().trim().min(1).default("us-east-1"),
+  STORAGE_S3_ACCESS_KEY_ID: z.string().trim().min(1).optional(),
+  STORAGE_S3_SECRET_ACCESS_KEY: z.string().trim().min(1).optional(),
+  /** Largest firmware binary accepted, in MB. */
+  FIRMWARE_MAX_MB: z.coerce.number({ message: "must be a number" }).int().min(1).max(2048).default(64),
+  /**
+   * The Ed25519 key that signs firmware manifests, as PKCS#8 PEM. Unset: one is generated on first
+   * start into DATA_DIR/firmware-signing-key.pem and kept; devices trust its public key.
+   */
+  FIRMWARE_SIGNING_KEY: z.string().trim().startsWith("-----BEGIN PRIVATE KEY-----", "must be a PKCS#8 PEM private key (-----BEGIN PRIVATE KEY-----)").optional(),
   TELEMETRY_RETENTION_DAYS: z.coerce.number({ message: "must be a number" }).int().min(1).max(3650).default(30),
   /** Leaflet tile URL template; the map still works (without a background) when tiles cannot load. */
   MAP_TILE_URL: z.string().default("https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  })
+  .refine((config) => !config.STORAGE_S3_BUCKET || (config.STORAGE_S3_ACCESS_KEY_ID && config.STORAGE_S3_SECRET_ACCESS_KEY), {
+    message: "STORAGE_S3_BUCKET needs STORAGE_S3_ACCESS_KEY_ID and STORAGE_S3_SECRET_ACCESS_KEY",
+    path: ["STORAGE_S3_BUCKET"],
   })
   .transform((config) => ({ ...config, MQTT_PROTOCOL_VERSION: (config.MQTT_PROTOCOL_VERSION ?? (config.MQTT_URL ? 5 : 4)) as 4 | 5 }));
 
