@@ -15,10 +15,24 @@ import type { BulkActionInput, BulkTarget } from "./device-schemas";
 /** A filter-wide action on more devices than this is refused: narrow the filter first. */
 export const BULK_LIMIT = 20_000;
 
-type TargetRow = { id: number; deviceId: string; deviceType: $Enums.DeviceType; farmId: number; state: $Enums.DeviceState; maintenanceMode: boolean; groupId: number | null };
+export type TargetRow = {
+  id: number;
+  deviceId: string;
+  deviceType: $Enums.DeviceType;
+  farmId: number;
+  state: $Enums.DeviceState;
+  maintenanceMode: boolean;
+  groupId: number | null;
+  model: string | null;
+  firmwareVersion: string | null;
+};
 
-async function targetDevices(tx: Prisma.TransactionClient, actor: Actor, target: BulkTarget): Promise<TargetRow[]> {
-  const select = { id: true, deviceId: true, deviceType: true, farmId: true, state: true, maintenanceMode: true, groupId: true } as const;
+/**
+ * The devices a bulk change (or an update job) applies to: ticked ids within the actor's farm, or
+ * every device a list filter matches; never retired ones, never more than BULK_LIMIT.
+ */
+export async function targetDevices(tx: Prisma.TransactionClient, actor: Actor, target: BulkTarget): Promise<TargetRow[]> {
+  const select = { id: true, deviceId: true, deviceType: true, farmId: true, state: true, maintenanceMode: true, groupId: true, model: true, firmwareVersion: true } as const;
   let where: Prisma.DeviceWhereInput;
   if ("deviceIds" in target) {
     const scope = farmScope(actor);
