@@ -89,7 +89,7 @@ export function DeviceFieldGroups({ device, now }: { device: DeviceDetail; now: 
         <Field label="Needs attention">
           <span className={device.needsAttention ? "font-medium text-amber-800" : undefined}>{yesNo(device.needsAttention)}</span>
         </Field>
-        <Field label="Last health check">{device.lastHealthCheck ? at(device.lastHealthCheck) : null}</Field>
+        <Field label="Health last changed">{device.lastHealthCheck ? at(device.lastHealthCheck) : null}</Field>
         <Field label="Health check interval">{formatNumber(device.healthCheckInterval, "s")}</Field>
         <Field label="Errors reported">{formatNumber(device.errorCount)}</Field>
         <Field label="Calibration">

@@ -6,6 +6,7 @@ import {
   computeHealthStatus,
   computeNeedsAttention,
   computeSignalQuality,
+  isOffline,
 } from "./device-health";
 
 const now = new Date("2026-11-23T06:00:00Z");
@@ -187,5 +188,13 @@ describe("assessDevice", () => {
   it("feeds the status it computed into the score and the attention flag", () => {
     const result = assessDevice({ ...base, lastSeen: minutesAgo(30), calibrationStatus: "ok", firmwareUpdateStatus: "none", lowBatteryThreshold: 20 }, now);
     expect(result).toEqual({ healthStatus: "critical", healthScore: 50, signalQuality: "good", connectionStatus: "offline", needsAttention: true });
+  });
+});
+
+describe("isOffline (M92: not seen for more than 10 minutes)", () => {
+  it("is offline only past the threshold, never for a device never seen", () => {
+    expect(isOffline(minutesAgo(10), now)).toBe(false);
+    expect(isOffline(new Date(minutesAgo(10).getTime() - 1), now)).toBe(true);
+    expect(isOffline(null, now)).toBe(false);
   });
 });

@@ -16,6 +16,17 @@ export const OFFLINE_AFTER_MS = 10 * 60 * 1000;
 /** I-013 §6.2 ConnectionStatusMonitor: online < 5 min, degraded < 15 min, offline after. */
 export const CONNECTION_ONLINE_MS = 5 * 60 * 1000;
 export const CONNECTION_DEGRADED_MS = 15 * 60 * 1000;
+/** M92: below 10 % a battery is critical, below 20 % a warning (health status and score). */
+export const BATTERY_CRITICAL_BELOW = 10;
+export const BATTERY_WARNING_BELOW = 20;
+/** M92 score: below 50 % the battery costs 10 points. */
+export const BATTERY_LOW_SCORE_BELOW = 50;
+/** M92: a signal below −90 dBm is poor (score, alert); below −70 dBm it costs 10 points. */
+export const SIGNAL_POOR_BELOW_DBM = -90;
+export const SIGNAL_WEAK_BELOW_DBM = -70;
+/** M92: more than 10 errors is critical ("high"), more than 5 a warning ("elevated"). */
+export const ERRORS_CRITICAL_ABOVE = 10;
+export const ERRORS_WARNING_ABOVE = 5;
 
 export type HealthInputs = {
   lastSeen: Date | null;
@@ -24,13 +35,18 @@ export type HealthInputs = {
   signalStrength: number | null;
 };
 
+/** M92: last seen more than OFFLINE_AFTER_MS ago. A device never seen is not "offline" (M92 too). */
+export function isOffline(lastSeen: Date | null, now: Date): boolean {
+  return lastSeen !== null && now.getTime() - lastSeen.getTime() > OFFLINE_AFTER_MS;
+}
+
 export function computeHealthStatus(device: HealthInputs, now: Date): HealthStatusName {
   if (!device.lastSeen) return "unknown";
   const battery = device.batteryLevel;
-  if (now.getTime() - device.lastSeen.getTime() > OFFLINE_AFTER_MS) return "critical";
-  if (device.errorCount > 10) return "critical";
-  if (battery !== null && battery < 10) return "critical";
-  if (device.errorCount > 5 || (battery !== null && battery < 20)) return "warning";
+  if (isOffline(device.lastSeen, now)) return "critical";
+  if (device.errorCount > ERRORS_CRITICAL_ABOVE) return "critical";
+  if (battery !== null && battery < BATTERY_CRITICAL_BELOW) return "critical";
+  if (device.errorCount > ERRORS_WARNING_ABOVE || (battery !== null && battery < BATTERY_WARNING_BELOW)) return "warning";
   return "healthy";
 }
 
@@ -40,13 +56,13 @@ export function computeHealthScore(device: HealthInputs & { healthStatus: Health
   else if (device.healthStatus === "warning") score -= 25;
 
   if (device.batteryLevel !== null) {
-    if (device.batteryLevel < 20) score -= 20;
-    else if (device.batteryLevel < 50) score -= 10;
+    if (device.batteryLevel < BATTERY_WARNING_BELOW) score -= 20;
+    else if (device.batteryLevel < BATTERY_LOW_SCORE_BELOW) score -= 10;
   }
 
   if (device.signalStrength !== null) {
-    if (device.signalStrength < -90) score -= 20;
-    else if (device.signalStrength < -70) score -= 10;
+    if (device.signalStrength < SIGNAL_POOR_BELOW_DBM) score -= 20;
+    else if (device.signalStrength < SIGNAL_WEAK_BELOW_DBM) score -= 10;
   }
 
   score -= Math.min(device.errorCount * 2, 30);
@@ -98,4 +114,22 @@ export function assessDevice(device: HealthInputs & Omit<AttentionInputs, "healt
     connectionStatus: computeConnectionStatus(device.lastSeen, now),
     needsAttention: computeNeedsAttention({ ...device, healthStatus }),
   };
+}
+
+/** Devices outside any group are checked every minute (M92's cron and the group default). */
+export const DEFAULT_HEALTH_CHECK_INTERVAL_S = 60;
+
+/**
+ * Whether the health sweep of the minute containing `now` checks this device (or group), given
+ * its group's `health_check_interval` in seconds. The sweep runs once a minute, so intervals are
+ * rounded to whole minutes (at least 1): 60 s → every sweep, 300 s → every fifth, 90 s → every
+ * second. Stateless — minute-of-epoch modulo, offset by the row id — so the sweep needs no
+ * per-device bookkeeping to decide, and a group of 1,000 devices on a 10-minute interval is
+ * spread over the ten minutes instead of landing in one sweep. A sweep that did not run (worker
+ * down) delays those devices to their next slot, at most one interval.
+ */
+export function healthCheckDue(id: number, intervalSeconds: number, now: Date): boolean {
+  const everyMinutes = Math.max(1, Math.round(intervalSeconds / 60));
+  const minute = Math.floor(now.getTime() / 60_000);
+  return minute % everyMinutes === id % everyMinutes;
 }

@@ -1,6 +1,9 @@
 /** Every job the IoT worker runs. */
-import { connectionSweepJob } from "./connection-sweep";
 import type { RegisteredJob } from "./define-job";
+import { healthSweepJob } from "./health-sweep";
 import { telemetryRetentionJob } from "./telemetry-retention";
 
-export const WORKER_JOBS: ReadonlyArray<RegisteredJob> = [connectionSweepJob, telemetryRetentionJob];
+export const WORKER_JOBS: ReadonlyArray<RegisteredJob> = [healthSweepJob, telemetryRetentionJob];
+
+/** Jobs of earlier releases whose cron schedule must not keep filling a queue nobody works. */
+export const RETIRED_SCHEDULES: ReadonlyArray<string> = ["connection-sweep"];

@@ -5,8 +5,16 @@
  */
 import type PgBoss from "pg-boss";
 import { InvalidJobDataError, type JobContext, type RegisteredJob } from "./define-job";
+import { RETIRED_SCHEDULES } from "./index";
 
-export async function registerJobs(boss: PgBoss, jobs: ReadonlyArray<RegisteredJob>, context: JobContext) {
+export async function registerJobs(
+  boss: PgBoss,
+  jobs: ReadonlyArray<RegisteredJob>,
+  context: JobContext,
+  retiredSchedules: ReadonlyArray<string> = RETIRED_SCHEDULES,
+) {
+  // A schedule left by an earlier release would keep creating jobs no worker takes.
+  for (const name of retiredSchedules) await boss.unschedule(name);
   for (const job of jobs) {
     await boss.createQueue(job.name);
     await boss.work<unknown>(job.name, async (batch) => {

@@ -3,7 +3,8 @@ import { resolveDatabaseUrl } from "../config/database-url";
 import { disconnectDb, getDb } from "../db";
 import { CONNECTION_ONLINE_MS, OFFLINE_AFTER_MS } from "../health/device-health";
 import { createSqlPool, type SqlPool } from "../telemetry/sql";
-import { connectionSweepJob, sweepConnections } from "./connection-sweep";
+import { runHealthSweep } from "../alerts/alert-sweep";
+import { healthSweepJob } from "./health-sweep";
 import { deleteOldTelemetry } from "./telemetry-retention";
 
 const db = getDb();
@@ -38,9 +39,12 @@ afterAll(async () => {
 
 const row = (deviceId: string) => db.device.findUniqueOrThrow({ where: { deviceId } });
 
-describe("connection-sweep", () => {
+describe("health-sweep job (connection ageing, absorbed from the former connection-sweep)", () => {
   it("ages connection status, marks long-silent devices critical, leaves maintenance and explicit offline alone", async () => {
-    await connectionSweepJob.run({}, { sql: pool, log: () => undefined, now: () => new Date(), telemetryRetentionDays: 30 });
+    const lines: string[] = [];
+    await healthSweepJob.run({}, { sql: pool, log: (line) => lines.push(line), now: () => new Date(), telemetryRetentionDays: 30 });
+    // the job logs its figures when something changed
+    expect(lines.join("\n")).toMatch(/health-sweep: \d+ device\(s\) checked in \d+ ms; \d+ changed \(\d+ newly critical\); alerts \d+ raised/);
     expect(await row(ids.fresh)).toMatchObject({ connectionStatus: "online", healthStatus: "healthy" });
     expect(await row(ids.quiet)).toMatchObject({ connectionStatus: "degraded", healthStatus: "healthy" });
     // 20 min silent: offline (≥ 15 min) and critical (> 10 min), score from assessDevice: 100 − 50
@@ -49,8 +53,11 @@ describe("connection-sweep", () => {
     // its last will said offline a moment ago: not swept back to online
     expect(await row(ids.willOffline)).toMatchObject({ connectionStatus: "offline" });
     // a second run changes nothing for these rows
-    const again = await sweepConnections(pool, new Date());
+    const again = await runHealthSweep(pool, new Date());
     expect(again.becameCritical).toBe(0);
+    // the silent device's offline alert was opened once and counted again, not duplicated
+    const gone = await row(ids.gone);
+    expect(await db.alert.findMany({ where: { deviceId: gone.id } })).toMatchObject([{ alertType: "offline", occurrenceCount: 2, state: "active" }]);
   });
 });
 

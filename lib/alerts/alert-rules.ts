@@ -1,0 +1,107 @@
+/**
+ * What the health monitor alerts about (M92 `iot.health.monitor._check_device_health`), as pure
+ * functions: the sweep evaluates them for the whole fleet, the tests pin every threshold.
+ *
+ * Thresholds are the ones of lib/health/device-health.ts, so an alert and the health status it
+ * explains can never disagree. The same deliberate difference from the Python applies: only a
+ * missing value (null) is "not reported" — M92's `if device.battery_level and …` would ignore a
+ * flat 0 % battery, which is exactly the battery a farmer needs to hear about.
+ *
+ * Beyond M92's five checks: `firmware_failed` (the seed's alert model lists it; an OTA that failed
+ * leaves the device on old firmware until someone looks) and the group offline threshold.
+ */
+import {
+  BATTERY_CRITICAL_BELOW,
+  ERRORS_CRITICAL_ABOVE,
+  ERRORS_WARNING_ABOVE,
+  isOffline,
+  SIGNAL_POOR_BELOW_DBM,
+} from "../health/device-health";
+
+export type AlertSeverityName = "low" | "warning" | "critical";
+
+/** The device alert types the sweep raises and auto-resolves; `custom` alerts are people's. */
+export const DEVICE_SWEEP_ALERT_TYPES = [
+  "offline",
+  "low_battery",
+  "poor_signal",
+  "high_errors",
+  "elevated_errors",
+  "calibration_overdue",
+  "firmware_failed",
+] as const;
+export type DeviceSweepAlertType = (typeof DEVICE_SWEEP_ALERT_TYPES)[number];
+
+export type DeviceIssue = { type: DeviceSweepAlertType; severity: AlertSeverityName; message: string };
+
+export type IssueInputs = {
+  lastSeen: Date | null;
+  batteryLevel: number | null;
+  lowBatteryThreshold: number;
+  signalStrength: number | null;
+  errorCount: number;
+  calibrationStatus: string;
+  firmwareUpdateStatus: string;
+};
+
+/** "2026-11-23 05:49 UTC": what a farmer reads in an alert message, whatever the server's zone. */
+export function formatAlertTime(at: Date): string {
+  return `${at.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+}
+
+const percent = (value: number) => `${Math.round(value * 10) / 10}%`;
+
+/** M92 `_check_device_health`: the device's current issues, in M92's order. */
+export function deviceIssues(device: IssueInputs, now: Date): DeviceIssue[] {
+  const issues: DeviceIssue[] = [];
+  if (isOffline(device.lastSeen, now)) {
+    issues.push({ type: "offline", severity: "critical", message: `Device offline since ${formatAlertTime(device.lastSeen!)}` });
+  }
+  const battery = device.batteryLevel;
+  if (battery !== null && battery < device.lowBatteryThreshold) {
+    issues.push({
+      type: "low_battery",
+      severity: battery < BATTERY_CRITICAL_BELOW ? "critical" : "warning",
+      message: `Battery level at ${percent(battery)}`,
+    });
+  }
+  const signal = device.signalStrength;
+  if (signal !== null && signal < SIGNAL_POOR_BELOW_DBM) {
+    issues.push({ type: "poor_signal", severity: "warning", message: `Signal strength at ${signal} dBm` });
+  }
+  if (device.errorCount > ERRORS_CRITICAL_ABOVE) {
+    issues.push({ type: "high_errors", severity: "critical", message: `High error count: ${device.errorCount}` });
+  } else if (device.errorCount > ERRORS_WARNING_ABOVE) {
+    issues.push({ type: "elevated_errors", severity: "warning", message: `Elevated error count: ${device.errorCount}` });
+  }
+  if (device.calibrationStatus === "overdue") {
+    issues.push({ type: "calibration_overdue", severity: "warning", message: "Device calibration overdue" });
+  }
+  if (device.firmwareUpdateStatus === "failed") {
+    issues.push({ type: "firmware_failed", severity: "warning", message: "Firmware update failed" });
+  }
+  return issues;
+}
+
+/**
+ * A group's offline threshold (M92 group `alert_threshold`): at least `threshold` of its devices
+ * (its own and its sub-groups') offline raises one alert for the group. Warning, not critical:
+ * every offline device already has its own critical `offline` alert; the group alert is the
+ * roll-up that says "a whole barn is quiet", and must not double the critical count.
+ */
+export function groupOfflineIssue(offline: number, total: number, threshold: number) {
+  if (threshold < 1 || offline < threshold) return null;
+  return {
+    type: "group_offline" as const,
+    severity: "warning" as AlertSeverityName,
+    message: `${offline} of ${total} devices offline (threshold ${threshold})`,
+  };
+}
+
+/**
+ * Resolution notes the sweep writes. Both start with "Auto-resolved" (alert-fields'
+ * AUTO_RESOLVED_PREFIX), which with no resolver is how the list tells the sweep's resolutions
+ * from people's.
+ */
+export const AUTO_RESOLVED_NOTE = "Auto-resolved: issue no longer detected";
+export const RETIRED_RESOLVED_NOTE = "Auto-resolved: device retired";
