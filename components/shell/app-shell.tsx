@@ -13,6 +13,8 @@ type ShellProps = {
   farms: { id: number; name: string }[];
   selectedFarmId: number | null;
   farmLocked: boolean;
+  /** Open critical + warning alerts in the farm shown; red when any is critical. */
+  openAlerts: { count: number; critical: number };
   children: ReactNode;
 };
 
@@ -24,11 +26,34 @@ function Icon({ path }: { path: string }) {
   );
 }
 
+function alertCountText(openAlerts: ShellProps["openAlerts"]) {
+  return `${openAlerts.count} open ${openAlerts.count === 1 ? "alert" : "alerts"}${openAlerts.critical > 0 ? `, ${openAlerts.critical} critical` : ""}`;
+}
+
+/**
+ * The count beside "Alerts": colour and a ! for the critical case, and words for screen readers —
+ * spoken here (`announce`), or as the nav link's description so the link is still named "Alerts".
+ */
+function AlertCount({ openAlerts, className = "", announce = false }: { openAlerts: ShellProps["openAlerts"]; className?: string; announce?: boolean }) {
+  if (openAlerts.count === 0) return null;
+  const critical = openAlerts.critical > 0;
+  const title = alertCountText(openAlerts);
+  return (
+    <span data-testid="alerts-badge" title={title} aria-hidden={announce ? undefined : true} className={`inline-flex min-w-6 items-center justify-center rounded-full px-1.5 py-0.5 text-xs leading-none font-semibold tabular-nums ${critical ? "bg-red-600 text-white" : "bg-amber-400 text-amber-950"} ${className}`}>
+      <span aria-hidden>
+        {critical ? "!\u00a0" : null}
+        {openAlerts.count > 999 ? "999+" : openAlerts.count}
+      </span>
+      {announce ? <span className="sr-only">: {title}</span> : null}
+    </span>
+  );
+}
+
 function isActive(pathname: string, href: string) {
   return href === "/" ? pathname === "/" : pathname === href || pathname.startsWith(`${href}/`);
 }
 
-export function AppShell({ items, user, farms, selectedFarmId, farmLocked, children }: ShellProps) {
+export function AppShell({ items, user, farms, selectedFarmId, farmLocked, openAlerts, children }: ShellProps) {
   const pathname = usePathname();
   const router = useRouter();
   const [menuOpen, setMenuOpen] = useState(false);
@@ -46,10 +71,12 @@ export function AppShell({ items, user, farms, selectedFarmId, farmLocked, child
             href={item.href}
             onClick={() => setMenuOpen(false)}
             aria-current={isActive(pathname, item.href) ? "page" : undefined}
+            title={item.href === "/alerts" && openAlerts.count > 0 ? alertCountText(openAlerts) : undefined}
             className={`flex items-center gap-3 rounded-md px-3 py-2 text-sm ${isActive(pathname, item.href) ? "bg-white/15 font-medium text-white" : "text-brand-50/90 hover:bg-white/10"}`}
           >
             <Icon path={item.icon} />
             {item.label}
+            {item.href === "/alerts" ? <AlertCount openAlerts={openAlerts} className="ml-auto" /> : null}
           </Link>
         </div>
       ))}
@@ -110,7 +137,15 @@ export function AppShell({ items, user, farms, selectedFarmId, farmLocked, child
               ))}
             </select>
           </label>
-          <div className="relative ml-auto">
+          {openAlerts.count > 0 ? (
+            // On a phone the sidebar is behind the menu: the count stays in sight in the header.
+            <Link href="/alerts" className="ml-auto flex items-center gap-1 rounded-md px-2 py-1.5 text-sm text-stone-700 hover:bg-stone-100 lg:hidden">
+              <Icon path="M12 4l9 16H3zM12 10v4M12 17v.5" />
+              <span className="sr-only">Alerts</span>
+              <AlertCount openAlerts={openAlerts} announce />
+            </Link>
+          ) : null}
+          <div className={`relative ${openAlerts.count === 0 ? "ml-auto" : "lg:ml-auto"}`}>
             <button type="button" onClick={() => setUserOpen((open) => !open)} aria-expanded={userOpen} aria-haspopup="menu" className="flex items-center gap-2 rounded-md px-2 py-1.5 text-sm hover:bg-stone-100">
               <span className="flex h-8 w-8 items-center justify-center rounded-full bg-brand-100 font-medium text-brand-800">{user.name.slice(0, 1)}</span>
               <span className="hidden text-left sm:block">
