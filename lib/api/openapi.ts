@@ -17,6 +17,8 @@ import { IMPORT_MODES } from "../import/row-validation";
 import { FIRMWARE_STATES, firmwareIdParam, firmwareListQuerySchema, firmwareStateChangeSchema, firmwareUploadSchema } from "../firmware/firmware-schemas";
 import { groupCreateSchema, groupIdSchema, groupListQuerySchema, groupUpdateSchema } from "../groups/group-schemas";
 import { tagCreateSchema, tagIdSchema, tagUpdateSchema } from "../tags/tag-schemas";
+import { ALERT_SEVERITIES, ALERT_STATE_FILTERS, ALERT_STATES, ALERT_TYPES } from "../alerts/alert-fields";
+import { acknowledgeAlertSchema, alertIdSchema, alertListQuerySchema, resolveAlertSchema } from "../alerts/alert-schemas";
 import {
   emqxAuthenticationRequestSchema,
   emqxAuthenticationResponseSchema,
@@ -312,6 +314,56 @@ const deviceIdParameter: OpenApiParameter = {
 };
 const idParameter = (what: string, schema: z.ZodType): OpenApiParameter => ({ name: "id", in: "path", required: true, description: `The ${what}'s id`, schema: input(schema) });
 
+// ---------------------------------------------------------------- alerts (lib/alerts)
+
+const ALERT_QUERY_HELP: Record<string, string> = {
+  farm: "Farm id: alerts of its devices and of its groups",
+  severity: "Severities, comma-separated or repeated",
+  type: "Alert types, comma-separated or repeated",
+  state: `One of ${ALERT_STATE_FILTERS.join(", ")}; open (active or acknowledged) when left out`,
+  device: "A device id (MM001), exactly, ignoring case",
+  group: "A group id: alerts of the group and every group below it, and of their devices",
+  page: "Page number, from 1",
+  pageSize: `Alerts per page: ${PAGE_SIZES.join(", ")}`,
+};
+const alertListParameters = queryParameters(alertListQuerySchema, ALERT_QUERY_HELP);
+const alertIdParameter = idParameter("alert", alertIdSchema);
+
+const listedAlert = z.object({
+  id: z.number().int(),
+  alertType: z.enum(ALERT_TYPES),
+  severity: z.enum(ALERT_SEVERITIES),
+  state: z.enum(ALERT_STATES),
+  message: z.string().nullable(),
+  occurrenceCount: z.number().int().describe("How often the health monitor found the cause again while the alert was active"),
+  firstOccurrence: timestamp,
+  lastOccurrence: timestamp,
+  acknowledgedAt: timestamp.nullable(),
+  acknowledgedBy: z.string().nullable().describe("A person's name, or the API key's label"),
+  acknowledgeNotes: z.string().nullable(),
+  resolvedAt: timestamp.nullable(),
+  resolvedBy: z.string().nullable().describe("A person's name, the API key's label, or Health monitor"),
+  resolutionNotes: z.string().nullable(),
+  autoResolved: z.boolean().describe("Resolved by the health monitor because the cause went away"),
+  device: z.object({ deviceId: z.string(), name: z.string(), farm: z.object({ code: z.string(), name: z.string() }) }).nullable().describe("null for a group alert"),
+  group: z
+    .object({ id: z.number().int(), code: z.string(), name: z.string(), farm: z.object({ code: z.string(), name: z.string() }).nullable().describe("null for a cross-farm group") })
+    .nullable()
+    .describe("Set for a group alert"),
+});
+const alertList = z.object({ data: z.array(listedAlert), total: z.number().int().describe("Alerts matching the filter, over all pages"), page: z.number().int(), pageSize: z.number().int(), pages: z.number().int() });
+const alertDetail = listedAlert
+  .extend({
+    device: z
+      .object({ deviceId: z.string(), name: z.string(), deviceType: z.enum(DEVICE_TYPES), healthStatus: z.enum(HEALTH_STATUSES), healthScore: z.number(), connectionStatus: z.enum(CONNECTION_STATUSES), lastSeen: timestamp.nullable() })
+      .loose()
+      .nullable()
+      .describe("The device with its current health; null for a group alert"),
+    group: z.object({ id: z.number().int(), code: z.string(), name: z.string(), offlineAlertThreshold: z.number().int() }).loose().nullable(),
+    history: z.array(z.object({ id: z.string(), at: timestamp, who: z.string(), action: z.string(), notes: z.string().nullable() })).describe("Acknowledge and resolve steps, newest first"),
+  })
+  .describe("One alert with its device (and the device's current health), group, the people who handled it and its history.");
+
 // ---------------------------------------------------------------- the document
 
 const errors = (...statuses: (400 | 401 | 403 | 404 | 409)[]) => Object.fromEntries(statuses.map((status) => [String(status), { $ref: `#/components/responses/${ERROR_RESPONSE[status][0]}` }]));
@@ -406,6 +458,92 @@ const IMPORT_BATCH_SCHEMA: JsonSchema = {
   },
 };
 
+// ---------------------------------------------------------------- health (lib/health/health-summary.ts, health-history.ts)
+
+const countsOf = (keys: readonly string[]): JsonSchema => ({ type: "object", required: [...keys], properties: Object.fromEntries(keys.map((key) => [key, { type: "integer" }])) });
+const nullableNumber = { type: ["number", "null"] };
+const HEALTH_HISTORY_SCHEMA: JsonSchema = {
+  type: "object",
+  description: "Telemetry bucketed in PostgreSQL (24h: 5 min, 7d: 1 h, 30d: 4 h); buckets without samples are gaps (null values, samples 0)",
+  required: ["range", "from", "to", "bucketMs", "samples", "points"],
+  properties: {
+    range: { type: "string", enum: ["24h", "7d", "30d"] },
+    from: { type: "integer", description: "ms since the epoch" },
+    to: { type: "integer", description: "ms since the epoch" },
+    bucketMs: { type: "integer" },
+    samples: { type: "integer", description: "Samples in the range" },
+    points: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["t", "battery", "signal", "score", "errors", "samples"],
+        properties: { t: { type: "integer", description: "Bucket start, ms since the epoch" }, battery: nullableNumber, signal: nullableNumber, score: nullableNumber, errors: { type: ["integer", "null"], description: "Highest error count in the bucket" }, samples: { type: "integer" } },
+      },
+    },
+  },
+};
+const DEVICE_HEALTH_SCHEMA: JsonSchema = {
+  type: "object",
+  required: ["deviceId", "name", "healthStatus", "healthScore", "signalQuality", "connectionStatus", "needsAttention", "batteryLevel", "errorCount", "lastSeen", "lastHealthCheck", "openAlerts"],
+  properties: {
+    deviceId: { type: "string" },
+    name: { type: "string" },
+    deviceType: { type: "string", enum: [...DEVICE_TYPES] },
+    state: { type: "string", enum: [...DEVICE_STATES] },
+    farm: { type: "object", properties: { code: { type: "string" }, name: { type: "string" } } },
+    healthStatus: { type: "string", enum: [...HEALTH_STATUSES] },
+    healthScore: { type: "number", minimum: 0, maximum: 100 },
+    signalStrength: { type: ["integer", "null"], description: "dBm" },
+    signalQuality: { type: "string", enum: ["excellent", "good", "fair", "poor", "none"] },
+    connectionStatus: { type: "string", enum: [...CONNECTION_STATUSES] },
+    needsAttention: { type: "boolean" },
+    batteryLevel: { ...nullableNumber, description: "%" },
+    batteryVoltage: nullableNumber,
+    batteryLow: { type: "boolean", description: "Below the device's low-battery threshold" },
+    lowBatteryThreshold: { type: "number" },
+    powerSource: { type: "string" },
+    errorCount: { type: "integer" },
+    calibrationStatus: { type: "string" },
+    firmwareUpdateStatus: { type: "string" },
+    maintenanceMode: { type: "boolean" },
+    lastSeen: { type: ["string", "null"], format: "date-time" },
+    lastHealthCheck: { type: ["string", "null"], format: "date-time" },
+    healthCheckInterval: { type: "integer", description: "seconds" },
+    openAlerts: {
+      type: "array",
+      items: {
+        type: "object",
+        properties: { id: { type: "integer" }, alertType: { type: "string" }, severity: { type: "string", enum: ["low", "warning", "critical"] }, state: { type: "string", enum: ["active", "acknowledged"] }, message: { type: ["string", "null"] }, occurrenceCount: { type: "integer" }, firstOccurrence: { type: "string", format: "date-time" }, lastOccurrence: { type: "string", format: "date-time" } },
+      },
+    },
+    history: HEALTH_HISTORY_SCHEMA,
+  },
+};
+const FARM_HEALTH_SUMMARY_SCHEMA: JsonSchema = {
+  type: "object",
+  description: "I-013 get_farm_health_summary over the stored M92 health fields; retired devices are left out",
+  required: ["farm", "totalDevices", "healthSummary", "connectionStatus", "connectionQuality", "averageHealthScore", "needsAttention", "lowBattery", "offline", "batteryStatistics", "byType", "openAlerts", "timestamp"],
+  properties: {
+    farm: { oneOf: [{ type: "null" }, { type: "object", properties: { id: { type: "integer" }, code: { type: "string" }, name: { type: "string" } } }], description: "null: every farm the caller may see" },
+    totalDevices: { type: "integer" },
+    healthSummary: countsOf(["healthy", "warning", "critical", "unknown"]),
+    connectionStatus: countsOf(["online", "degraded", "offline", "unknown"]),
+    connectionQuality: countsOf(["excellent", "good", "fair", "poor", "none"]),
+    averageHealthScore: nullableNumber,
+    needsAttention: { type: "integer" },
+    lowBattery: { type: "integer", description: "Below the device's own low-battery threshold" },
+    offline: { type: "integer" },
+    inMaintenance: { type: "integer" },
+    batteryStatistics: { type: "object", properties: { avgPercent: nullableNumber, minPercent: nullableNumber, devicesReporting: { type: "integer" } } },
+    byType: {
+      type: "array",
+      items: { type: "object", properties: { deviceType: { type: "string", enum: [...DEVICE_TYPES] }, total: { type: "integer" }, healthy: { type: "integer" }, warning: { type: "integer" }, critical: { type: "integer" }, unknown: { type: "integer" }, needsAttention: { type: "integer" } } },
+    },
+    openAlerts: { ...countsOf(["critical", "warning", "low", "total"]), description: "Alerts not resolved (active or acknowledged), device and group alerts" },
+    timestamp: { type: "string", format: "date-time" },
+  },
+};
+
 export function buildOpenApiDocument(): OpenApiDocument {
   return {
     openapi: "3.1.0",
@@ -428,6 +566,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
       { name: "Access", description: "Who is calling; API keys" },
       { name: "Provisioning", description: "MQTT credentials, one-time provisioning tokens and the device's claim (I-013 §2.3)" },
       { name: "Firmware", description: "Firmware versions: upload, signed manifests, release states (draft → testing → stable → deprecated) and device downloads" },
+      { name: "Alerts", description: "Raised by the health monitor; acknowledged and resolved by people (active → acknowledged → resolved; resolved is final)" },
       { name: "Broker hooks", description: "Called by an external MQTT broker (EMQX 5, mosquitto-go-auth) to authenticate clients and check topics; protected by BROKER_HOOK_SECRET" },
     ],
     paths: {
@@ -601,6 +740,26 @@ export function buildOpenApiDocument(): OpenApiDocument {
             ...deviceFilterParameters,
           ],
           responses: { "200": { description: "RFC 4180 CSV with a header row", content: { "text/csv": { schema: { type: "string" } } } }, ...errors(400, ...CALLER) },
+        }),
+      },
+      "/iot/devices/{id}/health": {
+        get: operation("devices.read", {
+          operationId: "getDeviceHealth",
+          summary: "A device's health",
+          description: "The computed M92 health fields (status, score, signal quality, connection, needs attention), battery, errors, last seen, last health check and the open alerts. `?history=24h|7d|30d` adds the telemetry series the device page charts.",
+          tags: ["Devices"],
+          parameters: [deviceIdParameter, { name: "history", in: "query", required: false, description: "Add the bucketed telemetry series of this range", schema: { type: "string", enum: ["24h", "7d", "30d"] } }],
+          responses: { "200": ok("The device's health", DEVICE_HEALTH_SCHEMA), ...errors(400, ...CALLER, 404) },
+        }),
+      },
+      "/iot/health/summary": {
+        get: operation("devices.read", {
+          operationId: "getFarmHealthSummary",
+          summary: "Farm health summary",
+          description: "I-013 `get_farm_health_summary`: devices by health, connection and signal quality, average score, needs attention, low battery, offline, by type, and open alerts by severity. Without `farm`, every farm the caller may see; a farm-bound caller always gets its own farm.",
+          tags: ["Farms"],
+          parameters: [{ name: "farm", in: "query", required: false, description: "Farm code (GVD) or id", schema: { type: "string", maxLength: 20 } }],
+          responses: { "200": ok("The summary", FARM_HEALTH_SUMMARY_SCHEMA), ...errors(400, ...CALLER, 404) },
         }),
       },
       "/iot/devices/import": {
@@ -855,6 +1014,47 @@ export function buildOpenApiDocument(): OpenApiDocument {
           responses: { "200": ok("Revoked", output(z.object({ id: z.number().int(), revokedAt: timestamp }))), ...errors(400, ...CALLER, 404) },
         }),
       },
+      "/iot/alerts": {
+        get: operation("alerts.read", {
+          operationId: "listAlerts",
+          summary: "List alerts",
+          description: "The same filters and pages as the Alerts page (`/alerts?…`). Open critical alerts come first, then the newest by last occurrence.",
+          tags: ["Alerts"],
+          parameters: alertListParameters,
+          responses: { "200": ok("A page of alerts", ref("AlertList")), ...errors(400, ...CALLER) },
+        }),
+      },
+      "/iot/alerts/{id}": {
+        get: operation("alerts.read", {
+          operationId: "getAlert",
+          summary: "Read an alert",
+          tags: ["Alerts"],
+          parameters: [alertIdParameter],
+          responses: { "200": ok("The alert", ref("AlertDetail")), ...errors(...CALLER, 404) },
+        }),
+      },
+      "/iot/alerts/{id}/acknowledge": {
+        post: operation("alerts.manage", {
+          operationId: "acknowledgeAlert",
+          summary: "Acknowledge an alert",
+          description: "Active → acknowledged, with optional notes; the body may be left out. 409 when the alert is already acknowledged or resolved.",
+          tags: ["Alerts"],
+          parameters: [alertIdParameter],
+          requestBody: { required: false, content: json(ref("AlertAcknowledge")) },
+          responses: { "200": ok("The acknowledged alert", ref("AlertDetail")), ...errors(400, ...CALLER, 404, 409) },
+        }),
+      },
+      "/iot/alerts/{id}/resolve": {
+        post: operation("alerts.manage", {
+          operationId: "resolveAlert",
+          summary: "Resolve an alert",
+          description: "Active or acknowledged → resolved, with the notes required. Resolved is final: 409 when it already is.",
+          tags: ["Alerts"],
+          parameters: [alertIdParameter],
+          requestBody: { required: true, content: json(ref("AlertResolve")) },
+          responses: { "200": ok("The resolved alert", ref("AlertDetail")), ...errors(400, ...CALLER, 404, 409) },
+        }),
+      },
       "/openapi.json": {
         get: {
           operationId: "getOpenApiDocument",
@@ -887,6 +1087,8 @@ export function buildOpenApiDocument(): OpenApiDocument {
             ApiKeyCreate: createApiKeySchema,
             ClaimRequest: claimRequestSchema,
             FirmwareStateChange: firmwareStateChangeSchema,
+            AlertAcknowledge: acknowledgeAlertSchema,
+            AlertResolve: resolveAlertSchema,
             EmqxAuthenticationRequest: emqxAuthenticationRequestSchema,
             EmqxAuthorizationRequest: emqxAuthorizationRequestSchema,
             MosquittoUserRequest: mosquittoUserRequestSchema,
@@ -913,6 +1115,9 @@ export function buildOpenApiDocument(): OpenApiDocument {
             DeviceTopics: deviceTopicsSchema,
             ProvisioningToken: provisioningTokenSchema,
             FirmwareVersion: firmwareVersion,
+            AlertListItem: listedAlert,
+            AlertList: alertList,
+            AlertDetail: alertDetail,
             EmqxAuthenticationResult: emqxAuthenticationResponseSchema,
             EmqxAuthorizationResult: emqxAuthorizationResponseSchema,
             MosquittoResult: mosquittoResponseSchema,

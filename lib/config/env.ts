@@ -70,8 +70,18 @@ export const configSchema = z
    */
   FIRMWARE_SIGNING_KEY: z.string().trim().startsWith("-----BEGIN PRIVATE KEY-----", "must be a PKCS#8 PEM private key (-----BEGIN PRIVATE KEY-----)").optional(),
   TELEMETRY_RETENTION_DAYS: z.coerce.number({ message: "must be a number" }).int().min(1).max(3650).default(30),
-  /** Leaflet tile URL template; the map still works (without a background) when tiles cannot load. */
-  MAP_TILE_URL: z.string().default("https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
+  /**
+   * Leaflet tile URL template (https://tile.openstreetmap.org/{z}/{x}/{y}.png or a farm's own tile
+   * server). Unset: the map draws the devices on a plain background and fetches nothing from outside,
+   * which is what an offline barn needs; when tiles fail to load, the markers stay.
+   */
+  MAP_TILE_URL: z
+    .string()
+    .trim()
+    .refine((value) => /^(https?:)?\/\/.+/.test(value) && value.includes("{z}") && value.includes("{x}") && value.includes("{y}"), "must be a tile URL template with {z}, {x} and {y}, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+    .optional(),
+  /** Credit line shown on the map with the tiles (most tile licences require one). */
+  MAP_TILE_ATTRIBUTION: z.string().trim().default("© OpenStreetMap contributors"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   })
   .refine((config) => !config.STORAGE_S3_BUCKET || (config.STORAGE_S3_ACCESS_KEY_ID && config.STORAGE_S3_SECRET_ACCESS_KEY), {

@@ -1,26 +1,21 @@
-import type { Prisma } from "@prisma/client";
+/**
+ * The dashboard's headline numbers: the farm health summary (lib/health/health-summary.ts) plus
+ * the firmware updates running on the farm's devices.
+ */
+import type { Actor } from "../auth/permissions";
 import type { Db } from "../db";
+import { farmHealthSummary } from "../health/health-summary";
 
-/** The dashboard's headline numbers, counted in SQL for one farm or all. */
-export async function fleetSummary(db: Db, farmId: number | null) {
-  const devices: Prisma.DeviceWhereInput = { ...(farmId ? { farmId } : {}), state: { not: "decommissioned" } };
-  const [total, online, needsAttention, byHealth, alerts, runningJobs] = await Promise.all([
-    db.device.count({ where: devices }),
-    db.device.count({ where: { ...devices, connectionStatus: "online" } }),
-    db.device.count({ where: { ...devices, needsAttention: true } }),
-    db.device.groupBy({ by: ["healthStatus"], where: devices, _count: { _all: true } }),
-    db.alert.groupBy({ by: ["severity"], where: { state: "active", ...(farmId ? { device: { farmId } } : {}) }, _count: { _all: true } }),
-    db.updateJob.count({ where: { state: "in_progress" } }),
+export async function fleetSummary(db: Db, actor: Actor, farmId: number | null) {
+  const [health, runningJobs] = await Promise.all([
+    farmHealthSummary(db, actor, farmId),
+    // A job counts for a farm when one of the farm's devices is in it.
+    db.updateJob.count({ where: { state: "in_progress", ...(farmId ? { logs: { some: { device: { farmId } } } } : {}) } }),
   ]);
-  return {
-    total,
-    online,
-    needsAttention,
-    health: Object.fromEntries(byHealth.map((row) => [row.healthStatus, row._count._all])) as Partial<Record<"healthy" | "warning" | "critical" | "unknown", number>>,
-    activeAlerts: Object.fromEntries(alerts.map((row) => [row.severity, row._count._all])) as Partial<Record<"low" | "warning" | "critical", number>>,
-    runningJobs,
-  };
+  return { ...health, runningJobs };
 }
+
+export type FleetSummary = Awaited<ReturnType<typeof fleetSummary>>;
 
 export function recentlySeenDevices(db: Db, farmId: number | null, take = 8) {
   return db.device.findMany({

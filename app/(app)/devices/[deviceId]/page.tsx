@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { DeviceHealthCharts } from "@/components/charts/device-health-charts";
 import { DeviceActions } from "@/components/devices/device-actions";
 import { DeviceFieldGroups } from "@/components/devices/device-field-groups";
 import { DeviceHeader } from "@/components/devices/device-header";
@@ -97,8 +98,9 @@ export default async function DevicePage({ params, searchParams }: Props) {
         </p>
       ) : null}
       <DeviceStatusBar state={device.state} />
-      <DeviceSmartButtons counts={device.counts} />
+      <DeviceSmartButtons counts={device.counts} deviceId={device.deviceId} />
       <DeviceFieldGroups device={device} now={new Date()} />
+      <DeviceHealthCharts device={device} />
       <DeviceRecordSections records={records} counts={device.counts} timeZone={device.farm.timezone} />
       <DeviceHistory entries={history} timeZone={device.farm.timezone} people={people} limit={HISTORY_LIMIT} />
     </div>
