@@ -192,13 +192,14 @@ export async function seedDemoTelemetry(db: Db, now = new Date(), onlyDeviceIds:
     ), raw AS (
       SELECT f.id, t.ts, f.seed,
              extract(epoch FROM (${now}::timestamptz - t.ts)) / 86400.0 AS days_ago,
-             CASE WHEN f.on_battery THEN
+             -- rounded here, as stored, so the status and score below judge the value the chart shows
+             round((CASE WHEN f.on_battery THEN
                -- a battery that drains over (12 + seed % 20) days and is swapped; every 9th device runs low now
                least(100, greatest(3, CASE WHEN f.seed % 9 = 4
                                 THEN 14 + (extract(epoch FROM (${now}::timestamptz - t.ts)) / 86400.0) * 2.5
                                 ELSE 100 - mod((extract(epoch FROM t.ts) / 86400.0 + f.seed)::numeric, (12 + f.seed % 20)::numeric)::float8 * 80 / (12 + f.seed % 20)
                            END + 1.5 * sin(f.seed + extract(epoch FROM t.ts) / 5400.0)))
-             END AS battery,
+             END)::numeric, 1)::float8 AS battery,
              round(-48 - (f.seed % 5) * 7 - CASE WHEN f.seed % 11 = 3 THEN 30 ELSE 0 END
                    + 6 * sin(f.seed * 3 + extract(epoch FROM t.ts) / 7200.0))::int AS signal,
              CASE WHEN f.seed % 13 = 5 AND extract(epoch FROM (${now}::timestamptz - t.ts)) / 86400.0 BETWEEN 2 AND 3
@@ -213,7 +214,7 @@ export async function seedDemoTelemetry(db: Db, now = new Date(), onlyDeviceIds:
         FROM raw r
     )
     INSERT INTO telemetry_samples (device_id, ts, received_at, battery_level, battery_voltage, signal_strength, error_count, health_score)
-    SELECT id, ts, ts, round(battery::numeric, 1)::float8, CASE WHEN battery IS NULL THEN NULL ELSE round((3.3 + battery / 100.0 * 0.9)::numeric, 2)::float8 END,
+    SELECT id, ts, ts, battery, CASE WHEN battery IS NULL THEN NULL ELSE round((3.3 + battery / 100.0 * 0.9)::numeric, 2)::float8 END,
            signal, errors,
            greatest(0, 100
              - CASE status WHEN 'critical' THEN 50 WHEN 'warning' THEN 25 ELSE 0 END
