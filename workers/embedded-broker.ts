@@ -49,6 +49,10 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
   const deviceSessions = new Map<Client, DeviceSession>();
 
   const broker = await Aedes.createBroker({
+    // No cap on messages routed at once. With Aedes' default (100) the overflow waits in
+    // mqemitter's queue, which drains by synchronous recursion: a few thousand messages queued
+    // (thousands of devices publishing at once) overflow the stack and crash the broker.
+    concurrency: 0,
     authenticate(client, username, password, done) {
       const service = { username: options.serviceUsername, password: options.servicePassword };
       const secret = password ? password.toString("utf8") : "";

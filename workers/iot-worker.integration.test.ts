@@ -3,12 +3,15 @@
  * (DATABASE_URL). Devices publish with their own credentials; rows are checked in the database.
  */
 import type { MqttClient } from "mqtt";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolveDatabaseUrl } from "../lib/config/database-url";
+import { deviceHistory } from "../lib/devices/device-history";
 import { disconnectDb, getDb } from "../lib/db";
 import type { TelemetryPayload } from "../lib/mqtt/payloads";
 import { topics } from "../lib/mqtt/topics";
 import { newSecret } from "../lib/provisioning/credentials";
+import { adminUrlFor } from "../lib/services/embedded-postgres";
 import { findFreePort } from "../lib/services/free-port";
 import { startEmbeddedBroker, type EmbeddedBroker } from "./embedded-broker";
 import { startIotWorker, type IotWorker } from "./iot-worker";
@@ -22,6 +25,25 @@ const service = {
 let broker: EmbeddedBroker | undefined;
 let mqttUrl: string;
 let worker: IotWorker;
+const workerLog: string[] = [];
+const workerOptions = () => ({
+  mqttUrl,
+  databaseUrl: resolveDatabaseUrl(),
+  serviceUsername: service.username,
+  servicePassword: service.password,
+  // Unique per run: a persistent session left on a shared broker by an earlier run must not
+  // feed this one its old messages.
+  clientId: workerClientId,
+  flushIntervalMs: 50,
+  // Every window writes every row, so each test sees its message on the device row at once (the
+  // held-back writes of the default are covered by lib/telemetry/ingest.test.ts and the benchmark).
+  deviceRowRefreshMs: 0,
+  shutdownTimeoutMs: 500,
+  log: (line: string) => {
+    workerLog.push(line);
+    if (process.env.WORKER_LOG) console.log(line);
+  },
+});
 let fleet: Awaited<ReturnType<typeof createTestFleet>>;
 const workerClientId = `sdm-iot-worker-test-${Date.now().toString(36)}`;
 const clients: MqttClient[] = [];
@@ -51,18 +73,7 @@ beforeAll(async () => {
     broker = await startEmbeddedBroker({ port: await findFreePort(), db, serviceUsername: service.username, servicePassword: service.password });
     mqttUrl = `mqtt://127.0.0.1:${broker.port}`;
   }
-  worker = await startIotWorker({
-    mqttUrl,
-    databaseUrl: resolveDatabaseUrl(),
-    serviceUsername: service.username,
-    servicePassword: service.password,
-    // Unique per run: a persistent session left on a shared broker by an earlier run must not
-    // feed this one its old messages.
-    clientId: workerClientId,
-    runJobs: true,
-    flushIntervalMs: 50,
-    log: () => undefined,
-  });
+  worker = await startIotWorker({ ...workerOptions(), runJobs: true });
 });
 
 afterAll(async () => {
@@ -116,17 +127,18 @@ describe("iot worker", () => {
       connectionStatus: "online",
       needsAttention: true,
     });
-    expect(row.lastHealthCheck).not.toBeNull();
     const samples = await db.telemetrySample.findMany({ where: { deviceId: id } });
     expect(samples).toHaveLength(1);
     expect(samples[0]).toMatchObject({ batteryLevel: 15, signalStrength: -75, readings: { milk_flow_lpm: 3.2 } });
   });
 
-  it("counts an invalid payload and an unknown device, and keeps storing valid messages", async () => {
+  it("counts each kind of refused message and an unknown device, and keeps storing valid messages", async () => {
     const before = worker.stats();
     const svc = await asService();
     await svc.publishAsync(topics.telemetry(device(1).deviceId), "not json", { qos: 1 });
+    await svc.publishAsync(topics.telemetry(device(1).deviceId), Buffer.from([0xff, 0xfe, 0x00, 0x7b]), { qos: 1 });
     await svc.publishAsync(topics.telemetry(device(1).deviceId), JSON.stringify({ battery_level: 250 }), { qos: 1 });
+    await svc.publishAsync(topics.telemetry(device(1).deviceId), JSON.stringify({ ts: "yesterday", signal_strength: "strong" }), { qos: 1 });
     await telemetry(svc, "ZZ999999", { battery_level: 50 });
     const client = await asDevice(device(1));
     await telemetry(client, device(1).deviceId, { battery_level: 88, signal_strength: -55 });
@@ -137,27 +149,59 @@ describe("iot worker", () => {
     expect(row).toMatchObject({ batteryLevel: 88, healthStatus: "healthy", signalQuality: "good" });
     await waitFor(async () => worker.stats().unknownDevice > before.unknownDevice);
     const after = worker.stats();
-    expect(after.invalid - before.invalid).toBe(2);
+    expect(after.notJson - before.notJson).toBe(2);
+    expect(after.schemaInvalid - before.schemaInvalid).toBe(2);
+    expect(after.invalid - before.invalid).toBe(4);
     expect(after.unknownDevice - before.unknownDevice).toBe(1);
+    // Nothing of the refused messages reached the database: only the valid one is a sample.
+    expect(await db.telemetrySample.count({ where: { deviceId: device(1).id } })).toBe(1);
   });
 
-  it("never moves last_seen backwards and keeps the newest values when telemetry arrives out of order", async () => {
+  it("never moves last_seen or the current values backwards when telemetry arrives out of order", async () => {
     const { id, deviceId } = device(2);
+    // Registered a day ago, so a reading from an hour ago is believable.
+    await db.device.update({ where: { id }, data: { createdAt: new Date(Date.now() - 86_400_000) } });
     const client = await asDevice(device(2));
     const now = Date.now();
-    await telemetry(client, deviceId, { ts: new Date(now).toISOString(), battery_level: 60 });
+    const before = worker.stats();
+    await telemetry(client, deviceId, { ts: new Date(now).toISOString(), battery_level: 60, error_count: 1 });
     const first = await waitFor(async () => (await deviceRow(id)).lastSeen);
-    // Older readings, one an hour old and one from a clock 2 hours fast, arrive afterwards.
-    await telemetry(client, deviceId, { ts: new Date(now - 3_600_000).toISOString(), battery_level: 90 });
-    await telemetry(client, deviceId, { ts: new Date(now + 7_200_000).toISOString(), battery_level: 59 });
-    await waitFor(async () => (await db.telemetrySample.count({ where: { deviceId: id } })) === 3);
+    // Stored in a later window than the newer one: the database, not the window, must refuse it.
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await telemetry(client, deviceId, { ts: new Date(now - 3_600_000).toISOString(), battery_level: 90, error_count: 40 });
+    await waitFor(async () => (await db.telemetrySample.count({ where: { deviceId: id } })) === 2);
     const row = await deviceRow(id);
+    expect(row).toMatchObject({ batteryLevel: 60, errorCount: 1 });
     expect(row.lastSeen!.getTime()).toBeGreaterThanOrEqual(first.getTime());
-    expect(row.lastSeen!.getTime()).toBeLessThanOrEqual(Date.now());
     const samples = await db.telemetrySample.findMany({ where: { deviceId: id }, orderBy: { id: "asc" } });
-    // The hour-old reading is filed under its own time; the future one under our receive time.
+    // The late reading is history filed under its own time.
+    expect(samples[1]).toMatchObject({ batteryLevel: 90, errorCount: 40 });
     expect(samples[1]!.ts.getTime()).toBe(now - 3_600_000);
-    expect(samples[2]!.ts.getTime()).toBeLessThan(now + 600_000);
+    expect(worker.stats().outOfOrder - before.outOfOrder).toBe(1);
+    expect(worker.stats().clockSkewed - before.clockSkewed).toBe(0);
+  });
+
+  it("files readings from a clock ahead of ours, or from before provisioning, under the receive time", async () => {
+    const { id, deviceId } = device(2);
+    const client = await asDevice(device(2));
+    const before = worker.stats();
+    const count = await db.telemetrySample.count({ where: { deviceId: id } });
+    const sentAt = Date.now();
+    // Two hours fast, then a real-time clock reset to 2001: both are stored, both counted.
+    await telemetry(client, deviceId, { ts: new Date(sentAt + 7_200_000).toISOString(), battery_level: 58 });
+    await telemetry(client, deviceId, { ts: 978_307_200, battery_level: 57 });
+    await waitFor(async () => (await db.telemetrySample.count({ where: { deviceId: id } })) === count + 2);
+    const samples = await db.telemetrySample.findMany({ where: { deviceId: id }, orderBy: { id: "desc" }, take: 2 });
+    for (const sample of samples) {
+      expect(sample.ts.getTime()).toBe(sample.receivedAt.getTime());
+      expect(sample.ts.getTime()).toBeGreaterThanOrEqual(sentAt - 1_000);
+      expect(sample.ts.getTime()).toBeLessThanOrEqual(Date.now());
+    }
+    const row = await deviceRow(id);
+    expect(row.lastSeen!.getTime()).toBeLessThanOrEqual(Date.now());
+    // Filed as current, they are the current values.
+    expect(row.batteryLevel).toBe(57);
+    expect(worker.stats().clockSkewed - before.clockSkewed).toBe(2);
   });
 
   it("applies status messages: offline (the last will) and online", async () => {
@@ -185,5 +229,197 @@ describe("iot worker", () => {
     });
     expect(command.result).toEqual({ pong: true, rtt_ms: 12 });
     expect(command.completedAt).not.toBeNull();
+  });
+});
+
+describe("first contact", () => {
+  it("activates a provisioned or registered device set-based, with one history line each; a suspended one stays suspended", async () => {
+    const waiting = await createTestFleet(db, 2, { state: "provisioned" });
+    const suspended = await createTestFleet(db, 1, { state: "suspended" });
+    await db.device.update({ where: { id: waiting.devices[1]!.id }, data: { state: "registered" } });
+    try {
+      const before = worker.stats();
+      const svc = await asService();
+      // One window holding all three, so the activation is one statement over several devices.
+      await Promise.all(
+        [...waiting.devices, ...suspended.devices].map((d) => telemetry(svc, d.deviceId, { ts: new Date().toISOString(), battery_level: 77 })),
+      );
+      const rows = await waitFor(async () => {
+        const current = await db.device.findMany({ where: { id: { in: waiting.devices.map((d) => d.id) } } });
+        return current.every((row) => row.lastSeen) ? current : null;
+      });
+      expect(rows.map((row) => row.state)).toEqual(["active", "active"]);
+      const history = await deviceHistory(db, waiting.devices[0]!.deviceId);
+      expect(history[0]).toMatchObject({ who: "worker", action: "activated" });
+      expect(history[0]!.changes).toContainEqual(expect.objectContaining({ field: "state", before: "provisioned", after: "active" }));
+      const registeredHistory = await deviceHistory(db, waiting.devices[1]!.deviceId);
+      expect(registeredHistory.filter((entry) => entry.action === "activated")).toHaveLength(1);
+      expect(registeredHistory[0]!.changes).toContainEqual(expect.objectContaining({ field: "state", before: "registered" }));
+
+      const idle = await waitFor(async () => {
+        const row = await deviceRow(suspended.devices[0]!.id);
+        return row.lastSeen ? row : null;
+      });
+      expect(idle.state).toBe("suspended");
+      expect(await db.auditEvent.count({ where: { entityType: "device", entityId: suspended.devices[0]!.deviceId } })).toBe(0);
+      expect(worker.stats().activated - before.activated).toBe(2);
+
+      // A second message is not a first contact: no second history line.
+      await telemetry(svc, waiting.devices[0]!.deviceId, { battery_level: 76 });
+      await waitFor(async () => (await deviceRow(waiting.devices[0]!.id)).batteryLevel === 76);
+      expect(await db.auditEvent.count({ where: { entityType: "device", entityId: waiting.devices[0]!.deviceId, action: "activated" } })).toBe(1);
+    } finally {
+      const ids = [...waiting.devices, ...suspended.devices].map((d) => d.deviceId);
+      await db.auditEvent.deleteMany({ where: { entityType: "device", entityId: { in: ids } } });
+      await waiting.remove();
+      await suspended.remove();
+    }
+  });
+});
+
+/** Publishes `count` numbered readings at a steady pace; resolves when the broker acknowledged all. */
+async function publishNumbered(client: MqttClient, deviceId: string, count: number, everyMs: number) {
+  for (let seq = 0; seq < count; seq++) {
+    await telemetry(client, deviceId, { ts: new Date().toISOString(), battery_level: 50, readings: { seq } });
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}
+
+async function storedSeqs(deviceId: number) {
+  const rows = await db.$queryRaw<{ seq: number }[]>`SELECT DISTINCT (readings->>'seq')::int AS seq FROM telemetry_samples WHERE device_id = ${deviceId}`;
+  return new Set(rows.map((row) => row.seq));
+}
+
+describe("outages", () => {
+  it("loses no message when the database goes away mid-stream and comes back", async () => {
+    const lane = await createTestFleet(db, 1);
+    const { id, deviceId } = lane.devices[0]!;
+    const name = new URL(resolveDatabaseUrl()).pathname.slice(1);
+    // A database cannot refuse connections to itself: the outage is switched from the server's admin database.
+    const admin = new pg.Client({ connectionString: adminUrlFor(resolveDatabaseUrl()) });
+    await admin.connect();
+    const before = worker.stats();
+    try {
+      const client = await asDevice(lane.devices[0]!);
+      const stream = publishNumbered(client, deviceId, 120, 10);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // The database refuses new connections and the worker's are cut: a restart, as the worker sees it.
+      await admin.query(`ALTER DATABASE "${name}" WITH ALLOW_CONNECTIONS false`);
+      const cut = await admin.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND application_name = 'sdm-iot-worker'`,
+        [name],
+      );
+      expect(cut.rowCount).toBeGreaterThan(0);
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      await admin.query(`ALTER DATABASE "${name}" WITH ALLOW_CONNECTIONS true`);
+      await stream;
+      const seqs = await waitFor(async () => {
+        const stored = await storedSeqs(id);
+        return stored.size === 120 ? stored : null;
+      }, 20_000);
+      expect(seqs.size).toBe(120);
+      expect(worker.stats().failedFlushes).toBeGreaterThan(before.failedFlushes);
+    } finally {
+      await admin.query(`ALTER DATABASE "${name}" WITH ALLOW_CONNECTIONS true`).catch(() => undefined);
+      await admin.end();
+      await lane.remove();
+    }
+  });
+
+  it("loses no message when its broker connection drops: the persistent session redelivers", async () => {
+    const lane = await createTestFleet(db, 1);
+    const { id, deviceId } = lane.devices[0]!;
+    try {
+      const client = await asDevice(lane.devices[0]!);
+      const stream = publishNumbered(client, deviceId, 100, 10);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Taking over the worker's client id makes the broker drop the worker's connection; the
+      // intruder never acknowledges (whatever it receives stays in the session) and leaves.
+      const resumedBefore = workerLog.filter((line) => line.includes("session resumed")).length;
+      const intruder = await connectOnce(mqttUrl, { clientId: workerClientId, clean: false, username: service.username, password: service.password });
+      if (!intruder.ok) throw intruder.error;
+      intruder.client.handleMessage = () => undefined;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await intruder.client.endAsync(true);
+      await stream;
+      const seqs = await waitFor(async () => {
+        const stored = await storedSeqs(id);
+        return stored.size === 100 ? stored : null;
+      }, 20_000);
+      expect(seqs.size).toBe(100);
+      // The connection really dropped and the session was picked up again, not started anew.
+      expect(workerLog.filter((line) => line.includes("session resumed")).length).toBeGreaterThan(resumedBefore);
+    } finally {
+      await lane.remove();
+    }
+  });
+
+  it("comes back by itself after the embedded broker restarts", async () => {
+    const lane = await createTestFleet(db, 1);
+    const { id, deviceId } = lane.devices[0]!;
+    const port = await findFreePort();
+    const start = () => startEmbeddedBroker({ port, db, serviceUsername: service.username, servicePassword: service.password });
+    let own = await start();
+    const lines: string[] = [];
+    const ownWorker = await startIotWorker({
+      mqttUrl: `mqtt://127.0.0.1:${port}`,
+      databaseUrl: resolveDatabaseUrl(),
+      serviceUsername: service.username,
+      servicePassword: service.password,
+      clientId: `${workerClientId}-restart`,
+      runJobs: false,
+      flushIntervalMs: 50,
+      log: (line) => lines.push(line),
+    });
+    try {
+      await own.close();
+      own = await start();
+      await waitFor(async () => lines.filter((line) => line.includes("connected to")).length >= 2, 15_000);
+      // The restarted broker lost the session (Aedes keeps it in memory): the worker subscribes anew.
+      const probe = await connectOnce(`mqtt://127.0.0.1:${port}`, { ...lane.devices[0]!.credentials });
+      if (!probe.ok) throw probe.error;
+      await waitFor(async () => {
+        await telemetry(probe.client, deviceId, { battery_level: 33 });
+        return (await deviceRow(id)).batteryLevel === 33;
+      }, 15_000, 500);
+      await probe.client.endAsync(true);
+    } finally {
+      await ownWorker.stop();
+      await own.close();
+      await lane.remove();
+    }
+  });
+
+  // Last, because it stops the shared worker: the one real proof that a message is acknowledged to
+  // the broker only once stored is a worker that stops before storing it, and a next run that gets it.
+  it("a worker stopped while the database is down leaves its messages unacknowledged; the next run stores them", { timeout: 60_000 }, async () => {
+    const lane = await createTestFleet(db, 1);
+    const { id, deviceId } = lane.devices[0]!;
+    const name = new URL(resolveDatabaseUrl()).pathname.slice(1);
+    const admin = new pg.Client({ connectionString: adminUrlFor(resolveDatabaseUrl()) });
+    await admin.connect();
+    try {
+      const client = await asDevice(lane.devices[0]!);
+      await admin.query(`ALTER DATABASE "${name}" WITH ALLOW_CONNECTIONS false`);
+      await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND application_name LIKE 'sdm-iot-worker%'`, [name]);
+      await publishNumbered(client, deviceId, 60, 5);
+      // Held in memory, unacknowledged. (A broker sends only so many unacknowledged messages at a
+      // time — Mosquitto's max_inflight_messages — and keeps the rest queued for the session.)
+      await waitFor(async () => worker.stats().pending >= 10);
+      await worker.stop();
+      expect(await storedSeqs(id)).toEqual(new Set());
+
+      await admin.query(`ALTER DATABASE "${name}" WITH ALLOW_CONNECTIONS true`);
+      worker = await startIotWorker({ ...workerOptions(), runJobs: false });
+      const seqs = await waitFor(async () => {
+        const stored = await storedSeqs(id);
+        return stored.size === 60 ? stored : null;
+      }, 20_000);
+      expect(seqs.size).toBe(60);
+    } finally {
+      await admin.query(`ALTER DATABASE "${name}" WITH ALLOW_CONNECTIONS true`).catch(() => undefined);
+      await admin.end();
+      await lane.remove();
+    }
   });
 });

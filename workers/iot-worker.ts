@@ -29,6 +29,7 @@ import {
 import { DEVICE_TO_CLOUD_FILTERS, parseTopic, sharedFilter } from "../lib/mqtt/topics";
 import { TelemetryIngestor, type DeviceMessage } from "../lib/telemetry/ingest";
 import { createSqlPool } from "../lib/telemetry/sql";
+import { loadWrittenRows } from "../lib/telemetry/store-window";
 
 export type IotWorkerOptions = {
   mqttUrl: string;
@@ -45,6 +46,18 @@ export type IotWorkerOptions = {
   runJobs?: boolean;
   telemetryRetentionDays?: number;
   flushIntervalMs?: number;
+  /** Messages per window (default 1,000) and the backlog that stops reading the socket (default 20,000). */
+  maxWindow?: number;
+  highWater?: number;
+  /**
+   * A device's row is rewritten at most this often while its health, connection, signal quality
+   * and attention flag stay the same (samples are stored with every window). Default 5 s: last
+   * seen and the current values on the device page lag by at most that; any change the health
+   * rules see is written at once. 0 writes every row every window.
+   */
+  deviceRowRefreshMs?: number;
+  /** How long `stop()` keeps retrying to store what is in memory (default 10 s); the rest stays unacknowledged. */
+  shutdownTimeoutMs?: number;
   statsIntervalMs?: number;
   log?: (line: string) => void;
 };
@@ -52,8 +65,20 @@ export type IotWorkerOptions = {
 export type IotWorkerStats = {
   received: number;
   stored: number;
+  /** Every message refused before storage: the sum of the three kinds below. */
   invalid: number;
+  /** Payload is not JSON (or not UTF-8). */
+  notJson: number;
+  /** JSON, but not what the MQTT contract (lib/mqtt/payloads.ts) allows. */
+  schemaInvalid: number;
+  /** Not a device → cloud topic this worker knows. */
+  badTopic: number;
   unknownDevice: number;
+  /** Stored, but under our receive time: the device clock was ahead, or before its provisioning. */
+  clockSkewed: number;
+  /** Stored as history; the device's current values were newer and kept. */
+  outOfOrder: number;
+  activated: number;
   ignored: number;
   pending: number;
   flushes: number;
@@ -61,6 +86,9 @@ export type IotWorkerStats = {
 };
 
 export type IotWorker = { stop(): Promise<void>; stats(): IotWorkerStats };
+
+/** decodePayload's reason for bytes that are not JSON at all. */
+const NOT_JSON = "payload is not JSON";
 
 /** Given to mqtt.js's handleMessage callback: "do not PUBACK, we will once it is stored". */
 class AckDeferred extends Error {
@@ -78,11 +106,21 @@ export function defaultWorkerClientId() {
 
 export async function startIotWorker(options: IotWorkerOptions): Promise<IotWorker> {
   const log = options.log ?? ((line: string) => console.log(line));
-  const counters = { received: 0, invalid: 0, ignored: 0 };
+  const counters = { received: 0, notJson: 0, schemaInvalid: 0, badTopic: 0, ignored: 0 };
   let invalidLoggedThisMinute = 0;
 
   const pool = createSqlPool(options.databaseUrl);
-  const ingestor = new TelemetryIngestor({ pool, flushIntervalMs: options.flushIntervalMs, log });
+  const rowRefreshMs = options.deviceRowRefreshMs ?? 5_000;
+  const ingestor = new TelemetryIngestor({
+    pool,
+    flushIntervalMs: options.flushIntervalMs,
+    maxWindow: options.maxWindow,
+    highWater: options.highWater,
+    deviceRowRefreshMs: rowRefreshMs,
+    // A database that is not there fails the start here, before any message is taken.
+    written: rowRefreshMs > 0 ? await loadWrittenRows(pool, rowRefreshMs) : undefined,
+    log,
+  });
 
   // Jobs first: a database that is not there fails the start here, before any message is taken.
   let boss: PgBoss | null = null;
@@ -123,8 +161,8 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
 
   const filters = DEVICE_TO_CLOUD_FILTERS.map((filter) => (options.sharedSubscription ? sharedFilter(filter) : filter));
 
-  function invalid(topic: string, reason: string) {
-    counters.invalid += 1;
+  function invalid(topic: string, reason: string, kind: "notJson" | "schemaInvalid" | "badTopic" = reason === NOT_JSON ? "notJson" : "schemaInvalid") {
+    counters[kind] += 1;
     if (invalidLoggedThisMinute < 20) log(`invalid message on ${topic}: ${reason}`);
     invalidLoggedThisMinute += 1;
   }
@@ -133,7 +171,7 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
   function decode(packet: IPublishPacket, receivedAt: Date): DeviceMessage | null {
     const topic = parseTopic(packet.topic);
     if (!topic) {
-      invalid(packet.topic, "not a device topic");
+      invalid(packet.topic, "not a device topic", "badTopic");
       return null;
     }
     switch (topic.kind) {
@@ -224,8 +262,14 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
     return {
       received: counters.received,
       stored: ingest.stored,
-      invalid: counters.invalid,
+      invalid: counters.notJson + counters.schemaInvalid + counters.badTopic,
+      notJson: counters.notJson,
+      schemaInvalid: counters.schemaInvalid,
+      badTopic: counters.badTopic,
       unknownDevice: ingest.unknownDevice,
+      clockSkewed: ingest.clockSkewed,
+      outOfOrder: ingest.outOfOrder,
+      activated: ingest.activated,
       ignored: counters.ignored,
       pending: ingest.pending,
       flushes: ingest.flushes,
@@ -236,7 +280,10 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
   const statsTimer = setInterval(() => {
     const s = stats();
     invalidLoggedThisMinute = 0;
-    log(`worker: received ${s.received}, stored ${s.stored}, invalid ${s.invalid}, unknown device ${s.unknownDevice}, pending ${s.pending}`);
+    log(
+      `worker: received ${s.received}, stored ${s.stored}, invalid ${s.invalid} (not JSON ${s.notJson}, schema ${s.schemaInvalid}, topic ${s.badTopic}), ` +
+        `unknown device ${s.unknownDevice}, clock skewed ${s.clockSkewed}, out of order ${s.outOfOrder}, activated ${s.activated}, pending ${s.pending}`,
+    );
   }, options.statsIntervalMs ?? 30_000);
   statsTimer.unref();
 
@@ -250,7 +297,7 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
         stopping = true;
         clearInterval(statsTimer);
         // Store and acknowledge what is in memory while the connection is still up.
-        await ingestor.stop();
+        await ingestor.stop(options.shutdownTimeoutMs);
         if (boss) await boss.stop({ graceful: true, wait: true, timeout: 5_000 }).catch(() => undefined);
         // A clean DISCONNECT, unless the broker is gone (then mqtt.js would wait for it).
         const ended = client.endAsync().catch(() => undefined);

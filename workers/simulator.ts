@@ -8,8 +8,9 @@
  *                       [--fleet .data/simulator-fleet.json]
  *   npm run simulate -- --device MM001 --username dev-MM001 --password XXX [--type milk_meter]
  *
- * Misbehaviour switches pick a share of the fleet: devices that never connect, devices whose
- * battery is nearly flat, devices that report elevated error counts.
+ * Misbehaviour switches pick a share of the fleet (at least one device each when not zero, never
+ * the same device twice): devices that never connect, devices whose battery is nearly flat,
+ * devices whose error count keeps rising. `npm start` turns all three on for the demo.
  */
 import { parseArgs } from "node:util";
 import { pathToFileURL } from "node:url";
@@ -195,7 +196,9 @@ class SimulatedDeviceRunner {
       // A slow drain; a low-battery device stays low (it is the point of the switch).
       this.battery = this.behaviour.lowBattery ? clamp(this.battery - random() * 0.05, 3, 14) : clamp(this.battery - random() * 0.02, 0, 100);
     }
-    if (this.behaviour.errors) this.errorCount = 6 + Math.round(random() * 10);
+    // A failing device's errors climb message after message: warning above 5, critical above 10
+    // (M92), so the demo shows a device getting worse, not one that is simply bad.
+    if (this.behaviour.errors) this.errorCount = this.errorCount < 6 ? 6 : Math.min(this.errorCount + 1 + Math.round(random()), 60);
     else if (random() < 0.01) this.errorCount += 1;
     const now = new Date();
     const telemetry: TelemetryPayload = {
@@ -283,11 +286,20 @@ class SimulatedDeviceRunner {
   }
 }
 
-/** Picks which devices misbehave: a deterministic share of the fleet, spread over it. */
-function pick(count: number, share: number, random: () => number) {
+/**
+ * Picks which devices misbehave: a share of the fleet, spread over it, at least one device when
+ * the share is not zero (a demo of 12 devices still shows each kind of trouble), and never a
+ * device already picked for another kind (a low battery on a device that stays offline shows nothing).
+ */
+function pick(count: number, share: number, random: () => number, taken: Set<number>) {
   const chosen = new Set<number>();
-  const wanted = Math.round(clamp(share, 0, 1) * count);
-  while (chosen.size < wanted) chosen.add(Math.floor(random() * count));
+  const free = count - taken.size;
+  const wanted = Math.min(free, share > 0 ? Math.max(1, Math.round(clamp(share, 0, 1) * count)) : 0);
+  while (chosen.size < wanted) {
+    const index = Math.floor(random() * count);
+    if (!taken.has(index)) chosen.add(index);
+  }
+  for (const index of chosen) taken.add(index);
   return chosen;
 }
 
@@ -296,9 +308,10 @@ export function startSimulator(options: SimulatorOptions): Simulator {
   const log = options.log ?? ((line: string) => console.log(line));
   const stats: SimulatorStats = { connected: 0, refused: 0, offlineByDesign: 0, published: 0, commands: 0 };
   const count = options.devices.length;
-  const offline = pick(count, options.offlineShare ?? 0, random);
-  const lowBattery = pick(count, options.lowBatteryShare ?? 0, random);
-  const errors = pick(count, options.errorShare ?? 0, random);
+  const taken = new Set<number>();
+  const offline = pick(count, options.offlineShare ?? 0, random, taken);
+  const lowBattery = pick(count, options.lowBatteryShare ?? 0, random, taken);
+  const errors = pick(count, options.errorShare ?? 0, random, taken);
   const spread = options.connectSpreadMs ?? Math.min(30_000, count * 20);
 
   const runners: SimulatedDeviceRunner[] = [];

@@ -13,7 +13,11 @@ export function randomDeviceId(prefix = "TS") {
   return `${prefix}${String(Math.floor(Math.random() * 1_000_000)).padStart(6, "0")}`;
 }
 
-export async function createTestFleet(db: Db, count: number, overrides: { deviceType?: "milk_meter" | "collar" | "environmental" } = {}) {
+export async function createTestFleet(
+  db: Db,
+  count: number,
+  overrides: { deviceType?: "milk_meter" | "collar" | "environmental"; state?: "provisioned" | "registered" | "active" | "suspended" } = {},
+) {
   const farm = await db.farm.create({ data: { code: `T${Date.now().toString(36)}${Math.floor(Math.random() * 1000)}`.slice(0, 20), name: "Test farm" } });
   const devices: TestDevice[] = [];
   const used = new Set<string>();
@@ -22,7 +26,7 @@ export async function createTestFleet(db: Db, count: number, overrides: { device
     if (used.has(deviceId)) continue;
     used.add(deviceId);
     const device = await db.device.create({
-      data: { deviceId, name: `Test ${deviceId}`, deviceType: overrides.deviceType ?? "milk_meter", state: "active", farmId: farm.id },
+      data: { deviceId, name: `Test ${deviceId}`, deviceType: overrides.deviceType ?? "milk_meter", state: overrides.state ?? "active", farmId: farm.id },
     });
     devices.push({ id: device.id, deviceId, credentials: await issueDeviceCredentials(db, device) });
   }

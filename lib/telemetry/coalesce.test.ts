@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MAX_CLOCK_SKEW_MS, sampleTime, TelemetryWindow } from "./coalesce";
+import { MAX_CLOCK_SKEW_MS, mergeStates, sampleTime, TelemetryWindow } from "./coalesce";
 
 const at = (iso: string) => new Date(iso);
 
@@ -61,6 +61,26 @@ describe("TelemetryWindow", () => {
   });
 });
 
+describe("mergeStates", () => {
+  it("puts a held-back state in front of a newer one: newer values, bytes added, later last seen", () => {
+    const older = new TelemetryWindow();
+    older.add({ kind: "telemetry", deviceId: "MM001", receivedAt: at("2026-01-01T10:00:00Z"), payload: { ts: "2026-01-01T10:00:00Z", battery_level: 80, signal_strength: -60, bytes_sent: 100 } });
+    const newer = new TelemetryWindow();
+    newer.add({ kind: "telemetry", deviceId: "MM001", receivedAt: at("2026-01-01T10:00:05Z"), payload: { ts: "2026-01-01T10:00:05Z", battery_level: 79, bytes_sent: 50 } });
+    newer.mergeEarlier(older.states.get("MM001")!);
+    expect(newer.states.get("MM001")).toMatchObject({ batteryLevel: 79, signalStrength: -60, bytesSent: 150, lastSeen: at("2026-01-01T10:00:05Z") });
+  });
+  it("keeps the held values when the newer window only brought an older reading", () => {
+    const held = new TelemetryWindow();
+    held.add({ kind: "telemetry", deviceId: "MM001", receivedAt: at("2026-01-01T10:00:05Z"), payload: { ts: "2026-01-01T10:00:05Z", battery_level: 70 } });
+    const late = new TelemetryWindow();
+    late.add({ kind: "telemetry", deviceId: "MM001", receivedAt: at("2026-01-01T10:00:06Z"), payload: { ts: "2026-01-01T09:00:00Z", battery_level: 95 } });
+    const merged = mergeStates(held.states.get("MM001")!, late.states.get("MM001")!);
+    expect(merged.batteryLevel).toBe(70);
+    expect(merged.lastSeen).toEqual(at("2026-01-01T10:00:06Z"));
+  });
+});
+
 describe("sampleTime", () => {
   const receivedAt = at("2026-01-01T10:00:00Z");
   it("uses the device clock, in seconds, milliseconds or ISO", () => {
@@ -71,5 +91,17 @@ describe("sampleTime", () => {
   it("distrusts a clock too far in the future", () => {
     expect(sampleTime(receivedAt.getTime() + MAX_CLOCK_SKEW_MS + 1000, receivedAt)).toEqual(receivedAt);
     expect(sampleTime(receivedAt.getTime() + 60_000, receivedAt)).toEqual(new Date(receivedAt.getTime() + 60_000));
+  });
+  it("distrusts a clock that was never set (1970, 2000)", () => {
+    expect(sampleTime(0 + 86_400, receivedAt)).toBe(receivedAt);
+    expect(sampleTime("2000-01-01T00:00:00Z", receivedAt)).toBe(receivedAt);
+    expect(sampleTime("2025-06-01T00:00:00Z", receivedAt)).toEqual(at("2025-06-01T00:00:00Z"));
+  });
+  it("flags the samples whose clock it replaced", () => {
+    const window = new TelemetryWindow();
+    window.add({ kind: "telemetry", deviceId: "MM001", receivedAt, payload: { ts: "2000-01-01T00:00:00Z", battery_level: 50 } });
+    window.add({ kind: "telemetry", deviceId: "MM001", receivedAt, payload: { ts: "2026-01-01T09:59:00Z", battery_level: 49 } });
+    window.add({ kind: "telemetry", deviceId: "MM001", receivedAt, payload: { battery_level: 48 } });
+    expect(window.samples.map((sample) => sample.clockSkewed)).toEqual([true, false, false]);
   });
 });

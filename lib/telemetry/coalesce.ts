@@ -11,6 +11,13 @@ import { payloadTime, type CommandResponsePayload, type StatusPayload, type Tele
 /** A device clock further ahead than this is wrong, not early: its time is not trusted. */
 export const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
 
+/**
+ * A device time before this is a real-time clock that was never set or was reset (1970, 2000),
+ * whatever the device: no device of this product reported before it. Store-window.ts also refuses
+ * times before the device's own provisioning.
+ */
+export const EARLIEST_BELIEVABLE_TIME = Date.UTC(2020, 0, 1);
+
 export type DeviceMessage =
   | { kind: "telemetry"; deviceId: string; payload: TelemetryPayload; receivedAt: Date }
   | { kind: "status"; deviceId: string; payload: StatusPayload; receivedAt: Date }
@@ -46,6 +53,8 @@ export type SampleRow = {
   deviceId: string;
   ts: Date;
   receivedAt: Date;
+  /** The device's clock was not believable (see sampleTime): `ts` is our receive time. */
+  clockSkewed: boolean;
   batteryLevel: number | null;
   batteryVoltage: number | null;
   signalStrength: number | null;
@@ -91,18 +100,47 @@ function reported<T>(value: T | null | undefined): Reported<T> {
 }
 
 /**
- * The time a sample is filed under: the device's own clock, unless it is missing or too far in the
- * future to be believed (then our receive time).
+ * The time a sample is filed under: the device's own clock, unless it is missing, too far in the
+ * future or too far in the past to be believed (then our receive time, the very Date given).
  */
 export function sampleTime(ts: string | number | undefined, receivedAt: Date): Date {
   const deviceTime = payloadTime(ts, receivedAt);
   if (Number.isNaN(deviceTime.getTime())) return receivedAt;
   if (deviceTime.getTime() - receivedAt.getTime() > MAX_CLOCK_SKEW_MS) return receivedAt;
+  if (deviceTime.getTime() < EARLIEST_BELIEVABLE_TIME) return receivedAt;
   return deviceTime;
 }
 
 function later(a: Date | null, b: Date): Date {
   return a && a.getTime() >= b.getTime() ? a : b;
+}
+
+/**
+ * One device's state from two stretches of time, `older` first: what a row write deferred from an
+ * earlier window (store-window.ts) and what this window adds. Values follow the newer device time;
+ * bytes add up; last seen is the later.
+ */
+export function mergeStates(older: DeviceStateUpdate, newer: DeviceStateUpdate): DeviceStateUpdate {
+  const newerWins = newer.valuesAt === null || older.valuesAt === null || newer.valuesAt >= older.valuesAt;
+  const value = <T>(o: T | undefined, n: T | undefined) => (newerWins ? (n ?? o) : (o ?? n));
+  return {
+    deviceId: newer.deviceId,
+    lastSeen: older.lastSeen && (!newer.lastSeen || older.lastSeen > newer.lastSeen) ? older.lastSeen : newer.lastSeen,
+    connection: newer.connection ?? older.connection,
+    valuesAt: newer.valuesAt === null ? older.valuesAt : older.valuesAt === null ? newer.valuesAt : Math.max(older.valuesAt, newer.valuesAt),
+    batteryLevel: value(older.batteryLevel, newer.batteryLevel),
+    batteryVoltage: value(older.batteryVoltage, newer.batteryVoltage),
+    signalStrength: value(older.signalStrength, newer.signalStrength),
+    errorCount: value(older.errorCount, newer.errorCount),
+    uptimeSeconds: value(older.uptimeSeconds, newer.uptimeSeconds),
+    cpuPercent: value(older.cpuPercent, newer.cpuPercent),
+    memoryPercent: value(older.memoryPercent, newer.memoryPercent),
+    storagePercent: value(older.storagePercent, newer.storagePercent),
+    firmwareVersion: newer.firmwareVersion ?? older.firmwareVersion,
+    latitude: value(older.latitude, newer.latitude),
+    longitude: value(older.longitude, newer.longitude),
+    bytesSent: older.bytesSent + newer.bytesSent,
+  };
 }
 
 const FINAL_COMMAND_STATUSES = new Set(["completed", "failed"]);
@@ -130,6 +168,12 @@ export class TelemetryWindow {
     }
   }
 
+  /** Puts a device state held back from an earlier window in front of this window's own. */
+  mergeEarlier(state: DeviceStateUpdate) {
+    const own = this.states.get(state.deviceId);
+    this.states.set(state.deviceId, own ? mergeStates(state, own) : { ...state });
+  }
+
   /** Replays a newer window's messages after this one's (used when this window failed to store). */
   absorb(newer: TelemetryWindow) {
     for (const message of newer.messages) this.add(message);
@@ -150,6 +194,7 @@ export class TelemetryWindow {
       deviceId,
       ts,
       receivedAt,
+      clockSkewed: payload.ts !== undefined && ts === receivedAt,
       batteryLevel: payload.battery_level ?? null,
       batteryVoltage: payload.battery_voltage ?? null,
       signalStrength: payload.signal_strength ?? null,

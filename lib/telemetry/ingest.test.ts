@@ -33,6 +33,24 @@ describe("TelemetryIngestor", () => {
     expect(ingestor.stats().stored).toBe(2);
   });
 
+  it("stores a window as soon as the stream goes quiet (a broker waits for acknowledgements)", async () => {
+    const windows: number[] = [];
+    const ingestor = new TelemetryIngestor({
+      pool,
+      flushIntervalMs: 10_000,
+      quietFlushMs: 10,
+      store: async (_pool, window) => {
+        windows.push(window.size);
+        return { stored: window.size, unknownDeviceIds: [], unknownMessages: 0 };
+      },
+    });
+    for (let i = 0; i < 5; i++) ingestor.accept(message("MM001", 50 - i));
+    // The first quiet moment stores the window, long before its 10 s age.
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(windows).toEqual([5]);
+    await ingestor.stop();
+  });
+
   it("flushes at once when the window is full", async () => {
     const windows: number[] = [];
     const ingestor = new TelemetryIngestor({
@@ -97,5 +115,34 @@ describe("TelemetryIngestor", () => {
     release();
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(writable).toBe(true);
+  });
+
+  it("hands held-back device rows to the next window, and writes them once due or on stop", async () => {
+    const seen: { devices: string[]; defer: number | undefined; battery: (number | undefined)[] }[] = [];
+    const ingestor = new TelemetryIngestor({
+      pool,
+      flushIntervalMs: 5,
+      deviceRowRefreshMs: 60_000,
+      store: async (_pool, window, _now, options) => {
+        const states = [...window.states.values()];
+        seen.push({ devices: states.map((s) => s.deviceId), defer: options?.deferRowsForMs, battery: states.map((s) => s.batteryLevel) });
+        // Pretend every row is unchanged: all of them are held back (except on the final write).
+        return { stored: window.size, unknownDeviceIds: [], unknownMessages: 0, deferred: options?.deferRowsForMs ? states : [] };
+      },
+    });
+    ingestor.accept(message("MM001", 50));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    ingestor.accept(message("MM002", 40));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    // MM001's held state did not come along (not due, not heard from again)…
+    expect(seen[1]).toMatchObject({ devices: ["MM002"], defer: 60_000 });
+    ingestor.accept(message("MM001", 49));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    // …until MM001 spoke again: the held state merged in front of the new message.
+    expect(seen[2]).toMatchObject({ devices: ["MM001"], battery: [49] });
+    await ingestor.stop();
+    // Stopping writes every held row, with no deferral.
+    expect(seen.at(-1)).toMatchObject({ defer: 0 });
+    expect(seen.at(-1)!.devices.sort()).toEqual(["MM001", "MM002"]);
   });
 });

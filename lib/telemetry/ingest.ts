@@ -8,8 +8,8 @@
  * backoff; nothing is acknowledged meanwhile, and `whenWritable()` lets the MQTT side stop reading
  * once `highWater` messages wait, instead of growing memory without bound.
  */
-import { TelemetryWindow, type DeviceMessage } from "./coalesce";
-import { storeWindow, type StoreResult } from "./store-window";
+import { TelemetryWindow, type DeviceMessage, type DeviceStateUpdate } from "./coalesce";
+import { storeWindow, type StoreOptions, type StoreResult, type WrittenRow } from "./store-window";
 import type { SqlPool } from "./sql";
 
 export type { DeviceMessage } from "./coalesce";
@@ -17,20 +17,41 @@ export type { DeviceMessage } from "./coalesce";
 export type IngestorOptions = {
   pool: SqlPool;
   flushIntervalMs?: number;
+  /**
+   * A window is also stored once no message came for this long (default 10 ms). A broker sends a
+   * subscriber only so many unacknowledged messages (Mosquitto's max_inflight_messages: 20 by
+   * default) and then waits for acknowledgements — which come only after storage. Waiting for the
+   * window's full age then would cap the worker at 20 messages per flushIntervalMs.
+   */
+  quietFlushMs?: number;
   maxWindow?: number;
   highWater?: number;
   retryMinMs?: number;
   retryMaxMs?: number;
   log?: (line: string) => void;
   now?: () => Date;
+  /**
+   * A device's row (last seen, battery, health…) is rewritten at most this often while nothing the
+   * health rules judge changes (see store-window.ts); its samples are stored with every window.
+   * Default 0: every window writes every row.
+   */
+  deviceRowRefreshMs?: number;
+  /** What the device rows said at start (store-window.ts `loadWrittenRows`). */
+  written?: Map<string, WrittenRow>;
   /** The writer; replaceable in unit tests. */
-  store?: (pool: SqlPool, window: TelemetryWindow, now: Date) => Promise<StoreResult>;
+  store?: (pool: SqlPool, window: TelemetryWindow, now: Date, options?: StoreOptions) => Promise<StoreResult>;
 };
 
 export type IngestStats = {
   accepted: number;
   stored: number;
   unknownDevice: number;
+  /** Samples filed under our receive time because the device clock could not be believed. */
+  clockSkewed: number;
+  /** Telemetry older than what its device had already reported (kept as history only). */
+  outOfOrder: number;
+  /** Devices made active by their first message. */
+  activated: number;
   flushes: number;
   failedFlushes: number;
   pending: number;
@@ -43,16 +64,25 @@ export class TelemetryIngestor {
   private window = new TelemetryWindow();
   private acks: Array<() => void> = [];
   private windowOpenedAt = 0;
+  private lastAcceptAt = 0;
   private timer: NodeJS.Timeout | null = null;
+  /** Wakes a quiet ingestor to write held-back rows (see deviceRowRefreshMs). */
+  private rowTimer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
   private inFlight = 0;
   private failures = 0;
   private stopped = false;
   private writableWaiters: Array<() => void> = [];
   private readonly unknownLogged = new Set<string>();
-  private readonly counters = { accepted: 0, stored: 0, unknownDevice: 0, flushes: 0, failedFlushes: 0 };
+  /** Row writes held back, by device, with when that device's row was last written. */
+  private readonly deferred = new Map<string, { state: DeviceStateUpdate; since: number }>();
+  private readonly written: Map<string, WrittenRow>;
+  private final = false;
+  private skewLoggedAt = 0;
+  private readonly counters = { accepted: 0, stored: 0, unknownDevice: 0, clockSkewed: 0, outOfOrder: 0, activated: 0, flushes: 0, failedFlushes: 0 };
 
   private readonly flushIntervalMs: number;
+  private readonly quietFlushMs: number;
   private readonly maxWindow: number;
   private readonly highWater: number;
   private readonly retryMinMs: number;
@@ -63,6 +93,7 @@ export class TelemetryIngestor {
 
   constructor(private readonly options: IngestorOptions) {
     this.flushIntervalMs = options.flushIntervalMs ?? 200;
+    this.quietFlushMs = options.quietFlushMs ?? 10;
     this.maxWindow = options.maxWindow ?? 1_000;
     this.highWater = options.highWater ?? 20_000;
     this.retryMinMs = options.retryMinMs ?? 250;
@@ -70,11 +101,16 @@ export class TelemetryIngestor {
     this.log = options.log ?? (() => undefined);
     this.now = options.now ?? (() => new Date());
     this.store = options.store ?? storeWindow;
+    this.rowRefreshMs = options.deviceRowRefreshMs ?? 0;
+    this.written = options.written ?? new Map();
   }
+
+  private readonly rowRefreshMs: number;
 
   /** Queues a validated message; `ack` runs once it is stored (or known to be unstorable: unknown device). */
   accept(message: DeviceMessage, ack: () => void = () => undefined) {
-    if (this.window.size === 0) this.windowOpenedAt = Date.now();
+    this.lastAcceptAt = Date.now();
+    if (this.window.size === 0) this.windowOpenedAt = this.lastAcceptAt;
     this.window.add(message);
     this.acks.push(ack);
     this.counters.accepted += 1;
@@ -95,7 +131,7 @@ export class TelemetryIngestor {
   async flush(): Promise<void> {
     this.clearTimer();
     while (this.flushing) await this.flushing;
-    if (this.window.size === 0) return;
+    if (this.window.size === 0 && this.deferred.size === 0) return;
     await this.runFlush(true);
   }
 
@@ -105,6 +141,8 @@ export class TelemetryIngestor {
    */
   async stop(timeoutMs = 10_000): Promise<void> {
     this.stopped = true;
+    // Every held-back row is written now.
+    this.final = true;
     const deadline = Date.now() + timeoutMs;
     let delay = this.retryMinMs;
     for (;;) {
@@ -131,21 +169,44 @@ export class TelemetryIngestor {
   private clearTimer() {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    if (this.rowTimer) clearTimeout(this.rowTimer);
+    this.rowTimer = null;
   }
 
   private schedule() {
-    if (this.stopped || this.flushing || this.window.size === 0) return;
+    if (this.stopped || this.flushing) return;
+    if (this.window.size === 0) {
+      // Quiet devices still get their held-back row written once their refresh time is up.
+      if (this.deferred.size > 0 && !this.rowTimer) {
+        this.rowTimer = setTimeout(() => {
+          this.rowTimer = null;
+          if (!this.flushing && this.window.size === 0) this.runFlush(false).catch(() => undefined);
+        }, this.rowRefreshMs);
+      }
+      return;
+    }
     let delay: number;
     if (this.failures > 0) delay = Math.min(this.retryMinMs * 2 ** (this.failures - 1), this.retryMaxMs);
     else if (this.window.size >= this.maxWindow) delay = 0;
-    else delay = Math.max(0, this.windowOpenedAt + this.flushIntervalMs - Date.now());
+    else delay = Math.max(0, Math.min(this.windowOpenedAt + this.flushIntervalMs, this.lastAcceptAt + this.quietFlushMs) - Date.now());
     // A full window must not wait for a timer set when it was nearly empty.
     if (this.timer && delay > 0) return;
     this.clearTimer();
     this.timer = setTimeout(() => {
       this.timer = null;
+      // Messages kept coming since the timer was set: not quiet, not old, not full yet.
+      if (this.failures === 0 && !this.due()) return this.schedule();
       this.runFlush(false).catch(() => undefined);
     }, delay);
+  }
+
+  private due() {
+    const now = Date.now();
+    return (
+      this.window.size >= this.maxWindow ||
+      now >= this.windowOpenedAt + this.flushIntervalMs ||
+      now >= this.lastAcceptAt + this.quietFlushMs
+    );
   }
 
   private runFlush(rethrow: boolean): Promise<void> {
@@ -155,13 +216,33 @@ export class TelemetryIngestor {
     this.acks = [];
     this.windowOpenedAt = Date.now();
     this.inFlight = window.size;
+    const now = this.now();
+    for (const [deviceId, held] of this.deferred) {
+      if (this.final || window.states.has(deviceId) || now.getTime() - held.since >= this.rowRefreshMs) {
+        window.mergeEarlier(held.state);
+        this.deferred.delete(deviceId);
+      }
+    }
 
     const attempt = (async () => {
       try {
-        const result = await this.store(this.options.pool, window, this.now());
+        const result = await this.store(this.options.pool, window, now, {
+          deferRowsForMs: this.final ? 0 : this.rowRefreshMs,
+          written: this.written,
+        });
+        for (const state of result.deferred ?? []) {
+          this.deferred.set(state.deviceId, { state, since: this.written.get(state.deviceId)?.at ?? now.getTime() });
+        }
+        // A device heard from once and never again: forget what was written for it after a while.
+        if (this.written.size > 200_000) this.written.clear();
         this.counters.flushes += 1;
         this.counters.stored += result.stored;
         this.counters.unknownDevice += result.unknownMessages;
+        this.counters.clockSkewed += result.clockSkewed ?? 0;
+        this.counters.outOfOrder += result.outOfOrder ?? 0;
+        this.counters.activated += result.activated?.length ?? 0;
+        if (result.clockSkewed) this.noteSkew(result.clockSkewed);
+        if (result.activated?.length) this.log(`ingest: first contact, now active: ${result.activated.slice(0, 10).join(", ")}${result.activated.length > 10 ? ` and ${result.activated.length - 10} more` : ""}`);
         for (const deviceId of result.unknownDeviceIds) this.noteUnknown(deviceId);
         if (this.failures > 0) this.log(`ingest: database reachable again, stored ${window.size} waiting message(s)`);
         this.failures = 0;
@@ -187,6 +268,14 @@ export class TelemetryIngestor {
     })();
     this.flushing = attempt.catch(() => undefined);
     return attempt;
+  }
+
+  /** A skewed clock is logged at most once a minute (a fleet with a bad NTP server would flood the log). */
+  private noteSkew(count: number) {
+    const now = Date.now();
+    if (now - this.skewLoggedAt < 60_000) return;
+    this.skewLoggedAt = now;
+    this.log(`ingest: ${count} sample(s) with an unbelievable device clock (ahead of ours, or before provisioning) filed under the receive time (${this.counters.clockSkewed} so far)`);
   }
 
   private noteUnknown(deviceId: string) {

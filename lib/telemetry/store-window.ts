@@ -1,12 +1,19 @@
 /**
  * Writes one coalesced window in one transaction, set-based: one SELECT of the window's devices,
  * one multi-row UPDATE of their rows, one multi-row INSERT of the samples, one multi-row UPDATE of
- * the answered commands. Every list travels as one array parameter through `unnest`, so a window
- * of any size binds a few dozen parameters (Prisma and PostgreSQL cap a statement at 32,767).
+ * the answered commands, and — only when a device is heard from for the first time — one INSERT of
+ * its "activated" history lines. Every list travels as one array parameter through `unnest`, so a
+ * window of any size binds a few dozen parameters (Prisma and PostgreSQL cap a statement at 32,767).
+ *
+ * `last_health_check` is not written here: it records the health monitor's sweep (M92
+ * `run_health_checks`), which owns it; the per-message scoring below keeps the row current between
+ * two sweeps.
  */
+import { stateChangeRefusal } from "../devices/lifecycle";
+import type { DeviceStateName } from "../devices/device-fields";
 import { assessDevice, type AttentionInputs } from "../health/device-health";
-import type { TelemetryWindow } from "./coalesce";
-import { inTransaction, type SqlPool } from "./sql";
+import { MAX_CLOCK_SKEW_MS, type DeviceStateUpdate, type TelemetryWindow } from "./coalesce";
+import { inTransaction, type Sql, type SqlPool } from "./sql";
 
 type StoredDevice = {
   id: number;
@@ -20,6 +27,56 @@ type StoredDevice = {
   calibration_status: AttentionInputs["calibrationStatus"];
   firmware_update_status: string;
   low_battery_threshold: number;
+  /** Provisioning (or registration) time: a device clock reading earlier than this is wrong. */
+  clock_floor: Date;
+  /** Device time of the newest stored sample: telemetry older than it is late, not current. */
+  values_at: Date | null;
+};
+
+/** What the last committed row write of a device said: a window that would not change it may wait. */
+export type WrittenRow = {
+  at: number;
+  healthStatus: string;
+  connection: string;
+  needsAttention: boolean;
+  signalQuality: string;
+};
+
+/**
+ * What every device row says now, as if each had been written at a random moment of the last
+ * `refreshMs`: a worker that (re)starts then spreads its first row writes over that time instead
+ * of rewriting the whole fleet in its first windows. One SELECT, at start.
+ */
+export async function loadWrittenRows(pool: SqlPool, refreshMs: number, now = Date.now()): Promise<Map<string, WrittenRow>> {
+  const { rows } = await pool.query<{ device_id: string; health_status: string; connection_status: string; needs_attention: boolean; signal_quality: string }>(
+    `SELECT device_id, health_status::text AS health_status, connection_status::text AS connection_status, needs_attention,
+            signal_quality::text AS signal_quality
+       FROM devices
+      WHERE state <> 'decommissioned' AND last_seen IS NOT NULL`,
+  );
+  return new Map(
+    rows.map((row) => [
+      row.device_id,
+      {
+        at: now - Math.random() * refreshMs,
+        healthStatus: row.health_status,
+        connection: row.connection_status,
+        needsAttention: row.needs_attention,
+        signalQuality: row.signal_quality,
+      },
+    ]),
+  );
+}
+
+export type StoreOptions = {
+  /**
+   * Row writes of devices whose health, connection, signal quality and attention flag would not
+   * change, and whose row was written less than this long ago, are held back (returned as
+   * `deferred`) — their samples are stored all the same. 0 = write every device of every window.
+   */
+  deferRowsForMs?: number;
+  /** The worker's memory of its committed row writes (updated here after each commit). */
+  written?: Map<string, WrittenRow>;
 };
 
 export type StoreResult = {
@@ -29,190 +86,319 @@ export type StoreResult = {
   unknownDeviceIds: string[];
   /** Messages that belonged to those devices. */
   unknownMessages: number;
+  /** Devices moved to "active" by this window (first contact). */
+  activated?: string[];
+  /** Samples whose device clock was not believable (ahead, or before provisioning): filed under our receive time. */
+  clockSkewed?: number;
+  /** Telemetry older than what the device had already reported: stored as a sample, current values kept. */
+  outOfOrder?: number;
+  /** Device states whose row write was held back (see StoreOptions): hand them to the next window. */
+  deferred?: DeviceStateUpdate[];
+};
+
+/**
+ * States a device leaves for "active" when it is first heard from (I-013 §3: provisioned, then
+ * registered to a farm, then active once it reports). Suspended, maintenance and retired devices
+ * keep their state whatever they send: those are a person's decisions.
+ */
+export const FIRST_CONTACT_STATES: readonly DeviceStateName[] = ["provisioned", "registered"];
+for (const state of FIRST_CONTACT_STATES) {
+  // The lifecycle is the rule book: first contact may only make a move a person could make.
+  if (stateChangeRefusal(state, "active")) throw new Error(`lifecycle does not allow ${state} → active`);
+}
+const activatesOnContact = (state: string) => (FIRST_CONTACT_STATES as readonly string[]).includes(state);
+
+/** Who the device's history names for an automatic activation. */
+export const ACTIVATION_ACTOR = "worker";
+
+type ReportedValues = Omit<DeviceStateUpdate, "deviceId" | "lastSeen" | "connection" | "valuesAt" | "bytesSent">;
+
+/** "The window did not say": the UPDATE's COALESCE then keeps every stored value. */
+const NOTHING_NEW: ReportedValues = {
+  batteryLevel: undefined,
+  batteryVoltage: undefined,
+  signalStrength: undefined,
+  errorCount: undefined,
+  uptimeSeconds: undefined,
+  cpuPercent: undefined,
+  memoryPercent: undefined,
+  storagePercent: undefined,
+  firmwareVersion: undefined,
+  latitude: undefined,
+  longitude: undefined,
 };
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 const orNull = <T>(value: T | undefined): T | null => (value === undefined ? null : value);
 
-export async function storeWindow(pool: SqlPool, window: TelemetryWindow, now: Date): Promise<StoreResult> {
+export async function storeWindow(pool: SqlPool, window: TelemetryWindow, now: Date, options: StoreOptions = {}): Promise<StoreResult> {
   const deviceIds = [...window.states.keys()];
   if (deviceIds.length === 0) return { stored: 0, unknownDeviceIds: [], unknownMessages: 0 };
+  const rowsWritten: [string, WrittenRow][] = [];
+  const result = await inTransaction(pool, (sql) => writeWindow(sql, window, now, deviceIds, options, rowsWritten));
+  // Remembered only once committed: a rolled-back write must not excuse the next one.
+  for (const [deviceId, row] of rowsWritten) options.written?.set(deviceId, row);
+  return result;
+}
 
-  return inTransaction(pool, async (sql) => {
-    // Locked in id order so two workers flushing overlapping windows cannot deadlock, and so the
-    // sweep cannot recompute a row between our read and our write.
-    const { rows } = await sql.query<StoredDevice>(
-      `SELECT id, device_id, state::text AS state, last_seen, error_count, battery_level, signal_strength,
-              uptime_seconds, calibration_status::text AS calibration_status,
-              firmware_update_status::text AS firmware_update_status, low_battery_threshold
-         FROM devices
-        WHERE device_id = ANY($1::text[])
-        ORDER BY id
-          FOR NO KEY UPDATE`,
-      [deviceIds],
+async function writeWindow(
+  sql: Sql,
+  window: TelemetryWindow,
+  now: Date,
+  deviceIds: string[],
+  options: StoreOptions,
+  rowsWritten: [string, WrittenRow][],
+): Promise<StoreResult> {
+  // Locked in id order so two workers flushing overlapping windows cannot deadlock, and so the
+  // sweep cannot recompute a row between our read and our write.
+  // values_at is one probe of the (device_id, ts DESC) index per device.
+  const { rows } = await sql.query<StoredDevice>(
+    `SELECT d.id, d.device_id, d.state::text AS state, d.last_seen, d.error_count, d.battery_level, d.signal_strength,
+            d.uptime_seconds, d.calibration_status::text AS calibration_status,
+            d.firmware_update_status::text AS firmware_update_status, d.low_battery_threshold,
+            COALESCE(d.provisioning_date, d.created_at) AS clock_floor,
+            (SELECT s.ts FROM telemetry_samples s WHERE s.device_id = d.id ORDER BY s.ts DESC LIMIT 1) AS values_at
+       FROM devices d
+      WHERE d.device_id = ANY($1::text[])
+      ORDER BY d.id
+        FOR NO KEY UPDATE OF d`,
+    [deviceIds],
+  );
+  const known = new Map(rows.filter((row) => row.state !== "decommissioned").map((row) => [row.device_id, row]));
+  const unknownDeviceIds = deviceIds.filter((id) => !known.has(id));
+  const unknownMessages = window.messages.filter((message) => !known.has(message.deviceId)).length;
+
+  // Device clocks: one ahead of ours was already replaced by our receive time (coalesce.ts); one
+  // reading before the device was even provisioned (a reset real-time clock: 1970, 2000) is
+  // replaced here. Either way the sample is kept, filed under the time we received it.
+  let clockSkewed = 0;
+  let outOfOrder = 0;
+  // (The window is not modified: a failed flush replays it.)
+  const samples = window.samples.filter((sample) => known.has(sample.deviceId));
+  const sampleTs: Date[] = [];
+  const newestSoFar = new Map<string, number>();
+  const newestInWindow = new Map<string, number>();
+  for (const sample of samples) {
+    const device = known.get(sample.deviceId)!;
+    let ts = sample.ts;
+    if (sample.clockSkewed) clockSkewed += 1;
+    else if (ts.getTime() < device.clock_floor.getTime() - MAX_CLOCK_SKEW_MS) {
+      ts = sample.receivedAt;
+      clockSkewed += 1;
+    }
+    sampleTs.push(ts);
+    const newest = newestSoFar.get(sample.deviceId) ?? device.values_at?.getTime() ?? -Infinity;
+    if (ts.getTime() < newest) outOfOrder += 1;
+    newestSoFar.set(sample.deviceId, Math.max(newest, ts.getTime()));
+    newestInWindow.set(sample.deviceId, Math.max(newestInWindow.get(sample.deviceId) ?? -Infinity, ts.getTime()));
+  }
+
+  const d = {
+    id: [] as number[],
+    lastSeen: [] as (string | null)[],
+    battery: [] as (number | null)[],
+    voltage: [] as (number | null)[],
+    signal: [] as (number | null)[],
+    errors: [] as (number | null)[],
+    uptime: [] as (number | null)[],
+    restarted: [] as boolean[],
+    cpu: [] as (number | null)[],
+    memory: [] as (number | null)[],
+    storage: [] as (number | null)[],
+    firmware: [] as (string | null)[],
+    lat: [] as (number | null)[],
+    lon: [] as (number | null)[],
+    bytes: [] as string[],
+    healthStatus: [] as string[],
+    healthScore: [] as number[],
+    signalQuality: [] as string[],
+    connection: [] as string[],
+    needsAttention: [] as boolean[],
+    activate: [] as boolean[],
+  };
+  const activated: { deviceId: string; from: string }[] = [];
+  const deferred: DeviceStateUpdate[] = [];
+  const deferFor = options.deferRowsForMs ?? 0;
+  const scoreByDevice = new Map<string, number>();
+
+  for (const update of window.states.values()) {
+    const current = known.get(update.deviceId);
+    if (!current) continue;
+    // Only late telemetry in this window (a buffer flushed after reconnecting, a redelivery):
+    // its samples are history, but the device's current values stay the newer stored ones.
+    const windowNewest = newestInWindow.get(update.deviceId);
+    const late = windowNewest !== undefined && current.values_at !== null && windowNewest < current.values_at.getTime();
+    const values: ReportedValues = late ? NOTHING_NEW : update;
+    // The row as it will be after this write: what the health rules must judge.
+    const lastSeen =
+      update.lastSeen && (!current.last_seen || update.lastSeen > current.last_seen) ? update.lastSeen : current.last_seen;
+    const assessed = assessDevice(
+      {
+        lastSeen,
+        errorCount: values.errorCount ?? current.error_count,
+        batteryLevel: values.batteryLevel ?? current.battery_level,
+        signalStrength: values.signalStrength ?? current.signal_strength,
+        calibrationStatus: current.calibration_status,
+        firmwareUpdateStatus: current.firmware_update_status,
+        lowBatteryThreshold: current.low_battery_threshold,
+      },
+      now,
     );
-    const known = new Map(rows.filter((row) => row.state !== "decommissioned").map((row) => [row.device_id, row]));
-    const unknownDeviceIds = deviceIds.filter((id) => !known.has(id));
-    const unknownMessages = window.messages.filter((message) => !known.has(message.deviceId)).length;
-
-    const d = {
-      id: [] as number[],
-      lastSeen: [] as (string | null)[],
-      battery: [] as (number | null)[],
-      voltage: [] as (number | null)[],
-      signal: [] as (number | null)[],
-      errors: [] as (number | null)[],
-      uptime: [] as (number | null)[],
-      restarted: [] as boolean[],
-      cpu: [] as (number | null)[],
-      memory: [] as (number | null)[],
-      storage: [] as (number | null)[],
-      firmware: [] as (string | null)[],
-      lat: [] as (number | null)[],
-      lon: [] as (number | null)[],
-      bytes: [] as string[],
-      healthStatus: [] as string[],
-      healthScore: [] as number[],
-      signalQuality: [] as string[],
-      connection: [] as string[],
-      needsAttention: [] as boolean[],
-    };
-    const scoreByDevice = new Map<string, number>();
-
-    for (const update of window.states.values()) {
-      const current = known.get(update.deviceId);
-      if (!current) continue;
-      // The row as it will be after this write: what the health rules must judge.
-      const lastSeen =
-        update.lastSeen && (!current.last_seen || update.lastSeen > current.last_seen) ? update.lastSeen : current.last_seen;
-      const assessed = assessDevice(
-        {
-          lastSeen,
-          errorCount: update.errorCount ?? current.error_count,
-          batteryLevel: update.batteryLevel ?? current.battery_level,
-          signalStrength: update.signalStrength ?? current.signal_strength,
-          calibrationStatus: current.calibration_status,
-          firmwareUpdateStatus: current.firmware_update_status,
-          lowBatteryThreshold: current.low_battery_threshold,
-        },
-        now,
-      );
-      scoreByDevice.set(update.deviceId, assessed.healthScore);
-      d.id.push(current.id);
-      d.lastSeen.push(iso(update.lastSeen));
-      d.battery.push(orNull(update.batteryLevel));
-      d.voltage.push(orNull(update.batteryVoltage));
-      d.signal.push(orNull(update.signalStrength));
-      d.errors.push(orNull(update.errorCount));
-      d.uptime.push(orNull(update.uptimeSeconds));
-      d.restarted.push(
-        update.uptimeSeconds !== undefined && current.uptime_seconds !== null && update.uptimeSeconds < current.uptime_seconds,
-      );
-      d.cpu.push(orNull(update.cpuPercent));
-      d.memory.push(orNull(update.memoryPercent));
-      d.storage.push(orNull(update.storagePercent));
-      d.firmware.push(orNull(update.firmwareVersion));
-      d.lat.push(orNull(update.latitude));
-      d.lon.push(orNull(update.longitude));
-      d.bytes.push(String(update.bytesSent));
-      d.healthStatus.push(assessed.healthStatus);
-      d.healthScore.push(assessed.healthScore);
-      d.signalQuality.push(assessed.signalQuality);
-      // An explicit "offline" (last will) outranks the age rule until the device speaks again.
-      d.connection.push(update.connection === "offline" ? "offline" : assessed.connectionStatus);
-      d.needsAttention.push(assessed.needsAttention);
+    scoreByDevice.set(update.deviceId, assessed.healthScore);
+    const connection = update.connection === "offline" ? "offline" : assessed.connectionStatus;
+    const activate = update.lastSeen !== null && activatesOnContact(current.state);
+    const restarted =
+      values.uptimeSeconds !== undefined && current.uptime_seconds !== null && values.uptimeSeconds < current.uptime_seconds;
+    // Every row write touches all of the devices table's indexes (last_seen is one of them, so
+    // no write is HOT): at thousands of messages a second that, not the samples, is the cost.
+    // A device whose row would say the same thing waits; its samples do not.
+    const last = options.written?.get(update.deviceId);
+    if (
+      deferFor > 0 &&
+      last !== undefined &&
+      now.getTime() - last.at < deferFor &&
+      !activate &&
+      !restarted &&
+      last.healthStatus === assessed.healthStatus &&
+      last.connection === connection &&
+      last.needsAttention === assessed.needsAttention &&
+      last.signalQuality === assessed.signalQuality &&
+      values.firmwareVersion === undefined &&
+      values.latitude === undefined
+    ) {
+      deferred.push(late ? { ...update, ...NOTHING_NEW } : update);
+      continue;
     }
+    rowsWritten.push([
+      update.deviceId,
+      { at: now.getTime(), healthStatus: assessed.healthStatus, connection, needsAttention: assessed.needsAttention, signalQuality: assessed.signalQuality },
+    ]);
+    d.id.push(current.id);
+    d.lastSeen.push(iso(update.lastSeen));
+    d.battery.push(orNull(values.batteryLevel));
+    d.voltage.push(orNull(values.batteryVoltage));
+    d.signal.push(orNull(values.signalStrength));
+    d.errors.push(orNull(values.errorCount));
+    d.uptime.push(orNull(values.uptimeSeconds));
+    d.restarted.push(restarted);
+    d.cpu.push(orNull(values.cpuPercent));
+    d.memory.push(orNull(values.memoryPercent));
+    d.storage.push(orNull(values.storagePercent));
+    d.firmware.push(orNull(values.firmwareVersion));
+    d.lat.push(orNull(values.latitude));
+    d.lon.push(orNull(values.longitude));
+    d.bytes.push(String(update.bytesSent));
+    d.healthStatus.push(assessed.healthStatus);
+    d.healthScore.push(assessed.healthScore);
+    d.signalQuality.push(assessed.signalQuality);
+    // An explicit "offline" (last will) outranks the age rule until the device speaks again.
+    d.connection.push(connection);
+    d.needsAttention.push(assessed.needsAttention);
+    // A sign of life (not the broker's last will speaking for it) is what activates a device.
+    d.activate.push(activate);
+    if (activate) activated.push({ deviceId: update.deviceId, from: current.state });
+  }
 
-    if (d.id.length > 0) {
-      await sql.query(
-        `UPDATE devices AS d SET
-            last_seen = GREATEST(d.last_seen, u.last_seen),
-            battery_level = COALESCE(u.battery, d.battery_level),
-            battery_voltage = COALESCE(u.voltage, d.battery_voltage),
-            signal_strength = COALESCE(u.signal, d.signal_strength),
-            error_count = COALESCE(u.errors, d.error_count),
-            uptime_seconds = COALESCE(u.uptime, d.uptime_seconds),
-            restart_count = d.restart_count + CASE WHEN u.restarted THEN 1 ELSE 0 END,
-            last_restart = CASE WHEN u.restarted THEN $21::timestamptz ELSE d.last_restart END,
-            cpu_percent = COALESCE(u.cpu, d.cpu_percent),
-            memory_percent = COALESCE(u.memory, d.memory_percent),
-            storage_percent = COALESCE(u.storage, d.storage_percent),
-            firmware_version = COALESCE(u.firmware, d.firmware_version),
-            latitude = COALESCE(u.lat, d.latitude),
-            longitude = COALESCE(u.lon, d.longitude),
-            location_updated_at = CASE WHEN u.lat IS NULL THEN d.location_updated_at ELSE $21::timestamptz END,
-            data_transmitted_bytes = d.data_transmitted_bytes + u.bytes,
-            health_status = u.health_status::"HealthStatus",
-            health_score = u.health_score,
-            signal_quality = u.signal_quality::"SignalQuality",
-            connection_status = u.connection::"ConnectionStatus",
-            needs_attention = u.needs_attention,
-            last_health_check = $21::timestamptz,
-            updated_at = $21::timestamptz
-          FROM unnest($1::int[], $2::timestamptz[], $3::float8[], $4::float8[], $5::int[], $6::int[], $7::int[],
-                      $8::bool[], $9::float8[], $10::float8[], $11::float8[], $12::text[], $13::float8[], $14::float8[],
-                      $15::bigint[], $16::text[], $17::float8[], $18::text[], $19::text[], $20::bool[])
-            AS u(id, last_seen, battery, voltage, signal, errors, uptime, restarted, cpu, memory, storage, firmware,
-                 lat, lon, bytes, health_status, health_score, signal_quality, connection, needs_attention)
-         WHERE d.id = u.id`,
-        [
-          d.id, d.lastSeen, d.battery, d.voltage, d.signal, d.errors, d.uptime, d.restarted, d.cpu, d.memory, d.storage,
-          d.firmware, d.lat, d.lon, d.bytes, d.healthStatus, d.healthScore, d.signalQuality, d.connection,
-          d.needsAttention, now.toISOString(),
-        ],
-      );
-    }
+  if (d.id.length > 0) {
+    await sql.query(
+      `UPDATE devices AS d SET
+          last_seen = GREATEST(d.last_seen, u.last_seen),
+          battery_level = COALESCE(u.battery, d.battery_level),
+          battery_voltage = COALESCE(u.voltage, d.battery_voltage),
+          signal_strength = COALESCE(u.signal, d.signal_strength),
+          error_count = COALESCE(u.errors, d.error_count),
+          uptime_seconds = COALESCE(u.uptime, d.uptime_seconds),
+          restart_count = d.restart_count + CASE WHEN u.restarted THEN 1 ELSE 0 END,
+          last_restart = CASE WHEN u.restarted THEN $22::timestamptz ELSE d.last_restart END,
+          cpu_percent = COALESCE(u.cpu, d.cpu_percent),
+          memory_percent = COALESCE(u.memory, d.memory_percent),
+          storage_percent = COALESCE(u.storage, d.storage_percent),
+          firmware_version = COALESCE(u.firmware, d.firmware_version),
+          latitude = COALESCE(u.lat, d.latitude),
+          longitude = COALESCE(u.lon, d.longitude),
+          location_updated_at = CASE WHEN u.lat IS NULL THEN d.location_updated_at ELSE $22::timestamptz END,
+          data_transmitted_bytes = d.data_transmitted_bytes + u.bytes,
+          health_status = u.health_status::"HealthStatus",
+          health_score = u.health_score,
+          signal_quality = u.signal_quality::"SignalQuality",
+          connection_status = u.connection::"ConnectionStatus",
+          needs_attention = u.needs_attention,
+          state = CASE WHEN u.activate THEN 'active'::"DeviceState" ELSE d.state END,
+          updated_at = $22::timestamptz
+        FROM unnest($1::int[], $2::timestamptz[], $3::float8[], $4::float8[], $5::int[], $6::int[], $7::int[],
+                    $8::bool[], $9::float8[], $10::float8[], $11::float8[], $12::text[], $13::float8[], $14::float8[],
+                    $15::bigint[], $16::text[], $17::float8[], $18::text[], $19::text[], $20::bool[], $21::bool[])
+          AS u(id, last_seen, battery, voltage, signal, errors, uptime, restarted, cpu, memory, storage, firmware,
+               lat, lon, bytes, health_status, health_score, signal_quality, connection, needs_attention, activate)
+       WHERE d.id = u.id`,
+      [
+        d.id, d.lastSeen, d.battery, d.voltage, d.signal, d.errors, d.uptime, d.restarted, d.cpu, d.memory, d.storage,
+        d.firmware, d.lat, d.lon, d.bytes, d.healthStatus, d.healthScore, d.signalQuality, d.connection,
+        d.needsAttention, d.activate, now.toISOString(),
+      ],
+    );
+  }
 
-    const samples = window.samples.filter((sample) => known.has(sample.deviceId));
-    if (samples.length > 0) {
-      await sql.query(
-        `INSERT INTO telemetry_samples
-              (device_id, ts, received_at, battery_level, battery_voltage, signal_strength, error_count, health_score,
-               cpu_percent, memory_percent, readings)
-         SELECT * FROM unnest($1::int[], $2::timestamptz[], $3::timestamptz[], $4::float8[], $5::float8[], $6::int[],
-                              $7::int[], $8::float8[], $9::float8[], $10::float8[], $11::jsonb[])`,
-        [
-          samples.map((s) => known.get(s.deviceId)!.id),
-          samples.map((s) => s.ts.toISOString()),
-          samples.map((s) => s.receivedAt.toISOString()),
-          samples.map((s) => s.batteryLevel),
-          samples.map((s) => s.batteryVoltage),
-          samples.map((s) => s.signalStrength),
-          samples.map((s) => s.errorCount),
-          samples.map((s) => scoreByDevice.get(s.deviceId) ?? null),
-          samples.map((s) => s.cpuPercent),
-          samples.map((s) => s.memoryPercent),
-          samples.map((s) => (s.readings ? JSON.stringify(s.readings) : null)),
-        ],
-      );
-    }
+  if (activated.length > 0) {
+    // One history line per activated device, shaped like a person's state edit (before/after
+    // state), so the device page's change history shows "worker activated · Status: provisioned → active".
+    await sql.query(
+      `INSERT INTO audit_events (entity_type, entity_id, action, actor_id, actor_label, before, after, created_at)
+       SELECT 'device', u.device_id, 'activated', NULL, $3, jsonb_build_object('state', u.from_state),
+              jsonb_build_object('state', 'active', 'reason', 'first contact'), $4::timestamptz
+         FROM unnest($1::text[], $2::text[]) AS u(device_id, from_state)`,
+      [activated.map((a) => a.deviceId), activated.map((a) => a.from), ACTIVATION_ACTOR, now.toISOString()],
+    );
+  }
 
-    const outcomes = [...window.commandOutcomes.values()].filter((outcome) => known.has(outcome.deviceId));
-    if (outcomes.length > 0) {
-      // Matched on command id AND device: a device can only answer its own commands. A final
-      // answer is never reopened by a late "executing".
-      await sql.query(
-        `UPDATE commands AS c SET
-            status = u.status::"CommandStatus",
-            result = COALESCE(u.result, c.result),
-            error_message = COALESCE(u.error, c.error_message),
-            completed_at = CASE WHEN u.status IN ('completed', 'failed') THEN u.received_at ELSE c.completed_at END
-          FROM unnest($1::text[], $2::int[], $3::text[], $4::jsonb[], $5::text[], $6::timestamptz[])
-            AS u(command_id, device_pk, status, result, error, received_at)
-         WHERE c.command_id = u.command_id
-           AND c.device_id = u.device_pk
-           AND NOT (c.status IN ('completed', 'failed') AND u.status = 'executing')`,
-        [
-          outcomes.map((o) => o.commandId),
-          outcomes.map((o) => known.get(o.deviceId)!.id),
-          outcomes.map((o) => o.status),
-          outcomes.map((o) => (o.result ? JSON.stringify(o.result) : null)),
-          outcomes.map((o) => o.error),
-          outcomes.map((o) => o.receivedAt.toISOString()),
-        ],
-      );
-    }
+  if (samples.length > 0) {
+    await sql.query(
+      `INSERT INTO telemetry_samples
+            (device_id, ts, received_at, battery_level, battery_voltage, signal_strength, error_count, health_score,
+             cpu_percent, memory_percent, readings)
+       SELECT * FROM unnest($1::int[], $2::timestamptz[], $3::timestamptz[], $4::float8[], $5::float8[], $6::int[],
+                            $7::int[], $8::float8[], $9::float8[], $10::float8[], $11::jsonb[])`,
+      [
+        samples.map((s) => known.get(s.deviceId)!.id),
+        sampleTs.map((ts) => ts.toISOString()),
+        samples.map((s) => s.receivedAt.toISOString()),
+        samples.map((s) => s.batteryLevel),
+        samples.map((s) => s.batteryVoltage),
+        samples.map((s) => s.signalStrength),
+        samples.map((s) => s.errorCount),
+        samples.map((s) => scoreByDevice.get(s.deviceId) ?? null),
+        samples.map((s) => s.cpuPercent),
+        samples.map((s) => s.memoryPercent),
+        samples.map((s) => (s.readings ? JSON.stringify(s.readings) : null)),
+      ],
+    );
+  }
 
-    return { stored: window.size - unknownMessages, unknownDeviceIds, unknownMessages };
-  });
+  const outcomes = [...window.commandOutcomes.values()].filter((outcome) => known.has(outcome.deviceId));
+  if (outcomes.length > 0) {
+    // Matched on command id AND device: a device can only answer its own commands. A final
+    // answer is never reopened by a late "executing".
+    await sql.query(
+      `UPDATE commands AS c SET
+          status = u.status::"CommandStatus",
+          result = COALESCE(u.result, c.result),
+          error_message = COALESCE(u.error, c.error_message),
+          completed_at = CASE WHEN u.status IN ('completed', 'failed') THEN u.received_at ELSE c.completed_at END
+        FROM unnest($1::text[], $2::int[], $3::text[], $4::jsonb[], $5::text[], $6::timestamptz[])
+          AS u(command_id, device_pk, status, result, error, received_at)
+       WHERE c.command_id = u.command_id
+         AND c.device_id = u.device_pk
+         AND NOT (c.status IN ('completed', 'failed') AND u.status = 'executing')`,
+      [
+        outcomes.map((o) => o.commandId),
+        outcomes.map((o) => known.get(o.deviceId)!.id),
+        outcomes.map((o) => o.status),
+        outcomes.map((o) => (o.result ? JSON.stringify(o.result) : null)),
+        outcomes.map((o) => o.error),
+        outcomes.map((o) => o.receivedAt.toISOString()),
+      ],
+    );
+  }
+
+  return { stored: window.size - unknownMessages, unknownDeviceIds, unknownMessages, activated: activated.map((a) => a.deviceId), clockSkewed, outOfOrder, deferred };
 }
