@@ -64,6 +64,11 @@ export const otaUpdatePayload = z.object({
   size: z.number().int().min(0),
   signature: z.string().min(1),
   mandatory: z.boolean().default(false),
+  /** The canonical manifest text the signature covers (lib/firmware/signing.ts); devices check it, then size and sha256 against it. */
+  manifest: z.string().min(2).optional(),
+  signing_key_id: z.string().min(1).max(64).optional(),
+  /** true when the job is rolling back: `version` is the one to return to. */
+  rollback: z.boolean().default(false),
 });
 export type OtaUpdatePayload = z.infer<typeof otaUpdatePayload>;
 

@@ -14,6 +14,7 @@ describe("judgePhase", () => {
   it("does not roll back a phase smaller than the minimum, but halts it when too few succeeded", () => {
     expect(judgePhase({ total: 5, completed: 0, failed: 3, inFlight: 2 }, rules, open, now)).toEqual({ verdict: "running" });
     expect(judgePhase({ total: 5, completed: 2, failed: 3, inFlight: 0 }, rules, open, now)).toMatchObject({ verdict: "halt" });
+    expect(judgePhase({ total: 5, completed: 2, failed: 3, inFlight: 0 }, rules, { ...open, approved: true }, now)).toEqual({ verdict: "promote" });
   });
 
   it("promotes when every device finished and the success rate is met", () => {

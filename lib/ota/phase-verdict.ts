@@ -31,7 +31,8 @@ export function judgePhase(counts: PhaseCounts, rules: PhaseRules, timing: { las
   }
   if (counts.inFlight > 0 || counts.completed + counts.failed < counts.total) return { verdict: "running" };
   const successRate = pct(counts.completed, counts.total);
-  if (successRate < rules.successThreshold) {
+  // A person who resumes a halted phase (or approves it) accepts its success rate.
+  if (successRate < rules.successThreshold && !timing.approved) {
     return { verdict: "halt", reason: `${counts.completed} of ${counts.total} devices succeeded (${successRate.toFixed(0)} % < ${rules.successThreshold} %)` };
   }
   if (rules.soakMinutes > 0 && timing.lastFinishedAt) {
