@@ -17,7 +17,8 @@
  *   5. The real worker (`tsx workers/iot-worker.ts`, its own process as in production) takes the
  *      same stream for BENCH_SECONDS (60). The publishers are paced "as fast as the worker can take
  *      it": the offered rate rises while the backlog (published − stored) stays under a fifth of a
- *      second of traffic and falls when it passes half a second (BENCH_RATE=N fixes it instead).
+ *      second of traffic (or 500 messages) and falls when it passes half a second (and 1,500
+ *      messages); BENCH_RATE=N fixes it instead.
  *   6. Lag: every payload carries its publish time (`ts`, ms; the worker files the sample under
  *      it). A reader polls telemetry_samples every 50 ms for new rows (`id > last seen`; the worker
  *      commits one window at a time, so ids become visible in order); a row's lag is the start of
@@ -362,8 +363,10 @@ async function benchMain() {
     rateLog.push(rate);
     if (fixedRate !== null) continue;
     const backlog = totals().acked - before.acked - seen;
-    if (backlog < rate * 0.2) rate = Math.min(rate * 1.15, 100_000);
-    else if (backlog > rate * 0.5) rate = Math.max(rate * 0.85, 100);
+    // The pipeline's fixed latency (windows, commits, the 50 ms reader) is a few hundred messages
+    // whatever the rate: without these floors a slow moment sends the rate into a spiral down.
+    if (backlog < Math.max(rate * 0.2, 500)) rate = Math.min(rate * 1.15, 100_000);
+    else if (backlog > Math.max(rate * 0.5, 1_500)) rate = Math.max(rate * 0.85, 100);
     setRate();
   }
   const windowEnd = Date.now();
