@@ -40,12 +40,14 @@ export default function DeviceMap({ devices, tileUrl, attribution }: DeviceMapPr
             key={device.deviceId}
             center={device.position}
             radius={device.needsAttention ? 9 : 7}
+            // A constructor option: Leaflet sets a path's class once, when it creates it, and
+            // react-leaflet only applies pathOptions afterwards (setStyle), which ignores className.
+            className={`device-marker device-marker-${device.healthStatus}`}
             pathOptions={{
               color: device.needsAttention ? "#1c1917" : "#ffffff",
               weight: device.needsAttention ? 2 : 1.5,
               fillColor: HEALTH_COLOR[device.healthStatus],
               fillOpacity: 0.9,
-              className: `device-marker device-marker-${device.healthStatus}`,
             }}
           >
             <Popup>
