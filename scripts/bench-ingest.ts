@@ -294,6 +294,10 @@ async function benchMain() {
 
   // ── the worker, its own process ──
   const workerClientId = `sdm-iot-worker-bench-${process.pid}`;
+  // External brokers: several connections on a shared subscription, as a deployment on Mosquitto
+  // with its 20-in-flight default should run (MQTT_INGEST_CONNECTIONS); Aedes has no $share.
+  const ingestConnections = config.MQTT_URL ? Number(process.env.MQTT_INGEST_CONNECTIONS ?? 8) : 1;
+  const workerClientIds = ingestConnections > 1 ? Array.from({ length: ingestConnections }, (_, i) => `${workerClientId}-${i + 1}`) : [workerClientId];
   const worker = spawn(process.execPath, ["--import", "tsx", "workers/iot-worker.ts"], {
     env: {
       ...process.env,
@@ -303,6 +307,7 @@ async function benchMain() {
       MQTT_SERVICE_PASSWORD: servicePassword,
       MQTT_CLIENT_ID: workerClientId,
       MQTT_PROTOCOL_VERSION: String(protocolVersion),
+      MQTT_INGEST_CONNECTIONS: String(ingestConnections),
     },
     stdio: ["ignore", "pipe", "inherit"],
   });
@@ -319,12 +324,14 @@ async function benchMain() {
     worker.once("exit", (code) => reject(new Error(`worker exited (${code})`)));
   });
   cleanups.push(async () => {
-    // The worker's persistent session would otherwise stay on a shared broker.
-    const wipe = mqtt.connect(mqttUrl!, { clientId: workerClientId, clean: true, username: serviceUsername, password: servicePassword, protocolVersion, reconnectPeriod: 0 });
-    await Promise.race([connected(wipe), sleep(3_000)]).catch(() => undefined);
-    await wipe.endAsync(true).catch(() => undefined);
+    // The worker's persistent sessions would otherwise stay on a shared broker.
+    for (const clientId of workerClientIds) {
+      const wipe = mqtt.connect(mqttUrl!, { clientId, clean: true, username: serviceUsername, password: servicePassword, protocolVersion, reconnectPeriod: 0 });
+      await Promise.race([connected(wipe), sleep(3_000)]).catch(() => undefined);
+      await wipe.endAsync(true).catch(() => undefined);
+    }
   });
-  log("worker: started (tsx workers/iot-worker.ts), connected");
+  log(`worker: started (tsx workers/iot-worker.ts), ${ingestConnections} broker connection${ingestConnections > 1 ? "s on a shared subscription" : ""}`);
 
   // ── the reader: lag per row ──
   const lags = new Float64Array(4_000_000);

@@ -425,3 +425,31 @@ describe("outages", () => {
     }
   });
 });
+
+// Aedes (the embedded broker) has no shared subscriptions: this runs against an external broker.
+describe.skipIf(process.env.SDM_BROKER !== "external")("several broker connections", () => {
+  it("shares the device topics: each message reaches one of the worker's connections, and is stored once", async () => {
+    const lane = await createTestFleet(db, 2);
+    const sharedId = `${workerClientId}-shared`;
+    const lines: string[] = [];
+    const sharing = await startIotWorker({ ...workerOptions(), clientId: sharedId, connections: 3, runJobs: false, log: (line) => lines.push(line) });
+    try {
+      expect(lines.filter((line) => line.includes("connected to")).map((line) => /as (\S+)/.exec(line)?.[1]).sort()).toEqual([1, 2, 3].map((n) => `${sharedId}-${n}`));
+      const before = sharing.stats().received;
+      for (const device of lane.devices) {
+        const client = await asDevice(device);
+        await publishNumbered(client, device.deviceId, 40, 2);
+      }
+      await waitFor(async () => sharing.stats().stored >= 80 || null, 15_000);
+      // 80 published; without $share each of the three connections would have received all 80.
+      expect(sharing.stats().received - before).toBe(80);
+    } finally {
+      await sharing.stop();
+      for (const n of [1, 2, 3]) {
+        const wipe = await connectOnce(mqttUrl, { clientId: `${sharedId}-${n}`, clean: true, username: service.username, password: service.password });
+        if (wipe.ok) await wipe.client.endAsync(true);
+      }
+      await lane.remove();
+    }
+  });
+});

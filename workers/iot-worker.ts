@@ -40,6 +40,11 @@ export type IotWorkerOptions = {
   clientId?: string;
   /** `$share/iot-workers/…` filters, for brokers that support them (Mosquitto 2, EMQX, HiveMQ). */
   sharedSubscription?: boolean;
+  /**
+   * Broker connections this worker opens (default 1); more than one subscribes with shared
+   * filters, so each message reaches one of them. Not for Aedes (no shared subscriptions).
+   */
+  connections?: number;
   /** 4 = MQTT 3.1.1 (Aedes speaks only this), 5 = MQTT 5. */
   protocolVersion?: 4 | 5;
   /** Start pg-boss and the scheduled jobs (tests of the message path may leave them off). */
@@ -138,28 +143,13 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
   }
 
   const protocolVersion = options.protocolVersion ?? 4;
-  const clientOptions: IClientOptions = {
-    clientId: options.clientId ?? defaultWorkerClientId(),
-    username: options.serviceUsername,
-    password: options.servicePassword,
-    clean: false,
-    protocolVersion,
-    reconnectPeriod: 2_000,
-    connectTimeout: 10_000,
-    keepalive: 30,
-    // MQTT 5 ends a session at disconnect unless told otherwise; a day covers any restart.
-    ...(protocolVersion === 5 ? { properties: { sessionExpiryInterval: 24 * 60 * 60, receiveMaximum: 65_535 } } : {}),
-  };
-  const client: MqttClient = mqtt.connect(options.mqttUrl, clientOptions);
-  const writer = client as unknown as PacketWriter;
-  if (typeof writer._sendPacket !== "function") throw new Error("this mqtt.js version has no _sendPacket: acknowledgement after storage cannot work");
-
-  // PUBACKs belong to the connection the message came on: after a reconnect the broker redelivers
-  // whatever was not acknowledged, so an old acknowledgement is simply dropped.
-  let connection = 0;
+  const connectionCount = Math.max(1, options.connections ?? 1);
+  // Several connections only on a shared subscription: else each would receive every message.
+  const shared = options.sharedSubscription || connectionCount > 1;
+  const baseClientId = options.clientId ?? defaultWorkerClientId();
   let stopping = false;
 
-  const filters = DEVICE_TO_CLOUD_FILTERS.map((filter) => (options.sharedSubscription ? sharedFilter(filter) : filter));
+  const filters = DEVICE_TO_CLOUD_FILTERS.map((filter) => (shared ? sharedFilter(filter) : filter));
 
   function invalid(topic: string, reason: string, kind: "notJson" | "schemaInvalid" | "badTopic" = reason === NOT_JSON ? "notJson" : "schemaInvalid") {
     counters[kind] += 1;
@@ -209,53 +199,86 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
     }
   }
 
-  client.handleMessage = (packet, callback) => {
-    counters.received += 1;
-    if (stopping) {
-      // Not stored, so not acknowledged: the broker keeps it for the next worker run.
-      callback(new AckDeferred());
-      return;
-    }
-    const message = decode(packet, new Date());
-    if (!message || packet.qos === 0) {
-      // Nothing to store (or QoS 0, which has no acknowledgement): let mqtt.js PUBACK now.
-      if (message) ingestor.accept(message);
-      callback();
-      return;
-    }
-    const messageId = packet.messageId;
-    const onConnection = connection;
-    ingestor.accept(message, () => {
-      if (messageId === undefined || onConnection !== connection || !client.connected) return;
-      writer._sendPacket({ cmd: "puback", messageId });
-    });
-    ingestor.whenWritable().then(
-      () => callback(new AckDeferred()),
-      () => callback(new AckDeferred()),
-    );
-  };
+  /**
+   * One broker connection feeding the shared ingestor. A broker lets each client have only so many
+   * unacknowledged messages in flight (Mosquitto: 20 by default), and this worker acknowledges after
+   * the commit, so one connection caps a window at that many; several connections on a shared
+   * subscription multiply it.
+   */
+  function openConnection(index: number): { client: MqttClient; ready: Promise<void> } {
+    const clientOptions: IClientOptions = {
+      clientId: connectionCount > 1 ? `${baseClientId}-${index + 1}`.slice(0, 64) : baseClientId,
+      username: options.serviceUsername,
+      password: options.servicePassword,
+      clean: false,
+      protocolVersion,
+      reconnectPeriod: 2_000,
+      connectTimeout: 10_000,
+      keepalive: 30,
+      // MQTT 5 ends a session at disconnect unless told otherwise; a day covers any restart.
+      ...(protocolVersion === 5 ? { properties: { sessionExpiryInterval: 24 * 60 * 60, receiveMaximum: 65_535 } } : {}),
+    };
+    const client: MqttClient = mqtt.connect(options.mqttUrl, clientOptions);
+    const writer = client as unknown as PacketWriter;
+    if (typeof writer._sendPacket !== "function") throw new Error("this mqtt.js version has no _sendPacket: acknowledgement after storage cannot work");
 
-  let firstConnect = true;
-  const ready = new Promise<void>((resolve) => {
-    client.on("connect", (connack) => {
-      connection += 1;
-      log(`worker: connected to ${options.mqttUrl} as ${clientOptions.clientId} (session ${connack.sessionPresent ? "resumed" : "new"})`);
-      if (!firstConnect) return; // mqtt.js resubscribes by itself when the broker lost the session
-      firstConnect = false;
-      client.subscribe(filters.slice(), { qos: 1 }, (error, granted) => {
-        if (error) {
-          log(`worker: subscribing failed: ${error.message}`);
-          return;
-        }
-        const refused = (granted ?? []).filter((grant) => grant.qos === 128);
-        if (refused.length > 0) log(`worker: broker refused ${refused.map((grant) => grant.topic).join(", ")}`);
-        resolve();
+    // PUBACKs belong to the connection the message came on: after a reconnect the broker redelivers
+    // whatever was not acknowledged, so an old acknowledgement is simply dropped.
+    let connection = 0;
+
+    client.handleMessage = (packet, callback) => {
+      counters.received += 1;
+      if (stopping) {
+        // Not stored, so not acknowledged: the broker keeps it for the next worker run.
+        callback(new AckDeferred());
+        return;
+      }
+      const message = decode(packet, new Date());
+      if (!message || packet.qos === 0) {
+        // Nothing to store (or QoS 0, which has no acknowledgement): let mqtt.js PUBACK now.
+        if (message) ingestor.accept(message);
+        callback();
+        return;
+      }
+      const messageId = packet.messageId;
+      const onConnection = connection;
+      ingestor.accept(message, () => {
+        if (messageId === undefined || onConnection !== connection || !client.connected) return;
+        writer._sendPacket({ cmd: "puback", messageId });
+      });
+      ingestor.whenWritable().then(
+        () => callback(new AckDeferred()),
+        () => callback(new AckDeferred()),
+      );
+    };
+
+    let firstConnect = true;
+    const ready = new Promise<void>((resolve) => {
+      client.on("connect", (connack) => {
+        connection += 1;
+        log(`worker: connected to ${options.mqttUrl} as ${clientOptions.clientId} (session ${connack.sessionPresent ? "resumed" : "new"})`);
+        if (!firstConnect) return; // mqtt.js resubscribes by itself when the broker lost the session
+        firstConnect = false;
+        client.subscribe(filters.slice(), { qos: 1 }, (error, granted) => {
+          if (error) {
+            log(`worker: subscribing failed: ${error.message}`);
+            return;
+          }
+          const refused = (granted ?? []).filter((grant) => grant.qos === 128);
+          if (refused.length > 0) log(`worker: broker refused ${refused.map((grant) => grant.topic).join(", ")}`);
+          resolve();
+        });
       });
     });
-  });
-  client.on("reconnect", () => log("worker: reconnecting to the broker…"));
-  client.on("offline", () => log("worker: broker connection lost"));
-  client.on("error", (error) => log(`worker: MQTT error: ${error.message}`));
+    client.on("reconnect", () => log("worker: reconnecting to the broker…"));
+    client.on("offline", () => log("worker: broker connection lost"));
+    client.on("error", (error) => log(`worker: MQTT error: ${error.message}`));
+
+    return { client, ready };
+  }
+
+  const connections = Array.from({ length: connectionCount }, (_, index) => openConnection(index));
+  const clients = connections.map((connection) => connection.client);
 
   const stats = (): IotWorkerStats => {
     const ingest = ingestor.stats();
@@ -287,7 +310,7 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
   }, options.statsIntervalMs ?? 30_000);
   statsTimer.unref();
 
-  await ready;
+  await Promise.all(connections.map((connection) => connection.ready));
 
   let stopped: Promise<void> | null = null;
   return {
@@ -300,9 +323,13 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
         await ingestor.stop(options.shutdownTimeoutMs);
         if (boss) await boss.stop({ graceful: true, wait: true, timeout: 5_000 }).catch(() => undefined);
         // A clean DISCONNECT, unless the broker is gone (then mqtt.js would wait for it).
-        const ended = client.endAsync().catch(() => undefined);
-        const timeout = new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), 3_000).unref());
-        if ((await Promise.race([ended, timeout])) === "timeout") await client.endAsync(true).catch(() => undefined);
+        await Promise.all(
+          clients.map(async (client) => {
+            const ended = client.endAsync().catch(() => undefined);
+            const timeout = new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), 3_000).unref());
+            if ((await Promise.race([ended, timeout])) === "timeout") await client.endAsync(true).catch(() => undefined);
+          }),
+        );
         await pool.end().catch(() => undefined);
       })();
       return stopped;
@@ -326,6 +353,8 @@ async function main() {
     servicePassword: config.MQTT_SERVICE_PASSWORD,
     clientId: config.MQTT_CLIENT_ID,
     sharedSubscription: config.MQTT_SHARED_SUBSCRIPTION,
+    // Aedes (the embedded broker) has no shared subscriptions: one connection there.
+    connections: config.MQTT_URL ? config.MQTT_INGEST_CONNECTIONS : 1,
     protocolVersion: config.MQTT_PROTOCOL_VERSION,
     telemetryRetentionDays: config.TELEMETRY_RETENTION_DAYS,
   });

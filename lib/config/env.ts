@@ -34,6 +34,12 @@ export const configSchema = z
   MQTT_PROTOCOL_VERSION: z.enum(["4", "5"], { message: "must be 4 (MQTT 3.1.1) or 5" }).transform(Number).optional(),
   /** `$share/iot-workers/…` so that several workers split the load (EMQX, Mosquitto 2, HiveMQ). */
   MQTT_SHARED_SUBSCRIPTION: booleanFlag.default(false),
+  /**
+   * Broker connections per worker, on a shared subscription when more than one. The worker
+   * acknowledges only after storing, and a broker allows each client few unacknowledged messages
+   * in flight (Mosquitto: 20), so more connections mean bigger windows. External brokers only.
+   */
+  MQTT_INGEST_CONNECTIONS: z.coerce.number({ message: "must be a number" }).int().min(1).max(64).default(1),
   MQTT_CLIENT_ID: z.string().min(1).max(64).optional(),
   /**
    * The broker address devices are given when they are provisioned (the wizard's last step, the
