@@ -1,5 +1,6 @@
 "use client";
 
+import { FilterBarActions } from "@/components/ui/filter-bar-actions";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useRef, useState, useTransition } from "react";
 
@@ -59,31 +60,18 @@ export function AlertListFilters({ fields, activeCount }: { fields: AlertFilterF
             className="w-full rounded-md border border-stone-300 px-3 py-1.5 font-mono text-sm text-stone-900"
           />
         </div>
-        <button
-          type="button"
-          onClick={() => setOpen((value) => !value)}
-          aria-expanded={open}
-          aria-controls="alert-filters"
-          className="rounded-md border border-stone-300 bg-white px-3 py-1.5 text-sm font-medium text-stone-800 hover:bg-stone-50 md:hidden"
-        >
-          Filters{activeCount ? ` (${activeCount})` : ""}
-        </button>
-        {activeCount ? (
-          <button
-            type="button"
-            onClick={() => {
-              setDevice("");
-              typed.current = false;
-              startTransition(() => router.replace(pathname, { scroll: false }));
-            }}
-            className="rounded-md px-3 py-1.5 text-sm font-medium text-brand-700 hover:bg-brand-50"
-          >
-            Clear all
-          </button>
-        ) : null}
-        <span aria-live="polite" className="text-xs text-stone-500">
-          {pending ? "Updating…" : ""}
-        </span>
+        <FilterBarActions
+          open={open}
+          onToggle={() => setOpen((value) => !value)}
+          controls="alert-filters"
+          activeCount={activeCount}
+          onClear={() => {
+            setDevice("");
+            typed.current = false;
+            startTransition(() => router.replace(pathname, { scroll: false }));
+          }}
+          pending={pending}
+        />
       </div>
       <div id="alert-filters" className={`mt-3 grid-cols-2 gap-2 sm:grid-cols-3 lg:grid-cols-5 ${open ? "grid" : "hidden md:grid"}`}>
         {fields.map((field) => (
