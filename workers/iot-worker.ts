@@ -88,6 +88,8 @@ export type IotWorkerStats = {
   pending: number;
   flushes: number;
   failedFlushes: number;
+  flushedDevices: number;
+  flushMs: number;
 };
 
 export type IotWorker = { stop(): Promise<void>; stats(): IotWorkerStats };
@@ -297,6 +299,8 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
       pending: ingest.pending,
       flushes: ingest.flushes,
       failedFlushes: ingest.failedFlushes,
+      flushedDevices: ingest.flushedDevices,
+      flushMs: ingest.flushMs,
     };
   };
 
@@ -305,7 +309,9 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
     invalidLoggedThisMinute = 0;
     log(
       `worker: received ${s.received}, stored ${s.stored}, invalid ${s.invalid} (not JSON ${s.notJson}, schema ${s.schemaInvalid}, topic ${s.badTopic}), ` +
-        `unknown device ${s.unknownDevice}, clock skewed ${s.clockSkewed}, out of order ${s.outOfOrder}, activated ${s.activated}, pending ${s.pending}`,
+        `unknown device ${s.unknownDevice}, clock skewed ${s.clockSkewed}, out of order ${s.outOfOrder}, activated ${s.activated}, pending ${s.pending}; ` +
+        // How the windows go: messages and device states per flush, and what a flush costs.
+        `${s.flushes} flushes, per flush ${s.flushes ? Math.round(s.stored / s.flushes) : 0} messages / ${s.flushes ? Math.round(s.flushedDevices / s.flushes) : 0} devices / ${s.flushes ? Math.round(s.flushMs / s.flushes) : 0} ms`,
     );
   }, options.statsIntervalMs ?? 30_000);
   statsTimer.unref();

@@ -55,6 +55,10 @@ export type IngestStats = {
   flushes: number;
   failedFlushes: number;
   pending: number;
+  /** Device states (messages' devices plus held-back rows) written across all flushes. */
+  flushedDevices: number;
+  /** Time spent in successful flushes (the database transaction), ms. */
+  flushMs: number;
 };
 
 /** Device ids remembered for "logged once" purposes; beyond this a flood of bogus ids is only counted. */
@@ -79,7 +83,7 @@ export class TelemetryIngestor {
   private readonly written: Map<string, WrittenRow>;
   private final = false;
   private skewLoggedAt = 0;
-  private readonly counters = { accepted: 0, stored: 0, unknownDevice: 0, clockSkewed: 0, outOfOrder: 0, activated: 0, flushes: 0, failedFlushes: 0 };
+  private readonly counters = { accepted: 0, stored: 0, unknownDevice: 0, clockSkewed: 0, outOfOrder: 0, activated: 0, flushes: 0, failedFlushes: 0, flushedDevices: 0, flushMs: 0 };
 
   private readonly flushIntervalMs: number;
   private readonly quietFlushMs: number;
@@ -225,6 +229,7 @@ export class TelemetryIngestor {
     }
 
     const attempt = (async () => {
+      const started = performance.now();
       try {
         const result = await this.store(this.options.pool, window, now, {
           deferRowsForMs: this.final ? 0 : this.rowRefreshMs,
@@ -236,6 +241,8 @@ export class TelemetryIngestor {
         // A device heard from once and never again: forget what was written for it after a while.
         if (this.written.size > 200_000) this.written.clear();
         this.counters.flushes += 1;
+        this.counters.flushedDevices += window.states.size;
+        this.counters.flushMs += performance.now() - started;
         this.counters.stored += result.stored;
         this.counters.unknownDevice += result.unknownMessages;
         this.counters.clockSkewed += result.clockSkewed ?? 0;
