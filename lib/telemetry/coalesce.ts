@@ -73,25 +73,26 @@ export type CommandOutcome = {
   receivedAt: Date;
 };
 
+/** The values a device reports (what a window may or may not say about it). */
+export type ReportedValues = Omit<DeviceStateUpdate, "deviceId" | "lastSeen" | "connection" | "valuesAt" | "bytesSent">;
+
+/** "Nothing reported": the store's UPDATE COALESCEs then keep every stored value. */
+export const NOTHING_REPORTED: Readonly<ReportedValues> = {
+  batteryLevel: undefined,
+  batteryVoltage: undefined,
+  signalStrength: undefined,
+  errorCount: undefined,
+  uptimeSeconds: undefined,
+  cpuPercent: undefined,
+  memoryPercent: undefined,
+  storagePercent: undefined,
+  firmwareVersion: undefined,
+  latitude: undefined,
+  longitude: undefined,
+};
+
 function emptyState(deviceId: string): DeviceStateUpdate {
-  return {
-    deviceId,
-    lastSeen: null,
-    connection: null,
-    valuesAt: null,
-    batteryLevel: undefined,
-    batteryVoltage: undefined,
-    signalStrength: undefined,
-    errorCount: undefined,
-    uptimeSeconds: undefined,
-    cpuPercent: undefined,
-    memoryPercent: undefined,
-    storagePercent: undefined,
-    firmwareVersion: undefined,
-    latitude: undefined,
-    longitude: undefined,
-    bytesSent: 0,
-  };
+  return { deviceId, lastSeen: null, connection: null, valuesAt: null, ...NOTHING_REPORTED, bytesSent: 0 };
 }
 
 /** null in a payload means "not measured", which must not erase the last known value. */

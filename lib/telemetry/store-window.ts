@@ -12,7 +12,7 @@
 import { stateChangeRefusal } from "../devices/lifecycle";
 import type { DeviceStateName } from "../devices/device-fields";
 import { assessDevice, type AttentionInputs } from "../health/device-health";
-import { MAX_CLOCK_SKEW_MS, type DeviceStateUpdate, type TelemetryWindow } from "./coalesce";
+import { MAX_CLOCK_SKEW_MS, NOTHING_REPORTED, type DeviceStateUpdate, type ReportedValues, type TelemetryWindow } from "./coalesce";
 import { inTransaction, type Sql, type SqlPool } from "./sql";
 
 type StoredDevice = {
@@ -110,23 +110,6 @@ const activatesOnContact = (state: string) => (FIRST_CONTACT_STATES as readonly 
 
 /** Who the device's history names for an automatic activation. */
 export const ACTIVATION_ACTOR = "worker";
-
-type ReportedValues = Omit<DeviceStateUpdate, "deviceId" | "lastSeen" | "connection" | "valuesAt" | "bytesSent">;
-
-/** "The window did not say": the UPDATE's COALESCE then keeps every stored value. */
-const NOTHING_NEW: ReportedValues = {
-  batteryLevel: undefined,
-  batteryVoltage: undefined,
-  signalStrength: undefined,
-  errorCount: undefined,
-  uptimeSeconds: undefined,
-  cpuPercent: undefined,
-  memoryPercent: undefined,
-  storagePercent: undefined,
-  firmwareVersion: undefined,
-  latitude: undefined,
-  longitude: undefined,
-};
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 const orNull = <T>(value: T | undefined): T | null => (value === undefined ? null : value);
@@ -228,7 +211,7 @@ async function writeWindow(
     // its samples are history, but the device's current values stay the newer stored ones.
     const windowNewest = newestInWindow.get(update.deviceId);
     const late = windowNewest !== undefined && current.values_at !== null && windowNewest < current.values_at.getTime();
-    const values: ReportedValues = late ? NOTHING_NEW : update;
+    const values: ReportedValues = late ? NOTHING_REPORTED : update;
     // The row as it will be after this write: what the health rules must judge.
     const lastSeen =
       update.lastSeen && (!current.last_seen || update.lastSeen > current.last_seen) ? update.lastSeen : current.last_seen;
@@ -266,7 +249,7 @@ async function writeWindow(
       values.firmwareVersion === undefined &&
       values.latitude === undefined
     ) {
-      deferred.push(late ? { ...update, ...NOTHING_NEW } : update);
+      deferred.push(late ? { ...update, ...NOTHING_REPORTED } : update);
       continue;
     }
     rowsWritten.push([
