@@ -1,8 +1,8 @@
 "use client";
 
 import { FilterBarActions } from "@/components/ui/filter-bar-actions";
-import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useEffect, useRef, useState, useTransition } from "react";
+import { useUrlFilters } from "@/components/ui/use-url-filters";
+import { useState } from "react";
 
 export type AlertFilterOption = { value: string; label: string };
 export type AlertFilterField = { name: string; label: string; options: AlertFilterOption[]; allLabel?: string };
@@ -12,33 +12,8 @@ export type AlertFilterField = { name: string; label: string; options: AlertFilt
  * the device page links to its own alerts) and the server renders the filtered page.
  */
 export function AlertListFilters({ fields, activeCount }: { fields: AlertFilterField[]; activeCount: number }) {
-  const router = useRouter();
-  const pathname = usePathname();
-  const searchParams = useSearchParams();
-  const [pending, startTransition] = useTransition();
-  const [device, setDevice] = useState(searchParams.get("device") ?? "");
+  const { searchParams, navigate, pending, text: device, setText: setDevice, clear } = useUrlFilters("device", 400);
   const [open, setOpen] = useState(false);
-  const typed = useRef(false);
-
-  function navigate(changes: Record<string, string | null>) {
-    const params = new URLSearchParams(searchParams.toString());
-    for (const [key, value] of Object.entries(changes)) {
-      if (value === null || value === "") params.delete(key);
-      else params.set(key, value);
-    }
-    // A new filter starts again at the first page; a page number of the old result means nothing.
-    params.delete("page");
-    const query = params.toString();
-    startTransition(() => router.replace(query ? `${pathname}?${query}` : pathname, { scroll: false }));
-  }
-
-  // The device id is typed: look it up once the person pauses.
-  useEffect(() => {
-    if (!typed.current) return;
-    const timer = setTimeout(() => navigate({ device: device.trim() || null }), 400);
-    return () => clearTimeout(timer);
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- navigate reads the latest URL itself
-  }, [device]);
 
   return (
     <section aria-label="Filters" className="mb-3 rounded-xl border border-stone-200 bg-white p-3 shadow-sm">
@@ -51,10 +26,7 @@ export function AlertListFilters({ fields, activeCount }: { fields: AlertFilterF
             id="filter-device"
             type="search"
             value={device}
-            onChange={(event) => {
-              typed.current = true;
-              setDevice(event.target.value);
-            }}
+            onChange={(event) => setDevice(event.target.value)}
             placeholder="e.g. MM001"
             autoCapitalize="characters"
             className="w-full rounded-md border border-stone-300 px-3 py-1.5 font-mono text-sm text-stone-900"
@@ -65,11 +37,7 @@ export function AlertListFilters({ fields, activeCount }: { fields: AlertFilterF
           onToggle={() => setOpen((value) => !value)}
           controls="alert-filters"
           activeCount={activeCount}
-          onClear={() => {
-            setDevice("");
-            typed.current = false;
-            startTransition(() => router.replace(pathname, { scroll: false }));
-          }}
+          onClear={clear}
           pending={pending}
         />
       </div>

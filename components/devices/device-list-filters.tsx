@@ -1,8 +1,8 @@
 "use client";
 
 import { FilterBarActions } from "@/components/ui/filter-bar-actions";
-import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useEffect, useRef, useState, useTransition } from "react";
+import { useUrlFilters } from "@/components/ui/use-url-filters";
+import { useState } from "react";
 
 export type FilterOption = { value: string; label: string };
 export type FilterField = { name: string; label: string; options: FilterOption[]; allLabel: string };
@@ -12,33 +12,8 @@ export type FilterField = { name: string; label: string; options: FilterOption[]
  * and shared) and the server renders the filtered page; nothing is filtered in the browser.
  */
 export function DeviceListFilters({ fields, groupByOptions, activeCount }: { fields: FilterField[]; groupByOptions: FilterOption[]; activeCount: number }) {
-  const router = useRouter();
-  const pathname = usePathname();
-  const searchParams = useSearchParams();
-  const [pending, startTransition] = useTransition();
-  const [search, setSearch] = useState(searchParams.get("q") ?? "");
+  const { searchParams, navigate, pending, text: search, setText: setSearch, clear } = useUrlFilters("q", 350);
   const [open, setOpen] = useState(false);
-  const typed = useRef(false);
-
-  function navigate(changes: Record<string, string | null>) {
-    const params = new URLSearchParams(searchParams.toString());
-    for (const [key, value] of Object.entries(changes)) {
-      if (value === null || value === "") params.delete(key);
-      else params.set(key, value);
-    }
-    // A new filter starts again at the first page; a page number of the old result means nothing.
-    if (!("page" in changes)) params.delete("page");
-    const query = params.toString();
-    startTransition(() => router.replace(query ? `${pathname}?${query}` : pathname, { scroll: false }));
-  }
-
-  // Search as the person types, once they pause.
-  useEffect(() => {
-    if (!typed.current) return;
-    const timer = setTimeout(() => navigate({ q: search.trim() || null }), 350);
-    return () => clearTimeout(timer);
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- navigate reads the latest URL itself
-  }, [search]);
 
   const select = (field: FilterField) => (
     <div key={field.name} className="flex min-w-0 flex-col gap-1">
@@ -73,10 +48,7 @@ export function DeviceListFilters({ fields, groupByOptions, activeCount }: { fie
             id="filter-q"
             type="search"
             value={search}
-            onChange={(event) => {
-              typed.current = true;
-              setSearch(event.target.value);
-            }}
+            onChange={(event) => setSearch(event.target.value)}
             placeholder="Device id, name, serial or MAC"
             className="w-full rounded-md border border-stone-300 px-3 py-1.5 text-sm font-normal text-stone-900"
           />
@@ -104,11 +76,7 @@ export function DeviceListFilters({ fields, groupByOptions, activeCount }: { fie
           onToggle={() => setOpen((value) => !value)}
           controls="device-filters"
           activeCount={activeCount}
-          onClear={() => {
-            setSearch("");
-            typed.current = false;
-            startTransition(() => router.replace(pathname, { scroll: false }));
-          }}
+          onClear={clear}
           pending={pending}
         />
       </div>
