@@ -288,17 +288,15 @@ class SimulatedDeviceRunner {
 
 /**
  * Picks which devices misbehave: a share of the fleet, spread over it, at least one device when
- * the share is not zero (a demo of 12 devices still shows each kind of trouble), and never a
- * device already picked for another kind (a low battery on a device that stays offline shows nothing).
+ * the share is not zero and a device qualifies (a demo of 12 devices still shows each kind of
+ * trouble), and never a device already picked for another kind (a low battery on a device that
+ * stays offline shows nothing).
  */
-function pick(count: number, share: number, random: () => number, taken: Set<number>) {
+function pick(count: number, share: number, random: () => number, taken: Set<number>, qualifies: (index: number) => boolean = () => true) {
+  const candidates = Array.from({ length: count }, (_, index) => index).filter((index) => !taken.has(index) && qualifies(index));
   const chosen = new Set<number>();
-  const free = count - taken.size;
-  const wanted = Math.min(free, share > 0 ? Math.max(1, Math.round(clamp(share, 0, 1) * count)) : 0);
-  while (chosen.size < wanted) {
-    const index = Math.floor(random() * count);
-    if (!taken.has(index)) chosen.add(index);
-  }
+  const wanted = Math.min(candidates.length, share > 0 ? Math.max(1, Math.round(clamp(share, 0, 1) * count)) : 0);
+  while (chosen.size < wanted) chosen.add(candidates[Math.floor(random() * candidates.length)]!);
   for (const index of chosen) taken.add(index);
   return chosen;
 }
@@ -310,7 +308,8 @@ export function startSimulator(options: SimulatorOptions): Simulator {
   const count = options.devices.length;
   const taken = new Set<number>();
   const offline = pick(count, options.offlineShare ?? 0, random, taken);
-  const lowBattery = pick(count, options.lowBatteryShare ?? 0, random, taken);
+  // Only a device that runs on a battery can run low: a mains-powered milk meter reports none.
+  const lowBattery = pick(count, options.lowBatteryShare ?? 0, random, taken, (index) => BATTERY_TYPES.has(options.devices[index]!.deviceType));
   const errors = pick(count, options.errorShare ?? 0, random, taken);
   const spread = options.connectSpreadMs ?? Math.min(30_000, count * 20);
 
