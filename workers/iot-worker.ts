@@ -30,6 +30,11 @@ import { DEVICE_TO_CLOUD_FILTERS, parseTopic, sharedFilter } from "../lib/mqtt/t
 import { TelemetryIngestor, type DeviceMessage } from "../lib/telemetry/ingest";
 import { createSqlPool } from "../lib/telemetry/sql";
 import { loadWrittenRows } from "../lib/telemetry/store-window";
+import type { SigningKey } from "../lib/firmware/signing";
+import { OtaEngine, type OtaOffer } from "../lib/ota/ota-engine";
+import { OtaStatusBatcher } from "../lib/ota/status-batcher";
+import type { StatusReport } from "../lib/ota/update-status";
+import { topics } from "../lib/mqtt/topics";
 
 export type IotWorkerOptions = {
   mqttUrl: string;
@@ -64,6 +69,11 @@ export type IotWorkerOptions = {
   /** How long `stop()` keeps retrying to store what is in memory (default 10 s); the rest stays unacknowledged. */
   shutdownTimeoutMs?: number;
   statsIntervalMs?: number;
+  /**
+   * The update engine (lib/ota/ota-engine.ts): how often it looks at running jobs (default 1 s;
+   * 0 = off), where devices download binaries from, and the key offers are signed with.
+   */
+  ota?: { tickMs?: number; publicUrl: string; signingKey: SigningKey; maxOffersPerTick?: number };
   log?: (line: string) => void;
 };
 
@@ -90,9 +100,21 @@ export type IotWorkerStats = {
   failedFlushes: number;
   flushedDevices: number;
   flushMs: number;
+  /** ota/status reports taken, and how many moved a device's update on. */
+  otaReports: number;
+  otaApplied: number;
+  otaPending: number;
 };
 
-export type IotWorker = { stop(): Promise<void>; stats(): IotWorkerStats };
+export type IotWorker = {
+  stop(): Promise<void>;
+  stats(): IotWorkerStats;
+  /** Runs the update engine now (tests, and after a status batch finished devices). */
+  otaTick(now?: Date): Promise<void>;
+};
+
+/** An update's progress, for the OTA status batcher rather than the telemetry ingestor. */
+type OtaStatusMessage = { kind: "ota_status"; report: StatusReport };
 
 /** decodePayload's reason for bytes that are not JSON at all. */
 const NOT_JSON = "payload is not JSON";
@@ -129,6 +151,14 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
     log,
   });
 
+  // Ticks soon after a batch finished some devices' updates: a phase may be ready to judge.
+  let kickEngine: () => void = () => undefined;
+  const statusBatcher = new OtaStatusBatcher({
+    pool,
+    log,
+    onApplied: () => kickEngine(),
+  });
+
   // Jobs first: a database that is not there fails the start here, before any message is taken.
   let boss: PgBoss | null = null;
   if (options.runJobs ?? true) {
@@ -160,7 +190,7 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
   }
 
   /** Bytes + topic → a message for the ingestor, or null (counted as invalid or ignored). */
-  function decode(packet: IPublishPacket, receivedAt: Date): DeviceMessage | null {
+  function decode(packet: IPublishPacket, receivedAt: Date): DeviceMessage | OtaStatusMessage | null {
     const topic = parseTopic(packet.topic);
     if (!topic) {
       invalid(packet.topic, "not a device topic", "badTopic");
@@ -188,10 +218,12 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
         return null;
       }
       case "ota_status": {
-        // OTA progress is validated here but recorded by the OTA module, not by this ingest path.
         const decoded = decodePayload(otaStatusPayload, packet.payload);
-        if (decoded.ok) counters.ignored += 1;
-        else invalid(packet.topic, decoded.error);
+        if (decoded.ok) {
+          const { job_id, status, progress, error, version } = decoded.value;
+          return { kind: "ota_status", report: { deviceId: topic.deviceId, jobId: job_id, status, progress, error, version, receivedAt } };
+        }
+        invalid(packet.topic, decoded.error);
         return null;
       }
       default:
@@ -238,16 +270,26 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
       const message = decode(packet, new Date());
       if (!message || packet.qos === 0) {
         // Nothing to store (or QoS 0, which has no acknowledgement): let mqtt.js PUBACK now.
-        if (message) ingestor.accept(message);
+        if (message?.kind === "ota_status") statusBatcher.accept(message.report);
+        else if (message) ingestor.accept(message);
         callback();
         return;
       }
       const messageId = packet.messageId;
       const onConnection = connection;
-      ingestor.accept(message, () => {
+      const ack = () => {
         if (messageId === undefined || onConnection !== connection || !client.connected) return;
         writer._sendPacket({ cmd: "puback", messageId });
-      });
+      };
+      if (message.kind === "ota_status") {
+        statusBatcher.accept(message.report, ack);
+        statusBatcher.whenWritable().then(
+          () => callback(new AckDeferred()),
+          () => callback(new AckDeferred()),
+        );
+        return;
+      }
+      ingestor.accept(message, ack);
       ingestor.whenWritable().then(
         () => callback(new AckDeferred()),
         () => callback(new AckDeferred()),
@@ -282,8 +324,51 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
   const connections = Array.from({ length: connectionCount }, (_, index) => openConnection(index));
   const clients = connections.map((connection) => connection.client);
 
+  // Offers go out on the first connection, QoS 1: resolved once the broker has them all.
+  const publishOffers = async (offers: OtaOffer[]) => {
+    await Promise.all(offers.map((offer) => clients[0]!.publishAsync(topics.otaUpdate(offer.deviceId), JSON.stringify(offer.payload), { qos: 1 })));
+  };
+  const engine = options.ota ? new OtaEngine(pool, { publicUrl: options.ota.publicUrl, signingKey: options.ota.signingKey, publish: publishOffers, maxOffersPerTick: options.ota.maxOffersPerTick, log }) : null;
+  let engineTimer: NodeJS.Timeout | null = null;
+  let engineRun: Promise<void> = Promise.resolve();
+  /** Ticks run one after another in this process, each with its own clock (tests pass one). */
+  const otaTick = (now?: Date): Promise<void> => {
+    if (!engine) return Promise.resolve();
+    engineRun = engineRun.then(async () => {
+      if (stopping) return;
+      try {
+        await engine.tick(now ?? new Date());
+      } catch (error) {
+        log(`ota: engine tick failed: ${error instanceof Error ? error.message : String(error)} (next tick retries)`);
+      }
+    });
+    return engineRun;
+  };
+  let kicked = false;
+  kickEngine = () => {
+    if (kicked || !engine || stopping) return;
+    kicked = true;
+    setTimeout(() => {
+      kicked = false;
+      void otaTick();
+    }, 50).unref();
+  };
+  const tickMs = options.ota?.tickMs ?? 1_000;
+  if (engine && tickMs > 0) {
+    const loop = () => {
+      engineTimer = setTimeout(() => {
+        void otaTick().finally(() => {
+          if (!stopping) loop();
+        });
+      }, tickMs);
+      engineTimer.unref();
+    };
+    loop();
+  }
+
   const stats = (): IotWorkerStats => {
     const ingest = ingestor.stats();
+    const ota = statusBatcher.stats();
     return {
       received: counters.received,
       stored: ingest.stored,
@@ -301,6 +386,9 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
       failedFlushes: ingest.failedFlushes,
       flushedDevices: ingest.flushedDevices,
       flushMs: ingest.flushMs,
+      otaReports: ota.accepted,
+      otaApplied: ota.applied,
+      otaPending: ota.pending,
     };
   };
 
@@ -311,6 +399,7 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
       `worker: received ${s.received}, stored ${s.stored}, invalid ${s.invalid} (not JSON ${s.notJson}, schema ${s.schemaInvalid}, topic ${s.badTopic}), ` +
         `unknown device ${s.unknownDevice}, clock skewed ${s.clockSkewed}, out of order ${s.outOfOrder}, activated ${s.activated}, pending ${s.pending}; ` +
         // How the windows go: messages and device states per flush, and what a flush costs.
+        `ota reports ${s.otaReports} (${s.otaApplied} applied, ${s.otaPending} pending); ` +
         `${s.flushes} flushes, per flush ${s.flushes ? Math.round(s.stored / s.flushes) : 0} messages / ${s.flushes ? Math.round(s.flushedDevices / s.flushes) : 0} devices / ${s.flushes ? Math.round(s.flushMs / s.flushes) : 0} ms`,
     );
   }, options.statsIntervalMs ?? 30_000);
@@ -321,12 +410,15 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
   let stopped: Promise<void> | null = null;
   return {
     stats,
+    otaTick,
     stop() {
       stopped ??= (async () => {
         stopping = true;
         clearInterval(statsTimer);
+        if (engineTimer) clearTimeout(engineTimer);
+        await engineRun;
         // Store and acknowledge what is in memory while the connection is still up.
-        await ingestor.stop(options.shutdownTimeoutMs);
+        await Promise.all([ingestor.stop(options.shutdownTimeoutMs), statusBatcher.stop(options.shutdownTimeoutMs)]);
         if (boss) await boss.stop({ graceful: true, wait: true, timeout: 5_000 }).catch(() => undefined);
         // A clean DISCONNECT, unless the broker is gone (then mqtt.js would wait for it).
         await Promise.all(
@@ -346,6 +438,7 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
 async function main() {
   const { loadConfig } = await import("../lib/config/env");
   const { resolveDatabaseUrl, readEmbeddedServices } = await import("../lib/config/database-url");
+  const { getSigningKey } = await import("../lib/firmware/signing-key");
   const config = loadConfig();
   const mqttUrl = config.MQTT_URL ?? readEmbeddedServices().mqttUrl;
   if (!mqttUrl) {
@@ -363,6 +456,7 @@ async function main() {
     connections: config.MQTT_URL ? config.MQTT_INGEST_CONNECTIONS : 1,
     protocolVersion: config.MQTT_PROTOCOL_VERSION,
     telemetryRetentionDays: config.TELEMETRY_RETENTION_DAYS,
+    ota: { tickMs: config.OTA_TICK_MS, publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}`, signingKey: getSigningKey() },
   });
   let exiting = false;
   const shutdown = (signal: string) => {

@@ -54,11 +54,32 @@ export const configSchema = z
   BROKER_HOOK_SECRET: z.string().min(24, "must be at least 24 characters (openssl rand -base64 32)").optional(),
   PORT: z.coerce.number({ message: "must be a number" }).int().min(1).max(65535).default(3000),
   HOSTNAME: z.string().min(1).default("0.0.0.0"),
+  /**
+   * The address devices reach this server by, for firmware download links in update offers.
+   * Default http://localhost:PORT (right for the demo's simulated devices on this machine).
+   */
+  PUBLIC_URL: z.url({ message: "must be a URL such as https://devices.farm.example" }).optional(),
+  /** How often the worker's update engine looks at running jobs (dispatch, promotion, rollback). */
+  OTA_TICK_MS: z.coerce.number({ message: "must be a number" }).int().min(100).max(60_000).default(1_000),
   AUTH_SECRET: z.string().min(32, "must be at least 32 characters (openssl rand -base64 32)").optional(),
   DATA_DIR: z.string().min(1).default(".data"),
   /** Demo data and simulated devices on `npm start`. */
   DEMO: booleanFlag.default(true),
   SIMULATOR_DEVICES: z.coerce.number({ message: "must be a number" }).int().min(0).max(100_000).default(40),
+  /**
+   * Firmware versions the simulated devices fail to install, as `version=share` pairs separated by
+   * commas (the same devices every run), or `none`. The default fails half of the installs of the
+   * demo build 2.2.0, so a rollout of it shows the automatic rollback.
+   */
+  SIMULATOR_OTA_FAIL_VERSIONS: z
+    .string()
+    .trim()
+    .regex(/^(none|[\w.+-]+=(0|1|0?\.\d+|1\.0+)(\s*,\s*[\w.+-]+=(0|1|0?\.\d+|1\.0+))*)$/, "must be version=share pairs such as 2.2.0=0.5,2.3.0=0.1 (shares between 0 and 1), or none")
+    .default("2.2.0=0.5"),
+  /** Share (0…1) of the simulated devices that fail every update at installing. */
+  SIMULATOR_OTA_FAIL_SHARE: z.coerce.number({ message: "must be a number" }).min(0, "must be between 0 and 1").max(1, "must be between 0 and 1").default(0),
+  /** Share (0…1) of the simulated devices that accept an update and then never answer again. */
+  SIMULATOR_OTA_SILENT_SHARE: z.coerce.number({ message: "must be a number" }).min(0, "must be between 0 and 1").max(1, "must be between 0 and 1").default(0),
   /**
    * Firmware binaries go to DATA_DIR/storage unless a bucket is set: then to that S3-compatible
    * bucket (AWS S3, MinIO, Ceph, R2), path-style, with these keys.

@@ -10,13 +10,15 @@ import { z } from "zod";
 export const ROLLOUT_STRATEGIES = ["all_at_once", "canary", "phased", "emergency"] as const;
 export type RolloutStrategyName = (typeof ROLLOUT_STRATEGIES)[number];
 
-export const ROLLBACK_DEFAULTS = { errorThreshold: 20, minDevices: 10, successThreshold: 80 } as const;
+export const ROLLBACK_DEFAULTS = { errorThreshold: 20, minDevices: 10, successThreshold: 80, deviceTimeoutMinutes: 30 } as const;
 
 const percentage = z.coerce.number({ error: "Must be a number" }).gt(0, "Must be more than 0 %").max(100, "At most 100 %");
 const thresholds = {
   successThreshold: z.coerce.number({ error: "Must be a number" }).min(0).max(100).default(ROLLBACK_DEFAULTS.successThreshold),
   errorThreshold: z.coerce.number({ error: "Must be a number" }).min(0).max(100).default(ROLLBACK_DEFAULTS.errorThreshold),
   minDevices: z.coerce.number({ error: "Must be a number" }).int().min(1).max(100_000).default(ROLLBACK_DEFAULTS.minDevices),
+  /** A device that was sent the update and has not finished within this is counted failed. */
+  deviceTimeoutMinutes: z.coerce.number({ error: "Must be a number" }).int().min(1, "At least 1 minute").max(10_080).default(ROLLBACK_DEFAULTS.deviceTimeoutMinutes),
 };
 
 export const rolloutConfigSchema = z.discriminatedUnion("strategy", [

@@ -30,7 +30,12 @@ function rolloutOrder(devices: TargetRow[], seed: string): TargetRow[] {
   return devices.map((device) => ({ device, key: key(device) })).sort((a, b) => (a.key < b.key ? -1 : 1)).map(({ device }) => device);
 }
 
-export async function scheduleUpdate(db: Db, actor: Actor, raw: unknown, now = new Date()): Promise<ScheduledJob> {
+export type ScheduleOptions = {
+  /** A rollback may go back to a deprecated version (going back is the repair). */
+  allowAnyState?: boolean;
+};
+
+export async function scheduleUpdate(db: Db, actor: Actor, raw: unknown, now = new Date(), options: ScheduleOptions = {}): Promise<ScheduledJob> {
   if (!can(actor.role, "ota.schedule")) throw new ForbiddenError(`Your role (${actor.role}) does not allow ota.schedule.`);
   const parsed = scheduleUpdateSchema.safeParse(raw);
   if (!parsed.success) throw new InvalidError("Check the highlighted fields.", fieldErrorsFromIssues(parsed.error.issues));
@@ -43,7 +48,7 @@ export async function scheduleUpdate(db: Db, actor: Actor, raw: unknown, now = n
         select: { id: true, version: true, deviceType: true, compatibleModels: true, minPreviousVersion: true, state: true, storageKey: true },
       });
       if (!firmware) throw new NotFoundError("No such firmware version.");
-      if (firmware.state !== "testing" && firmware.state !== "stable") {
+      if (firmware.state !== "testing" && firmware.state !== "stable" && !(options.allowAnyState && firmware.state === "deprecated")) {
         throw new ConflictError(`Only testing or stable firmware can be rolled out; ${firmware.version} is ${firmware.state}.`, { firmwareId: ["Pick a testing or stable version"] });
       }
       if (!firmware.storageKey) throw new ConflictError(`Firmware ${firmware.version} has no binary to send.`, { firmwareId: ["This version has no binary"] });

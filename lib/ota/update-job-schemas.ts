@@ -3,7 +3,7 @@ import { z } from "zod";
 import { bulkTargetSchema } from "../devices/device-schemas";
 import { booleanish, optionalText } from "../validation/form-values";
 import { maintenanceWindowSchema } from "./maintenance-window";
-import { rolloutConfigSchema } from "./rollout-plan";
+import { ROLLBACK_DEFAULTS, rolloutConfigSchema } from "./rollout-plan";
 
 export const scheduleUpdateSchema = z
   .object({
@@ -17,7 +17,7 @@ export const scheduleUpdateSchema = z
     force: booleanish,
     rollbackOnFailure: booleanish,
     notifyOnComplete: booleanish,
-    rollout: rolloutConfigSchema.default({ strategy: "all_at_once", successThreshold: 80, errorThreshold: 20, minDevices: 10 }),
+    rollout: rolloutConfigSchema.default({ strategy: "all_at_once", ...ROLLBACK_DEFAULTS }),
   })
   .strict();
 export type ScheduleUpdateInput = z.input<typeof scheduleUpdateSchema>;

@@ -1,0 +1,453 @@
+/**
+ * The update engine (M92 `process_update_job`, I-013 §4.2–4.3), run by the worker every second:
+ * starts jobs whose time has come, sends `ota/update` to the devices of each job's current phase
+ * while its maintenance window is open, fails devices that stopped answering, judges the phase
+ * (phase-verdict.ts) and promotes it, waits for approval, halts, or rolls the job back — and sends
+ * rolled-back jobs' devices their previous version.
+ *
+ * Everything it knows lives in the tables, so a restarted worker simply carries on where the last
+ * tick left off. An offer is published before its log is marked sent: a crash in between sends it
+ * again, which a device ignores (it is idempotent by job), rather than never sending it. One tick
+ * runs at a time across workers (a PostgreSQL advisory lock), so two workers never send twice.
+ */
+import type { OtaUpdatePayload } from "../mqtt/payloads";
+import { signedManifestOf, type ManifestFields } from "../firmware/firmware-versions";
+import type { SigningKey } from "../firmware/signing";
+import type { Sql, SqlPool } from "../telemetry/sql";
+import { stopJob } from "./job-stops";
+import { insideWindow, maintenanceWindowSchema, nextWindowOpening } from "./maintenance-window";
+import { judgePhase } from "./phase-verdict";
+import { ROLLBACK_DEFAULTS } from "./rollout-plan";
+import { recountJobs } from "./update-status";
+
+export type OtaOffer = { deviceId: string; payload: OtaUpdatePayload };
+
+export type OtaEngineOptions = {
+  /** Where devices download binaries: `${publicUrl}/api/v1/iot/firmware/versions/{id}/download`. */
+  publicUrl: string;
+  signingKey: SigningKey;
+  /** Publishes offers (QoS 1); resolves once the broker took them all. */
+  publish: (offers: OtaOffer[]) => Promise<void>;
+  /** Offers sent per job per tick, so one tick stays short whatever the fleet. */
+  maxOffersPerTick?: number;
+  log?: (line: string) => void;
+};
+
+export type TickResult = {
+  ran: boolean;
+  started: number;
+  offered: number;
+  rollbacksOffered: number;
+  timedOut: number;
+  promoted: number;
+  completed: number;
+  halted: number;
+  rolledBack: number;
+};
+
+/** Any constant: the key of the advisory lock that makes one tick run at a time. */
+const ENGINE_LOCK = 0x07a5_e491;
+
+type JobRow = {
+  id: number;
+  name: string;
+  state: "in_progress" | "paused";
+  maintenance_window: unknown;
+  rollback_on_failure: boolean;
+  notify_on_complete: boolean;
+  state_reason: string | null;
+  device_count: number;
+  firmware_id: number;
+} & FirmwareRow;
+
+type FirmwareRow = {
+  device_type: string;
+  version: string;
+  file_name: string | null;
+  sha256: string | null;
+  min_previous_version: string | null;
+  compatible_models: string[];
+  is_mandatory: boolean;
+  size_bytes: string;
+};
+
+type PhaseRow = {
+  id: number;
+  position: number;
+  state: "pending" | "in_progress" | "awaiting_approval" | "succeeded" | "failed" | "cancelled";
+  success_threshold: number;
+  error_threshold: number;
+  min_devices: number;
+  requires_approval: boolean;
+  soak_minutes: number;
+  approved_at: Date | null;
+};
+
+const manifestFields = (row: FirmwareRow): ManifestFields => ({
+  deviceType: row.device_type as ManifestFields["deviceType"],
+  version: row.version,
+  fileName: row.file_name,
+  sha256: row.sha256,
+  minPreviousVersion: row.min_previous_version,
+  compatibleModels: row.compatible_models,
+  isMandatory: row.is_mandatory,
+  sizeBytes: BigInt(row.size_bytes),
+});
+
+/** Runs `work` as one transaction on the tick's own connection. */
+async function atomically<T>(sql: Sql, work: () => Promise<T>): Promise<T> {
+  await sql.query("BEGIN");
+  try {
+    const result = await work();
+    await sql.query("COMMIT");
+    return result;
+  } catch (error) {
+    await sql.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  }
+}
+
+export function downloadUrl(publicUrl: string, firmwareId: number) {
+  return `${publicUrl.replace(/\/+$/, "")}/api/v1/iot/firmware/versions/${firmwareId}/download`;
+}
+
+async function audit(sql: Sql, jobId: number, action: string, after: object) {
+  await sql.query(`INSERT INTO audit_events (entity_type, entity_id, action, actor_label, after) VALUES ('update_job', $1, $2, 'worker', $3::jsonb)`, [
+    String(jobId),
+    action,
+    JSON.stringify(after),
+  ]);
+}
+
+export class OtaEngine {
+  private readonly log: (line: string) => void;
+  private readonly maxOffers: number;
+
+  constructor(
+    private readonly pool: SqlPool,
+    private readonly options: OtaEngineOptions,
+  ) {
+    this.log = options.log ?? ((line) => console.log(line));
+    this.maxOffers = options.maxOffersPerTick ?? 20_000;
+  }
+
+  /** One pass over every running job. Returns ran: false when another worker holds the tick. */
+  async tick(now = new Date()): Promise<TickResult> {
+    const result: TickResult = { ran: false, started: 0, offered: 0, rollbacksOffered: 0, timedOut: 0, promoted: 0, completed: 0, halted: 0, rolledBack: 0 };
+    const client = await this.pool.connect();
+    const ignoreDrop = () => undefined;
+    client.on("error", ignoreDrop);
+    try {
+      const { rows } = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock($1) AS locked", [ENGINE_LOCK]);
+      if (!rows[0]?.locked) return result;
+      result.ran = true;
+      try {
+        await this.run(client, now, result);
+      } finally {
+        await client.query("SELECT pg_advisory_unlock($1)", [ENGINE_LOCK]).catch(() => undefined);
+      }
+      return result;
+    } finally {
+      client.off("error", ignoreDrop);
+      client.release();
+    }
+  }
+
+  private async run(sql: Sql, now: Date, result: TickResult) {
+    result.started = await this.startDueJobs(sql, now);
+    result.timedOut = await this.timeOutSilentDevices(sql, now);
+
+    const { rows: jobs } = await sql.query<JobRow>(
+      `SELECT j.id, j.name, j.state::text AS state, j.maintenance_window, j.rollback_on_failure, j.notify_on_complete, j.state_reason,
+              j.device_count, j.firmware_id, f.device_type::text AS device_type, f.version, f.file_name, f.sha256, f.min_previous_version,
+              f.compatible_models, f.is_mandatory, f.size_bytes::text AS size_bytes
+         FROM update_jobs j JOIN firmware_versions f ON f.id = j.firmware_id
+        WHERE j.state IN ('in_progress', 'paused')
+        ORDER BY j.id`,
+    );
+    for (const job of jobs) {
+      try {
+        await this.advanceJob(sql, job, now, result);
+      } catch (error) {
+        // One broken job must not stop the others; the next tick tries it again.
+        this.log(`ota: job ${job.id}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    result.rollbacksOffered = await this.offerRollbacks(sql, now);
+  }
+
+  private async startDueJobs(sql: Sql, now: Date): Promise<number> {
+    const { rows } = await sql.query<{ id: number; name: string }>(
+      `UPDATE update_jobs SET state = 'in_progress', started_at = COALESCE(started_at, $1), state_reason = NULL
+        WHERE state = 'scheduled' AND scheduled_at <= $1
+        RETURNING id, name`,
+      [now.toISOString()],
+    );
+    for (const job of rows) {
+      await sql.query(
+        `UPDATE update_phases SET state = 'in_progress', started_at = $2
+          WHERE job_id = $1 AND state = 'pending' AND position = (SELECT min(position) FROM update_phases WHERE job_id = $1)`,
+        [job.id, now.toISOString()],
+      );
+      await audit(sql, job.id, "started", { at: now.toISOString() });
+      this.log(`ota: job ${job.id} (${job.name}) started`);
+    }
+    return rows.length;
+  }
+
+  /** Devices sent an update that said nothing for the job's timeout are failed, with the reason. */
+  private async timeOutSilentDevices(sql: Sql, now: Date): Promise<number> {
+    const { rows } = await sql.query<{ job_id: number; device_id: number }>(
+      `WITH silent AS (
+         SELECT l.id, COALESCE((j.strategy_config->>'deviceTimeoutMinutes')::int, $2) AS minutes
+           FROM update_logs l JOIN update_jobs j ON j.id = l.job_id
+          WHERE l.state IN ('pending', 'downloading', 'installing', 'verifying') AND l.sent_at IS NOT NULL
+            AND l.sent_at < $1::timestamptz - make_interval(mins => COALESCE((j.strategy_config->>'deviceTimeoutMinutes')::int, $2))
+       )
+       UPDATE update_logs AS l SET state = 'failed', finished_at = $1,
+              duration_seconds = GREATEST(0, EXTRACT(EPOCH FROM $1::timestamptz - l.sent_at))::int,
+              error_message = 'No answer from the device for ' || s.minutes || ' minutes',
+              log_details = l.log_details || jsonb_build_array(jsonb_build_object('state', 'failed', 'at', $1::text, 'error', 'timed out'))
+         FROM silent s WHERE l.id = s.id
+        RETURNING l.job_id, l.device_id`,
+      [now.toISOString(), ROLLBACK_DEFAULTS.deviceTimeoutMinutes],
+    );
+    if (rows.length === 0) return 0;
+    await sql.query(
+      `UPDATE devices SET firmware_update_status = 'failed', firmware_update_error = 'No answer to the update (timed out)', target_firmware_id = NULL, updated_at = now()
+        WHERE id = ANY($1::int[])`,
+      [rows.map((row) => row.device_id)],
+    );
+    await recountJobs(sql, [...new Set(rows.map((row) => row.job_id))]);
+    return rows.length;
+  }
+
+  private async advanceJob(sql: Sql, job: JobRow, now: Date, result: TickResult) {
+    const { rows: phases } = await sql.query<PhaseRow>(
+      `SELECT id, position, state::text AS state, success_threshold, error_threshold, min_devices, requires_approval, soak_minutes, approved_at
+         FROM update_phases WHERE job_id = $1 ORDER BY position`,
+      [job.id],
+    );
+    // A promotion opens the next phase in the same tick: a canary that passed does not wait a second.
+    for (let guard = 0; guard < phases.length + 1; guard++) {
+      const current = phases.find((phase) => phase.state === "in_progress" || phase.state === "awaiting_approval");
+      if (!current) {
+        const next = phases.find((phase) => phase.state === "pending");
+        if (next && job.state === "in_progress") {
+          await this.openPhase(sql, next, now);
+          continue;
+        }
+        if (!next) await this.complete(sql, job, now, result);
+        return;
+      }
+      if (job.state === "in_progress" && current.state === "in_progress") {
+        result.offered += await this.dispatch(sql, job, current, now);
+      }
+      const verdict = await this.judge(sql, job, current, now);
+      switch (verdict.verdict) {
+        case "running":
+        case "soaking":
+          return;
+        case "rollback": {
+          const reason = job.rollback_on_failure ? `Automatic rollback in phase ${current.position}: ${verdict.reason}` : `Stopped in phase ${current.position}: ${verdict.reason} (rollback on failure is off)`;
+          if (!job.rollback_on_failure && job.state !== "in_progress") return;
+          const stopped = await atomically(sql, async () => {
+            const done = job.rollback_on_failure
+              ? await stopJob(sql, job.id, { state: "failed", reason, at: now, rollback: true, failedPhaseId: current.id })
+              : await stopJob(sql, job.id, { state: "paused", reason, at: now });
+            if (done) await audit(sql, job.id, job.rollback_on_failure ? "auto_rollback" : "halted", { phase: current.position, reason });
+            return done;
+          });
+          if (stopped) {
+            result.rolledBack += job.rollback_on_failure ? 1 : 0;
+            result.halted += job.rollback_on_failure ? 0 : 1;
+            this.log(`ota: job ${job.id}: ${reason}`);
+          }
+          return;
+        }
+        case "halt": {
+          if (job.state !== "in_progress") return;
+          const reason = `Halted after phase ${current.position}: ${verdict.reason}. Resume to accept and go on, or roll back.`;
+          await atomically(sql, async () => {
+            await stopJob(sql, job.id, { state: "paused", reason, at: now });
+            await audit(sql, job.id, "halted", { phase: current.position, reason });
+          });
+          result.halted += 1;
+          this.log(`ota: job ${job.id}: ${reason}`);
+          return;
+        }
+        case "awaiting_approval":
+          if (current.state !== "awaiting_approval") {
+            await sql.query(`UPDATE update_phases SET state = 'awaiting_approval' WHERE id = $1`, [current.id]);
+            await sql.query(`UPDATE update_jobs SET state_reason = $2 WHERE id = $1`, [job.id, `Phase ${current.position} finished: waiting for approval of the next phase`]);
+          }
+          return;
+        case "promote": {
+          if (job.state !== "in_progress") return;
+          const next = phases.find((phase) => phase.state === "pending");
+          await atomically(sql, async () => {
+            await sql.query(`UPDATE update_phases SET state = 'succeeded', completed_at = $2 WHERE id = $1`, [current.id, now.toISOString()]);
+            if (next) await this.openPhase(sql, next, now);
+          });
+          current.state = "succeeded";
+          if (next) next.state = "in_progress";
+          result.promoted += 1;
+          if (next) this.log(`ota: job ${job.id}: phase ${current.position} succeeded, phase ${next.position} started`);
+          continue;
+        }
+      }
+    }
+  }
+
+  private async openPhase(sql: Sql, phase: PhaseRow, now: Date) {
+    await sql.query(`UPDATE update_phases SET state = 'in_progress', started_at = $2 WHERE id = $1 AND state = 'pending'`, [phase.id, now.toISOString()]);
+    phase.state = "in_progress";
+  }
+
+  private async complete(sql: Sql, job: JobRow, now: Date, result: TickResult) {
+    const summary = await atomically(sql, async () => {
+      const { rows } = await sql.query<{ success_count: number; failed_count: number }>(
+        `UPDATE update_jobs SET state = 'completed', completed_at = $2, state_reason = NULL
+          WHERE id = $1 AND state = 'in_progress' RETURNING success_count, failed_count`,
+        [job.id, now.toISOString()],
+      );
+      if (!rows[0]) return null;
+      const text = `${rows[0].success_count} of ${job.device_count} devices updated to ${job.version}, ${rows[0].failed_count} failed`;
+      await sql.query(`UPDATE update_jobs SET state_reason = $2 WHERE id = $1`, [job.id, text]);
+      // "Notify on complete": the job's history says so; the job list and dashboard show it.
+      await audit(sql, job.id, "completed", { summary: text, notify: job.notify_on_complete });
+      return text;
+    });
+    if (!summary) return;
+    result.completed += 1;
+    this.log(`ota: job ${job.id} completed: ${summary}`);
+  }
+
+  /** Sends the phase's not-yet-sent devices their offer, when the maintenance window is open. */
+  private async dispatch(sql: Sql, job: JobRow, phase: PhaseRow, now: Date): Promise<number> {
+    const window = job.maintenance_window ? maintenanceWindowSchema.safeParse(job.maintenance_window) : null;
+    if (window?.success && !insideWindow(window.data, now)) {
+      const opening = nextWindowOpening(window.data, now);
+      const reason = `Waiting for the maintenance window (${window.data.start}–${window.data.end} ${window.data.timeZone}; next opening ${opening.toISOString().slice(0, 16).replace("T", " ")} UTC)`;
+      if (job.state_reason !== reason) {
+        await sql.query(`UPDATE update_jobs SET state_reason = $2 WHERE id = $1`, [job.id, reason]);
+        job.state_reason = reason;
+      }
+      return 0;
+    }
+    if (job.state_reason?.startsWith("Waiting for the maintenance window")) {
+      await sql.query(`UPDATE update_jobs SET state_reason = NULL WHERE id = $1`, [job.id]);
+      job.state_reason = null;
+    }
+    const { rows } = await sql.query<{ id: number; device_id: string }>(
+      `SELECT l.id, d.device_id FROM update_logs l JOIN devices d ON d.id = l.device_id
+        WHERE l.phase_id = $1 AND l.state = 'pending' AND l.sent_at IS NULL AND l.error_message IS NULL
+        ORDER BY l.id LIMIT $2`,
+      [phase.id, this.maxOffers],
+    );
+    if (rows.length === 0) return 0;
+    const signed = signedManifestOf(manifestFields(job), this.options.signingKey);
+    const payload: OtaUpdatePayload = {
+      job_id: job.id,
+      version: job.version,
+      download_url: downloadUrl(this.options.publicUrl, job.firmware_id),
+      sha256: job.sha256 ?? "",
+      size: Number(job.size_bytes),
+      signature: signed.signature,
+      mandatory: job.is_mandatory,
+      manifest: signed.manifest,
+      signing_key_id: signed.keyId,
+      rollback: false,
+    };
+    await this.options.publish(rows.map((row) => ({ deviceId: row.device_id, payload })));
+    await sql.query(`UPDATE update_logs SET sent_at = COALESCE(sent_at, $2) WHERE id = ANY($1::int[])`, [rows.map((row) => row.id), now.toISOString()]);
+    return rows.length;
+  }
+
+  private async judge(sql: Sql, job: JobRow, phase: PhaseRow, now: Date) {
+    const { rows } = await sql.query<{ total: number; completed: number; failed: number; in_flight: number; last_finished: Date | null }>(
+      `SELECT count(*)::int AS total,
+              count(*) FILTER (WHERE state = 'completed')::int AS completed,
+              count(*) FILTER (WHERE state IN ('failed', 'rolled_back'))::int AS failed,
+              count(*) FILTER (WHERE state IN ('pending', 'downloading', 'installing', 'verifying'))::int AS in_flight,
+              max(finished_at) AS last_finished
+         FROM update_logs WHERE phase_id = $1`,
+      [phase.id],
+    );
+    const counts = rows[0]!;
+    return judgePhase(
+      { total: counts.total, completed: counts.completed, failed: counts.failed, inFlight: counts.in_flight },
+      {
+        successThreshold: phase.success_threshold,
+        errorThreshold: phase.error_threshold,
+        minDevices: phase.min_devices,
+        requiresApproval: phase.requires_approval,
+        soakMinutes: phase.soak_minutes,
+      },
+      { lastFinishedAt: counts.last_finished, approved: phase.approved_at !== null },
+      now,
+    );
+  }
+
+  /**
+   * Rolled-back jobs: every device that completed the update (now, or later — one still installing
+   * when the rollback began is caught when it finishes) is offered its previous version.
+   */
+  private async offerRollbacks(sql: Sql, now: Date): Promise<number> {
+    const { rows } = await sql.query<{ log_id: number; job_id: number; device_id: string; device_pk: number; previous_id: number | null; previous_version: string | null } & FirmwareRow>(
+      `SELECT l.id AS log_id, l.job_id, d.device_id, d.id AS device_pk, p.id AS previous_id, l.previous_version,
+              p.device_type::text AS device_type, p.version, p.file_name, p.sha256, p.min_previous_version, p.compatible_models, p.is_mandatory,
+              p.size_bytes::text AS size_bytes
+         FROM update_jobs j
+         JOIN update_logs l ON l.job_id = j.id AND l.state = 'completed' AND l.rollback_sent_at IS NULL AND l.error_message IS NULL
+         JOIN devices d ON d.id = l.device_id
+         JOIN firmware_versions f ON f.id = j.firmware_id
+         LEFT JOIN firmware_versions p ON p.device_type = f.device_type AND p.version = l.previous_version AND p.storage_key IS NOT NULL
+        WHERE j.rollback_started_at IS NOT NULL
+        ORDER BY l.id LIMIT $1`,
+      [this.maxOffers],
+    );
+    if (rows.length === 0) return 0;
+    const cannot = rows.filter((row) => row.previous_id === null);
+    if (cannot.length) {
+      await sql.query(
+        `UPDATE update_logs AS l SET error_message = c.message
+           FROM unnest($1::int[], $2::text[]) AS c(id, message) WHERE l.id = c.id`,
+        [cannot.map((row) => row.log_id), cannot.map((row) => `Cannot roll back: version ${row.previous_version ?? "unknown"} is not in the firmware library`)],
+      );
+    }
+    const offers: OtaOffer[] = [];
+    const signedBy = new Map<number, ReturnType<typeof signedManifestOf>>();
+    const sendable = rows.filter((row) => row.previous_id !== null);
+    for (const row of sendable) {
+      const id = row.previous_id!;
+      if (!signedBy.has(id)) signedBy.set(id, signedManifestOf(manifestFields(row), this.options.signingKey));
+      const signed = signedBy.get(id)!;
+      offers.push({
+        deviceId: row.device_id,
+        payload: {
+          job_id: row.job_id,
+          version: row.version,
+          download_url: downloadUrl(this.options.publicUrl, id),
+          sha256: row.sha256 ?? "",
+          size: Number(row.size_bytes),
+          signature: signed.signature,
+          mandatory: true,
+          manifest: signed.manifest,
+          signing_key_id: signed.keyId,
+          rollback: true,
+        },
+      });
+    }
+    if (offers.length === 0) return 0;
+    await this.options.publish(offers);
+    await sql.query(`UPDATE update_logs SET rollback_sent_at = $2 WHERE id = ANY($1::int[])`, [sendable.map((row) => row.log_id), now.toISOString()]);
+    await sql.query(
+      `UPDATE devices AS d SET target_firmware_id = c.previous_id, firmware_update_status = 'scheduled', updated_at = now()
+         FROM unnest($1::int[], $2::int[]) AS c(device_pk, previous_id) WHERE d.id = c.device_pk`,
+      [sendable.map((row) => row.device_pk), sendable.map((row) => row.previous_id)],
+    );
+    this.log(`ota: sent ${offers.length} rollback offer(s)`);
+    return offers.length;
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * Devices' `ota/status` reports, applied in batches (applyStatusReports: one locked read, a few
+ * set-based writes) and acknowledged to the broker only once committed — the same contract as
+ * telemetry. A batch the database refuses is kept and retried with backoff; nothing is lost and
+ * nothing is acknowledged meanwhile.
+ */
+import { inTransaction, type SqlPool } from "../telemetry/sql";
+import { applyStatusReports, type StatusReport, type StatusResult } from "./update-status";
+
+export type StatusBatcherOptions = {
+  pool: SqlPool;
+  /** Longest a report waits for its batch (default 100 ms). */
+  flushIntervalMs?: number;
+  maxBatch?: number;
+  /** Backlog beyond which the MQTT side stops reading (default 20,000). */
+  highWater?: number;
+  /** After a commit that finished some devices' updates: the engine may have a phase to judge. */
+  onApplied?: (result: StatusResult) => void;
+  log?: (line: string) => void;
+};
+
+export type StatusBatcherStats = { accepted: number; applied: number; ignored: number; unknown: number; batches: number; failedBatches: number; pending: number };
+
+type Item = { report: StatusReport; ack: () => void };
+
+export class OtaStatusBatcher {
+  private queue: Item[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private failures = 0;
+  private stopped = false;
+  private waiters: Array<() => void> = [];
+  private readonly counters = { accepted: 0, applied: 0, ignored: 0, unknown: 0, batches: 0, failedBatches: 0 };
+  private readonly flushIntervalMs: number;
+  private readonly maxBatch: number;
+  private readonly highWater: number;
+  private readonly log: (line: string) => void;
+
+  constructor(private readonly options: StatusBatcherOptions) {
+    this.flushIntervalMs = options.flushIntervalMs ?? 100;
+    this.maxBatch = options.maxBatch ?? 2_000;
+    this.highWater = options.highWater ?? 20_000;
+    this.log = options.log ?? (() => undefined);
+  }
+
+  accept(report: StatusReport, ack: () => void = () => undefined) {
+    this.queue.push({ report, ack });
+    this.counters.accepted += 1;
+    this.schedule();
+  }
+
+  whenWritable(): Promise<void> {
+    if (this.queue.length < this.highWater || this.stopped) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  stats(): StatusBatcherStats {
+    return { ...this.counters, pending: this.queue.length };
+  }
+
+  private schedule() {
+    if (this.stopped || this.running || this.timer || this.queue.length === 0) return;
+    const delay = this.failures > 0 ? Math.min(250 * 2 ** (this.failures - 1), 10_000) : this.queue.length >= this.maxBatch ? 0 : this.flushIntervalMs;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.running = this.flushOnce().finally(() => {
+        this.running = null;
+        this.schedule();
+      });
+    }, delay);
+  }
+
+  private async flushOnce(): Promise<void> {
+    const batch = this.queue.slice(0, this.maxBatch);
+    if (batch.length === 0) return;
+    try {
+      const result = await inTransaction(this.options.pool, (sql) => applyStatusReports(sql, batch.map((item) => item.report)));
+      this.queue.splice(0, batch.length);
+      this.failures = 0;
+      this.counters.batches += 1;
+      this.counters.applied += result.applied;
+      this.counters.ignored += result.ignored;
+      this.counters.unknown += result.unknown;
+      for (const item of batch) item.ack();
+      if (result.applied > 0) this.options.onApplied?.(result);
+      if (this.queue.length < this.highWater) this.releaseWaiters();
+    } catch (error) {
+      this.failures += 1;
+      this.counters.failedBatches += 1;
+      // Kept and retried with backoff (a deadlock with the telemetry path or the engine clears at once).
+      if (this.failures <= 3 || this.failures % 20 === 0) this.log(`ota: storing ${batch.length} status report(s) failed (${error instanceof Error ? error.message : String(error)}); retrying`);
+    }
+  }
+
+  private releaseWaiters() {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  /** Applies what is queued, retrying until `timeoutMs`; what is left stays unacknowledged. */
+  async stop(timeoutMs = 10_000): Promise<void> {
+    this.stopped = true;
+    this.releaseWaiters();
+    const deadline = Date.now() + timeoutMs;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    while (this.running) await this.running;
+    while (this.queue.length > 0 && Date.now() < deadline) {
+      await this.flushOnce();
+      if (this.failures > 0) await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.queue.length > 0) this.log(`ota: stopping with ${this.queue.length} status report(s) not stored (left unacknowledged for redelivery)`);
+  }
+}
