@@ -3,11 +3,13 @@
  * are several times worse, so every table prints it), clean-up on exit, and a fresh database of
  * their own — on DATABASE_URL's server when set, else an embedded PostgreSQL under .data/bench.
  */
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseConfig } from "../lib/config/env";
 import { adminUrlFor, dropDatabase, ensureDatabase, startEmbeddedPostgres, withDatabase } from "../lib/services/embedded-postgres";
+import { findFreePort } from "../lib/services/free-port";
 import { migrateDeploy } from "../lib/services/migrate";
 
 export const log = (line: string) => console.log(`[bench] ${line}`);
@@ -52,4 +54,25 @@ export async function openBenchDatabase(database: string, beforeMigrate?: (admin
   if (process.env.BENCH_KEEP !== "1") cleanups.push(() => dropDatabase(adminUrl, database));
   await migrateDeploy(databaseUrl, log);
   return { config, dataDir, adminUrl, databaseUrl };
+}
+
+/**
+ * The embedded broker (Aedes) in a process of its own, authenticating devices against
+ * `databaseUrl` as in production: what a benchmark uses when MQTT_URL is not set.
+ */
+export async function startEmbeddedBrokerProcess(databaseUrl: string, servicePassword: string): Promise<{ child: ChildProcess; url: string }> {
+  const port = await findFreePort();
+  const broker = spawn(process.execPath, ["--import", "tsx", "workers/embedded-broker.ts"], {
+    env: { ...process.env, DATABASE_URL: databaseUrl, MQTT_SERVICE_PASSWORD: servicePassword, EMBEDDED_MQTT_PORT: String(port), EMBEDDED_MQTT_HOST: "127.0.0.1" },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  await new Promise<void>((resolve, reject) => {
+    broker.stdout!.on("data", (chunk: Buffer) => {
+      if (chunk.toString().includes("listening")) resolve();
+    });
+    broker.once("exit", (code) => reject(new Error(`embedded broker exited (${code})`)));
+  });
+  broker.stdout!.resume();
+  log(`broker: embedded (Aedes) in its own process on port ${port}, MQTT 3.1.1`);
+  return { child: broker, url: `mqtt://127.0.0.1:${port}` };
 }

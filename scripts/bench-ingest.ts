@@ -37,7 +37,6 @@ import mqtt, { type MqttClient } from "mqtt";
 import pg from "pg";
 import { hashSecret, mqttIdentity, newSecret } from "../lib/provisioning/credentials";
 import { topics } from "../lib/mqtt/topics";
-import { findFreePort } from "../lib/services/free-port";
 
 const SELF = fileURLToPath(import.meta.url);
 
@@ -152,7 +151,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 
 async function benchMain() {
-  const { cleanup, cleanups, loadAverage, log, openBenchDatabase } = await import("./bench-harness");
+  const { cleanup, cleanups, loadAverage, log, openBenchDatabase, startEmbeddedBrokerProcess } = await import("./bench-harness");
   const devicesWanted = Number(process.env.BENCH_DEVICES ?? 10_000);
   const connectionsWanted = Math.min(devicesWanted, Number(process.env.BENCH_CONNECTIONS ?? devicesWanted));
   const seconds = Number(process.env.BENCH_SECONDS ?? 60);
@@ -200,21 +199,9 @@ async function benchMain() {
     for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
   });
   if (!mqttUrl) {
-    const port = await findFreePort();
-    const broker = spawn(process.execPath, ["--import", "tsx", "workers/embedded-broker.ts"], {
-      env: { ...process.env, DATABASE_URL: databaseUrl, MQTT_SERVICE_PASSWORD: servicePassword, EMBEDDED_MQTT_PORT: String(port), EMBEDDED_MQTT_HOST: "127.0.0.1" },
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    children.push(broker);
-    await new Promise<void>((resolve, reject) => {
-      broker.stdout!.on("data", (chunk: Buffer) => {
-        if (chunk.toString().includes("listening")) resolve();
-      });
-      broker.once("exit", (code) => reject(new Error(`embedded broker exited (${code})`)));
-    });
-    broker.stdout!.resume();
-    mqttUrl = `mqtt://127.0.0.1:${port}`;
-    log(`broker: embedded (Aedes) in its own process on port ${port}, MQTT 3.1.1`);
+    const broker = await startEmbeddedBrokerProcess(databaseUrl, servicePassword);
+    children.push(broker.child);
+    mqttUrl = broker.url;
   } else {
     log(`broker: ${mqttUrl} (external), MQTT ${protocolVersion === 5 ? "5" : "3.1.1"}`);
   }

@@ -16,15 +16,11 @@
  * 2-core machine other work moves p95 a lot.
  * Targets (the issue): p95 ≤ 50 ms per API request, the list page's server response ≤ 300 ms.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { createWriteStream } from "node:fs";
 import os from "node:os";
-import path from "node:path";
 import pg from "pg";
 import { newSecret } from "../lib/provisioning/credentials";
-import { findFreePort } from "../lib/services/free-port";
-import { buildIsStale } from "../lib/services/build-freshness";
-import { cleanup, cleanups, loadAverage, log, openBenchDatabase } from "./bench-harness";
+import { cleanup, loadAverage, log, openBenchDatabase } from "./bench-harness";
+import { signIn, startProductionServer } from "./bench-server";
 
 const API_TARGET_P95_MS = 50;
 const PAGE_TARGET_P95_MS = 300;
@@ -35,8 +31,6 @@ const PAGE_REQUESTS = Number(process.env.BENCH_PAGE_REQUESTS ?? 60);
 const WARMUP_REQUESTS = 15;
 const ADMIN_EMAIL = "bench-admin@smartdairy.example";
 const ADMIN_PASSWORD = `bench-${newSecret(9)}`;
-
-let server: ChildProcess | undefined;
 
 // ---------------------------------------------------------------- seeding (set-based SQL)
 
@@ -195,91 +189,6 @@ async function createAdmin(databaseUrl: string) {
   }
 }
 
-// ---------------------------------------------------------------- the server
-
-const bin = (name: string) => path.resolve("node_modules", ".bin", name);
-
-/** Own process group, so that stopping it stops everything it spawned. */
-function stopGroup(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return resolve();
-    const force = setTimeout(() => {
-      try {
-        process.kill(-child.pid!, "SIGKILL");
-      } catch {
-        /* gone */
-      }
-    }, 10_000);
-    child.once("exit", () => {
-      clearTimeout(force);
-      resolve();
-    });
-    try {
-      process.kill(-child.pid, "SIGTERM");
-    } catch {
-      clearTimeout(force);
-      resolve();
-    }
-  });
-}
-
-function runToEnd(command: string, args: string[], env: NodeJS.ProcessEnv) {
-  return new Promise<void>((resolve, reject) => {
-    const child = spawn(command, args, { env, stdio: ["ignore", "inherit", "inherit"], detached: true });
-    cleanups.push(() => stopGroup(child));
-    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${path.basename(command)} ${args.join(" ")} failed (exit ${code})`))));
-  });
-}
-
-async function waitForHttp(url: string, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (server && (server.exitCode !== null || server.signalCode !== null)) return false;
-    try {
-      if ((await fetch(url)).ok) return true;
-    } catch {
-      /* not yet */
-    }
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  return false;
-}
-
-async function startServer(databaseUrl: string, dataDir: string) {
-  const port = await findFreePort();
-  const secret = newSecret(32);
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    NODE_ENV: "production",
-    DATABASE_URL: databaseUrl,
-    AUTH_SECRET: secret,
-    NEXTAUTH_SECRET: secret,
-    NEXTAUTH_URL: `http://127.0.0.1:${port}`,
-    AUTH_TRUST_HOST: "true",
-    NEXT_TELEMETRY_DISABLED: "1",
-    DEMO: "false",
-    SIMULATOR_DEVICES: "0",
-  };
-  if (buildIsStale()) {
-    log("building the web app (no build, or the code is newer than it; takes a few minutes on 2 cores)…");
-    const started = performance.now();
-    await runToEnd(bin("next"), ["build"], env);
-    log(`built in ${((performance.now() - started) / 1000).toFixed(0)} s`);
-  } else log("using the existing production build (.next)");
-
-  const logFile = path.join(dataDir, "server.log");
-  const out = createWriteStream(logFile);
-  server = spawn(bin("next"), ["start", "-p", String(port), "-H", "127.0.0.1"], { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
-  server.stdout!.pipe(out);
-  server.stderr!.pipe(out);
-  const running = server;
-  cleanups.push(() => stopGroup(running));
-  const base = `http://127.0.0.1:${port}`;
-  if (!(await waitForHttp(`${base}/api/health`, 120_000))) throw new Error(`the server did not answer on ${base} (log: ${path.relative(process.cwd(), logFile)})`);
-  log(`production server on ${base} (log: ${path.relative(process.cwd(), logFile)})`);
-  return base;
-}
-
 // ---------------------------------------------------------------- measuring
 
 type Measured = { label: string; samples: number[]; detail: string; target: number; error?: string };
@@ -329,31 +238,6 @@ function printTable(title: string, rows: Measured[]) {
 
 const passed = (row: Measured) => !row.error && percentile([...row.samples].sort((a, b) => a - b), 0.95) <= row.target;
 
-/** next-auth credentials sign-in: the CSRF token, then the callback; the session is a cookie. */
-async function signIn(base: string): Promise<string> {
-  const jar = new Map<string, string>();
-  const keep = (response: Response) => {
-    for (const cookie of response.headers.getSetCookie()) {
-      const [pair] = cookie.split(";");
-      const at = pair!.indexOf("=");
-      jar.set(pair!.slice(0, at), pair!.slice(at + 1));
-    }
-  };
-  const header = () => [...jar].map(([name, value]) => `${name}=${value}`).join("; ");
-  const csrf = await fetch(`${base}/api/auth/csrf`);
-  keep(csrf);
-  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const callback = await fetch(`${base}/api/auth/callback/credentials`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: header() },
-    body: new URLSearchParams({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD, csrfToken, callbackUrl: `${base}/devices`, json: "true" }),
-  });
-  keep(callback);
-  if (![...jar.keys()].some((name) => name.endsWith("next-auth.session-token"))) throw new Error(`sign-in failed (HTTP ${callback.status})`);
-  return header();
-}
-
 async function groupSubtreeRoot(databaseUrl: string) {
   // the root group of farm BF05: itself, 3 areas and 5 sub-areas
   const client = new pg.Client({ connectionString: databaseUrl });
@@ -396,7 +280,7 @@ async function bench(base: string, apiKey: string, databaseUrl: string) {
   }
   printTable(`GET /api/v1/devices (sequential, after ${WARMUP_REQUESTS} warm-up requests; ms)`, api);
 
-  const cookie = await signIn(base);
+  const cookie = await signIn(base, ADMIN_EMAIL, ADMIN_PASSWORD, "/devices");
   const pageCombinations: [string, string][] = [
     ["page default", ""],
     ["page farm + types", "farm=3&type=collar,milk_meter"],
@@ -447,7 +331,7 @@ async function main() {
   await seed(databaseUrl);
   const apiKey = await createAdmin(databaseUrl);
 
-  const base = await startServer(databaseUrl, dataDir);
+  const base = await startProductionServer(databaseUrl, dataDir);
   const loadBefore = loadAverage();
   const { api, pages, typical } = await bench(base, apiKey, databaseUrl);
 

@@ -344,6 +344,8 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
     });
     return engineRun;
   };
+  // A finished device may complete a phase: judge it soon, but at most every 250 ms — under a
+  // stream of reports a tick per batch would compete with applying them.
   let kicked = false;
   kickEngine = () => {
     if (kicked || !engine || stopping) return;
@@ -351,7 +353,7 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
     setTimeout(() => {
       kicked = false;
       void otaTick();
-    }, 50).unref();
+    }, 250).unref();
   };
   const tickMs = options.ota?.tickMs ?? 1_000;
   if (engine && tickMs > 0) {

@@ -359,8 +359,10 @@ export class OtaEngine {
       signing_key_id: signed.keyId,
       rollback: false,
     };
+    const started = performance.now();
     await this.options.publish(rows.map((row) => ({ deviceId: row.device_id, payload })));
     await sql.query(`UPDATE update_logs SET sent_at = COALESCE(sent_at, $2) WHERE id = ANY($1::int[])`, [rows.map((row) => row.id), now.toISOString()]);
+    this.log(`ota: job ${job.id}: phase ${phase.position}: ${rows.length} offer(s) of ${job.version} sent in ${Math.round(performance.now() - started)} ms`);
     return rows.length;
   }
 

@@ -14,7 +14,7 @@ export type StatusBatcherOptions = {
   maxBatch?: number;
   /** Backlog beyond which the MQTT side stops reading (default 20,000). */
   highWater?: number;
-  /** After a commit that finished some devices' updates: the engine may have a phase to judge. */
+  /** After a commit that finished some devices' updates (result.finished > 0): a phase may be ready to judge. */
   onApplied?: (result: StatusResult) => void;
   log?: (line: string) => void;
 };
@@ -29,6 +29,8 @@ export class OtaStatusBatcher {
   private running: Promise<void> | null = null;
   private failures = 0;
   private stopped = false;
+  private openedAt = 0;
+  private readonly quietMs = 5;
   private waiters: Array<() => void> = [];
   private readonly counters = { accepted: 0, applied: 0, ignored: 0, unknown: 0, batches: 0, failedBatches: 0 };
   private readonly flushIntervalMs: number;
@@ -59,9 +61,23 @@ export class OtaStatusBatcher {
   }
 
   private schedule() {
-    if (this.stopped || this.running || this.timer || this.queue.length === 0) return;
-    const delay = this.failures > 0 ? Math.min(250 * 2 ** (this.failures - 1), 10_000) : this.queue.length >= this.maxBatch ? 0 : this.flushIntervalMs;
+    if (this.stopped || this.running || this.queue.length === 0) return;
+    let delay: number;
+    if (this.failures > 0) {
+      if (this.timer) return;
+      delay = Math.min(250 * 2 ** (this.failures - 1), 10_000);
+    } else if (this.queue.length >= this.maxBatch) delay = 0;
+    else {
+      // Flush once the stream pauses for a few ms, or after flushIntervalMs at the latest: a broker
+      // gives a client only so many unacknowledged messages (Mosquitto: 20), and those are all
+      // that can arrive until this batch commits and acknowledges them.
+      const now = Date.now();
+      if (this.queue.length === 1 || !this.openedAt) this.openedAt = now;
+      delay = Math.max(0, Math.min(this.openedAt + this.flushIntervalMs, now + this.quietMs) - now);
+    }
+    if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
+      this.openedAt = 0;
       this.timer = null;
       this.running = this.flushOnce().finally(() => {
         this.running = null;
@@ -82,7 +98,7 @@ export class OtaStatusBatcher {
       this.counters.ignored += result.ignored;
       this.counters.unknown += result.unknown;
       for (const item of batch) item.ack();
-      if (result.applied > 0) this.options.onApplied?.(result);
+      if (result.finished > 0) this.options.onApplied?.(result);
       if (this.queue.length < this.highWater) this.releaseWaiters();
     } catch (error) {
       this.failures += 1;

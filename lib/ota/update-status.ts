@@ -1,8 +1,8 @@
 /**
  * Applies devices' `ota/status` reports (M92 `handle_update_status`) in sets: one locked read of
  * the logs concerned, the state rule of update-log-states.ts decided here in Node (so it is written
- * once), then one UPDATE of the logs, one of the devices, and the job and firmware counts recounted
- * from the logs. A duplicate, late or unknown-job report changes nothing, so QoS 1 redelivery and
+ * once), then one UPDATE of the logs, one of the devices, and the job and firmware counts moved by
+ * exactly the transitions applied. A duplicate, late or unknown-job report changes nothing, so QoS 1 redelivery and
  * reordering can never skew a count.
  */
 import type { Sql } from "../telemetry/sql";
@@ -20,7 +20,14 @@ export type StatusReport = {
   receivedAt: Date;
 };
 
-export type StatusResult = { applied: number; ignored: number; unknown: number; jobs: number[] };
+export type StatusResult = {
+  applied: number;
+  ignored: number;
+  unknown: number;
+  jobs: number[];
+  /** Logs this batch moved to completed, failed or rolled back: the engine has a phase to judge. */
+  finished: number;
+};
 
 type LogRow = {
   id: number;
@@ -48,7 +55,7 @@ const DEVICE_STATUS: Record<UpdateLogStateName, string> = {
 };
 
 export async function applyStatusReports(sql: Sql, reports: readonly StatusReport[]): Promise<StatusResult> {
-  if (reports.length === 0) return { applied: 0, ignored: 0, unknown: 0, jobs: [] };
+  if (reports.length === 0) return { applied: 0, ignored: 0, unknown: 0, jobs: [], finished: 0 };
   const { rows } = await sql.query<LogRow>(
     `SELECT l.id, l.job_id, l.device_id AS device_pk, d.device_id, l.state::text AS state, l.progress, l.sent_at, l.timestamp,
             l.previous_version, l.target_version, j.firmware_id
@@ -90,7 +97,7 @@ export async function applyStatusReports(sql: Sql, reports: readonly StatusRepor
     changes.set(log.id, { log, state: next, progress, error: report.error ?? null, version: report.version ?? null, at: report.receivedAt, steps });
   }
   const list = [...changes.values()];
-  if (list.length === 0) return { applied: 0, ignored, unknown, jobs: [] };
+  if (list.length === 0) return { applied: 0, ignored, unknown, jobs: [], finished: 0 };
 
   const finished = (change: Change) => FINISHED_STATES.includes(change.state);
   await sql.query(
@@ -143,12 +150,43 @@ export async function applyStatusReports(sql: Sql, reports: readonly StatusRepor
     ],
   );
 
+  // Counts move by what this batch changed: the logs are locked, so each transition is counted
+  // exactly once (a recount over a 10,000-device job per batch was most of the batch's time).
+  const isFailed = (state: UpdateLogStateName) => state === "failed" || state === "rolled_back";
+  const deltas = new Map<string, { jobId: number; firmwareId: number; completed: number; failed: number }>();
+  for (const c of list) {
+    const key = `${c.log.job_id}:${c.log.firmware_id}`;
+    const delta = deltas.get(key) ?? { jobId: c.log.job_id, firmwareId: c.log.firmware_id, completed: 0, failed: 0 };
+    delta.completed += Number(c.state === "completed") - Number(c.log.state === "completed");
+    delta.failed += Number(isFailed(c.state)) - Number(isFailed(c.log.state));
+    deltas.set(key, delta);
+  }
+  const moved = [...deltas.values()].filter((delta) => delta.completed !== 0 || delta.failed !== 0);
+  if (moved.length) {
+    const values = [moved.map((d) => d.jobId), moved.map((d) => d.firmwareId), moved.map((d) => d.completed), moved.map((d) => d.failed)];
+    await sql.query(
+      `UPDATE update_jobs AS j SET success_count = j.success_count + c.completed, failed_count = j.failed_count + c.failed
+         FROM (SELECT job_id, sum(completed)::int AS completed, sum(failed)::int AS failed
+                 FROM unnest($1::int[], $2::int[], $3::int[], $4::int[]) AS u(job_id, firmware_id, completed, failed) GROUP BY job_id) AS c
+        WHERE j.id = c.job_id`,
+      values,
+    );
+    await sql.query(
+      `UPDATE firmware_versions AS f SET successful_updates = f.successful_updates + c.completed, failed_updates = f.failed_updates + c.failed
+         FROM (SELECT firmware_id, sum(completed)::int AS completed, sum(failed)::int AS failed
+                 FROM unnest($1::int[], $2::int[], $3::int[], $4::int[]) AS u(job_id, firmware_id, completed, failed) GROUP BY firmware_id) AS c
+        WHERE f.id = c.firmware_id`,
+      values,
+    );
+  }
   const jobs = [...new Set(list.map((c) => c.log.job_id))];
-  await recountJobs(sql, jobs);
-  return { applied: list.length, ignored, unknown, jobs };
+  return { applied: list.length, ignored, unknown, jobs, finished: list.filter(finished).length };
 }
 
-/** Job counts recounted from their logs (index job_id, state): right by construction, whatever arrived twice. */
+/**
+ * Job and firmware counts recounted from the logs (index job_id, state): for changes made outside
+ * applyStatusReports (the engine's timeouts), and a repair should counts ever drift.
+ */
 export async function recountJobs(sql: Sql, jobIds: number[]) {
   if (jobIds.length === 0) return;
   await sql.query(
