@@ -1,15 +1,20 @@
 /**
  * Realistic demo data for an empty database: three farms, a person of every role, groups, tags,
- * firmware versions and devices of every type in the seeds' id formats. Idempotent: it does
- * nothing when farms already exist. Device state (last seen, battery, health) is left to the
+ * firmware versions (with signed binaries to roll out: `seedDemoFirmware`) and devices of every
+ * type in the seeds' id formats. Idempotent: it does nothing when farms already exist, except
+ * giving a demo database the demo firmware it lacks. Device state (last seen, battery, health) is left to the
  * simulated devices and the worker; only a month of past telemetry is generated
  * (`seedDemoTelemetry`), so the device charts have a history to show on a fresh start.
  */
+import { createHash, randomUUID } from "node:crypto";
+import { mkdir, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { DeviceType } from "@prisma/client";
 import { hashPassword } from "../lib/auth/password";
 import { getDb, type Db } from "../lib/db";
 import { DEVICE_ID_PREFIX, DEVICE_TYPE_LABEL, type DeviceTypeName } from "../lib/devices/device-id";
+import { firmwareServices, signedManifestOf, type FirmwareServices } from "../lib/firmware/firmware-versions";
 
 export const DEMO_PASSWORD = "dairy-demo-2026";
 
@@ -69,7 +74,10 @@ export async function isDatabaseEmpty(db: Db) {
 
 export async function seedDemoData(db: Db, log: (line: string) => void = console.log) {
   if (!(await isDatabaseEmpty(db))) {
-    log("demo data: the database already has data, left as it is");
+    // A demo database made before the demo firmware existed gets it; anyone else's is not touched.
+    const isDemo = (await db.user.count({ where: { email: DEMO_USERS[0].email } })) > 0;
+    const added = isDemo ? await seedDemoFirmware(db) : 0;
+    log(`demo data: the database already has data, left as it is${added ? ` (added ${added} demo firmware binaries)` : ""}`);
     return false;
   }
   const passwordHash = await hashPassword(DEMO_PASSWORD);
@@ -91,17 +99,18 @@ export async function seedDemoData(db: Db, log: (line: string) => void = console
   for (const type of Object.keys(FLEET) as DeviceTypeName[]) {
     const stable = await db.firmwareVersion.create({
       data: {
-        name: `${DEVICE_TYPE_LABEL[type]} firmware 2.0.3`,
-        version: "2.0.3",
+        name: `${DEVICE_TYPE_LABEL[type]} firmware ${INSTALLED_VERSION}`,
+        version: INSTALLED_VERSION,
         deviceType: type as DeviceType,
         manufacturer: MANUFACTURERS[type].manufacturer,
         compatibleModels: [MANUFACTURERS[type].model],
         state: "stable",
-        releaseNotes: "Stability fixes for long uptimes; lower idle power draw.",
+        releaseNotes: INSTALLED_NOTES,
       },
     });
     firmware.set(type, { id: stable.id, version: stable.version });
   }
+  const binaries = await seedDemoFirmware(db);
 
   let deviceCount = 0;
   for (const [farmCode, farmId] of farms) {
@@ -161,8 +170,115 @@ export async function seedDemoData(db: Db, log: (line: string) => void = console
     }
   }
   const samples = await seedDemoTelemetry(db);
-  log(`demo data: ${FARMS.length} farms, ${DEMO_USERS.length} users, ${deviceCount} devices, ${samples} telemetry samples of history`);
+  log(`demo data: ${FARMS.length} farms, ${DEMO_USERS.length} users, ${deviceCount} devices, ${binaries} firmware binaries, ${samples} telemetry samples of history`);
   return true;
+}
+
+/** The version every demo device runs. */
+const INSTALLED_VERSION = "2.0.3";
+const INSTALLED_NOTES = "Stability fixes for long uptimes; lower idle power draw.";
+const FAILING_DEMO_NOTES = "Demo: the simulator fails half of the installs of this build, to show automatic rollback.";
+
+/**
+ * Releases a demo user can roll out at once (all in testing, which rollouts accept): milk meters
+ * and collars get a good 2.1.0 and a 2.2.0 the simulator fails on half of the devices
+ * (SIMULATOR_OTA_FAIL_VERSIONS), so the rollout pages show both a clean update and an automatic
+ * rollback. Every type's installed 2.0.3 gets a binary too, so rolling back to it works.
+ */
+const DEMO_RELEASES: { type: DeviceTypeName; version: string; releaseNotes: string }[] = [
+  ...(Object.keys(FLEET) as DeviceTypeName[]).map((type) => ({ type, version: INSTALLED_VERSION, releaseNotes: INSTALLED_NOTES })),
+  { type: "milk_meter", version: "2.1.0", releaseNotes: "Faster milk-flow sampling; fixes conductivity drift." },
+  { type: "milk_meter", version: "2.2.0", releaseNotes: FAILING_DEMO_NOTES },
+  { type: "collar", version: "2.1.0", releaseNotes: "Rumination sampled in bursts for longer battery life; fixes step counts after a reboot." },
+  { type: "collar", version: "2.2.0", releaseNotes: FAILING_DEMO_NOTES },
+];
+
+/**
+ * A demo binary: a header naming type and version, then 64–256 KiB of pseudo-random bytes seeded
+ * by both, so every fresh start stores the same bytes (and the same SHA-256).
+ */
+export function demoFirmwareBytes(type: string, version: string): Buffer {
+  const seed = createHash("sha256").update(`${type}@${version}`).digest();
+  const size = (64 + (seed.readUInt16BE(0) % 193)) * 1024;
+  const bytes = Buffer.alloc(size);
+  const header = Buffer.from(`SDM-FIRMWARE\ndevice_type=${type}\nversion=${version}\n(demo build)\n`, "utf8");
+  header.copy(bytes);
+  // xorshift32: fast, and the same stream on every machine.
+  let state = seed.readUInt32BE(4) || 1;
+  for (let offset = header.length; offset < size; offset += 4) {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    state >>>= 0;
+    if (offset + 4 <= size) bytes.writeUInt32BE(state, offset);
+    else for (let i = 0; offset + i < size; i++) bytes[offset + i] = (state >>> (24 - 8 * i)) & 255;
+  }
+  return bytes;
+}
+
+/** Stores a binary the way an upload is stored (lib/storage, key by type, version and hash). */
+async function storeDemoBinary(services: FirmwareServices, type: DeviceTypeName, version: string) {
+  const bytes = demoFirmwareBytes(type, version);
+  const sha256 = createHash("sha256").update(bytes).digest("hex");
+  await mkdir(services.tmpDir, { recursive: true });
+  const file = path.join(services.tmpDir, `seed-${randomUUID()}.part`);
+  await writeFile(file, bytes, { mode: 0o600 });
+  const storageKey = `firmware/${type}/${version.replace(/[^\w.-]/g, "_")}-${sha256.slice(0, 12)}.bin`;
+  try {
+    await services.store.putFile(storageKey, file, { size: bytes.length, sha256 });
+  } finally {
+    await rm(file, { force: true });
+  }
+  const model = MANUFACTURERS[type].model.toLowerCase();
+  return { storageKey, sha256, sizeBytes: bytes.length, fileName: `${model}-${version}.bin` };
+}
+
+/**
+ * Gives the demo releases their binaries and signatures (signed like an upload, with the server's
+ * key) and creates the ones missing. Idempotent and cheap when done: one query finds nothing to do.
+ * Returns how many binaries it stored.
+ */
+export async function seedDemoFirmware(db: Db, services: FirmwareServices = firmwareServices()): Promise<number> {
+  const rows = await db.firmwareVersion.findMany({
+    where: { OR: DEMO_RELEASES.map((release) => ({ deviceType: release.type as DeviceType, version: release.version })) },
+    select: { id: true, deviceType: true, version: true, storageKey: true, compatibleModels: true, minPreviousVersion: true, isMandatory: true },
+  });
+  const existing = new Map(rows.map((row) => [`${row.deviceType}@${row.version}`, row]));
+  let stored = 0;
+  for (const release of DEMO_RELEASES) {
+    const row = existing.get(`${release.type}@${release.version}`);
+    if (row?.storageKey) continue;
+    const spec = MANUFACTURERS[release.type];
+    const binary = await storeDemoBinary(services, release.type, release.version);
+    const fields = {
+      deviceType: release.type as DeviceType,
+      version: release.version,
+      fileName: binary.fileName,
+      sha256: binary.sha256,
+      sizeBytes: binary.sizeBytes,
+      compatibleModels: row?.compatibleModels ?? [spec.model],
+      minPreviousVersion: row?.minPreviousVersion ?? null,
+      isMandatory: row?.isMandatory ?? false,
+    };
+    const { signature } = signedManifestOf(fields, services.signingKey);
+    const file = { storageKey: binary.storageKey, fileName: binary.fileName, sha256: binary.sha256, sizeBytes: binary.sizeBytes, signature };
+    if (row) {
+      await db.firmwareVersion.update({ where: { id: row.id }, data: file });
+    } else {
+      await db.firmwareVersion.create({
+        data: {
+          ...fields,
+          ...file,
+          name: `${DEVICE_TYPE_LABEL[release.type]} firmware ${release.version}`,
+          manufacturer: spec.manufacturer,
+          state: release.version === INSTALLED_VERSION ? "stable" : "testing",
+          releaseNotes: release.releaseNotes,
+        },
+      });
+    }
+    stored++;
+  }
+  return stored;
 }
 
 /**

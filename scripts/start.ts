@@ -186,7 +186,22 @@ async function main() {
     const { ensureSimulatedFleet, fleetFilePath } = await import("../workers/simulator-fleet");
     const file = fleetFilePath(dataDir);
     const fleet = await ensureSimulatedFleet(db, file, config.SIMULATOR_DEVICES);
-    run("simulator", bin("tsx"), ["workers/simulator.ts", "--fleet", file, "--devices", String(fleet.length), "--offline", "0.05", "--low-battery", "0.1", "--errors", "0.1"], env);
+    // The simulated devices trust this server's firmware key, as real ones have it in their
+    // bootloader: the same key file (DATA_DIR) or FIRMWARE_SIGNING_KEY the web app signs with.
+    const { signingPublicKey } = await import("../lib/firmware/signing-key");
+    const publicKeyFile = path.join(dataDir, "firmware-signing-public-key.pem");
+    writeFileSync(publicKeyFile, signingPublicKey().pem);
+    run(
+      "simulator",
+      bin("tsx"),
+      [
+        "workers/simulator.ts",
+        ...["--fleet", file, "--devices", String(fleet.length), "--offline", "0.05", "--low-battery", "0.1", "--errors", "0.1"],
+        ...["--public-key-file", publicKeyFile, "--ota-fail-version", config.SIMULATOR_OTA_FAIL_VERSIONS],
+        ...["--ota-fail", String(config.SIMULATOR_OTA_FAIL_SHARE), "--ota-silent", String(config.SIMULATOR_OTA_SILENT_SHARE)],
+      ],
+      env,
+    );
   }
 
   const url = `http://localhost:${config.PORT}`;

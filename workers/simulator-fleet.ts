@@ -38,13 +38,22 @@ export function writeFleetFile(file: string, devices: SimulatedDevice[]) {
 /**
  * Makes sure the first `count` active devices have credentials the simulator can use. Reuses the
  * file while its credentials still verify (a second `npm start` keeps the same fleet); otherwise
- * issues new ones (which revokes the old).
+ * issues new ones (which revokes the old). Either way each device's firmware version is taken from
+ * the database: a restarted simulator must boot the version an update installed, not the one the
+ * file was written with (it would report the old one and undo the update on the device record).
  */
 export async function ensureSimulatedFleet(db: Db, file: string, count: number): Promise<SimulatedDevice[]> {
   const existing = readFleetFile(file);
   if (existing.length >= count && existing.length > 0) {
     const sample = existing[0]!;
-    if ((await verifyDeviceCredentials(db, sample.username, sample.password)) === sample.deviceId) return existing.slice(0, count);
+    if ((await verifyDeviceCredentials(db, sample.username, sample.password)) === sample.deviceId) {
+      const fleet = existing.slice(0, count);
+      const rows = await db.device.findMany({ where: { deviceId: { in: fleet.map((device) => device.deviceId) } }, select: { deviceId: true, firmwareVersion: true } });
+      const installed = new Map(rows.map((row) => [row.deviceId, row.firmwareVersion]));
+      const refreshed = existing.map((device) => (installed.has(device.deviceId) ? { ...device, firmwareVersion: installed.get(device.deviceId) } : device));
+      writeFleetFile(file, refreshed);
+      return refreshed.slice(0, count);
+    }
   }
   const devices = await db.device.findMany({
     where: { state: "active" },

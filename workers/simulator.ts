@@ -1,31 +1,37 @@
 /**
  * Simulated devices: each one logs in with its own MQTT credentials, announces itself (status
  * online, with a last will saying offline), publishes telemetry on an interval and answers
- * commands — exactly what a real device does, so the product can be demonstrated, tested and
- * benchmarked without a barn.
+ * commands and over-the-air updates (workers/simulator-ota.ts) — exactly what a real device does,
+ * so the product can be demonstrated, tested and benchmarked without a barn.
  *
  *   npm run simulate -- --devices 200 [--interval 5] [--offline 0.1] [--low-battery 0.1] [--errors 0.1]
- *                       [--fleet .data/simulator-fleet.json]
- *   npm run simulate -- --device MM001 --username dev-MM001 --password XXX [--type milk_meter]
+ *                       [--fleet .data/simulator-fleet.json] [--public-key-file .data/firmware-signing-public-key.pem]
+ *                       [--ota-fail 0.1] [--ota-silent 0.05] [--ota-fail-version 2.2.0=0.5] [--ota-step-ms 500]
+ *   npm run simulate -- --device MM001 --username dev-MM001 --password XXX [--type milk_meter] [--firmware 2.0.3]
  *
  * Misbehaviour switches pick a share of the fleet (at least one device each when not zero, never
  * the same device twice): devices that never connect, devices whose battery is nearly flat,
- * devices whose error count keeps rising. `npm start` turns all three on for the demo.
+ * devices whose error count keeps rising, devices that fail every update at installing, devices
+ * that take an update and then go silent. `--ota-fail-version` fails one version on a share of the
+ * devices (the same ones on every run). `npm start` turns them on for the demo.
  */
 import { parseArgs } from "node:util";
 import { pathToFileURL } from "node:url";
+import { readFileSync } from "node:fs";
 import mqtt, { type MqttClient } from "mqtt";
 import {
   commandPayload,
   decodePayload,
   type CommandPayload,
   type CommandResponsePayload,
+  type OtaStatusPayload,
   type StatusPayload,
   type TelemetryPayload,
 } from "../lib/mqtt/payloads";
 import { topics } from "../lib/mqtt/topics";
 import { mqttIdentity } from "../lib/provisioning/credentials";
 import type { SimulatedDevice } from "./simulator-fleet";
+import { DeviceOta, parseOtaFailVersions, type OtaMisbehaviour, type OtaStats } from "./simulator-ota";
 
 export type SimulatorOptions = {
   mqttUrl: string;
@@ -36,6 +42,19 @@ export type SimulatorOptions = {
   offlineShare?: number;
   lowBatteryShare?: number;
   errorShare?: number;
+  /** Share (0…1) of the fleet that fails every update at installing. */
+  otaFailShare?: number;
+  /** Share (0…1) of the fleet that accepts an update, then never answers again. */
+  otaSilentShare?: number;
+  /** version → share of the fleet that fails installing that version (the same devices every run). */
+  otaFailVersions?: Record<string, number>;
+  /** Typical length of each visible update step in ms (default 500, so 300–800 ms). */
+  otaStepMs?: number;
+  /**
+   * The server's firmware signing public key (PEM), as a device maker bakes it into the bootloader:
+   * offers whose manifest it does not verify are refused. Unset: every update fails.
+   */
+  firmwarePublicKeyPem?: string;
   /** Spread of the first connections, so 1,000 devices do not all connect in one millisecond. */
   connectSpreadMs?: number;
   log?: (line: string) => void;
@@ -43,7 +62,7 @@ export type SimulatorOptions = {
   random?: () => number;
 };
 
-export type SimulatorStats = { connected: number; refused: number; offlineByDesign: number; published: number; commands: number };
+export type SimulatorStats = { connected: number; refused: number; offlineByDesign: number; published: number; commands: number } & OtaStats;
 
 export type Simulator = { stop(): Promise<void>; stats(): SimulatorStats };
 
@@ -53,7 +72,9 @@ export type Simulator = { stop(): Promise<void>; stats(): SimulatorStats };
  */
 const BATTERY_TYPES = new Set(["collar", "temperature", "environmental", "waterer"]);
 
-type Behaviour = { offline: boolean; lowBattery: boolean; errors: boolean };
+type Behaviour = { offline: boolean; lowBattery: boolean; errors: boolean; ota: OtaMisbehaviour };
+
+type RunnerOptions = Required<Pick<SimulatorOptions, "mqttUrl" | "intervalSeconds" | "log" | "random" | "otaStepMs">> & Pick<SimulatorOptions, "firmwarePublicKeyPem">;
 
 function round(value: number, digits = 1) {
   const factor = 10 ** digits;
@@ -105,12 +126,18 @@ class SimulatedDeviceRunner {
   private errorCount = 0;
   private stopped = false;
   private readonly batteryPowered: boolean;
-  private readonly firmware: string;
+  /** The version it runs: changes when an update or rollback completes. */
+  private firmware: string;
+  private readonly ota: DeviceOta;
+  /** Waiting for the device to be back online after a reboot. */
+  private afterConnect: (() => void)[] = [];
+  /** Counted once in the stats: a reboot's reconnection is not another device. */
+  private counted = false;
 
   constructor(
     private readonly device: SimulatedDevice,
     private readonly behaviour: Behaviour,
-    private readonly options: Required<Pick<SimulatorOptions, "mqttUrl" | "intervalSeconds" | "log" | "random">>,
+    private readonly options: RunnerOptions,
     private readonly stats: SimulatorStats,
   ) {
     const random = options.random;
@@ -118,6 +145,20 @@ class SimulatedDeviceRunner {
     this.battery = behaviour.lowBattery ? 5 + random() * 9 : this.batteryPowered ? 40 + random() * 60 : 100;
     this.signalMean = -45 - random() * 40;
     this.firmware = device.firmwareVersion ?? "1.0.0";
+    this.ota = new DeviceOta(
+      {
+        deviceId: device.deviceId,
+        deviceType: device.deviceType,
+        username: device.username,
+        password: device.password,
+        report: (status: OtaStatusPayload) => this.publish(topics.otaStatus(device.deviceId), status),
+        reboot: (version) => this.reboot(version),
+        log: options.log,
+      },
+      behaviour.ota,
+      { publicKeyPem: options.firmwarePublicKeyPem, stepMs: options.otaStepMs, random },
+      stats,
+    );
   }
 
   connect() {
@@ -140,16 +181,24 @@ class SimulatedDeviceRunner {
 
     client.on("connect", () => {
       if (!everConnected) {
-        this.stats.connected += 1;
-        this.options.log(`sim ${device.deviceId}: connected`);
+        if (!this.counted) this.stats.connected += 1;
+        this.options.log(this.counted ? `sim ${device.deviceId}: back online (${this.firmware})` : `sim ${device.deviceId}: connected`);
+        this.counted = true;
       }
       everConnected = true;
       this.startedAt = Date.now();
+      // Subscribed before saying "online": whoever waits for that status may send at once.
+      client.subscribe([topics.commands(device.deviceId), topics.otaUpdate(device.deviceId)], { qos: 1 });
       this.publish(topics.status(device.deviceId), { status: "online", firmware_version: this.firmware } satisfies StatusPayload);
-      client.subscribe(topics.commands(device.deviceId), { qos: 1 });
       this.scheduleTelemetry(true);
+      const waiting = this.afterConnect;
+      this.afterConnect = [];
+      for (const resolve of waiting) resolve();
     });
-    client.on("message", (topic, payload) => this.onCommand(topic, payload));
+    client.on("message", (topic, payload) => {
+      if (topic === topics.otaUpdate(device.deviceId)) this.ota.onOffer(payload);
+      else this.onCommand(topic, payload);
+    });
     client.on("error", (error: Error & { code?: number }) => {
       // CONNACK 4/5 (v3) or 134/135 (v5): the credentials are wrong or revoked. Retrying would
       // not fix them and would hammer the broker: report once, stop this device.
@@ -251,16 +300,7 @@ class SimulatedDeviceRunner {
         return;
       case "restart": {
         respond({ status: "completed", result: { restarting: true } });
-        // Reconnect as a rebooted device would: the session ends, uptime starts again.
-        const client = this.client;
-        if (this.timer) clearTimeout(this.timer);
-        this.timer = null;
-        setTimeout(() => {
-          client?.end(false, {}, () => {
-            this.startedAt = Date.now();
-            this.connect();
-          });
-        }, 500);
+        setTimeout(() => void this.reboot(), 500);
         return;
       }
       default:
@@ -268,8 +308,33 @@ class SimulatedDeviceRunner {
     }
   }
 
+  /**
+   * Reconnects as a rebooted device would: the session ends, uptime starts again; into `version`
+   * after an update. Resolves once it is back online (or stopped).
+   */
+  private reboot(version = this.firmware): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    this.firmware = version;
+    const client = this.client;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    return new Promise((resolve) => {
+      this.afterConnect.push(resolve);
+      const restart = () => {
+        this.startedAt = Date.now();
+        this.connect();
+      };
+      if (client) client.end(false, {}, restart);
+      else restart();
+    });
+  }
+
   stop(): Promise<void> {
     this.stopped = true;
+    this.ota.stop();
+    const waiting = this.afterConnect;
+    this.afterConnect = [];
+    for (const resolve of waiting) resolve();
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     const client = this.client;
@@ -304,18 +369,24 @@ function pick(count: number, share: number, random: () => number, taken: Set<num
 export function startSimulator(options: SimulatorOptions): Simulator {
   const random = options.random ?? Math.random;
   const log = options.log ?? ((line: string) => console.log(line));
-  const stats: SimulatorStats = { connected: 0, refused: 0, offlineByDesign: 0, published: 0, commands: 0 };
+  const stats: SimulatorStats = { connected: 0, refused: 0, offlineByDesign: 0, published: 0, commands: 0, otaOffers: 0, otaCompleted: 0, otaFailed: 0 };
   const count = options.devices.length;
   const taken = new Set<number>();
   const offline = pick(count, options.offlineShare ?? 0, random, taken);
   // Only a device that runs on a battery can run low: a mains-powered milk meter reports none.
   const lowBattery = pick(count, options.lowBatteryShare ?? 0, random, taken, (index) => BATTERY_TYPES.has(options.devices[index]!.deviceType));
   const errors = pick(count, options.errorShare ?? 0, random, taken);
+  // After the others, so adding the update switches leaves the same devices offline or flat.
+  const otaFail = pick(count, options.otaFailShare ?? 0, random, taken);
+  const otaSilent = pick(count, options.otaSilentShare ?? 0, random, taken);
+  const otaFailVersions = options.otaFailVersions ?? {};
   const spread = options.connectSpreadMs ?? Math.min(30_000, count * 20);
 
   const runners: SimulatedDeviceRunner[] = [];
   const timers: NodeJS.Timeout[] = [];
   options.devices.forEach((device, index) => {
+    if (otaFail.has(index)) log(`sim ${device.deviceId}: fails every update at installing (--ota-fail)`);
+    if (otaSilent.has(index)) log(`sim ${device.deviceId}: goes silent during an update (--ota-silent)`);
     if (offline.has(index)) {
       stats.offlineByDesign += 1;
       log(`sim ${device.deviceId}: stays offline (--offline)`);
@@ -323,8 +394,20 @@ export function startSimulator(options: SimulatorOptions): Simulator {
     }
     const runner = new SimulatedDeviceRunner(
       device,
-      { offline: false, lowBattery: lowBattery.has(index), errors: errors.has(index) },
-      { mqttUrl: options.mqttUrl, intervalSeconds: options.intervalSeconds ?? 5, log, random },
+      {
+        offline: false,
+        lowBattery: lowBattery.has(index),
+        errors: errors.has(index),
+        ota: { failEveryInstall: otaFail.has(index), silent: otaSilent.has(index), failVersions: otaFailVersions },
+      },
+      {
+        mqttUrl: options.mqttUrl,
+        intervalSeconds: options.intervalSeconds ?? 5,
+        log,
+        random,
+        otaStepMs: options.otaStepMs ?? 500,
+        firmwarePublicKeyPem: options.firmwarePublicKeyPem,
+      },
       stats,
     );
     runners.push(runner);
@@ -343,8 +426,33 @@ export function startSimulator(options: SimulatorOptions): Simulator {
 export function simulatorUsage() {
   return [
     "usage: npm run simulate -- --devices N [--interval 5] [--offline 0.1] [--low-battery 0.1] [--errors 0.1] [--fleet .data/simulator-fleet.json]",
-    "       npm run simulate -- --device MM001 --username dev-MM001 --password XXX [--type milk_meter]",
+    "       npm run simulate -- --device MM001 --username dev-MM001 --password XXX [--type milk_meter] [--firmware 2.0.3]",
+    "  updates: [--public-key-file .data/firmware-signing-public-key.pem] [--ota-fail 0.1] [--ota-silent 0.05]",
+    "           [--ota-fail-version 2.2.0=0.5 (repeatable or comma-separated)] [--ota-step-ms 500]",
   ].join("\n");
+}
+
+/**
+ * The public key devices trust: the file given (what `npm start` writes), else this machine's own
+ * server key (same DATA_DIR / FIRMWARE_SIGNING_KEY as the web app), else none: updates then fail
+ * with a message saying so.
+ */
+async function trustedFirmwareKey(file: string | undefined): Promise<string | undefined> {
+  if (file) {
+    const pem = readFileSync(file, "utf8");
+    if (!pem.includes("-----BEGIN PUBLIC KEY-----")) throw new Error(`--public-key-file ${file} holds no PEM public key`);
+    return pem;
+  }
+  const { existsSync } = await import("node:fs");
+  const path = await import("node:path");
+  const { loadConfig } = await import("../lib/config/env");
+  const config = loadConfig();
+  if (!config.FIRMWARE_SIGNING_KEY && !existsSync(path.resolve(config.DATA_DIR, "firmware-signing-key.pem"))) {
+    console.log("sim: no --public-key-file and no firmware signing key on this machine: updates will fail their signature check");
+    return undefined;
+  }
+  const { signingPublicKey } = await import("../lib/firmware/signing-key");
+  return signingPublicKey().pem;
 }
 
 async function main() {
@@ -361,6 +469,12 @@ async function main() {
       password: { type: "string" },
       type: { type: "string", default: "milk_meter" },
       "client-id": { type: "string" },
+      firmware: { type: "string" },
+      "public-key-file": { type: "string" },
+      "ota-fail": { type: "string", default: "0" },
+      "ota-silent": { type: "string", default: "0" },
+      "ota-fail-version": { type: "string", multiple: true, default: [] },
+      "ota-step-ms": { type: "string", default: "500" },
       help: { type: "boolean", default: false },
     },
   });
@@ -396,6 +510,7 @@ async function main() {
         username: values.username,
         password: values.password,
         clientId: values["client-id"] ?? mqttIdentity(values.device).clientId,
+        firmwareVersion: values.firmware ?? null,
       },
     ];
   } else {
@@ -413,14 +528,27 @@ async function main() {
 
   const interval = Number(values.interval);
   if (!Number.isFinite(interval) || interval <= 0) throw new Error("--interval must be a positive number of seconds");
+  const otaStepMs = Number(values["ota-step-ms"]);
+  if (!Number.isFinite(otaStepMs) || otaStepMs < 0) throw new Error("--ota-step-ms must be a number of milliseconds");
+  const otaFailVersions = parseOtaFailVersions(values["ota-fail-version"] ?? []);
+  const shares = {
+    offlineShare: share("offline", values.offline),
+    lowBatteryShare: share("low-battery", values["low-battery"]),
+    errorShare: share("errors", values.errors),
+    otaFailShare: share("ota-fail", values["ota-fail"]),
+    otaSilentShare: share("ota-silent", values["ota-silent"]),
+  };
+  const firmwarePublicKeyPem = await trustedFirmwareKey(values["public-key-file"]);
   console.log(`sim: ${devices.length} device(s) → ${mqttUrl}, telemetry every ~${interval}s`);
+  for (const [version, failing] of Object.entries(otaFailVersions)) console.log(`sim: installing ${version} fails on ${Math.round(failing * 100)} % of the devices (--ota-fail-version)`);
   const simulator = startSimulator({
     mqttUrl,
     devices,
     intervalSeconds: interval,
-    offlineShare: share("offline", values.offline),
-    lowBatteryShare: share("low-battery", values["low-battery"]),
-    errorShare: share("errors", values.errors),
+    ...shares,
+    otaFailVersions,
+    otaStepMs,
+    firmwarePublicKeyPem,
   });
   // Every device refused: nothing will ever connect, so say so with a failing exit code.
   setInterval(() => {
