@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { createContext, useContext, useMemo, useState, useTransition, type ReactNode } from "react";
 import { bulkDevicesAction } from "@/app/(app)/devices/actions";
@@ -36,6 +37,7 @@ export function BulkSelection({
   groups,
   tags,
   canWrite,
+  canSchedule = false,
   children,
 }: {
   pageIds: string[];
@@ -46,6 +48,8 @@ export function BulkSelection({
   groups: Option[];
   tags: Option[];
   canWrite: boolean;
+  /** ota.schedule: offer "Schedule firmware update" for the selection (the wizard checks again). */
+  canSchedule?: boolean;
   children: ReactNode;
 }) {
   const router = useRouter();
@@ -106,6 +110,7 @@ export function BulkSelection({
   }
 
   const many = count > 1 ? `${count.toLocaleString("en")} devices` : "1 device";
+  const scheduleHref = allMatching ? `/updates/new?filter=${encodeURIComponent(new URLSearchParams(filter).toString())}` : `/updates/new?devices=${[...selected].join(",")}`;
   const exportHref = allMatching ? `/api/v1/devices/export?${exportQuery}` : `/api/v1/devices/export?deviceIds=${[...selected].join(",")}`;
 
   return (
@@ -174,6 +179,11 @@ export function BulkSelection({
                   Maintenance off
                 </ActionButton>
               </>
+            ) : null}
+            {canSchedule ? (
+              <Link href={scheduleHref} className="rounded-md border border-stone-300 bg-white px-3 py-1 font-medium text-stone-800 hover:bg-stone-50">
+                Schedule firmware update
+              </Link>
             ) : null}
             <a href={exportHref} className="rounded-md border border-stone-300 bg-white px-3 py-1 font-medium text-stone-800 hover:bg-stone-50" download>
               Export CSV

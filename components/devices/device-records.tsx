@@ -15,8 +15,8 @@ const SEVERITY = {
   low: { icon: "●", className: "bg-stone-100 text-stone-700" },
 } as const;
 
-/** The four lists the smart buttons jump to. */
-export function DeviceRecordSections({ records, counts, timeZone }: { records: DeviceRecords; counts: { activeAlerts: number; updates: number; maintenances: number; commands: number }; timeZone: string }) {
+/** The four lists the smart buttons jump to. `updates` replaces the plain firmware list (components/ota). */
+export function DeviceRecordSections({ records, counts, timeZone, updates }: { records: DeviceRecords; counts: { activeAlerts: number; updates: number; maintenances: number; commands: number }; timeZone: string; updates?: ReactNode }) {
   const at = (date: Date | null) => formatDateTime(date, timeZone);
   return (
     <div className="grid gap-4 lg:grid-cols-2">
@@ -41,7 +41,7 @@ export function DeviceRecordSections({ records, counts, timeZone }: { records: D
         ))}
       </RecordSection>
 
-      <RecordSection id="updates" title="Firmware updates" summary={`${counts.updates} in all`} empty="No firmware updates sent to this device yet.">
+      {updates ?? <RecordSection id="updates" title="Firmware updates" summary={`${counts.updates} in all`} empty="No firmware updates sent to this device yet.">
         {records.updates.map((update) => (
           <Row
             key={update.id}
@@ -55,7 +55,7 @@ export function DeviceRecordSections({ records, counts, timeZone }: { records: D
             when={at(update.finishedAt ?? update.timestamp)}
           />
         ))}
-      </RecordSection>
+      </RecordSection>}
 
       <RecordSection id="maintenance" title="Maintenance" summary={`${counts.maintenances} in all`} empty="No maintenance recorded for this device.">
         {records.maintenances.map((record) => (

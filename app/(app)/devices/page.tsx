@@ -106,6 +106,7 @@ export default async function DevicesPage({ searchParams }: { searchParams: Prom
         groups={options.groups.map((group) => ({ id: group.id, label: group.label }))}
         tags={options.tags.map((tag) => ({ id: tag.id, label: tag.name }))}
         canWrite={canWrite}
+        canSchedule={can(actor.role, "ota.schedule")}
       >
         {page.items.length === 0 ? (
           <EmptyState title={activeCount ? "No device matches these filters" : "No devices yet"}>

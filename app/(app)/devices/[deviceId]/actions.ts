@@ -12,6 +12,7 @@ import { setDeviceMaintenanceMode } from "@/lib/devices/device-bulk";
 import { retireDevice, updateDevice } from "@/lib/devices/device-registry";
 import { deviceIdSchema } from "@/lib/devices/device-id";
 import { deviceUpdateSchema, retireDeviceSchema } from "@/lib/devices/device-schemas";
+import { rollbackDevice } from "@/lib/ota/job-actions";
 import { generateProvisioningToken, regenerateCredentials, revokeCredentials, type DeviceConnectionDetails } from "@/lib/provisioning/provision-device";
 import { optionalText } from "@/lib/validation/form-values";
 
@@ -123,6 +124,18 @@ export async function claimTokenAction(deviceId: string, previous: ActionResult<
       const { claimUrl, expiresAt } = await generateProvisioningToken(getDb(), actor, id);
       refresh(id);
       return { claimUrl, expiresAt: expiresAt.toISOString() };
+    })(previous, input),
+  );
+}
+
+/** "Roll back to previous version": a one-device job back to the version before the last update (ota.schedule). */
+export async function rollbackDeviceAction(deviceId: string, previous: ActionResult<{ jobId: number }> | null, input: FormData): Promise<ActionResult<{ jobId: number }>> {
+  return withDeviceId(deviceId, (id) =>
+    defineAction({ permission: "ota.schedule", schema: noInput }, async (_input, actor) => {
+      const job = await rollbackDevice(getDb(), actor, id);
+      refresh(id);
+      revalidatePath("/updates");
+      return { jobId: job.jobId };
     })(previous, input),
   );
 }

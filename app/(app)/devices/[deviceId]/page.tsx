@@ -7,10 +7,12 @@ import { DeviceHistory } from "@/components/devices/device-history";
 import { DeviceRecordSections, type DeviceRecords } from "@/components/devices/device-records";
 import { DeviceSmartButtons } from "@/components/devices/device-smart-buttons";
 import { DeviceStatusBar } from "@/components/devices/device-status-bar";
+import { DeviceFirmwareUpdates } from "@/components/ota/device-firmware-updates";
 import { can } from "@/lib/auth/permissions";
 import { requirePageActor } from "@/lib/auth/session";
 import { getDb, type Db } from "@/lib/db";
 import { deviceHistory } from "@/lib/devices/device-history";
+import { deviceUpdateHistory } from "@/lib/ota/update-job-views";
 import { loadDevice } from "./load-device";
 
 export const dynamic = "force-dynamic";
@@ -66,7 +68,7 @@ export default async function DevicePage({ params, searchParams }: Props) {
   const actor = await requirePageActor("devices.read");
   const db = getDb();
   const device = await loadDevice(db, actor, (await params).deviceId);
-  const [records, history] = await Promise.all([recentRecords(db, device.id), deviceHistory(db, device.deviceId, HISTORY_LIMIT)]);
+  const [records, history, updates] = await Promise.all([recentRecords(db, device.id), deviceHistory(db, device.deviceId, HISTORY_LIMIT), deviceUpdateHistory(db, actor, device.deviceId)]);
   const people = await peopleByEmail(db, history.map((entry) => entry.who));
   const retired = device.state === "decommissioned";
   const saved = (await searchParams).saved === "1";
@@ -101,7 +103,12 @@ export default async function DevicePage({ params, searchParams }: Props) {
       <DeviceSmartButtons counts={device.counts} deviceId={device.deviceId} />
       <DeviceFieldGroups device={device} now={new Date()} />
       <DeviceHealthCharts device={device} />
-      <DeviceRecordSections records={records} counts={device.counts} timeZone={device.farm.timezone} />
+      <DeviceRecordSections
+        records={records}
+        counts={device.counts}
+        timeZone={device.farm.timezone}
+        updates={<DeviceFirmwareUpdates deviceId={device.deviceId} currentVersion={device.firmwareVersion} history={updates} total={device.counts.updates} canSchedule={can(actor.role, "ota.schedule")} retired={retired} timeZone={device.farm.timezone} />}
+      />
       <DeviceHistory entries={history} timeZone={device.farm.timezone} people={people} limit={HISTORY_LIMIT} />
     </div>
   );

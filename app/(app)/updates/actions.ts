@@ -1,0 +1,26 @@
+"use server";
+
+/**
+ * The scheduling wizard's server side: how many devices a target reaches (asked as the person
+ * edits it) and scheduling the job — the same verb as POST /api/v1/ota/campaigns. Both check the
+ * role on the server; the wizard's fields are as untrusted as any request's.
+ */
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { defineAction } from "@/lib/actions/define-action";
+import { getDb } from "@/lib/db";
+import { bulkTargetSchema } from "@/lib/devices/device-schemas";
+import { scheduleUpdate } from "@/lib/ota/schedule-update";
+import { scheduleUpdateSchema } from "@/lib/ota/update-job-schemas";
+import { previewUpdateTarget } from "@/lib/ota/update-job-views";
+
+export const previewTargetAction = defineAction({ permission: "ota.schedule", schema: z.object({ target: bulkTargetSchema }).strict() }, async ({ target }, actor) =>
+  previewUpdateTarget(getDb(), actor, target),
+);
+
+export const scheduleUpdateAction = defineAction({ permission: "ota.schedule", schema: scheduleUpdateSchema }, async (input, actor) => {
+  const job = await scheduleUpdate(getDb(), actor, input);
+  revalidatePath("/updates");
+  revalidatePath("/devices");
+  return job;
+});
