@@ -30,6 +30,12 @@ import {
   mosquittoUserRequestSchema,
 } from "../provisioning/broker-hook-schemas";
 import { claimRequestSchema, deviceConnectionDetailsSchema, deviceTopicsSchema, provisioningTokenSchema } from "../provisioning/provisioning-schemas";
+import { JOB_ACTIONS } from "../ota/job-actions";
+import { ROLLOUT_STRATEGIES } from "../ota/rollout-plan";
+import { scheduleUpdateSchema } from "../ota/update-job-schemas";
+import { jobActionRequestSchema, updateJobIdSchema, updateJobListQuerySchema, updateLogQuerySchema } from "../ota/update-job-requests";
+import { UPDATE_JOB_STATE_FILTERS, UPDATE_JOB_STATES, UPDATE_LOG_STATE_FILTERS } from "../ota/update-job-views";
+import { UPDATE_LOG_STATES } from "../ota/update-log-states";
 
 export type JsonSchema = { [key: string]: unknown };
 
@@ -364,6 +370,115 @@ const alertDetail = listedAlert
   })
   .describe("One alert with its device (and the device's current health), group, the people who handled it and its history.");
 
+// ---------------------------------------------------------------- OTA update jobs (lib/ota)
+
+const UPDATE_JOB_QUERY_HELP: Record<string, string> = {
+  state: `Only jobs in this state (${UPDATE_JOB_STATE_FILTERS.join(", ")}); active = scheduled, in progress or paused`,
+  page: "Page number, from 1",
+  pageSize: "Jobs per page, 1–100",
+};
+const UPDATE_LOG_QUERY_HELP: Record<string, string> = {
+  state: `Only devices whose update is in this state (${UPDATE_LOG_STATE_FILTERS.join(", ")}); in_flight = downloading, installing or verifying`,
+  search: "Any part of the device id or name, ignoring case",
+  cursor: "The `nextCursor` of the previous page",
+  limit: "Devices per page, 1–500",
+};
+// queryParameters gives every pageSize the device list's sizes; a job list takes any size up to 100.
+const updateJobListParameters = queryParameters(updateJobListQuerySchema, UPDATE_JOB_QUERY_HELP).map((parameter) =>
+  parameter.name === "pageSize" ? { ...parameter, schema: input(updateJobListQuerySchema.shape.pageSize) } : parameter,
+);
+const updateLogParameters = queryParameters(updateLogQuerySchema, UPDATE_LOG_QUERY_HELP);
+const updateJobIdParameter = idParameter("update job", updateJobIdSchema);
+
+const scheduledJob = z.object({
+  jobId: z.number().int().describe("The new job: GET /ota/campaigns/{jobId}"),
+  deviceCount: z.number().int().describe("Devices that will be sent the update"),
+  phases: z.array(z.object({ position: z.number().int(), deviceCount: z.number().int().describe("Devices of this phase alone") })).describe("How the strategy cut the devices, first phase first"),
+  skipped: z.array(z.object({ deviceId: z.string(), reason: z.string() })).describe("Targeted devices left out because they already run the version (send force to include them)"),
+});
+const startedJob = z.object({
+  jobId: z.number().int(),
+  scheduledAt: timestamp.describe("Now: the job's new start time"),
+  firstSendAt: timestamp.describe("When the first device can be sent the update: now, or the next opening of the job's maintenance window"),
+  message: z.string(),
+});
+const jobActionResult = z.object({ jobId: z.number().int(), action: z.enum(JOB_ACTIONS), message: z.string().describe("What happens now, for a person to read") });
+
+/* The read side: what lib/ota/update-job-views.ts returns. */
+const logCounts = z.object(Object.fromEntries(UPDATE_LOG_STATES.map((state) => [state, z.number().int()])) as Record<(typeof UPDATE_LOG_STATES)[number], z.ZodNumber>);
+const listedUpdateJob = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  state: z.enum(UPDATE_JOB_STATES),
+  stateReason: z.string().nullable().describe("Why it paused, stopped or rolled back, for a person to read"),
+  strategy: z.enum(ROLLOUT_STRATEGIES),
+  firmware: z.object({ id: z.number().int(), version: z.string(), deviceType: z.enum(DEVICE_TYPES), name: z.string() }),
+  scheduledAt: timestamp,
+  startedAt: timestamp.nullable(),
+  completedAt: timestamp.nullable(),
+  createdAt: timestamp,
+  rollbackStartedAt: timestamp.nullable().describe("Set once the job is rolling back"),
+  deviceCount: z.number().int(),
+  successCount: z.number().int().describe("Devices that completed the update"),
+  failedCount: z.number().int().describe("Devices that failed or were rolled back"),
+  inFlightCount: z.number().int().describe("Devices downloading, installing or verifying"),
+  pendingCount: z.number().int().describe("Devices not sent the update yet"),
+  progressPercent: z.number().describe("Devices that finished (completed, failed, rolled back) ÷ devices, 0–100"),
+  currentPhase: z.number().int().nullable().describe("The phase running or awaiting approval, by position"),
+  phaseCount: z.number().int(),
+  createdBy: z.string().nullable().describe("The person who scheduled it; null for an API key"),
+});
+const updateJobList = z.object({ data: z.array(listedUpdateJob), total: z.number().int().describe("Jobs matching the filter, over all pages"), page: z.number().int(), pageSize: z.number().int(), pages: z.number().int() });
+const updatePhase = z.object({
+  id: z.number().int(),
+  position: z.number().int().describe("1 = first"),
+  state: z.enum(["pending", "in_progress", "awaiting_approval", "succeeded", "failed", "cancelled"]),
+  targetPercentage: z.number().describe("Cumulative share of the job's devices reached by the end of this phase"),
+  deviceCount: z.number().int().describe("Devices of this phase alone"),
+  completed: z.number().int(),
+  failed: z.number().int(),
+  inFlight: z.number().int(),
+  pending: z.number().int(),
+  soakMinutes: z.number().int(),
+  requiresApproval: z.boolean(),
+  successThreshold: z.number(),
+  errorThreshold: z.number(),
+  minDevices: z.number().int(),
+  startedAt: timestamp.nullable(),
+  completedAt: timestamp.nullable(),
+  approvedAt: timestamp.nullable(),
+});
+const updateJobDetail = listedUpdateJob
+  .extend({
+    targetSpec: z.record(z.string(), z.unknown()).describe("The target as it was asked: device ids or a filter"),
+    strategyConfig: z.record(z.string(), z.unknown()).describe("The rollout as it was asked, defaults filled in"),
+    maintenanceWindow: z.object({ start: z.string(), end: z.string(), days: z.array(z.string()), timeZone: z.string() }).nullable(),
+    forceUpdate: z.boolean(),
+    rollbackOnFailure: z.boolean(),
+    notifyOnComplete: z.boolean(),
+    counts: logCounts.describe("Devices per update state"),
+    rollbackPending: z.number().int().describe("Completed devices told to go back that have not reported rolled_back yet"),
+    phases: z.array(updatePhase),
+    allowedActions: z.array(z.enum(JOB_ACTIONS)).describe("What the job's state allows now (POST /ota/campaigns/{id}/actions; the caller's role is checked then)"),
+  })
+  .describe("One job with its firmware, settings, counts, phases and the actions its state allows.");
+const updateLog = z.object({
+  id: z.number().int(),
+  deviceId: z.string().regex(DEVICE_ID_PATTERN),
+  deviceName: z.string(),
+  phase: z.number().int().nullable().describe("The phase's position"),
+  state: z.enum(UPDATE_LOG_STATES),
+  progress: z.number().int().describe("0–100"),
+  previousVersion: z.string().nullable(),
+  targetVersion: z.string().nullable(),
+  sentAt: timestamp.nullable().describe("When the device was sent the update; null = not yet"),
+  finishedAt: timestamp.nullable(),
+  durationSeconds: z.number().int().nullable(),
+  errorMessage: z.string().nullable(),
+  rollbackSentAt: timestamp.nullable().describe("When the device was told to go back to previousVersion"),
+});
+const updateLogPage = z.object({ data: z.array(updateLog), nextCursor: z.number().int().nullable().describe("Pass as `cursor` for the next page; null on the last") });
+
 // ---------------------------------------------------------------- the document
 
 const errors = (...statuses: (400 | 401 | 403 | 404 | 409)[]) => Object.fromEntries(statuses.map((status) => [String(status), { $ref: `#/components/responses/${ERROR_RESPONSE[status][0]}` }]));
@@ -567,6 +682,11 @@ export function buildOpenApiDocument(): OpenApiDocument {
       { name: "Provisioning", description: "MQTT credentials, one-time provisioning tokens and the device's claim (I-013 §2.3)" },
       { name: "Firmware", description: "Firmware versions: upload, signed manifests, release states (draft → testing → stable → deprecated) and device downloads" },
       { name: "Alerts", description: "Raised by the health monitor; acknowledged and resolved by people (active → acknowledged → resolved; resolved is final)" },
+      {
+        name: "Updates",
+        description:
+          "Over-the-air firmware update jobs (I-013 “campaigns”): scheduled → in_progress → completed, or paused, cancelled, failed (automatic rollback). A job is cut into phases by its strategy; each device has a log (pending → downloading → installing → verifying → completed | failed, then rolled_back).",
+      },
       { name: "Broker hooks", description: "Called by an external MQTT broker (EMQX 5, mosquitto-go-auth) to authenticate clients and check topics; protected by BROKER_HOOK_SECRET" },
     ],
     paths: {
@@ -1055,6 +1175,92 @@ export function buildOpenApiDocument(): OpenApiDocument {
           responses: { "200": ok("The resolved alert", ref("AlertDetail")), ...errors(400, ...CALLER, 404, 409) },
         }),
       },
+      "/iot/firmware/update": {
+        post: operation("ota.schedule", {
+          operationId: "scheduleFirmwareUpdate",
+          summary: "Schedule a firmware update (M92)",
+          description:
+            "M92 `schedule_update`; the same as POST /ota/campaigns. Devices are named by their device id (`target.deviceIds`) or chosen by the device list's filters (`target.filter`). " +
+            "All or nothing: when a device cannot take the version (another type, a model it does not support, too old without `force`) nothing is written and `error.fields.target` lists each device with the reason. " +
+            "Devices already on the version are left out (`skipped`) unless `force` is set; a device in another running update is a 409.",
+          tags: ["Updates"],
+          requestBody: { required: true, content: json(ref("ScheduleUpdate")) },
+          responses: {
+            "201": ok("The scheduled job (Location: /api/v1/ota/campaigns/{jobId})", ref("ScheduledJob")),
+            ...errors(400, ...CALLER, 404),
+            "409": failure("The firmware is not testing or stable, has no binary, or a device is already in a running update (`error.fields`)"),
+          },
+        }),
+      },
+      "/ota/campaigns": {
+        get: operation("ota.read", {
+          operationId: "listUpdateJobs",
+          summary: "List update jobs",
+          description: "Newest first. Managers and technicians see the jobs of their farm's devices.",
+          tags: ["Updates"],
+          parameters: updateJobListParameters,
+          responses: { "200": ok("A page of jobs", ref("UpdateJobList")), ...errors(400, ...CALLER) },
+        }),
+        post: operation("ota.schedule", {
+          operationId: "createUpdateJob",
+          summary: "Create an update job (campaign)",
+          description:
+            "Schedules the job at `scheduledAt` (now when left out), inside `maintenanceWindow` when given, cut into phases by `rollout`. " +
+            "All or nothing: when a device cannot take the version nothing is written and `error.fields.target` lists each device with the reason. " +
+            "Devices already on the version are left out (`skipped`) unless `force` is set; a device in another running update is a 409.",
+          tags: ["Updates"],
+          requestBody: { required: true, content: json(ref("ScheduleUpdate")) },
+          responses: {
+            "201": ok("The scheduled job (Location: /api/v1/ota/campaigns/{jobId})", ref("ScheduledJob")),
+            ...errors(400, ...CALLER, 404),
+            "409": failure("The firmware is not testing or stable, has no binary, or a device is already in a running update (`error.fields`)"),
+          },
+        }),
+      },
+      "/ota/campaigns/{id}": {
+        get: operation("ota.read", {
+          operationId: "getUpdateJob",
+          summary: "Read an update job",
+          description: "The job with its firmware, counts, phases and the actions its state allows (`allowedActions`).",
+          tags: ["Updates"],
+          parameters: [updateJobIdParameter],
+          responses: { "200": ok("The job", ref("UpdateJobDetail")), ...errors(...CALLER, 404) },
+        }),
+      },
+      "/ota/campaigns/{id}/logs": {
+        get: operation("ota.read", {
+          operationId: "listUpdateJobLogs",
+          summary: "The job's per-device logs",
+          description: "One log per device: its state, progress, versions, times and error. Pass `nextCursor` back as `cursor` for the next page; it is null on the last.",
+          tags: ["Updates"],
+          parameters: [updateJobIdParameter, ...updateLogParameters],
+          responses: { "200": ok("A page of device logs", ref("UpdateLogPage")), ...errors(400, ...CALLER, 404) },
+        }),
+      },
+      "/ota/campaigns/{id}/start": {
+        post: operation("ota.schedule", {
+          operationId: "startUpdateJob",
+          summary: "Start a scheduled job now",
+          description: "Moves the job's start time to now; the worker sends the first devices within seconds. A maintenance window still applies (`firstSendAt`). No body.",
+          tags: ["Updates"],
+          parameters: [updateJobIdParameter],
+          responses: { "200": ok("Started", ref("StartedJob")), ...errors(...CALLER, 404), "409": failure("The job is not scheduled: it has already started or ended") },
+        }),
+      },
+      "/ota/campaigns/{id}/actions": {
+        post: operation("ota.schedule", {
+          operationId: "applyUpdateJobAction",
+          summary: "Pause, resume, cancel, approve or roll back a job",
+          description:
+            "pause: scheduled or in progress → paused (devices already updating finish). resume: paused → in progress (or scheduled, if it never started). cancel: a job not yet ended → cancelled; devices not yet sent the update keep their firmware. " +
+            "approve: lets the next phase start when a phase awaits approval. rollback: sends every device that completed the update its previous version; only when at least one completed. " +
+            "approve and rollback need the `ota.approve` permission as well. An action the job's state does not allow (see `allowedActions` of GET /ota/campaigns/{id}) is a 409.",
+          tags: ["Updates"],
+          parameters: [updateJobIdParameter],
+          requestBody: { required: true, content: json(ref("UpdateJobAction")) },
+          responses: { "200": ok("Done", ref("UpdateJobActionResult")), ...errors(400, ...CALLER, 404), "409": failure("The job's state does not allow this action") },
+        }),
+      },
       "/openapi.json": {
         get: {
           operationId: "getOpenApiDocument",
@@ -1089,6 +1295,8 @@ export function buildOpenApiDocument(): OpenApiDocument {
             FirmwareStateChange: firmwareStateChangeSchema,
             AlertAcknowledge: acknowledgeAlertSchema,
             AlertResolve: resolveAlertSchema,
+            ScheduleUpdate: scheduleUpdateSchema,
+            UpdateJobAction: jobActionRequestSchema,
             EmqxAuthenticationRequest: emqxAuthenticationRequestSchema,
             EmqxAuthorizationRequest: emqxAuthorizationRequestSchema,
             MosquittoUserRequest: mosquittoUserRequestSchema,
@@ -1118,6 +1326,14 @@ export function buildOpenApiDocument(): OpenApiDocument {
             AlertListItem: listedAlert,
             AlertList: alertList,
             AlertDetail: alertDetail,
+            ScheduledJob: scheduledJob,
+            StartedJob: startedJob,
+            UpdateJobActionResult: jobActionResult,
+            UpdateJobListItem: listedUpdateJob,
+            UpdateJobList: updateJobList,
+            UpdateJobDetail: updateJobDetail,
+            UpdateLog: updateLog,
+            UpdateLogPage: updateLogPage,
             EmqxAuthenticationResult: emqxAuthenticationResponseSchema,
             EmqxAuthorizationResult: emqxAuthorizationResponseSchema,
             MosquittoResult: mosquittoResponseSchema,
