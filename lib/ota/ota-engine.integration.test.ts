@@ -67,6 +67,8 @@ async function scriptedDevice(deviceId: string, credentials: { username: string;
   const client = outcome.client;
   clients.push(client);
   await client.subscribeAsync(topics.otaUpdate(deviceId), { qos: 1 });
+  // As a real device does on connecting: the engine sends offers only to devices that are online.
+  await client.publishAsync(topics.status(deviceId), JSON.stringify({ status: "online" }), { qos: 1 });
   const say = (payload: OtaStatusPayload) => client.publishAsync(topics.otaStatus(deviceId), JSON.stringify(payload), { qos: 1 });
   client.on("message", (_topic, bytes) => {
     const offer = otaUpdatePayload.parse(JSON.parse(bytes.toString("utf8")));
@@ -128,6 +130,7 @@ beforeAll(async () => {
   }
   worker = await startIotWorker(workerOptions());
   for (const device of fleet.devices) await scriptedDevice(device.deviceId, device.credentials);
+  await waitFor(async () => (await db.device.count({ where: { farmId: fleet.farmId, connectionStatus: "online" } })) === fleet.devices.length);
 });
 
 afterAll(async () => {
@@ -260,6 +263,40 @@ describe("ota engine", () => {
     await worker.otaTick(new Date(mondayNight.getTime() + 7 * 60_000));
     expect(await jobOf(scheduled.jobId)).toMatchObject({ state: "completed", successCount: 2, failedCount: 1 });
     behaviour.clear();
+  });
+
+  it("offers the update to an offline device when it comes back, and fails one that never does after the timeout", async () => {
+    const [back, away, here] = fleet.devices.slice(3, 6);
+    await db.device.updateMany({ where: { id: { in: [back!.id, away!.id] } }, data: { connectionStatus: "offline" } });
+    const scheduled = await scheduleUpdate(db, admin, {
+      firmwareId: firmwareIds.bad,
+      target: { deviceIds: [back!.deviceId, away!.deviceId, here!.deviceId] },
+      rollout: { strategy: "all_at_once", deviceTimeoutMinutes: 5, minDevices: 10 },
+    });
+    const startedAt = new Date(Date.now() + 1_000);
+    await worker.otaTick(startedAt);
+    const sent = async () => (await db.updateLog.findMany({ where: { jobId: scheduled.jobId, sentAt: { not: null } }, include: { device: true } })).map((log) => log.device.deviceId);
+    expect(await sent()).toEqual([here!.deviceId]);
+    // The device says it is back (as on every connect): the next tick sends its offer.
+    await clients[3]!.publishAsync(topics.status(back!.deviceId), JSON.stringify({ status: "online" }), { qos: 1 });
+    await waitFor(async () => (await db.device.findUniqueOrThrow({ where: { id: back!.id } })).connectionStatus === "online");
+    await worker.otaTick(new Date(startedAt.getTime() + 60_000));
+    expect((await sent()).sort()).toEqual([back!.deviceId, here!.deviceId].sort());
+    await tickUntil(scheduled.jobId, async () => (await db.updateLog.count({ where: { jobId: scheduled.jobId, state: "completed" } })) === 2, () => new Date(startedAt.getTime() + 60_000));
+    // Still away after the job's timeout: failed with the reason, and the phase is judged.
+    await worker.otaTick(new Date(startedAt.getTime() + 6 * 60_000));
+    const log = await db.updateLog.findFirstOrThrow({ where: { jobId: scheduled.jobId, deviceId: away!.id } });
+    expect(log).toMatchObject({ state: "failed", sentAt: null, errorMessage: "Offline: the device did not come online within 5 minutes to take the update" });
+    // It was never sent the update, so it says nothing about the firmware: the two that took it
+    // succeeded, and the job completes (a failure would have halted it below the 80 % success rate).
+    await worker.otaTick(new Date(startedAt.getTime() + 6 * 60_000));
+    expect(await jobOf(scheduled.jobId)).toMatchObject({
+      state: "completed",
+      successCount: 2,
+      failedCount: 1,
+      stateReason: `2 of 3 devices updated to ${versions.bad}, 0 failed, 1 never came online`,
+    });
+    await db.device.update({ where: { id: away!.id }, data: { connectionStatus: "online" } });
   });
 
   it("resumes a job after a worker restart: offers already sent are not sent again, the rest go out", async () => {

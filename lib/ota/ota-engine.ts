@@ -15,7 +15,7 @@ import { signedManifestOf, type ManifestFields } from "../firmware/firmware-vers
 import type { SigningKey } from "../firmware/signing";
 import type { Sql, SqlPool } from "../telemetry/sql";
 import { stopJob } from "./job-stops";
-import { insideWindow, maintenanceWindowSchema, nextWindowOpening } from "./maintenance-window";
+import { insideWindow, maintenanceWindowSchema, nextWindowOpening, type MaintenanceWindow } from "./maintenance-window";
 import { judgePhase } from "./phase-verdict";
 import { ROLLBACK_DEFAULTS } from "./rollout-plan";
 import { recountJobs } from "./update-status";
@@ -94,6 +94,13 @@ const manifestFields = (row: FirmwareRow): ManifestFields => ({
   sizeBytes: BigInt(row.size_bytes),
 });
 
+/** A job's stored window, or null (none, or one an older release stored in another shape). */
+function parseWindow(stored: unknown): MaintenanceWindow | null {
+  if (!stored) return null;
+  const parsed = maintenanceWindowSchema.safeParse(stored);
+  return parsed.success ? parsed.data : null;
+}
+
 /** Runs `work` as one transaction on the tick's own connection. */
 async function atomically<T>(sql: Sql, work: () => Promise<T>): Promise<T> {
   await sql.query("BEGIN");
@@ -155,7 +162,6 @@ export class OtaEngine {
 
   private async run(sql: Sql, now: Date, result: TickResult) {
     result.started = await this.startDueJobs(sql, now);
-    result.timedOut = await this.timeOutSilentDevices(sql, now);
 
     const { rows: jobs } = await sql.query<JobRow>(
       `SELECT j.id, j.name, j.state::text AS state, j.maintenance_window, j.rollback_on_failure, j.notify_on_complete, j.state_reason,
@@ -165,6 +171,8 @@ export class OtaEngine {
         WHERE j.state IN ('in_progress', 'paused')
         ORDER BY j.id`,
     );
+    const sending = jobs.filter((job) => job.state === "in_progress" && insideWindow(parseWindow(job.maintenance_window), now)).map((job) => job.id);
+    result.timedOut = await this.timeOutSilentDevices(sql, now, sending);
     for (const job of jobs) {
       try {
         await this.advanceJob(sql, job, now, result);
@@ -195,22 +203,34 @@ export class OtaEngine {
     return rows.length;
   }
 
-  /** Devices sent an update that said nothing for the job's timeout are failed, with the reason. */
-  private async timeOutSilentDevices(sql: Sql, now: Date): Promise<number> {
+  /**
+   * Two kinds of silence, both measured against the job's timeout and failed with the reason: a
+   * device that took the offer and stopped answering (from when it was sent), and one that is
+   * offline and so was never sent it (from when its phase started) — the latter only in `sending`
+   * jobs (running, window open): a paused job waits for its people, a shut window for its hour.
+   */
+  private async timeOutSilentDevices(sql: Sql, now: Date, sending: number[]): Promise<number> {
     const { rows } = await sql.query<{ job_id: number; device_id: number }>(
       `WITH silent AS (
-         SELECT l.id, COALESCE((j.strategy_config->>'deviceTimeoutMinutes')::int, $2) AS minutes
-           FROM update_logs l JOIN update_jobs j ON j.id = l.job_id
-          WHERE l.state IN ('pending', 'downloading', 'installing', 'verifying') AND l.sent_at IS NOT NULL
-            AND l.sent_at < $1::timestamptz - make_interval(mins => COALESCE((j.strategy_config->>'deviceTimeoutMinutes')::int, $2))
+         SELECT l.id, m.minutes, l.sent_at IS NULL AS never_sent, COALESCE(l.sent_at, p.started_at) AS since
+           FROM update_logs l
+           JOIN update_jobs j ON j.id = l.job_id
+           LEFT JOIN update_phases p ON p.id = l.phase_id
+           CROSS JOIN LATERAL (SELECT COALESCE((j.strategy_config->>'deviceTimeoutMinutes')::int, $2) AS minutes) m
+          WHERE l.state IN ('pending', 'downloading', 'installing', 'verifying')
+            AND ((l.sent_at IS NOT NULL AND l.sent_at < $1::timestamptz - make_interval(mins => m.minutes))
+              OR (l.sent_at IS NULL AND l.state = 'pending' AND l.error_message IS NULL AND j.id = ANY($3::int[])
+                  AND p.state = 'in_progress' AND p.started_at < $1::timestamptz - make_interval(mins => m.minutes)
+                  AND EXISTS (SELECT 1 FROM devices d WHERE d.id = l.device_id AND d.connection_status NOT IN ('online', 'degraded'))))
        )
        UPDATE update_logs AS l SET state = 'failed', finished_at = $1,
-              duration_seconds = GREATEST(0, EXTRACT(EPOCH FROM $1::timestamptz - l.sent_at))::int,
-              error_message = 'No answer from the device for ' || s.minutes || ' minutes',
-              log_details = l.log_details || jsonb_build_array(jsonb_build_object('state', 'failed', 'at', $1::text, 'error', 'timed out'))
+              duration_seconds = GREATEST(0, EXTRACT(EPOCH FROM $1::timestamptz - s.since))::int,
+              error_message = CASE WHEN s.never_sent THEN 'Offline: the device did not come online within ' || s.minutes || ' minutes to take the update'
+                                   ELSE 'No answer from the device for ' || s.minutes || ' minutes' END,
+              log_details = l.log_details || jsonb_build_array(jsonb_build_object('state', 'failed', 'at', $1::text, 'error', CASE WHEN s.never_sent THEN 'offline' ELSE 'timed out' END))
          FROM silent s WHERE l.id = s.id
         RETURNING l.job_id, l.device_id`,
-      [now.toISOString(), ROLLBACK_DEFAULTS.deviceTimeoutMinutes],
+      [now.toISOString(), ROLLBACK_DEFAULTS.deviceTimeoutMinutes, sending],
     );
     if (rows.length === 0) return 0;
     await sql.query(
@@ -312,7 +332,11 @@ export class OtaEngine {
         [job.id, now.toISOString()],
       );
       if (!rows[0]) return null;
-      const text = `${rows[0].success_count} of ${job.device_count} devices updated to ${job.version}, ${rows[0].failed_count} failed`;
+      const { rows: offline } = await sql.query<{ count: number }>(`SELECT count(*)::int AS count FROM update_logs WHERE job_id = $1 AND state = 'failed' AND sent_at IS NULL`, [job.id]);
+      const unreached = offline[0]?.count ?? 0;
+      const text =
+        `${rows[0].success_count} of ${job.device_count} devices updated to ${job.version}, ${rows[0].failed_count - unreached} failed` +
+        (unreached ? `, ${unreached} never came online` : "");
       await sql.query(`UPDATE update_jobs SET state_reason = $2 WHERE id = $1`, [job.id, text]);
       // "Notify on complete": the job's history says so; the job list and dashboard show it.
       await audit(sql, job.id, "completed", { summary: text, notify: job.notify_on_complete });
@@ -325,10 +349,10 @@ export class OtaEngine {
 
   /** Sends the phase's not-yet-sent devices their offer, when the maintenance window is open. */
   private async dispatch(sql: Sql, job: JobRow, phase: PhaseRow, now: Date): Promise<number> {
-    const window = job.maintenance_window ? maintenanceWindowSchema.safeParse(job.maintenance_window) : null;
-    if (window?.success && !insideWindow(window.data, now)) {
-      const opening = nextWindowOpening(window.data, now);
-      const reason = `Waiting for the maintenance window (${window.data.start}–${window.data.end} ${window.data.timeZone}; next opening ${opening.toISOString().slice(0, 16).replace("T", " ")} UTC)`;
+    const window = parseWindow(job.maintenance_window);
+    if (window && !insideWindow(window, now)) {
+      const opening = nextWindowOpening(window, now);
+      const reason = `Waiting for the maintenance window (${window.start}–${window.end} ${window.timeZone}; next opening ${opening.toISOString().slice(0, 16).replace("T", " ")} UTC)`;
       if (job.state_reason !== reason) {
         await sql.query(`UPDATE update_jobs SET state_reason = $2 WHERE id = $1`, [job.id, reason]);
         job.state_reason = reason;
@@ -339,9 +363,13 @@ export class OtaEngine {
       await sql.query(`UPDATE update_jobs SET state_reason = NULL WHERE id = $1`, [job.id]);
       job.state_reason = null;
     }
+    // Only devices that are connected now: an offer to a device that is away is lost with its
+    // session (or lands hours later on a device that has moved on). The others wait, and get theirs
+    // on the first tick after they come back — or fail after the job's timeout (timeOutSilentDevices).
     const { rows } = await sql.query<{ id: number; device_id: string }>(
       `SELECT l.id, d.device_id FROM update_logs l JOIN devices d ON d.id = l.device_id
         WHERE l.phase_id = $1 AND l.state = 'pending' AND l.sent_at IS NULL AND l.error_message IS NULL
+          AND d.connection_status IN ('online', 'degraded')
         ORDER BY l.id LIMIT $2`,
       [phase.id, this.maxOffers],
     );
@@ -367,10 +395,12 @@ export class OtaEngine {
   }
 
   private async judge(sql: Sql, job: JobRow, phase: PhaseRow, now: Date) {
+    // A device that never came online was never sent the update: it says nothing about the
+    // firmware, so it counts neither for the phase's success rate nor towards a rollback.
     const { rows } = await sql.query<{ total: number; completed: number; failed: number; in_flight: number; last_finished: Date | null }>(
-      `SELECT count(*)::int AS total,
+      `SELECT count(*) FILTER (WHERE sent_at IS NOT NULL OR state <> 'failed')::int AS total,
               count(*) FILTER (WHERE state = 'completed')::int AS completed,
-              count(*) FILTER (WHERE state IN ('failed', 'rolled_back'))::int AS failed,
+              count(*) FILTER (WHERE state IN ('failed', 'rolled_back') AND sent_at IS NOT NULL)::int AS failed,
               count(*) FILTER (WHERE state IN ('pending', 'downloading', 'installing', 'verifying'))::int AS in_flight,
               max(finished_at) AS last_finished
          FROM update_logs WHERE phase_id = $1`,
