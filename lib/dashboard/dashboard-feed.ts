@@ -61,7 +61,7 @@ export async function openAlertsFeed(db: Db, farmId: number | null, take = 8): P
   }));
 }
 
-export type RecentEventKind = "alert_raised" | "alert_cleared" | "went_silent" | "change";
+export type RecentEventKind = "alert_raised" | "alert_cleared" | "went_silent" | "change" | "update_job";
 
 export type RecentEvent = {
   kind: RecentEventKind;
@@ -77,6 +77,7 @@ type EventRow = {
   at: Date;
   device_id: string | null;
   device_name: string | null;
+  /** The alert's id; for an update_job event, the job's. */
   alert_id: number | null;
   alert_type: string | null;
   severity: string | null;
@@ -141,6 +142,15 @@ export function describeEvent(row: EventRow): RecentEvent {
         tone: auto ? "good" : "neutral",
       };
     }
+    case "update_job": {
+      // The update engine's word on a job whose "notify on complete" is on (lib/ota/ota-engine.ts).
+      const after = (row.after ?? {}) as { summary?: string; reason?: string };
+      const href = row.alert_id ? `/updates/${row.alert_id}` : null;
+      const name = row.device_name ?? "Update job";
+      if (row.action === "auto_rollback") return { kind: row.kind, at: row.at, title: `Update rolled back by itself: ${name}`, detail: after.reason ?? null, href, tone: "bad" };
+      if (row.action === "halted") return { kind: row.kind, at: row.at, title: `Update halted: ${name}`, detail: after.reason ?? null, href, tone: "warn" };
+      return { kind: row.kind, at: row.at, title: `Update finished: ${name}`, detail: after.summary ?? null, href, tone: "good" };
+    }
     case "went_silent":
       return { kind: row.kind, at: row.at, title: "Went silent", detail: device ? `${device} — last heard from` : null, href: deviceHref, tone: "bad" };
     default:
@@ -182,6 +192,13 @@ export async function recentEvents(db: Db, farmId: number | null, now = new Date
     (SELECT 'change', e.created_at, d.device_id, d.name, NULL, NULL, NULL, e.action, e.actor_label, e.after, NULL
        FROM audit_events e JOIN devices d ON d.device_id = e.entity_id
       WHERE e.entity_type = 'device' AND e.created_at >= ${since} AND (${farmId}::int IS NULL OR d.farm_id = ${farmId}::int)
+      ORDER BY e.created_at DESC LIMIT ${take})
+    UNION ALL
+    (SELECT 'update_job', e.created_at, NULL, j.name, j.id, NULL, NULL, e.action, NULL, e.after, NULL
+       FROM audit_events e JOIN update_jobs j ON j.id::text = e.entity_id
+      WHERE e.entity_type = 'update_job' AND e.action IN ('completed', 'auto_rollback', 'halted') AND j.notify_on_complete
+        AND e.created_at >= ${since}
+        AND (${farmId}::int IS NULL OR EXISTS (SELECT 1 FROM update_logs l JOIN devices d ON d.id = l.device_id WHERE l.job_id = j.id AND d.farm_id = ${farmId}::int))
       ORDER BY e.created_at DESC LIMIT ${take})
     ORDER BY at DESC
     LIMIT ${take}`;

@@ -119,6 +119,35 @@ describe("the map and the headline numbers", () => {
     expect(map).toMatchObject({ withoutCoordinates: 2, notShown: 2 });
   });
 
+  it("tells the farm when an update job with 'notify on complete' finished or rolled back by itself, and only then", async () => {
+    const firmware = await db.firmwareVersion.create({ data: { name: `FW ${suffix}`, version: `9.8.${base}`, deviceType: "collar" } });
+    const job = (name: string, notifyOnComplete: boolean) =>
+      db.updateJob.create({ data: { name, firmwareId: firmware.id, state: "completed", notifyOnComplete, scheduledAt: now, logs: { create: { deviceId: dbId.get(BACK)!, targetVersion: firmware.version } } } });
+    const done = await job(`Done ${suffix}`, true);
+    const rolled = await job(`Rolled ${suffix}`, true);
+    const quiet = await job(`Quiet ${suffix}`, false);
+    await db.auditEvent.createMany({
+      data: [
+        { entityType: "update_job", entityId: String(done.id), action: "completed", actorLabel: "worker", after: { summary: "1 of 1 devices updated" }, createdAt: ago(3) },
+        { entityType: "update_job", entityId: String(rolled.id), action: "auto_rollback", actorLabel: "worker", after: { reason: "Automatic rollback in phase 1: 6 of 11 devices failed" }, createdAt: ago(2) },
+        { entityType: "update_job", entityId: String(quiet.id), action: "completed", actorLabel: "worker", after: { summary: "x" }, createdAt: ago(1) },
+      ],
+    });
+    try {
+      const jobs = (await recentEvents(db, farmA, now, 50)).filter((event) => event.kind === "update_job");
+      expect(jobs).toEqual([
+        expect.objectContaining({ title: `Update rolled back by itself: Rolled ${suffix}`, detail: "Automatic rollback in phase 1: 6 of 11 devices failed", href: `/updates/${rolled.id}`, tone: "bad" }),
+        expect.objectContaining({ title: `Update finished: Done ${suffix}`, detail: "1 of 1 devices updated", href: `/updates/${done.id}`, tone: "good" }),
+      ]);
+      // Another farm's people do not hear of it.
+      expect((await recentEvents(db, farmB, now, 50)).some((event) => event.kind === "update_job")).toBe(false);
+    } finally {
+      await db.auditEvent.deleteMany({ where: { entityType: "update_job", entityId: { in: [done, rolled, quiet].map((j) => String(j.id)) } } });
+      await db.updateJob.deleteMany({ where: { id: { in: [done.id, rolled.id, quiet.id] } } });
+      await db.firmwareVersion.delete({ where: { id: firmware.id } });
+    }
+  });
+
   it("counts a farm's updates in progress through its devices", async () => {
     const firmware = await db.firmwareVersion.create({ data: { name: `FW ${suffix}`, version: `9.9.${base}`, deviceType: "collar" } });
     const job = await db.updateJob.create({ data: { name: `Job ${suffix}`, firmwareId: firmware.id, state: "in_progress", scheduledAt: now, logs: { create: { deviceId: dbId.get(BACK)!, targetVersion: firmware.version } } } });
