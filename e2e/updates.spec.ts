@@ -68,6 +68,9 @@ test("an admin schedules a firmware update for two meters and watches it on the 
   await page.getByLabel("Job name (optional)").fill(`Parlour meters to ${VERSION}`);
   await page.getByRole("radio", { name: /Canary/ }).check();
   await page.getByLabel("Soak time after the canary (minutes)").fill("0");
+  // How long an offline or silent meter may keep the job waiting before it counts as failed.
+  await expect(page.getByLabel("Device timeout (minutes)")).toHaveValue("30");
+  await page.getByLabel("Device timeout (minutes)").fill("20");
   await page.getByRole("button", { name: "Schedule update now" }).click();
 
   await expect(page).toHaveURL(/\/updates\/\d+$/);
@@ -75,6 +78,7 @@ test("an admin schedules a firmware update for two meters and watches it on the 
   await expect(page.getByRole("heading", { level: 1, name: `Parlour meters to ${VERSION}` })).toBeVisible();
   await expect(page.getByTestId("job-device-count")).toContainText("2 devices");
   await expect(page.getByTestId("job-phase")).toHaveCount(2);
+  await expect(page.getByText("20 min · an offline or silent device fails after it")).toBeVisible();
   const devices = page.getByRole("table", { name: "Device updates" });
   for (const deviceId of DEVICES) await expect(devices.getByRole("link", { name: new RegExp(deviceId) })).toBeVisible();
   await expect(devices.getByRole("row")).toHaveCount(3);

@@ -122,6 +122,7 @@ export function ScheduleUpdateForm({ initialTarget, firmware, groups, typeLabels
   const [successThreshold, setSuccessThreshold] = useState("80");
   const [errorThreshold, setErrorThreshold] = useState("20");
   const [minDevices, setMinDevices] = useState("10");
+  const [deviceTimeout, setDeviceTimeout] = useState("30");
   const [errors, setErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [preview, setPreview] = useState<{ key: string; result: UpdateTargetPreview | null; error: string | null } | null>(null);
@@ -162,9 +163,10 @@ export function ScheduleUpdateForm({ initialTarget, firmware, groups, typeLabels
   const shownPreview = targetReady && preview?.key === targetKey ? preview : null;
   const typeCount = (row: { deviceType: string; count: number }) => `${row.count} ${typeLabels[row.deviceType] ?? row.deviceType}${row.count === 1 ? "" : "s"}`;
   const otherTypes = chosen && shownPreview?.result ? shownPreview.result.byType.filter((row) => row.deviceType !== chosen.deviceType) : [];
+  const timeoutMinutes = /^\d+$/.test(deviceTimeout.trim()) ? Number(deviceTimeout) : null;
 
   function rollout() {
-    const thresholds = { successThreshold: numeric(successThreshold), errorThreshold: numeric(errorThreshold), minDevices: numeric(minDevices) };
+    const thresholds = { successThreshold: numeric(successThreshold), errorThreshold: numeric(errorThreshold), minDevices: numeric(minDevices), deviceTimeoutMinutes: numeric(deviceTimeout) };
     switch (strategy) {
       case "all_at_once":
         return { strategy, ...thresholds };
@@ -260,6 +262,14 @@ export function ScheduleUpdateForm({ initialTarget, firmware, groups, typeLabels
                 {shownPreview.result.count.toLocaleString("en")} {shownPreview.result.count === 1 ? "device matches" : "devices match"}
               </span>
               {shownPreview.result.byType.length ? <span className="text-stone-600">: {shownPreview.result.byType.map(typeCount).join(", ")}</span> : null}
+              {shownPreview.result.offline ? (
+                <span className="text-amber-800" data-testid="target-offline">
+                  {" "}
+                  · {shownPreview.result.offline.toLocaleString("en")} offline now —{" "}
+                  {shownPreview.result.offline === 1 ? "it gets the update when it comes online, or fails" : "they get the update when they come online, or fail"} after the device timeout
+                  {timeoutMinutes ? ` (${timeoutMinutes} min)` : ""}
+                </span>
+              ) : null}
               {shownPreview.result.missing.length ? <span className="block text-red-700">Not found, retired or not on your farm: {shownPreview.result.missing.join(", ")}</span> : null}
               {otherTypes.length ? (
                 <span className="block text-amber-800">
@@ -390,7 +400,7 @@ export function ScheduleUpdateForm({ initialTarget, firmware, groups, typeLabels
             ) : null}
           </div>
         ) : null}
-        <div className="mt-4 grid gap-3 border-t border-stone-100 pt-3 sm:grid-cols-3">
+        <div className="mt-4 grid gap-3 border-t border-stone-100 pt-3 sm:grid-cols-2">
           <Field id="success-threshold" label="Success needed (%)" hint="A phase below it pauses the job" error={err("rollout.successThreshold")}>
             <input {...fieldProps("success-threshold", err("rollout.successThreshold"), true)} inputMode="decimal" value={successThreshold} onChange={(event) => setSuccessThreshold(event.target.value)} className={inputClass} />
           </Field>
@@ -400,8 +410,11 @@ export function ScheduleUpdateForm({ initialTarget, firmware, groups, typeLabels
           <Field id="min-devices" label="Smallest phase judged (devices)" hint="The failure limit applies to phases at least this big" error={err("rollout.minDevices")}>
             <input {...fieldProps("min-devices", err("rollout.minDevices"), true)} inputMode="numeric" value={minDevices} onChange={(event) => setMinDevices(event.target.value)} className={inputClass} />
           </Field>
+          <Field id="device-timeout" label="Device timeout (minutes)" hint="An offline or silent device counts as failed after this long" error={err("rollout.deviceTimeoutMinutes")}>
+            <input {...fieldProps("device-timeout", err("rollout.deviceTimeoutMinutes"), true)} inputMode="numeric" value={deviceTimeout} onChange={(event) => setDeviceTimeout(event.target.value)} className={inputClass} />
+          </Field>
         </div>
-        {err("rollout") && !["canaryPercentage", "percentages", "soakMinutes", "batchSize", "batchIntervalMinutes", "successThreshold", "errorThreshold", "minDevices"].some((key) => errors[`rollout.${key}`]) ? <p className="mt-2 text-sm text-red-700">{err("rollout")}</p> : null}
+        {err("rollout") && !["canaryPercentage", "percentages", "soakMinutes", "batchSize", "batchIntervalMinutes", "successThreshold", "errorThreshold", "minDevices", "deviceTimeoutMinutes"].some((key) => errors[`rollout.${key}`]) ? <p className="mt-2 text-sm text-red-700">{err("rollout")}</p> : null}
       </Section>
 
       <Section step={5} title="Options">

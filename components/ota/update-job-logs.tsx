@@ -16,6 +16,21 @@ const FILTERS = [
   ...(["completed", "failed", "rolled_back"] as const).map((state) => ({ value: state, label: LOG_STATE_LABEL[state]! })),
 ];
 
+type LogJson = LogPageJson["items"][number];
+type Waiting = { text: string; offline: boolean };
+
+/** The connections the engine sends an update over (ota-engine.ts `dispatch`); other devices wait for one. */
+const SENDABLE = new Set(["online", "degraded"]);
+
+/**
+ * Why a device has not been sent the update yet, or null once it has (or the job stopped before
+ * reaching it: its error message says so).
+ */
+function waitingFor(log: LogJson): Waiting | null {
+  if (log.state !== "pending" || log.sentAt || log.errorMessage) return null;
+  return SENDABLE.has(log.connectionStatus) ? { text: "Waiting to be sent", offline: false } : { text: "Waiting for the device to come online", offline: true };
+}
+
 async function fetchLogs(jobId: number, state: string, search: string, cursor: number | null): Promise<LogPageJson> {
   const params = new URLSearchParams({ limit: String(PAGE) });
   if (state) params.set("state", state);
@@ -92,23 +107,7 @@ export function UpdateJobLogs({ jobId, initialLogs, live, timeZone }: { jobId: n
         <>
           <ul className="divide-y divide-stone-100 md:hidden" aria-label="Device updates">
             {logs.map((log) => (
-              <li key={log.id} className="py-2.5 text-sm">
-                <div className="flex items-center justify-between gap-2">
-                  <Link href={`/devices/${log.deviceId}`} className="min-w-0 truncate">
-                    <span className="font-mono text-xs text-brand-700">{log.deviceId}</span> <span className="text-stone-800">{log.deviceName}</span>
-                  </Link>
-                  <LogStateBadge state={log.state} />
-                </div>
-                <p className="mt-0.5 text-xs text-stone-600">
-                  <span className="font-mono">
-                    {log.previousVersion ?? "?"} → {log.targetVersion ?? "?"}
-                  </span>
-                  {log.phase ? ` · phase ${log.phase}` : ""} · {log.progress} %{log.sentAt ? ` · sent ${at(log.sentAt)}` : " · not sent yet"}
-                  {log.durationSeconds !== null ? ` · took ${formatDuration(log.durationSeconds)}` : ""}
-                </p>
-                {log.errorMessage ? <p className="mt-0.5 text-xs break-words text-red-800">{log.errorMessage}</p> : null}
-                {log.rollbackSentAt ? <p className="mt-0.5 text-xs text-amber-800">Sent back to {log.previousVersion} {at(log.rollbackSentAt)}</p> : null}
-              </li>
+              <LogCard key={log.id} log={log} at={at} />
             ))}
           </ul>
           <div className="hidden overflow-x-auto md:block">
@@ -129,25 +128,7 @@ export function UpdateJobLogs({ jobId, initialLogs, live, timeZone }: { jobId: n
               </thead>
               <tbody className="divide-y divide-stone-100">
                 {logs.map((log) => (
-                  <tr key={log.id} className="align-top hover:bg-stone-50">
-                    <td>
-                      <Link href={`/devices/${log.deviceId}`} className="group">
-                        <span className="font-mono text-xs text-brand-700 group-hover:underline">{log.deviceId}</span> <span className="text-stone-800 group-hover:underline">{log.deviceName}</span>
-                      </Link>
-                    </td>
-                    <td className="tabular-nums">{log.phase ?? "—"}</td>
-                    <td>
-                      <LogStateBadge state={log.state} />
-                      {log.rollbackSentAt ? <span className="block text-xs text-amber-800">sent back {at(log.rollbackSentAt)}</span> : null}
-                    </td>
-                    <td className="text-right tabular-nums">{log.progress} %</td>
-                    <td className="font-mono text-xs whitespace-nowrap">
-                      {log.previousVersion ?? "?"} → {log.targetVersion ?? "?"}
-                    </td>
-                    <td className="text-xs whitespace-nowrap text-stone-600">{log.sentAt ? at(log.sentAt) : "not yet"}</td>
-                    <td className="text-xs whitespace-nowrap text-stone-600">{log.durationSeconds !== null ? formatDuration(log.durationSeconds) : "—"}</td>
-                    <td className="max-w-xs text-xs break-words text-red-800">{log.errorMessage}</td>
-                  </tr>
+                  <LogRow key={log.id} log={log} at={at} />
                 ))}
               </tbody>
             </table>
@@ -165,5 +146,65 @@ export function UpdateJobLogs({ jobId, initialLogs, live, timeZone }: { jobId: n
         </>
       )}
     </section>
+  );
+}
+
+type At = (value: string | null) => string;
+
+function LogCard({ log, at }: { log: LogJson; at: At }) {
+  const waiting = waitingFor(log);
+  return (
+    <li className="py-2.5 text-sm">
+      <div className="flex items-center justify-between gap-2">
+        <Link href={`/devices/${log.deviceId}`} className="min-w-0 truncate">
+          <span className="font-mono text-xs text-brand-700">{log.deviceId}</span> <span className="text-stone-800">{log.deviceName}</span>
+        </Link>
+        <LogStateBadge state={log.state} />
+      </div>
+      <p className="mt-0.5 text-xs text-stone-600">
+        <span className="font-mono">
+          {log.previousVersion ?? "?"} → {log.targetVersion ?? "?"}
+        </span>
+        {log.phase ? ` · phase ${log.phase}` : ""} · {log.progress} %{log.sentAt ? ` · sent ${at(log.sentAt)}` : waiting ? "" : " · not sent"}
+        {log.durationSeconds !== null ? ` · took ${formatDuration(log.durationSeconds)}` : ""}
+      </p>
+      {waiting ? <WaitingNote waiting={waiting} className="mt-0.5" /> : null}
+      {log.errorMessage ? <p className="mt-0.5 text-xs break-words text-red-800">{log.errorMessage}</p> : null}
+      {log.rollbackSentAt ? <p className="mt-0.5 text-xs text-amber-800">Sent back to {log.previousVersion} {at(log.rollbackSentAt)}</p> : null}
+    </li>
+  );
+}
+
+function LogRow({ log, at }: { log: LogJson; at: At }) {
+  const waiting = waitingFor(log);
+  return (
+    <tr className="align-top hover:bg-stone-50">
+      <td>
+        <Link href={`/devices/${log.deviceId}`} className="group">
+          <span className="font-mono text-xs text-brand-700 group-hover:underline">{log.deviceId}</span> <span className="text-stone-800 group-hover:underline">{log.deviceName}</span>
+        </Link>
+      </td>
+      <td className="tabular-nums">{log.phase ?? "—"}</td>
+      <td>
+        <LogStateBadge state={log.state} />
+        {log.rollbackSentAt ? <span className="block text-xs text-amber-800">sent back {at(log.rollbackSentAt)}</span> : null}
+      </td>
+      <td className="text-right tabular-nums">{log.progress} %</td>
+      <td className="font-mono text-xs whitespace-nowrap">
+        {log.previousVersion ?? "?"} → {log.targetVersion ?? "?"}
+      </td>
+      <td className="max-w-44 text-xs text-stone-600">{log.sentAt ? <span className="whitespace-nowrap">{at(log.sentAt)}</span> : waiting ? <WaitingNote waiting={waiting} /> : "not sent"}</td>
+      <td className="text-xs whitespace-nowrap text-stone-600">{log.durationSeconds !== null ? formatDuration(log.durationSeconds) : "—"}</td>
+      <td className="max-w-xs text-xs break-words text-red-800">{log.errorMessage}</td>
+    </tr>
+  );
+}
+
+/** Amber while the device is away (it may yet time out), plain while it only waits its turn. */
+function WaitingNote({ waiting, className = "" }: { waiting: Waiting; className?: string }) {
+  return (
+    <p className={`text-xs ${waiting.offline ? "text-amber-800" : "text-stone-600"} ${className}`} data-testid="log-waiting">
+      {waiting.text}
+    </p>
   );
 }

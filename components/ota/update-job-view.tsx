@@ -69,7 +69,7 @@ export function UpdateJobView({ initialJob, initialLogs, permitted }: { initialJ
       </div>
 
       {job.stateReason ? (
-        <p role="status" className={`rounded-xl border px-4 py-3 text-sm shadow-sm ${job.state === "failed" || job.rollbackStartedAt ? "border-red-200 bg-red-50 text-red-900" : job.state === "paused" ? "border-amber-200 bg-amber-50 text-amber-900" : "border-stone-200 bg-white text-stone-800"}`}>
+        <p role="status" className={`rounded-xl border px-4 py-3 text-sm break-words text-pretty shadow-sm ${job.state === "failed" || job.rollbackStartedAt ? "border-red-200 bg-red-50 text-red-900" : job.state === "paused" ? "border-amber-200 bg-amber-50 text-amber-900" : "border-stone-200 bg-white text-stone-800"}`}>
           {job.stateReason}
         </p>
       ) : null}
@@ -94,6 +94,11 @@ export function UpdateJobView({ initialJob, initialLogs, permitted }: { initialJ
             </div>
           ))}
         </dl>
+        {job.neverCameOnline ? (
+          <p className="mt-3 text-sm break-words text-stone-700" data-testid="job-never-online">
+            {job.neverCameOnline.toLocaleString("en")} of the failed never came online to take the update: they say nothing about the firmware and count neither for the success rate nor towards a rollback.
+          </p>
+        ) : null}
         {job.rollbackStartedAt ? (
           <p className="mt-3 text-sm text-amber-900">
             Rollback started {at(job.rollbackStartedAt)}: {job.counts.rolled_back} rolled back, {job.rollbackPending} sent back and waiting for the device
@@ -121,6 +126,7 @@ export function UpdateJobView({ initialJob, initialLogs, permitted }: { initialJ
             <Fact label="Options">
               {[job.forceUpdate ? "forced (compatibility checks overridden)" : null, job.rollbackOnFailure ? "rolls back on failure" : "no automatic rollback", job.notifyOnComplete ? "notifies when done" : null].filter(Boolean).join(" · ")}
             </Fact>
+            <Fact label="Device timeout">{job.deviceTimeoutMinutes} min · an offline or silent device fails after it</Fact>
             <Fact label="Target">{describeTarget(job.targetSpec)}</Fact>
             <Fact label="Scheduled by">{job.createdBy ?? "an API key"}</Fact>
           </dl>

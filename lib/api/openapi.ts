@@ -458,6 +458,9 @@ const updateJobDetail = listedUpdateJob
     notifyOnComplete: z.boolean(),
     counts: logCounts.describe("Devices per update state"),
     rollbackPending: z.number().int().describe("Completed devices told to go back that have not reported rolled_back yet"),
+    deviceTimeoutMinutes: z.number().int().describe("An offline or silent device counts as failed after this long"),
+    neverCameOnline: z.number().int().describe("Failed devices that were never sent the update (offline throughout): they count neither for the success rate nor towards a rollback"),
+    timeZone: z.string().nullable().describe("The farm's time zone when all the job's devices are on one farm"),
     phases: z.array(updatePhase),
     allowedActions: z.array(z.enum(JOB_ACTIONS)).describe("What the job's state allows now (POST /ota/campaigns/{id}/actions; the caller's role is checked then)"),
   })
@@ -476,6 +479,7 @@ const updateLog = z.object({
   durationSeconds: z.number().int().nullable(),
   errorMessage: z.string().nullable(),
   rollbackSentAt: timestamp.nullable().describe("When the device was told to go back to previousVersion"),
+  connectionStatus: z.enum(CONNECTION_STATUSES).describe("The device's connection now: a pending update is sent only to an online device"),
 });
 const updateLogPage = z.object({ data: z.array(updateLog), nextCursor: z.number().int().nullable().describe("Pass as `cursor` for the next page; null on the last") });
 

@@ -73,7 +73,8 @@ export const otaUpdatePayload = z.object({
 export type OtaUpdatePayload = z.infer<typeof otaUpdatePayload>;
 
 export const otaStatusPayload = z.object({
-  job_id: z.number().int().positive(),
+  // Bounded to PostgreSQL's int: a larger id from a confused device must be refused here, not fail a batch.
+  job_id: z.number().int().positive().max(2_147_483_647),
   status: z.enum(["downloading", "installing", "verifying", "completed", "failed", "rolled_back"]),
   progress: z.number().min(0).max(100).nullish(),
   error: z.string().max(2000).nullish(),

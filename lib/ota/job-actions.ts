@@ -59,6 +59,7 @@ async function loadJob(db: Prisma.TransactionClient, actor: Actor, jobId: number
       id: true,
       name: true,
       state: true,
+      stateReason: true,
       startedAt: true,
       rollbackStartedAt: true,
       successCount: true,
@@ -82,6 +83,9 @@ export async function applyJobAction(db: Db, actor: Actor, jobId: number, action
   const cleanNote = note?.trim().slice(0, 1000) || null;
 
   return db.$transaction(async (tx) => {
+    // The row lock orders this against the engine's tick (which holds the job while it sends) and
+    // against another person's click: the state checked below is the state changed.
+    await tx.$queryRaw`SELECT id FROM update_jobs WHERE id = ${jobId} FOR UPDATE`;
     const job = await loadJob(tx, actor, jobId);
     if (!job) throw new NotFoundError("No such update job.");
     const awaiting = job.phases.find((phase) => phase.state === "awaiting_approval");
@@ -94,13 +98,15 @@ export async function applyJobAction(db: Db, actor: Actor, jobId: number, action
     let message: string;
     switch (action) {
       case "pause":
-        await stopJob(sql, jobId, { state: "paused", reason: `Paused by ${who}`, at: now });
+        if (!(await stopJob(sql, jobId, { state: "paused", reason: `Paused by ${who}`, at: now }))) throw new ConflictError("This job has already finished.");
         message = "Paused: no device is sent the update until you resume. Devices already updating finish.";
         break;
       case "resume": {
-        // Resuming a phase that was halted on its success rate accepts that rate (phase-verdict.ts).
+        // Resuming a phase the engine stopped (success rate missed, or failures with rollback off)
+        // accepts it (phase-verdict.ts); resuming a person's pause approves nothing.
+        const engineStopped = /^(Halted after phase|Stopped in phase)/.test(job.stateReason ?? "");
         const current = job.phases.find((phase) => phase.state === "in_progress" || phase.state === "awaiting_approval");
-        if (current) await tx.updatePhase.update({ where: { id: current.id }, data: { approvedAt: now, approvedById: actor.kind === "user" ? actor.id : null } });
+        if (current && engineStopped) await tx.updatePhase.update({ where: { id: current.id }, data: { approvedAt: now, approvedById: actor.kind === "user" ? actor.id : null } });
         await tx.updateJob.update({ where: { id: jobId }, data: { state: job.startedAt ? "in_progress" : "scheduled", stateReason: `Resumed by ${who}` } });
         message = "Resumed.";
         break;
@@ -111,7 +117,7 @@ export async function applyJobAction(db: Db, actor: Actor, jobId: number, action
         message = `Phase ${awaiting!.position} approved: the next phase starts within seconds.`;
         break;
       case "cancel":
-        await stopJob(sql, jobId, { state: "cancelled", reason: `Cancelled by ${who}`, at: now });
+        if (!(await stopJob(sql, jobId, { state: "cancelled", reason: `Cancelled by ${who}`, at: now }))) throw new ConflictError("This job has already finished.");
         message = "Cancelled: devices not yet sent the update keep their firmware.";
         break;
       case "rollback": {
@@ -132,6 +138,10 @@ export async function applyJobAction(db: Db, actor: Actor, jobId: number, action
  */
 export async function rollbackDevice(db: Db, actor: Actor, deviceId: string, now = new Date()): Promise<ScheduledJob> {
   if (!can(actor.role, "ota.schedule")) throw new ForbiddenError(`Your role (${actor.role}) does not allow ota.schedule.`);
+  // Another farm's device is "not found", before anything about its updates is told.
+  const scope = farmScope(actor);
+  const device = await db.device.findUnique({ where: { deviceId }, select: { farmId: true } });
+  if (!device || (scope !== null && device.farmId !== scope)) throw new NotFoundError(`No device ${deviceId}.`);
   const last = await db.updateLog.findFirst({
     where: { device: { deviceId }, state: "completed", previousVersion: { not: null } },
     orderBy: { finishedAt: "desc" },

@@ -220,6 +220,8 @@ describe("ota engine", () => {
     expect(verifyManifest(publicKeyPem(signingKey), rollbackOffers[0]!.offer.manifest!, rollbackOffers[0]!.offer.signature)).toBe(true);
     const devices = await db.device.findMany({ where: { farmId: fleet.farmId } });
     expect(devices.every((device) => device.firmwareVersion === versions.good)).toBe(true);
+    // The rolled-back ones point at the version they run again, not at the one they left.
+    expect(devices.filter((device) => device.firmwareUpdateStatus === "rolled_back").every((device) => device.firmwareId === firmwareIds.good)).toBe(true);
     expect(await jobOf(scheduled.jobId)).toMatchObject({ successCount: 0, failedCount: 12 });
     behaviour.clear();
   });

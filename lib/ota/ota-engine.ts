@@ -18,7 +18,6 @@ import { stopJob } from "./job-stops";
 import { insideWindow, maintenanceWindowSchema, nextWindowOpening, type MaintenanceWindow } from "./maintenance-window";
 import { judgePhase } from "./phase-verdict";
 import { ROLLBACK_DEFAULTS } from "./rollout-plan";
-import { recountJobs } from "./update-status";
 
 export type OtaOffer = { deviceId: string; payload: OtaUpdatePayload };
 
@@ -206,40 +205,59 @@ export class OtaEngine {
   /**
    * Two kinds of silence, both measured against the job's timeout and failed with the reason: a
    * device that took the offer and stopped answering (from when it was sent), and one that is
-   * offline and so was never sent it (from when its phase started) — the latter only in `sending`
-   * jobs (running, window open): a paused job waits for its people, a shut window for its hour.
+   * offline and so was never sent it — only in `sending` jobs (running, window open; a paused job
+   * waits for its people, a shut window for its hour), counted from when its phase began sending
+   * (the first offer of the phase), not from when the phase was opened.
    */
   private async timeOutSilentDevices(sql: Sql, now: Date, sending: number[]): Promise<number> {
-    const { rows } = await sql.query<{ job_id: number; device_id: number }>(
-      `WITH silent AS (
-         SELECT l.id, m.minutes, l.sent_at IS NULL AS never_sent, COALESCE(l.sent_at, p.started_at) AS since
-           FROM update_logs l
-           JOIN update_jobs j ON j.id = l.job_id
-           LEFT JOIN update_phases p ON p.id = l.phase_id
-           CROSS JOIN LATERAL (SELECT COALESCE((j.strategy_config->>'deviceTimeoutMinutes')::int, $2) AS minutes) m
-          WHERE l.state IN ('pending', 'downloading', 'installing', 'verifying')
-            AND ((l.sent_at IS NOT NULL AND l.sent_at < $1::timestamptz - make_interval(mins => m.minutes))
-              OR (l.sent_at IS NULL AND l.state = 'pending' AND l.error_message IS NULL AND j.id = ANY($3::int[])
-                  AND p.state = 'in_progress' AND p.started_at < $1::timestamptz - make_interval(mins => m.minutes)
-                  AND EXISTS (SELECT 1 FROM devices d WHERE d.id = l.device_id AND d.connection_status NOT IN ('online', 'degraded'))))
-       )
-       UPDATE update_logs AS l SET state = 'failed', finished_at = $1,
-              duration_seconds = GREATEST(0, EXTRACT(EPOCH FROM $1::timestamptz - s.since))::int,
-              error_message = CASE WHEN s.never_sent THEN 'Offline: the device did not come online within ' || s.minutes || ' minutes to take the update'
-                                   ELSE 'No answer from the device for ' || s.minutes || ' minutes' END,
-              log_details = l.log_details || jsonb_build_array(jsonb_build_object('state', 'failed', 'at', $1::text, 'error', CASE WHEN s.never_sent THEN 'offline' ELSE 'timed out' END))
-         FROM silent s WHERE l.id = s.id
-        RETURNING l.job_id, l.device_id`,
-      [now.toISOString(), ROLLBACK_DEFAULTS.deviceTimeoutMinutes, sending],
-    );
-    if (rows.length === 0) return 0;
-    await sql.query(
-      `UPDATE devices SET firmware_update_status = 'failed', firmware_update_error = 'No answer to the update (timed out)', target_firmware_id = NULL, updated_at = now()
-        WHERE id = ANY($1::int[])`,
-      [rows.map((row) => row.device_id)],
-    );
-    await recountJobs(sql, [...new Set(rows.map((row) => row.job_id))]);
-    return rows.length;
+    return atomically(sql, async () => {
+      const { rows } = await sql.query<{ job_id: number; device_id: number; firmware_id: number }>(
+        `WITH sending_since AS (
+           SELECT p.id AS phase_id, COALESCE(min(l.sent_at), p.started_at) AS since
+             FROM update_phases p LEFT JOIN update_logs l ON l.phase_id = p.id AND l.sent_at IS NOT NULL
+            WHERE p.job_id = ANY($3::int[]) AND p.state = 'in_progress'
+            GROUP BY p.id
+         ), silent AS (
+           SELECT l.id, m.minutes, l.sent_at IS NULL AS never_sent, COALESCE(l.sent_at, ss.since) AS since, j.firmware_id
+             FROM update_logs l
+             JOIN update_jobs j ON j.id = l.job_id
+             LEFT JOIN sending_since ss ON ss.phase_id = l.phase_id
+             CROSS JOIN LATERAL (SELECT COALESCE((j.strategy_config->>'deviceTimeoutMinutes')::int, $2) AS minutes) m
+            WHERE l.state IN ('pending', 'downloading', 'installing', 'verifying')
+              AND ((l.sent_at IS NOT NULL AND l.sent_at < $1::timestamptz - make_interval(mins => m.minutes))
+                OR (l.sent_at IS NULL AND l.state = 'pending' AND l.error_message IS NULL AND ss.since < $1::timestamptz - make_interval(mins => m.minutes)
+                    AND EXISTS (SELECT 1 FROM devices d WHERE d.id = l.device_id AND d.connection_status NOT IN ('online', 'degraded'))))
+         )
+         UPDATE update_logs AS l SET state = 'failed', finished_at = $1,
+                duration_seconds = GREATEST(0, EXTRACT(EPOCH FROM $1::timestamptz - s.since))::int,
+                error_message = CASE WHEN s.never_sent THEN 'Offline: the device did not come online within ' || s.minutes || CASE WHEN s.minutes = 1 THEN ' minute' ELSE ' minutes' END || ' to take the update'
+                                     ELSE 'No answer from the device for ' || s.minutes || CASE WHEN s.minutes = 1 THEN ' minute' ELSE ' minutes' END END,
+                log_details = l.log_details || jsonb_build_array(jsonb_build_object('state', 'failed', 'at', $1::text, 'error', CASE WHEN s.never_sent THEN 'offline' ELSE 'timed out' END))
+           FROM silent s
+          -- Re-checked on the row itself: a report that completed it meanwhile wins over the timeout.
+          WHERE l.id = s.id AND l.state IN ('pending', 'downloading', 'installing', 'verifying')
+          RETURNING l.job_id, l.device_id, s.firmware_id`,
+        [now.toISOString(), ROLLBACK_DEFAULTS.deviceTimeoutMinutes, sending],
+      );
+      if (rows.length === 0) return 0;
+      await sql.query(
+        `UPDATE devices SET firmware_update_status = 'failed', firmware_update_error = 'No answer to the update (timed out)', target_firmware_id = NULL, updated_at = now()
+          WHERE id = ANY($1::int[])`,
+        [rows.map((row) => row.device_id)],
+      );
+      // These logs were in no count before: each adds one failure (as applyStatusReports moves counts).
+      await sql.query(
+        `UPDATE update_jobs AS j SET failed_count = j.failed_count + c.n
+           FROM (SELECT job_id, count(*)::int AS n FROM unnest($1::int[]) AS u(job_id) GROUP BY job_id) AS c WHERE j.id = c.job_id`,
+        [rows.map((row) => row.job_id)],
+      );
+      await sql.query(
+        `UPDATE firmware_versions AS f SET failed_updates = f.failed_updates + c.n
+           FROM (SELECT firmware_id, count(*)::int AS n FROM unnest($1::int[]) AS u(firmware_id) GROUP BY firmware_id) AS c WHERE f.id = c.firmware_id`,
+        [rows.map((row) => row.firmware_id)],
+      );
+      return rows.length;
+    });
   }
 
   private async advanceJob(sql: Sql, job: JobRow, now: Date, result: TickResult) {
@@ -298,17 +316,24 @@ export class OtaEngine {
         }
         case "awaiting_approval":
           if (current.state !== "awaiting_approval") {
-            await sql.query(`UPDATE update_phases SET state = 'awaiting_approval' WHERE id = $1`, [current.id]);
-            await sql.query(`UPDATE update_jobs SET state_reason = $2 WHERE id = $1`, [job.id, `Phase ${current.position} finished: waiting for approval of the next phase`]);
+            await sql.query(`UPDATE update_phases SET state = 'awaiting_approval' WHERE id = $1 AND state = 'in_progress'`, [current.id]);
+            await sql.query(`UPDATE update_jobs SET state_reason = $2 WHERE id = $1 AND state IN ('in_progress', 'paused')`, [job.id, `Phase ${current.position} finished: waiting for approval of the next phase`]);
           }
           return;
         case "promote": {
           if (job.state !== "in_progress") return;
           const next = phases.find((phase) => phase.state === "pending");
-          await atomically(sql, async () => {
-            await sql.query(`UPDATE update_phases SET state = 'succeeded', completed_at = $2 WHERE id = $1`, [current.id, now.toISOString()]);
-            if (next) await this.openPhase(sql, next, now);
+          const promoted = await atomically(sql, async () => {
+            // Only while the job still runs: a cancel that landed since this tick began wins.
+            const { rows: done } = await sql.query(
+              `UPDATE update_phases p SET state = 'succeeded', completed_at = $2 FROM update_jobs j
+                WHERE p.id = $1 AND p.state IN ('in_progress', 'awaiting_approval') AND j.id = p.job_id AND j.state = 'in_progress' RETURNING p.id`,
+              [current.id, now.toISOString()],
+            );
+            if (done.length && next) await this.openPhase(sql, next, now);
+            return done.length > 0;
           });
+          if (!promoted) return;
           current.state = "succeeded";
           if (next) next.state = "in_progress";
           result.promoted += 1;
@@ -351,18 +376,34 @@ export class OtaEngine {
   private async dispatch(sql: Sql, job: JobRow, phase: PhaseRow, now: Date): Promise<number> {
     const window = parseWindow(job.maintenance_window);
     if (window && !insideWindow(window, now)) {
+      // Worked out once per closed spell, not every tick.
+      if (job.state_reason?.startsWith("Waiting for the maintenance window")) return 0;
       const opening = nextWindowOpening(window, now);
       const reason = `Waiting for the maintenance window (${window.start}–${window.end} ${window.timeZone}; next opening ${opening.toISOString().slice(0, 16).replace("T", " ")} UTC)`;
-      if (job.state_reason !== reason) {
-        await sql.query(`UPDATE update_jobs SET state_reason = $2 WHERE id = $1`, [job.id, reason]);
-        job.state_reason = reason;
-      }
+      await sql.query(`UPDATE update_jobs SET state_reason = $2 WHERE id = $1 AND state = 'in_progress'`, [job.id, reason]);
+      job.state_reason = reason;
       return 0;
     }
     if (job.state_reason?.startsWith("Waiting for the maintenance window")) {
-      await sql.query(`UPDATE update_jobs SET state_reason = NULL WHERE id = $1`, [job.id]);
+      await sql.query(`UPDATE update_jobs SET state_reason = NULL WHERE id = $1 AND state = 'in_progress'`, [job.id]);
       job.state_reason = null;
     }
+    return atomically(sql, () => this.sendOffers(sql, job, phase, now));
+  }
+
+  /**
+   * Within one transaction that holds the job row (FOR SHARE): a person's pause or cancel waits
+   * for it, and one that came first is seen here — so every device is either sent its offer and
+   * marked sent, or released by the cancel, never both.
+   */
+  private async sendOffers(sql: Sql, job: JobRow, phase: PhaseRow, now: Date): Promise<number> {
+    const { rows: still } = await sql.query(
+      `SELECT 1 FROM update_jobs j JOIN update_phases p ON p.job_id = j.id
+        WHERE j.id = $1 AND j.state = 'in_progress' AND p.id = $2 AND p.state = 'in_progress'
+          FOR SHARE OF j`,
+      [job.id, phase.id],
+    );
+    if (still.length === 0) return 0;
     // Only devices that are connected now: an offer to a device that is away is lost with its
     // session (or lands hours later on a device that has moved on). The others wait, and get theirs
     // on the first tick after they come back — or fail after the job's timeout (timeOutSilentDevices).
@@ -436,6 +477,8 @@ export class OtaEngine {
          JOIN firmware_versions f ON f.id = j.firmware_id
          LEFT JOIN firmware_versions p ON p.device_type = f.device_type AND p.version = l.previous_version AND p.storage_key IS NOT NULL
         WHERE j.rollback_started_at IS NOT NULL
+          -- As for offers: a device that is away would lose it; it is sent when the device is back.
+          AND d.connection_status IN ('online', 'degraded')
         ORDER BY l.id LIMIT $1`,
       [this.maxOffers],
     );

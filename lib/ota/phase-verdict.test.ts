@@ -11,6 +11,10 @@ describe("judgePhase", () => {
     expect(judgePhase({ total: 10, completed: 6, failed: 2, inFlight: 2 }, rules, open, now)).toEqual({ verdict: "running" });
   });
 
+  it("goes on with a phase whose failures a person accepted by resuming it (rollback on failure off)", () => {
+    expect(judgePhase({ total: 10, completed: 7, failed: 3, inFlight: 0 }, rules, { ...open, approved: true }, now)).toEqual({ verdict: "promote" });
+  });
+
   it("does not roll back a phase smaller than the minimum, but halts it when too few succeeded", () => {
     expect(judgePhase({ total: 5, completed: 0, failed: 3, inFlight: 2 }, rules, open, now)).toEqual({ verdict: "running" });
     expect(judgePhase({ total: 5, completed: 2, failed: 3, inFlight: 0 }, rules, open, now)).toMatchObject({ verdict: "halt" });

@@ -26,7 +26,8 @@ const pct = (part: number, whole: number) => (whole === 0 ? 0 : (part / whole) *
 
 export function judgePhase(counts: PhaseCounts, rules: PhaseRules, timing: { lastFinishedAt: Date | null; approved: boolean }, now: Date): PhaseVerdict {
   const failureRate = pct(counts.failed, counts.total);
-  if (counts.total >= rules.minDevices && failureRate > rules.errorThreshold) {
+  // A person who resumed a phase the engine stopped (rollback on failure off) accepted its failures.
+  if (!timing.approved && counts.total >= rules.minDevices && failureRate > rules.errorThreshold) {
     return { verdict: "rollback", reason: `${counts.failed} of ${counts.total} devices failed (${failureRate.toFixed(0)} % > ${rules.errorThreshold} %)` };
   }
   if (counts.inFlight > 0 || counts.completed + counts.failed < counts.total) return { verdict: "running" };

@@ -75,7 +75,7 @@ export async function scheduleUpdate(db: Db, actor: Actor, raw: unknown, now = n
         select: { device: { select: { deviceId: true } }, jobId: true },
       });
       if (busy.length) {
-        throw new ConflictError(`${busy.length} of the devices are already in a running update; finish or cancel it first.`, {
+        throw new ConflictError(`${busy.length} of the devices ${busy.length === 1 ? "is" : "are"} already in a running update; finish or cancel it first.`, {
           target: listOf(busy.map((row) => `${row.device.deviceId} (job ${row.jobId})`)),
         });
       }

@@ -101,10 +101,47 @@ export class OtaStatusBatcher {
       if (result.finished > 0) this.options.onApplied?.(result);
       if (this.queue.length < this.highWater) this.releaseWaiters();
     } catch (error) {
+      // A report the database refuses as data (SQLSTATE class 22/23) would block every report after
+      // it forever: split the batch until the culprit is alone, then drop and acknowledge it.
+      const code = (error as { code?: string }).code ?? "";
+      if (code.startsWith("22") || code.startsWith("23")) {
+        try {
+          await this.isolate(batch, error);
+          return;
+        } catch (other) {
+          error = other; // the database went away meanwhile: kept and retried as below
+        }
+      }
       this.failures += 1;
       this.counters.failedBatches += 1;
       // Kept and retried with backoff (a deadlock with the telemetry path or the engine clears at once).
       if (this.failures <= 3 || this.failures % 20 === 0) this.log(`ota: storing ${batch.length} status report(s) failed (${error instanceof Error ? error.message : String(error)}); retrying`);
+    }
+  }
+
+  private async isolate(batch: Item[], error: unknown): Promise<void> {
+    if (batch.length === 1) {
+      this.queue.splice(this.queue.indexOf(batch[0]!), 1);
+      this.counters.ignored += 1;
+      batch[0]!.ack();
+      const { deviceId, jobId, status } = batch[0]!.report;
+      this.log(`ota: dropped a status report the database refuses (${deviceId}, job ${jobId}, ${status}): ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    }
+    for (const half of [batch.slice(0, batch.length >> 1), batch.slice(batch.length >> 1)]) {
+      try {
+        const result = await inTransaction(this.options.pool, (sql) => applyStatusReports(sql, half.map((item) => item.report)));
+        for (const item of half) this.queue.splice(this.queue.indexOf(item), 1);
+        this.counters.applied += result.applied;
+        this.counters.ignored += result.ignored;
+        this.counters.unknown += result.unknown;
+        for (const item of half) item.ack();
+        if (result.finished > 0) this.options.onApplied?.(result);
+      } catch (inner) {
+        const code = (inner as { code?: string }).code ?? "";
+        if (code.startsWith("22") || code.startsWith("23")) await this.isolate(half, inner);
+        else throw inner;
+      }
     }
   }
 

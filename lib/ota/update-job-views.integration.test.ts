@@ -89,10 +89,16 @@ describe("update job views", () => {
     expect(job.firmware).toMatchObject({ id: firmware.next, version: `7.${suffix}.1`, deviceType: "milk_meter" });
     expect(job.allowedActions).toEqual(["pause", "cancel", "rollback"]);
     expect(job.rollbackPending).toBe(0);
+    expect(job.deviceTimeoutMinutes).toBe(30);
   });
 
   it("shows a farm's people only jobs all of whose devices are on their farm", async () => {
-    crossJob = (await scheduleUpdate(db, admin, { firmwareId: firmware.next, target: { deviceIds: meters.slice(10) }, force: true })).jobId;
+    crossJob = (await scheduleUpdate(db, admin, { firmwareId: firmware.next, target: { deviceIds: meters.slice(10) }, force: true, rollout: { strategy: "all_at_once", deviceTimeoutMinutes: 90 } })).jobId;
+    expect((await getUpdateJob(db, admin, crossJob)).deviceTimeoutMinutes).toBe(90);
+    // a device offline for the whole timeout fails without ever being sent the update
+    const offlineMeter = await db.device.findUniqueOrThrow({ where: { deviceId: meters[10]! } });
+    await db.updateLog.updateMany({ where: { jobId: crossJob, deviceId: offlineMeter.id }, data: { state: "failed", errorMessage: "Offline: the device did not come online within 90 minutes to take the update" } });
+    expect(await getUpdateJob(db, admin, crossJob)).toMatchObject({ failedCount: 1, neverCameOnline: 1 });
     // one device of farm A joins the job's logs: now it spans two farms
     const deviceA = await db.device.findUniqueOrThrow({ where: { deviceId: meters[9]! } });
     await db.updateLog.create({ data: { jobId: crossJob, deviceId: deviceA.id, targetVersion: `7.${suffix}.1`, state: "completed", previousVersion: `7.${suffix}.0` } });
@@ -135,9 +141,24 @@ describe("update job views", () => {
     expect(await refusal(deviceUpdateHistory(db, managerB, meters[0]!))).toBeInstanceOf(NotFoundError);
   });
 
-  it("previews how many devices a target reaches", async () => {
-    expect(await previewUpdateTarget(db, managerA, { deviceIds: [meters[0]!, meters[11]!, "ZZ999"] })).toEqual({ count: 1, byType: [{ deviceType: "milk_meter", count: 1 }], missing: [meters[11], "ZZ999"] });
-    expect((await previewUpdateTarget(db, admin, { filter: { q: `MW${idBase}` } })).count).toBe(12);
+  it("previews how many devices a target reaches, and how many of them are offline now", async () => {
+    expect(await previewUpdateTarget(db, managerA, { deviceIds: [meters[0]!, meters[11]!, "ZZ999"] })).toEqual({ count: 1, byType: [{ deviceType: "milk_meter", count: 1 }], missing: [meters[11], "ZZ999"], offline: 1 });
+    // online and degraded devices take the update now; offline, never seen (unknown) and the rest wait
+    await db.device.updateMany({ where: { deviceId: { in: meters.slice(0, 3) } }, data: { connectionStatus: "online" } });
+    await db.device.updateMany({ where: { deviceId: meters[3]! }, data: { connectionStatus: "degraded" } });
+    await db.device.updateMany({ where: { deviceId: { in: meters.slice(4, 6) } }, data: { connectionStatus: "offline" } });
+    expect(await previewUpdateTarget(db, admin, { filter: { q: `MW${idBase}` } })).toMatchObject({ count: 12, offline: 8 });
+    expect((await previewUpdateTarget(db, managerA, { deviceIds: meters.slice(0, 4) })).offline).toBe(0);
+  });
+
+  it("gives each log its device's connection, so a page can tell waiting to be sent from waiting for the device", async () => {
+    await db.device.updateMany({ where: { deviceId: meters[5]! }, data: { connectionStatus: "offline" } });
+    await db.device.updateMany({ where: { deviceId: meters[6]! }, data: { connectionStatus: "online" } });
+    const { items } = await listUpdateJobLogs(db, managerA, farmJob, { limit: 50 });
+    const byDevice = new Map(items.map((log) => [log.deviceId, log]));
+    expect(byDevice.get(meters[5]!)).toMatchObject({ state: "pending", connectionStatus: "offline" });
+    expect(byDevice.get(meters[6]!)).toMatchObject({ state: "pending", connectionStatus: "online" });
+    expect(byDevice.get(meters[7]!)).toMatchObject({ connectionStatus: "unknown" });
   });
 
   it("reads a job of 10,000 devices in well under half a second", async () => {

@@ -8,11 +8,17 @@
 import { Prisma } from "@prisma/client";
 import { farmScope, type Actor } from "../auth/permissions";
 import type { Db } from "../db";
+import { CONNECTION_STATUSES } from "../devices/device-fields";
 import { deviceWhere, parseDeviceListQuery } from "../devices/device-list";
 import type { BulkTarget } from "../devices/device-schemas";
 import { InvalidError, NotFoundError } from "../errors";
 import { allowedJobActions, type JobAction } from "./job-actions";
+import { ROLLBACK_DEFAULTS } from "./rollout-plan";
 import { IN_FLIGHT_STATES, UPDATE_LOG_STATES, type UpdateLogStateName } from "./update-log-states";
+
+type ConnectionStatusName = (typeof CONNECTION_STATUSES)[number];
+/** The connections the engine sends an update over (ota-engine.ts `dispatch`); any other waits. */
+const SENDABLE_CONNECTIONS = ["online", "degraded"] as const satisfies readonly ConnectionStatusName[];
 
 type Reader = Pick<Db, "$queryRaw" | "device">;
 
@@ -197,12 +203,25 @@ export type UpdateJobDetail = UpdateJobListItem & {
   notifyOnComplete: boolean;
   /** The farm's time zone when every device of the job is on one farm (times are shown in it), else null. */
   timeZone: string | null;
+  /** How long the engine waits for a device (offline, or silent after the offer) before failing it. */
+  deviceTimeoutMinutes: number;
   counts: LogCounts;
   /** Completed devices told to go back (rollback_sent_at) that have not reported rolled_back yet. */
   rollbackPending: number;
+  /**
+   * Of the failed, devices that were never sent the update (offline for the whole device
+   * timeout): they say nothing about the firmware, so the engine leaves them out of its verdicts.
+   */
+  neverCameOnline: number;
   phases: UpdateJobPhase[];
   allowedActions: JobAction[];
 };
+
+/** The job's own timeout; a job stored before it could be set has the engine's default (ota-engine.ts). */
+function deviceTimeoutOf(strategyConfig: unknown): number {
+  const stored = strategyConfig && typeof strategyConfig === "object" && "deviceTimeoutMinutes" in strategyConfig ? Number(strategyConfig.deviceTimeoutMinutes) : NaN;
+  return Number.isInteger(stored) && stored > 0 ? stored : ROLLBACK_DEFAULTS.deviceTimeoutMinutes;
+}
 
 /** NotFoundError for a missing job and for another farm's (its existence is not the person's to know). */
 export async function getUpdateJob(db: Pick<Db, "$queryRaw">, actor: Actor, id: number): Promise<UpdateJobDetail> {
@@ -219,16 +238,19 @@ export async function getUpdateJob(db: Pick<Db, "$queryRaw">, actor: Actor, id: 
     >`SELECT id, position, state::text AS state, target_percentage, soak_minutes, requires_approval, success_threshold, error_threshold, min_devices, started_at, completed_at, approved_at
         FROM update_phases WHERE job_id = ${id} ORDER BY position`,
     // One pass over the job's logs (found through the job_id index) gives every count of the page.
-    db.$queryRaw<{ phase_id: number | null; state: UpdateLogStateName; n: number; rollback_sent: number }[]>`
-      SELECT phase_id, state::text AS state, count(*)::int AS n, count(*) FILTER (WHERE rollback_sent_at IS NOT NULL)::int AS rollback_sent
+    db.$queryRaw<{ phase_id: number | null; state: UpdateLogStateName; n: number; rollback_sent: number; never_sent: number }[]>`
+      SELECT phase_id, state::text AS state, count(*)::int AS n, count(*) FILTER (WHERE rollback_sent_at IS NOT NULL)::int AS rollback_sent,
+             count(*) FILTER (WHERE sent_at IS NULL)::int AS never_sent
         FROM update_logs WHERE job_id = ${id} GROUP BY phase_id, state`,
   ]);
   const counts = emptyCounts();
   const byPhase = new Map<number, LogCounts>();
   let rollbackPending = 0;
+  let neverCameOnline = 0;
   for (const group of groups) {
     counts[group.state] += group.n;
     if (group.state === "completed") rollbackPending += group.rollback_sent;
+    if (group.state === "failed") neverCameOnline += group.never_sent;
     if (group.phase_id !== null) {
       const phase = byPhase.get(group.phase_id) ?? emptyCounts();
       phase[group.state] += group.n;
@@ -244,8 +266,10 @@ export async function getUpdateJob(db: Pick<Db, "$queryRaw">, actor: Actor, id: 
     rollbackOnFailure: job.rollback_on_failure,
     notifyOnComplete: job.notify_on_complete,
     timeZone: job.time_zone,
+    deviceTimeoutMinutes: deviceTimeoutOf(job.strategy_config),
     counts,
     rollbackPending,
+    neverCameOnline,
     phases: phases.map((phase) => {
       const c = byPhase.get(phase.id) ?? emptyCounts();
       const numbers = tally(c, 0);
@@ -288,6 +312,8 @@ export type UpdateJobLog = {
   durationSeconds: number | null;
   errorMessage: string | null;
   rollbackSentAt: Date | null;
+  /** The device's connection now: a pending log not yet sent waits for an online (or degraded) device. */
+  connectionStatus: ConnectionStatusName;
 };
 
 /** `cursor`: the `nextCursor` of the previous page (a log id; a URL's string form is accepted). */
@@ -319,9 +345,9 @@ export async function listUpdateJobLogs(db: Pick<Db, "$queryRaw">, actor: Actor,
     and.push(Prisma.sql`l.id > ${cursor}`);
   }
   const rows = await db.$queryRaw<
-    { id: number; device_id: string; device_name: string; phase: number | null; state: UpdateLogStateName; progress: number; previous_version: string | null; target_version: string | null; sent_at: Date | null; finished_at: Date | null; duration_seconds: number | null; error_message: string | null; rollback_sent_at: Date | null }[]
+    { id: number; device_id: string; device_name: string; phase: number | null; state: UpdateLogStateName; progress: number; previous_version: string | null; target_version: string | null; sent_at: Date | null; finished_at: Date | null; duration_seconds: number | null; error_message: string | null; rollback_sent_at: Date | null; connection_status: ConnectionStatusName }[]
   >`SELECT l.id, d.device_id, d.name AS device_name, p.position AS phase, l.state::text AS state, l.progress, l.previous_version, l.target_version,
-           l.sent_at, l.finished_at, l.duration_seconds, l.error_message, l.rollback_sent_at
+           l.sent_at, l.finished_at, l.duration_seconds, l.error_message, l.rollback_sent_at, d.connection_status::text AS connection_status
       FROM update_logs l JOIN devices d ON d.id = l.device_id LEFT JOIN update_phases p ON p.id = l.phase_id
      WHERE ${Prisma.join(and, " AND ")}
      ORDER BY l.id
@@ -342,6 +368,7 @@ export async function listUpdateJobLogs(db: Pick<Db, "$queryRaw">, actor: Actor,
       durationSeconds: row.duration_seconds,
       errorMessage: row.error_message,
       rollbackSentAt: row.rollback_sent_at,
+      connectionStatus: row.connection_status,
     })),
     nextCursor: rows.length > limit ? page[page.length - 1]!.id : null,
   };
@@ -414,6 +441,11 @@ export type UpdateTargetPreview = {
   byType: { deviceType: string; count: number }[];
   /** Ids asked for that are not found, retired or on another farm. */
   missing: string[];
+  /**
+   * Of `count`, devices not connected now (neither online nor degraded): the engine sends them
+   * the update only once they come back, and fails them after the job's device timeout.
+   */
+  offline: number;
 };
 
 /** How many devices an update target reaches, for the scheduling form, before anything is written. */
@@ -426,7 +458,10 @@ export async function previewUpdateTarget(db: Pick<Db, "$queryRaw" | "device">, 
     where = await deviceWhere(db, actor, parseDeviceListQuery(target.filter));
   }
   where = { AND: [where, { state: { not: "decommissioned" } }] };
-  const groups = await db.device.groupBy({ by: ["deviceType"], where, _count: { _all: true }, orderBy: { deviceType: "asc" } });
+  const [groups, offline] = await Promise.all([
+    db.device.groupBy({ by: ["deviceType"], where, _count: { _all: true }, orderBy: { deviceType: "asc" } }),
+    db.device.count({ where: { AND: [where, { connectionStatus: { notIn: [...SENDABLE_CONNECTIONS] } }] } }),
+  ]);
   let missing: string[] = [];
   if ("deviceIds" in target) {
     const found = new Set((await db.device.findMany({ where, select: { deviceId: true } })).map((row) => row.deviceId));
@@ -436,6 +471,7 @@ export async function previewUpdateTarget(db: Pick<Db, "$queryRaw" | "device">, 
     count: groups.reduce((sum, group) => sum + group._count._all, 0),
     byType: groups.map((group) => ({ deviceType: group.deviceType, count: group._count._all })),
     missing,
+    offline,
   };
 }
 

@@ -127,7 +127,10 @@ export async function applyStatusReports(sql: Sql, reports: readonly StatusRepor
     `UPDATE devices AS d SET
         firmware_update_status = c.status::"FirmwareUpdateStatus",
         firmware_update_error = CASE WHEN c.state = 'failed' THEN c.error ELSE NULL END,
-        firmware_id = CASE WHEN c.state = 'completed' THEN c.firmware_id ELSE d.firmware_id END,
+        firmware_id = CASE WHEN c.state = 'completed' THEN c.firmware_id
+                           WHEN c.state = 'rolled_back' THEN (SELECT f.id FROM firmware_versions f
+                                                               WHERE f.device_type = d.device_type AND f.version = COALESCE(c.version, c.previous_version))
+                           ELSE d.firmware_id END,
         firmware_version = CASE WHEN c.state = 'completed' THEN COALESCE(c.version, c.target_version)
                                 WHEN c.state = 'rolled_back' THEN COALESCE(c.version, c.previous_version, d.firmware_version)
                                 ELSE d.firmware_version END,

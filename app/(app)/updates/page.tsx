@@ -93,7 +93,7 @@ export default async function UpdatesPage({ searchParams }: { searchParams: Prom
             {items.map((job) => (
               <li key={job.id} className="rounded-xl border border-stone-200 bg-white p-3 text-sm shadow-sm">
                 <div className="flex items-start justify-between gap-2">
-                  <Link href={`/updates/${job.id}`} className="min-w-0 font-medium text-brand-700 hover:underline">
+                  <Link href={`/updates/${job.id}`} className="min-w-0 font-medium break-words text-brand-700 hover:underline">
                     {job.name}
                   </Link>
                   <JobStateBadge state={job.state} rollingBack={job.rollbackStartedAt !== null} />
@@ -111,7 +111,7 @@ export default async function UpdatesPage({ searchParams }: { searchParams: Prom
                     {job.deviceCount.toLocaleString("en")} devices · <When job={job} now={now} />
                   </span>
                 </div>
-                {job.stateReason ? <p className="mt-1 line-clamp-2 text-xs text-stone-600">{job.stateReason}</p> : null}
+                {job.stateReason ? <p className="mt-1.5 text-xs break-words text-pretty text-stone-600">{job.stateReason}</p> : null}
               </li>
             ))}
           </ul>
@@ -154,7 +154,11 @@ export default async function UpdatesPage({ searchParams }: { searchParams: Prom
                     </td>
                     <td className="max-w-56">
                       <JobStateBadge state={job.state} rollingBack={job.rollbackStartedAt !== null} />
-                      {job.stateReason ? <span className="mt-0.5 line-clamp-2 block text-xs text-stone-600">{job.stateReason}</span> : null}
+                      {job.stateReason ? (
+                        <span className="mt-0.5 line-clamp-3 block text-xs break-words text-stone-600" title={job.stateReason}>
+                          {job.stateReason}
+                        </span>
+                      ) : null}
                     </td>
                     <td>
                       <JobProgressBar percent={job.progressPercent} failedPercent={job.deviceCount ? (job.failedCount * 100) / job.deviceCount : 0} label={`Progress of ${job.name}`} />
