@@ -170,6 +170,7 @@ async function main() {
       PUBLIC_URL: `http://127.0.0.1:${webPort}`,
       OTA_TICK_MS: process.env.OTA_TICK_MS ?? "1000",
       MQTT_INGEST_CONNECTIONS: String(ingestConnections),
+      WORKER_STATS_SECONDS: "5",
     },
     children,
   );

@@ -104,6 +104,8 @@ export type IotWorkerStats = {
   otaReports: number;
   otaApplied: number;
   otaPending: number;
+  otaBatches: number;
+  otaBatchMs: number;
 };
 
 export type IotWorker = {
@@ -391,6 +393,8 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
       otaReports: ota.accepted,
       otaApplied: ota.applied,
       otaPending: ota.pending,
+      otaBatches: ota.batches,
+      otaBatchMs: ota.batchMs,
     };
   };
 
@@ -401,7 +405,7 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
       `worker: received ${s.received}, stored ${s.stored}, invalid ${s.invalid} (not JSON ${s.notJson}, schema ${s.schemaInvalid}, topic ${s.badTopic}), ` +
         `unknown device ${s.unknownDevice}, clock skewed ${s.clockSkewed}, out of order ${s.outOfOrder}, activated ${s.activated}, pending ${s.pending}; ` +
         // How the windows go: messages and device states per flush, and what a flush costs.
-        `ota reports ${s.otaReports} (${s.otaApplied} applied, ${s.otaPending} pending); ` +
+        `ota reports ${s.otaReports} (${s.otaApplied} applied, ${s.otaPending} pending, per batch ${s.otaBatches ? Math.round(s.otaReports / s.otaBatches) : 0} reports / ${s.otaBatches ? Math.round(s.otaBatchMs / s.otaBatches) : 0} ms); ` +
         `${s.flushes} flushes, per flush ${s.flushes ? Math.round(s.stored / s.flushes) : 0} messages / ${s.flushes ? Math.round(s.flushedDevices / s.flushes) : 0} devices / ${s.flushes ? Math.round(s.flushMs / s.flushes) : 0} ms`,
     );
   }, options.statsIntervalMs ?? 30_000);
@@ -458,6 +462,7 @@ async function main() {
     connections: config.MQTT_URL ? config.MQTT_INGEST_CONNECTIONS : 1,
     protocolVersion: config.MQTT_PROTOCOL_VERSION,
     telemetryRetentionDays: config.TELEMETRY_RETENTION_DAYS,
+    statsIntervalMs: config.WORKER_STATS_SECONDS * 1000,
     ota: { tickMs: config.OTA_TICK_MS, publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}`, signingKey: getSigningKey() },
   });
   let exiting = false;

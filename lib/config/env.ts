@@ -59,6 +59,8 @@ export const configSchema = z
    * Default http://localhost:PORT (right for the demo's simulated devices on this machine).
    */
   PUBLIC_URL: z.url({ message: "must be a URL such as https://devices.farm.example" }).optional(),
+  /** How often the worker logs its counters (received, stored, per flush and per OTA batch). */
+  WORKER_STATS_SECONDS: z.coerce.number({ message: "must be a number" }).int().min(1).max(3600).default(30),
   /** How often the worker's update engine looks at running jobs (dispatch, promotion, rollback). */
   OTA_TICK_MS: z.coerce.number({ message: "must be a number" }).int().min(100).max(60_000).default(1_000),
   AUTH_SECRET: z.string().min(32, "must be at least 32 characters (openssl rand -base64 32)").optional(),

@@ -19,7 +19,7 @@ export type StatusBatcherOptions = {
   log?: (line: string) => void;
 };
 
-export type StatusBatcherStats = { accepted: number; applied: number; ignored: number; unknown: number; batches: number; failedBatches: number; pending: number };
+export type StatusBatcherStats = { accepted: number; applied: number; ignored: number; unknown: number; batches: number; failedBatches: number; pending: number; batchMs: number; batchedReports: number };
 
 type Item = { report: StatusReport; ack: () => void };
 
@@ -32,7 +32,7 @@ export class OtaStatusBatcher {
   private openedAt = 0;
   private readonly quietMs = 5;
   private waiters: Array<() => void> = [];
-  private readonly counters = { accepted: 0, applied: 0, ignored: 0, unknown: 0, batches: 0, failedBatches: 0 };
+  private readonly counters = { accepted: 0, applied: 0, ignored: 0, unknown: 0, batches: 0, failedBatches: 0, batchMs: 0, batchedReports: 0 };
   private readonly flushIntervalMs: number;
   private readonly maxBatch: number;
   private readonly highWater: number;
@@ -89,11 +89,14 @@ export class OtaStatusBatcher {
   private async flushOnce(): Promise<void> {
     const batch = this.queue.slice(0, this.maxBatch);
     if (batch.length === 0) return;
+    const started = performance.now();
     try {
       const result = await inTransaction(this.options.pool, (sql) => applyStatusReports(sql, batch.map((item) => item.report)));
       this.queue.splice(0, batch.length);
       this.failures = 0;
       this.counters.batches += 1;
+      this.counters.batchMs += performance.now() - started;
+      this.counters.batchedReports += batch.length;
       this.counters.applied += result.applied;
       this.counters.ignored += result.ignored;
       this.counters.unknown += result.unknown;
