@@ -6,11 +6,13 @@ import { signIn } from "./fixtures";
  * moves it to testing, schedules the update in the wizard, and watches the job page follow the
  * devices without reloading.
  *
- * MM004 and MM006 are this spec's (Green Valley Dairy's meters, both run by the demo simulator);
- * other specs use MM001–MM003 and MM005. The version is new on every run, so the spec can run
- * again against a server that is kept running.
+ * Two meters the simulator has connected, MM004 and MM006 by preference (other specs use MM001–
+ * MM003 and MM005, and this spec runs after them): an update goes only to a device that is online,
+ * and the demo keeps one device of its fleet offline, chosen at random. The version is new on every
+ * run, so the spec can run again against a server that is kept running.
  */
-const DEVICES = ["MM004", "MM006"];
+const CANDIDATES = ["MM004", "MM006", "MM005", "MM003", "MM002", "MM001"];
+let DEVICES: string[] = [];
 const VERSION = `2.1.${Date.now() % 1_000_000}`;
 
 let jobUrl: string | null = null;
@@ -43,6 +45,15 @@ async function uploadTestingFirmware(page: Page) {
 test("an admin schedules a firmware update for two meters and watches it on the job page", async ({ page }) => {
   test.setTimeout(180_000);
   await signIn(page, "admin");
+  // An update is sent only to a device that is online: take two meters the simulator has connected.
+  await expect
+    .poll(async () => {
+      const response = await page.request.get("/api/v1/devices?type=milk_meter&connection=online&pageSize=100");
+      const online = new Set(((await response.json()) as { data: { deviceId: string }[] }).data.map((device) => device.deviceId));
+      DEVICES = CANDIDATES.filter((deviceId) => online.has(deviceId)).slice(0, 2);
+      return DEVICES.length;
+    }, { timeout: 60_000 })
+    .toBe(2);
   await uploadTestingFirmware(page);
 
   // The wizard opens with the meters from the address and counts them on the server.
