@@ -81,6 +81,31 @@ function visibleTo(actor: Actor, job: Prisma.Sql = Prisma.sql`j.id`): Prisma.Sql
   return Prisma.sql`NOT EXISTS (SELECT 1 FROM update_logs sl JOIN devices sd ON sd.id = sl.device_id WHERE sl.job_id = ${job} AND sd.farm_id <> ${scope})`;
 }
 
+/** The columns of one device's update that the job page and the device page both show. */
+type LogColumns = {
+  state: UpdateLogStateName;
+  progress: number;
+  previous_version: string | null;
+  target_version: string | null;
+  sent_at: Date | null;
+  finished_at: Date | null;
+  duration_seconds: number | null;
+  error_message: string | null;
+};
+
+function logFields(row: LogColumns) {
+  return {
+    state: row.state,
+    progress: row.progress,
+    previousVersion: row.previous_version,
+    targetVersion: row.target_version,
+    sentAt: row.sent_at,
+    finishedAt: row.finished_at,
+    durationSeconds: row.duration_seconds,
+    errorMessage: row.error_message,
+  };
+}
+
 type JobRow = {
   id: number;
   name: string;
@@ -345,7 +370,7 @@ export async function listUpdateJobLogs(db: Pick<Db, "$queryRaw">, actor: Actor,
     and.push(Prisma.sql`l.id > ${cursor}`);
   }
   const rows = await db.$queryRaw<
-    { id: number; device_id: string; device_name: string; phase: number | null; state: UpdateLogStateName; progress: number; previous_version: string | null; target_version: string | null; sent_at: Date | null; finished_at: Date | null; duration_seconds: number | null; error_message: string | null; rollback_sent_at: Date | null; connection_status: ConnectionStatusName }[]
+    (LogColumns & { id: number; device_id: string; device_name: string; phase: number | null; rollback_sent_at: Date | null; connection_status: ConnectionStatusName })[]
   >`SELECT l.id, d.device_id, d.name AS device_name, p.position AS phase, l.state::text AS state, l.progress, l.previous_version, l.target_version,
            l.sent_at, l.finished_at, l.duration_seconds, l.error_message, l.rollback_sent_at, d.connection_status::text AS connection_status
       FROM update_logs l JOIN devices d ON d.id = l.device_id LEFT JOIN update_phases p ON p.id = l.phase_id
@@ -359,14 +384,7 @@ export async function listUpdateJobLogs(db: Pick<Db, "$queryRaw">, actor: Actor,
       deviceId: row.device_id,
       deviceName: row.device_name,
       phase: row.phase,
-      state: row.state,
-      progress: row.progress,
-      previousVersion: row.previous_version,
-      targetVersion: row.target_version,
-      sentAt: row.sent_at,
-      finishedAt: row.finished_at,
-      durationSeconds: row.duration_seconds,
-      errorMessage: row.error_message,
+      ...logFields(row),
       rollbackSentAt: row.rollback_sent_at,
       connectionStatus: row.connection_status,
     })),
@@ -401,7 +419,7 @@ export async function deviceUpdateHistory(db: Reader, actor: Actor, deviceId: st
   if (!device || (scope !== null && device.farmId !== scope)) throw new NotFoundError("No such device.");
   const [rows, last] = await Promise.all([
     db.$queryRaw<
-      { id: number; job_id: number | null; job_name: string | null; state: UpdateLogStateName; progress: number; previous_version: string | null; target_version: string | null; sent_at: Date | null; finished_at: Date | null; duration_seconds: number | null; error_message: string | null }[]
+      (LogColumns & { id: number; job_id: number | null; job_name: string | null })[]
     >`SELECT l.id, l.job_id, j.name AS job_name, l.state::text AS state, l.progress, l.previous_version, l.target_version, l.sent_at, l.finished_at, l.duration_seconds, l.error_message
         FROM update_logs l LEFT JOIN update_jobs j ON j.id = l.job_id
        WHERE l.device_id = ${device.id}
@@ -421,14 +439,7 @@ export async function deviceUpdateHistory(db: Reader, actor: Actor, deviceId: st
       logId: row.id,
       jobId: row.job_id,
       jobName: row.job_name,
-      state: row.state,
-      progress: row.progress,
-      previousVersion: row.previous_version,
-      targetVersion: row.target_version,
-      sentAt: row.sent_at,
-      finishedAt: row.finished_at,
-      durationSeconds: row.duration_seconds,
-      errorMessage: row.error_message,
+      ...logFields(row),
     })),
     canRollBack: Boolean(previous && previous.has_binary && previous.previous_version !== device.firmwareVersion),
     previousVersion: previous?.previous_version ?? null,
