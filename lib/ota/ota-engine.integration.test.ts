@@ -39,7 +39,7 @@ const clients: MqttClient[] = [];
 const workerLog: string[] = [];
 
 /** What each scripted device does with the next offer. */
-type Behaviour = "succeed" | "fail" | "silent";
+type Behaviour = "succeed" | "fail" | "silent" | "ignore-rollback";
 const behaviour = new Map<string, Behaviour>();
 const offers: Array<{ deviceId: string; offer: OtaUpdatePayload; at: number }> = [];
 
@@ -75,6 +75,7 @@ async function scriptedDevice(deviceId: string, credentials: { username: string;
     offers.push({ deviceId, offer, at: Date.now() });
     void (async () => {
       if (offer.rollback) {
+        if (behaviour.get(deviceId) === "ignore-rollback") return;
         await say({ job_id: offer.job_id, status: "downloading", progress: 0 });
         await say({ job_id: offer.job_id, status: "rolled_back", version: offer.version });
         return;
@@ -299,6 +300,30 @@ describe("ota engine", () => {
       stateReason: `2 of 3 devices updated to ${versions.bad}, 0 failed, 1 never came online`,
     });
     await db.device.update({ where: { id: away!.id }, data: { connectionStatus: "online" } });
+  });
+
+  it("gives up on a rollback the device never confirms, after the job's timeout", async () => {
+    const device = fleet.devices[7]!;
+    behaviour.set(device.deviceId, "ignore-rollback");
+    const scheduled = await scheduleUpdate(db, admin, { firmwareId: firmwareIds.bad, target: { deviceIds: [device.deviceId] }, rollout: { strategy: "all_at_once", deviceTimeoutMinutes: 5 } });
+    await tickUntil(scheduled.jobId, async () => (await jobOf(scheduled.jobId)).state === "completed");
+    await applyJobAction(db, admin, scheduled.jobId, "rollback", "wrong build");
+    const sentBack = new Date();
+    await worker.otaTick(sentBack);
+    const log = await db.updateLog.findFirstOrThrow({ where: { jobId: scheduled.jobId } });
+    expect(log).toMatchObject({ state: "completed", errorMessage: null });
+    expect(log.rollbackSentAt).not.toBeNull();
+    await worker.otaTick(new Date(sentBack.getTime() + 4 * 60_000));
+    expect((await db.updateLog.findFirstOrThrow({ where: { jobId: scheduled.jobId } })).errorMessage).toBeNull();
+    await worker.otaTick(new Date(sentBack.getTime() + 6 * 60_000));
+    expect(await db.updateLog.findFirstOrThrow({ where: { jobId: scheduled.jobId } })).toMatchObject({
+      state: "completed",
+      errorMessage: "Rollback not confirmed: no answer within 5 minutes of being sent back",
+    });
+    expect(await db.device.findUniqueOrThrow({ where: { id: device.id } })).toMatchObject({ firmwareUpdateStatus: "failed", firmwareVersion: versions.bad, targetFirmwareId: null });
+    behaviour.clear();
+    // Back on a version the next tests can update from.
+    await db.device.update({ where: { id: device.id }, data: { firmwareVersion: versions.good } });
   });
 
   it("resumes a job after a worker restart: offers already sent are not sent again, the rest go out", async () => {

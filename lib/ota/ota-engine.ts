@@ -181,6 +181,34 @@ export class OtaEngine {
       }
     }
     result.rollbacksOffered = await this.offerRollbacks(sql, now);
+    result.timedOut += await this.timeOutSilentRollbacks(sql, now);
+  }
+
+  /**
+   * A device sent back to its previous version that has not confirmed within the job's timeout is
+   * given up on, with the reason: it still runs the version it was updated to, and the job stops
+   * showing it as "waiting to roll back".
+   */
+  private async timeOutSilentRollbacks(sql: Sql, now: Date): Promise<number> {
+    return atomically(sql, async () => {
+      const { rows } = await sql.query<{ device_id: number }>(
+        `UPDATE update_logs AS l SET
+                error_message = 'Rollback not confirmed: no answer within ' || m.minutes || CASE WHEN m.minutes = 1 THEN ' minute' ELSE ' minutes' END || ' of being sent back',
+                log_details = l.log_details || jsonb_build_array(jsonb_build_object('state', 'completed', 'at', $1::text, 'error', 'rollback not confirmed'))
+           FROM update_jobs j CROSS JOIN LATERAL (SELECT COALESCE((j.strategy_config->>'deviceTimeoutMinutes')::int, $2) AS minutes) m
+          WHERE j.rollback_started_at IS NOT NULL AND l.job_id = j.id AND l.state = 'completed' AND l.error_message IS NULL
+            AND l.rollback_sent_at < $1::timestamptz - make_interval(mins => m.minutes)
+          RETURNING l.device_id`,
+        [now.toISOString(), ROLLBACK_DEFAULTS.deviceTimeoutMinutes],
+      );
+      if (rows.length === 0) return 0;
+      await sql.query(
+        `UPDATE devices SET firmware_update_status = 'failed', firmware_update_error = 'Rollback not confirmed (timed out)', target_firmware_id = NULL, updated_at = now()
+          WHERE id = ANY($1::int[]) AND firmware_update_status = 'scheduled'`,
+        [rows.map((row) => row.device_id)],
+      );
+      return rows.length;
+    });
   }
 
   private async startDueJobs(sql: Sql, now: Date): Promise<number> {

@@ -264,7 +264,7 @@ export async function getUpdateJob(db: Pick<Db, "$queryRaw">, actor: Actor, id: 
         FROM update_phases WHERE job_id = ${id} ORDER BY position`,
     // One pass over the job's logs (found through the job_id index) gives every count of the page.
     db.$queryRaw<{ phase_id: number | null; state: UpdateLogStateName; n: number; rollback_sent: number; never_sent: number }[]>`
-      SELECT phase_id, state::text AS state, count(*)::int AS n, count(*) FILTER (WHERE rollback_sent_at IS NOT NULL)::int AS rollback_sent,
+      SELECT phase_id, state::text AS state, count(*)::int AS n, count(*) FILTER (WHERE rollback_sent_at IS NOT NULL AND error_message IS NULL)::int AS rollback_sent,
              count(*) FILTER (WHERE sent_at IS NULL)::int AS never_sent
         FROM update_logs WHERE job_id = ${id} GROUP BY phase_id, state`,
   ]);
