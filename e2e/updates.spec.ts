@@ -31,12 +31,15 @@ test.afterEach(async ({ page }) => {
 
 async function uploadTestingFirmware(page: Page) {
   await page.goto("/firmware");
-  await page.getByText("Upload a firmware version").click();
-  await page.getByLabel("Binary").setInputFiles({ name: `flowsense-mm400-${VERSION}.bin`, mimeType: "application/octet-stream", buffer: Buffer.alloc(48 * 1024, 7) });
-  await page.getByLabel("Device type").selectOption({ label: "Milk Meter" });
-  await page.getByLabel("Version", { exact: true }).fill(VERSION);
-  await page.getByLabel("Name").fill(`Milk meter firmware ${VERSION}`);
-  await page.getByRole("button", { name: "Upload as draft" }).click();
+  // Scoped to the visible upload panel (a <details>, role group): while the streamed page settles
+  // its markup can briefly be in the document twice, once hidden.
+  const upload = page.getByRole("group").filter({ hasText: "Upload a firmware version" });
+  await upload.getByText("Upload a firmware version").click();
+  await upload.getByLabel("Binary").setInputFiles({ name: `flowsense-mm400-${VERSION}.bin`, mimeType: "application/octet-stream", buffer: Buffer.alloc(48 * 1024, 7) });
+  await upload.getByLabel("Device type").selectOption({ label: "Milk Meter" });
+  await upload.getByLabel("Version", { exact: true }).fill(VERSION);
+  await upload.getByLabel("Name").fill(`Milk meter firmware ${VERSION}`);
+  await upload.getByRole("button", { name: "Upload as draft" }).click();
   await expect(page.getByRole("status").filter({ hasText: `${VERSION} uploaded as a draft` })).toBeVisible();
   await page.getByRole("button", { name: `Start testing ${VERSION}` }).click();
   await expect(page.getByRole("button", { name: `Release as stable ${VERSION}` })).toBeVisible();
