@@ -13,16 +13,16 @@ import { topics } from "../lib/mqtt/topics";
 import { newSecret } from "../lib/provisioning/credentials";
 import { adminUrlFor } from "../lib/services/embedded-postgres";
 import { findFreePort } from "../lib/services/free-port";
-import { startEmbeddedBroker, type EmbeddedBroker } from "./embedded-broker";
+import { startEmbeddedBroker } from "./embedded-broker";
 import { startIotWorker, type IotWorker } from "./iot-worker";
-import { connectOnce, createTestFleet, waitFor, type TestDevice } from "./test-fleet";
+import { connectOnce, createTestFleet, openTestBroker, waitFor, type TestBroker, type TestDevice } from "./test-fleet";
 
 const db = getDb();
 const service = {
   username: process.env.MQTT_SERVICE_USERNAME || "sdm-service",
   password: process.env.MQTT_SERVICE_PASSWORD || newSecret(18),
 };
-let broker: EmbeddedBroker | undefined;
+let broker: TestBroker | undefined;
 let mqttUrl: string;
 let worker: IotWorker;
 const workerLog: string[] = [];
@@ -67,21 +67,15 @@ const device = (index: number) => fleet.devices[index]!;
 
 beforeAll(async () => {
   fleet = await createTestFleet(db, 5);
-  if (process.env.MQTT_URL) {
-    mqttUrl = process.env.MQTT_URL;
-  } else {
-    broker = await startEmbeddedBroker({ port: await findFreePort(), db, serviceUsername: service.username, servicePassword: service.password });
-    mqttUrl = `mqtt://127.0.0.1:${broker.port}`;
-  }
+  broker = await openTestBroker(db, service);
+  mqttUrl = broker.url;
   worker = await startIotWorker({ ...workerOptions(), runJobs: true });
 });
 
 afterAll(async () => {
   await Promise.all(clients.map((client) => client.endAsync(true).catch(() => undefined)));
   await worker?.stop();
-  // Wipe the worker's persistent session, or a shared broker would queue messages for it forever.
-  const wipe = await connectOnce(mqttUrl, { clientId: workerClientId, clean: true, username: service.username, password: service.password });
-  if (wipe.ok) await wipe.client.endAsync(true);
+  await broker?.wipeSession(workerClientId);
   await broker?.close();
   await fleet?.remove();
   await disconnectDb();
@@ -445,10 +439,7 @@ describe.skipIf(process.env.SDM_BROKER !== "external")("several broker connectio
       expect(sharing.stats().received - before).toBe(80);
     } finally {
       await sharing.stop();
-      for (const n of [1, 2, 3]) {
-        const wipe = await connectOnce(mqttUrl, { clientId: `${sharedId}-${n}`, clean: true, username: service.username, password: service.password });
-        if (wipe.ok) await wipe.client.endAsync(true);
-      }
+      for (const n of [1, 2, 3]) await broker!.wipeSession(`${sharedId}-${n}`);
       await lane.remove();
     }
   });

@@ -6,6 +6,8 @@
 import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
 import type { Db } from "../lib/db";
 import { issueDeviceCredentials, type IssuedCredentials } from "../lib/provisioning/credentials";
+import { findFreePort } from "../lib/services/free-port";
+import { startEmbeddedBroker, type EmbeddedBroker } from "./embedded-broker";
 
 export type TestDevice = { id: number; deviceId: string; credentials: IssuedCredentials };
 
@@ -61,4 +63,35 @@ export async function waitFor<T>(probe: () => Promise<T | null | undefined | fal
     if (Date.now() > deadline) throw new Error("timed out waiting for a condition");
     await new Promise((resolve) => setTimeout(resolve, stepMs));
   }
+}
+
+export type TestBroker = {
+  url: string;
+  /** Ends a worker's persistent session: a shared broker would otherwise keep queueing for it. */
+  wipeSession(clientId: string): Promise<void>;
+  close(): Promise<void>;
+};
+
+/**
+ * The broker of an integration test: MQTT_URL's when set (the machine's Mosquitto), else an
+ * embedded one on a free port that authenticates devices against `db`, as in production.
+ */
+export async function openTestBroker(db: Db, service: { username: string; password: string }): Promise<TestBroker> {
+  let embedded: EmbeddedBroker | undefined;
+  let url = process.env.MQTT_URL;
+  if (!url) {
+    embedded = await startEmbeddedBroker({ port: await findFreePort(), db, serviceUsername: service.username, servicePassword: service.password });
+    url = `mqtt://127.0.0.1:${embedded.port}`;
+  }
+  const brokerUrl = url;
+  return {
+    url: brokerUrl,
+    async wipeSession(clientId) {
+      const wipe = await connectOnce(brokerUrl, { clientId, clean: true, username: service.username, password: service.password });
+      if (wipe.ok) await wipe.client.endAsync(true);
+    },
+    async close() {
+      await embedded?.close();
+    },
+  };
 }

@@ -11,11 +11,9 @@ import { disconnectDb, getDb } from "../db";
 import { CONNECTION_ONLINE_MS, healthCheckDue, OFFLINE_AFTER_MS } from "../health/device-health";
 import { topics } from "../mqtt/topics";
 import { newSecret } from "../provisioning/credentials";
-import { findFreePort } from "../services/free-port";
 import { createSqlPool, type SqlPool } from "../telemetry/sql";
-import { startEmbeddedBroker, type EmbeddedBroker } from "../../workers/embedded-broker";
 import { startIotWorker, type IotWorker } from "../../workers/iot-worker";
-import { connectOnce, createTestFleet, waitFor } from "../../workers/test-fleet";
+import { connectOnce, createTestFleet, openTestBroker, waitFor, type TestBroker } from "../../workers/test-fleet";
 import { AUTO_RESOLVED_NOTE, deviceIssues, RETIRED_RESOLVED_NOTE } from "./alert-rules";
 import { runHealthSweep } from "./alert-sweep";
 
@@ -291,7 +289,7 @@ describe("end to end through the broker and the worker", () => {
     password: process.env.MQTT_SERVICE_PASSWORD || newSecret(18),
   };
   const workerClientId = `sdm-iot-worker-alerts-${Date.now().toString(36)}`;
-  let broker: EmbeddedBroker | undefined;
+  let broker: TestBroker | undefined;
   let mqttUrl: string;
   let worker: IotWorker | undefined;
   let fleet: Awaited<ReturnType<typeof createTestFleet>> | undefined;
@@ -299,11 +297,8 @@ describe("end to end through the broker and the worker", () => {
 
   beforeAll(async () => {
     fleet = await createTestFleet(db, 1);
-    if (process.env.MQTT_URL) mqttUrl = process.env.MQTT_URL;
-    else {
-      broker = await startEmbeddedBroker({ port: await findFreePort(), db, serviceUsername: service.username, servicePassword: service.password });
-      mqttUrl = `mqtt://127.0.0.1:${broker.port}`;
-    }
+    broker = await openTestBroker(db, service);
+    mqttUrl = broker.url;
     worker = await startIotWorker({
       mqttUrl,
       databaseUrl: resolveDatabaseUrl(),
@@ -320,8 +315,7 @@ describe("end to end through the broker and the worker", () => {
   afterAll(async () => {
     await Promise.all(clients.map((client) => client.endAsync(true).catch(() => undefined)));
     await worker?.stop();
-    const wipe = await connectOnce(mqttUrl, { clientId: workerClientId, clean: true, username: service.username, password: service.password });
-    if (wipe.ok) await wipe.client.endAsync(true);
+    await broker?.wipeSession(workerClientId);
     await broker?.close();
     await fleet?.remove();
   });

@@ -14,10 +14,8 @@ import { keyIdOf, publicKeyPem, verifyManifest } from "../firmware/signing";
 import { otaUpdatePayload, type OtaStatusPayload, type OtaUpdatePayload } from "../mqtt/payloads";
 import { topics } from "../mqtt/topics";
 import { newSecret } from "../provisioning/credentials";
-import { findFreePort } from "../services/free-port";
-import { startEmbeddedBroker, type EmbeddedBroker } from "../../workers/embedded-broker";
 import { startIotWorker, type IotWorker, type IotWorkerOptions } from "../../workers/iot-worker";
-import { connectOnce, createTestFleet, waitFor } from "../../workers/test-fleet";
+import { connectOnce, createTestFleet, openTestBroker, waitFor, type TestBroker } from "../../workers/test-fleet";
 import { applyJobAction } from "./job-actions";
 import { scheduleUpdate } from "./schedule-update";
 
@@ -29,7 +27,7 @@ const suffix = String(Math.floor(Math.random() * 100_000));
 const versions = { base: `7.${suffix}.0`, good: `7.${suffix}.1`, bad: `7.${suffix}.2` };
 const firmwareIds: Record<keyof typeof versions, number> = { base: 0, good: 0, bad: 0 };
 
-let broker: EmbeddedBroker | undefined;
+let broker: TestBroker | undefined;
 let mqttUrl: string;
 let worker: IotWorker;
 let fleet: Awaited<ReturnType<typeof createTestFleet>>;
@@ -124,11 +122,8 @@ beforeAll(async () => {
   }
   const user = await db.user.create({ data: { email: `ota-engine-${suffix}@ota.test`, name: "Engine admin", role: "admin", passwordHash: "not-used" } });
   admin = { kind: "user", id: user.id, label: user.email, name: user.name, role: "admin", farmId: null };
-  if (process.env.MQTT_URL) mqttUrl = process.env.MQTT_URL;
-  else {
-    broker = await startEmbeddedBroker({ port: await findFreePort(), db, serviceUsername: service.username, servicePassword: service.password });
-    mqttUrl = `mqtt://127.0.0.1:${broker.port}`;
-  }
+  broker = await openTestBroker(db, service);
+  mqttUrl = broker.url;
   worker = await startIotWorker(workerOptions());
   for (const device of fleet.devices) await scriptedDevice(device.deviceId, device.credentials);
   await waitFor(async () => (await db.device.count({ where: { farmId: fleet.farmId, connectionStatus: "online" } })) === fleet.devices.length);
@@ -137,8 +132,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(clients.map((client) => client.endAsync(true).catch(() => undefined)));
   await worker?.stop();
-  const wipe = await connectOnce(mqttUrl, { clientId: workerClientId, clean: true, username: service.username, password: service.password });
-  if (wipe.ok) await wipe.client.endAsync(true);
+  await broker?.wipeSession(workerClientId);
   await broker?.close();
   await db.updateJob.deleteMany({ where: { firmwareId: { in: Object.values(firmwareIds) } } });
   await fleet?.remove();
