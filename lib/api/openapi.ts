@@ -515,6 +515,22 @@ const HOOK_FAILURES = {
   "401": failure("The broker hook secret is missing or wrong"),
   "503": failure("The hooks are off: BROKER_HOOK_SECRET is not set"),
 };
+/** POST /ota/campaigns and its M92 twin POST /iot/firmware/update: one handler, one contract. */
+function scheduleUpdateOperation(operationId: string, summary: string, lead: string): OpenApiOperation {
+  return operation("ota.schedule", {
+    operationId,
+    summary,
+    description: lead + "Devices already on the version are left out (`skipped`) unless `force` is set; a device in another running update is a 409.",
+    tags: ["Updates"],
+    requestBody: { required: true, content: json(ref("ScheduleUpdate")) },
+    responses: {
+      "201": ok("The scheduled job (Location: /api/v1/ota/campaigns/{jobId})", ref("ScheduledJob")),
+      ...errors(400, ...CALLER, 404),
+      "409": failure("The firmware is not testing or stable, has no binary, or a device is already in a running update (`error.fields`)"),
+    },
+  });
+}
+
 const jsonOrForm = (schema: JsonSchema) => ({ "application/json": { schema }, "application/x-www-form-urlencoded": { schema } });
 
 function brokerHook(op: { operationId: string; summary: string; description: string; request: string; responses: OpenApiOperation["responses"]; form?: boolean }): OpenApiOperation {
@@ -1180,21 +1196,12 @@ export function buildOpenApiDocument(): OpenApiDocument {
         }),
       },
       "/iot/firmware/update": {
-        post: operation("ota.schedule", {
-          operationId: "scheduleFirmwareUpdate",
-          summary: "Schedule a firmware update (M92)",
-          description:
-            "M92 `schedule_update`; the same as POST /ota/campaigns. Devices are named by their device id (`target.deviceIds`) or chosen by the device list's filters (`target.filter`). " +
-            "All or nothing: when a device cannot take the version (another type, a model it does not support, too old without `force`) nothing is written and `error.fields.target` lists each device with the reason. " +
-            "Devices already on the version are left out (`skipped`) unless `force` is set; a device in another running update is a 409.",
-          tags: ["Updates"],
-          requestBody: { required: true, content: json(ref("ScheduleUpdate")) },
-          responses: {
-            "201": ok("The scheduled job (Location: /api/v1/ota/campaigns/{jobId})", ref("ScheduledJob")),
-            ...errors(400, ...CALLER, 404),
-            "409": failure("The firmware is not testing or stable, has no binary, or a device is already in a running update (`error.fields`)"),
-          },
-        }),
+        post: scheduleUpdateOperation(
+          "scheduleFirmwareUpdate",
+          "Schedule a firmware update (M92)",
+          "M92 `schedule_update`; the same as POST /ota/campaigns. Devices are named by their device id (`target.deviceIds`) or chosen by the device list's filters (`target.filter`). " +
+            "All or nothing: when a device cannot take the version (another type, a model it does not support, too old without `force`) nothing is written and `error.fields.target` lists each device with the reason. ",
+        ),
       },
       "/ota/campaigns": {
         get: operation("ota.read", {
@@ -1205,21 +1212,12 @@ export function buildOpenApiDocument(): OpenApiDocument {
           parameters: updateJobListParameters,
           responses: { "200": ok("A page of jobs", ref("UpdateJobList")), ...errors(400, ...CALLER) },
         }),
-        post: operation("ota.schedule", {
-          operationId: "createUpdateJob",
-          summary: "Create an update job (campaign)",
-          description:
-            "Schedules the job at `scheduledAt` (now when left out), inside `maintenanceWindow` when given, cut into phases by `rollout`. " +
-            "All or nothing: when a device cannot take the version nothing is written and `error.fields.target` lists each device with the reason. " +
-            "Devices already on the version are left out (`skipped`) unless `force` is set; a device in another running update is a 409.",
-          tags: ["Updates"],
-          requestBody: { required: true, content: json(ref("ScheduleUpdate")) },
-          responses: {
-            "201": ok("The scheduled job (Location: /api/v1/ota/campaigns/{jobId})", ref("ScheduledJob")),
-            ...errors(400, ...CALLER, 404),
-            "409": failure("The firmware is not testing or stable, has no binary, or a device is already in a running update (`error.fields`)"),
-          },
-        }),
+        post: scheduleUpdateOperation(
+          "createUpdateJob",
+          "Create an update job (campaign)",
+          "Schedules the job at `scheduledAt` (now when left out), inside `maintenanceWindow` when given, cut into phases by `rollout`. " +
+            "All or nothing: when a device cannot take the version nothing is written and `error.fields.target` lists each device with the reason. ",
+        ),
       },
       "/ota/campaigns/{id}": {
         get: operation("ota.read", {

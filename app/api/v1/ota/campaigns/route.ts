@@ -1,9 +1,7 @@
-import { NextResponse } from "next/server";
-import { z } from "zod";
-import { readJson, withApi } from "@/lib/api/with-api";
+import { withApi } from "@/lib/api/with-api";
 import { getDb } from "@/lib/db";
 import { searchParamsToObject } from "@/lib/devices/device-schemas";
-import { scheduleUpdate } from "@/lib/ota/schedule-update";
+import { scheduleUpdateFromRequest } from "@/lib/ota/schedule-update-route";
 import { updateJobListQuerySchema } from "@/lib/ota/update-job-requests";
 import { listUpdateJobs } from "@/lib/ota/update-job-views";
 
@@ -20,10 +18,4 @@ export const GET = withApi(
 );
 
 /** Creating a campaign is scheduling an update job; the body is validated once, in lib/ota. */
-export const POST = withApi(
-  async ({ request, actor }) => {
-    const job = await scheduleUpdate(getDb(), actor, await readJson(request, z.unknown()));
-    return NextResponse.json(job, { status: 201, headers: { Location: `/api/v1/ota/campaigns/${job.jobId}` } });
-  },
-  { permission: "ota.schedule" },
-);
+export const POST = withApi(scheduleUpdateFromRequest, { permission: "ota.schedule" });
