@@ -51,7 +51,16 @@ export function allowedJobActions(job: JobActionFacts): JobAction[] {
   return actions;
 }
 
-/** Only admins reach jobs whose devices span farms; a farm's people reach their farm's jobs. */
+/**
+ * Only admins reach jobs whose devices span farms; a farm's people reach their farm's jobs, and a
+ * job they cannot reach is one that does not exist (the same rule as update-job-views.ts's SQL).
+ */
+export async function reachesJob(db: Prisma.TransactionClient, actor: Actor, jobId: number): Promise<boolean> {
+  const scope = farmScope(actor);
+  if (scope === null) return true;
+  return (await db.updateLog.count({ where: { jobId, device: { farmId: { not: scope } } } })) === 0;
+}
+
 async function loadJob(db: Prisma.TransactionClient, actor: Actor, jobId: number) {
   const job = await db.updateJob.findUnique({
     where: { id: jobId },
@@ -66,12 +75,7 @@ async function loadJob(db: Prisma.TransactionClient, actor: Actor, jobId: number
       phases: { select: { id: true, position: true, state: true }, orderBy: { position: "asc" } },
     },
   });
-  const scope = farmScope(actor);
-  if (job && scope !== null) {
-    const outside = await db.updateLog.count({ where: { jobId, device: { farmId: { not: scope } } } });
-    if (outside > 0) return null;
-  }
-  return job;
+  return job && (await reachesJob(db, actor, jobId)) ? job : null;
 }
 
 export type JobActionResult = { jobId: number; action: JobAction; message: string };

@@ -4,10 +4,11 @@
  * not begun can be started; the maintenance window still applies, because it is there to keep a
  * milk meter from rebooting during milking, which "start now" does not change.
  */
-import { can, farmScope, type Actor } from "../auth/permissions";
+import { can, type Actor } from "../auth/permissions";
 import { recordAudit } from "../audit/record";
 import type { Db } from "../db";
 import { ConflictError, ForbiddenError, NotFoundError } from "../errors";
+import { reachesJob } from "./job-actions";
 import { maintenanceWindowSchema, nextWindowOpening } from "./maintenance-window";
 
 export type StartedJob = {
@@ -23,11 +24,8 @@ export async function startJobNow(db: Db, actor: Actor, jobId: number, now = new
 
   return db.$transaction(async (tx) => {
     const job = await tx.updateJob.findUnique({ where: { id: jobId }, select: { id: true, state: true, scheduledAt: true, firmwareId: true, maintenanceWindow: true } });
-    // The same reach as the job's other buttons (job-actions.ts): a farm's people reach only jobs
-    // whose every device is on their farm, and a job they cannot reach is one that does not exist.
-    const scope = farmScope(actor);
-    const outside = job && scope !== null ? await tx.updateLog.count({ where: { jobId, device: { farmId: { not: scope } } } }) : 0;
-    if (!job || outside > 0) throw new NotFoundError("No such update job.");
+    // The same reach as the job's other buttons.
+    if (!job || !(await reachesJob(tx, actor, jobId))) throw new NotFoundError("No such update job.");
 
     // Conditional on the state in the same statement, so a job the engine starts meanwhile is a 409, not a second start.
     const { count } = await tx.updateJob.updateMany({ where: { id: jobId, state: "scheduled" }, data: { scheduledAt: now, stateReason: `Started now by ${actor.name}` } });
