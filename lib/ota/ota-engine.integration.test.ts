@@ -320,6 +320,25 @@ describe("ota engine", () => {
     await db.device.update({ where: { id: device.id }, data: { firmwareVersion: versions.good } });
   });
 
+  it("drops a status report the database refuses, and applies the reports after it", async () => {
+    const device = fleet.devices[8]!;
+    behaviour.set(device.deviceId, "silent");
+    const scheduled = await scheduleUpdate(db, admin, { firmwareId: firmwareIds.bad, target: { deviceIds: [device.deviceId] } });
+    await worker.otaTick();
+    await waitFor(async () => offers.some((entry) => entry.offer.job_id === scheduled.jobId));
+    // Valid JSON and a valid payload, but PostgreSQL text cannot hold a NUL character.
+    await clients[8]!.publishAsync(topics.otaStatus(device.deviceId), JSON.stringify({ job_id: scheduled.jobId, status: "downloading", error: "bad\u0000byte" }), { qos: 1 });
+    await clients[8]!.publishAsync(topics.otaStatus(device.deviceId), JSON.stringify({ job_id: scheduled.jobId, status: "installing" }), { qos: 1 });
+    const log = await waitFor(async () => {
+      const row = await db.updateLog.findFirstOrThrow({ where: { jobId: scheduled.jobId } });
+      return row.state === "installing" ? row : null;
+    });
+    expect(log.errorMessage).toBeNull();
+    expect(workerLog.some((line) => line.startsWith(`ota: dropped a status report the database refuses (${device.deviceId}, job ${scheduled.jobId}, downloading)`))).toBe(true);
+    behaviour.clear();
+    await applyJobAction(db, admin, scheduled.jobId, "cancel");
+  });
+
   it("resumes a job after a worker restart: offers already sent are not sent again, the rest go out", async () => {
     const scheduled = await scheduleUpdate(db, admin, {
       firmwareId: firmwareIds.good,

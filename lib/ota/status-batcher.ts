@@ -23,6 +23,9 @@ export type StatusBatcherStats = { accepted: number; applied: number; ignored: n
 
 type Item = { report: StatusReport; ack: () => void };
 
+/** SQLSTATE classes 22 (data exception) and 23 (integrity): the report itself is refused, retrying will not help. */
+const isDataError = (error: unknown) => /^2[23]/.test((error as { code?: string }).code ?? "");
+
 export class OtaStatusBatcher {
   private queue: Item[] = [];
   private timer: NodeJS.Timeout | null = null;
@@ -91,23 +94,16 @@ export class OtaStatusBatcher {
     if (batch.length === 0) return;
     const started = performance.now();
     try {
-      const result = await inTransaction(this.options.pool, (sql) => applyStatusReports(sql, batch.map((item) => item.report)));
-      this.queue.splice(0, batch.length);
+      await this.apply(batch);
       this.failures = 0;
       this.counters.batches += 1;
       this.counters.batchMs += performance.now() - started;
       this.counters.batchedReports += batch.length;
-      this.counters.applied += result.applied;
-      this.counters.ignored += result.ignored;
-      this.counters.unknown += result.unknown;
-      for (const item of batch) item.ack();
-      if (result.finished > 0) this.options.onApplied?.(result);
       if (this.queue.length < this.highWater) this.releaseWaiters();
     } catch (error) {
-      // A report the database refuses as data (SQLSTATE class 22/23) would block every report after
-      // it forever: split the batch until the culprit is alone, then drop and acknowledge it.
-      const code = (error as { code?: string }).code ?? "";
-      if (code.startsWith("22") || code.startsWith("23")) {
+      // A report the database refuses as data would block every report after it forever: split the
+      // batch until the culprit is alone, then drop and acknowledge it.
+      if (isDataError(error)) {
         try {
           await this.isolate(batch, error);
           return;
@@ -122,9 +118,25 @@ export class OtaStatusBatcher {
     }
   }
 
+  /** Applies `items` in one transaction; once committed they leave the queue and are acknowledged. */
+  private async apply(items: Item[]): Promise<void> {
+    const result = await inTransaction(this.options.pool, (sql) => applyStatusReports(sql, items.map((item) => item.report)));
+    this.remove(items);
+    this.counters.applied += result.applied;
+    this.counters.ignored += result.ignored;
+    this.counters.unknown += result.unknown;
+    for (const item of items) item.ack();
+    if (result.finished > 0) this.options.onApplied?.(result);
+  }
+
+  private remove(items: Item[]) {
+    const gone = new Set(items);
+    this.queue = this.queue.filter((item) => !gone.has(item));
+  }
+
   private async isolate(batch: Item[], error: unknown): Promise<void> {
     if (batch.length === 1) {
-      this.queue.splice(this.queue.indexOf(batch[0]!), 1);
+      this.remove(batch);
       this.counters.ignored += 1;
       batch[0]!.ack();
       const { deviceId, jobId, status } = batch[0]!.report;
@@ -133,16 +145,9 @@ export class OtaStatusBatcher {
     }
     for (const half of [batch.slice(0, batch.length >> 1), batch.slice(batch.length >> 1)]) {
       try {
-        const result = await inTransaction(this.options.pool, (sql) => applyStatusReports(sql, half.map((item) => item.report)));
-        for (const item of half) this.queue.splice(this.queue.indexOf(item), 1);
-        this.counters.applied += result.applied;
-        this.counters.ignored += result.ignored;
-        this.counters.unknown += result.unknown;
-        for (const item of half) item.ack();
-        if (result.finished > 0) this.options.onApplied?.(result);
+        await this.apply(half);
       } catch (inner) {
-        const code = (inner as { code?: string }).code ?? "";
-        if (code.startsWith("22") || code.startsWith("23")) await this.isolate(half, inner);
+        if (isDataError(inner)) await this.isolate(half, inner);
         else throw inner;
       }
     }
