@@ -21,9 +21,3 @@ export function nextLogState(current: UpdateLogStateName, reported: UpdateLogSta
   if (current === "completed" || current === "failed") return reported === "rolled_back" ? reported : null;
   return RANK[reported] > RANK[current] ? reported : null;
 }
-
-/** The rank, for set-based SQL that must apply the same rule (`array_position` on this order). */
-export const STATE_ORDER_FOR_SQL = UPDATE_LOG_STATES;
-export function stateRank(state: UpdateLogStateName): number {
-  return RANK[state];
-}

@@ -190,29 +190,3 @@ export async function applyStatusReports(sql: Sql, reports: readonly StatusRepor
   const jobs = [...new Set(list.map((c) => c.log.job_id))];
   return { applied: list.length, ignored, unknown, jobs, finished: list.filter(finished).length };
 }
-
-/**
- * Job and firmware counts recounted from the logs (index job_id, state): for changes made outside
- * applyStatusReports (the engine's timeouts), and a repair should counts ever drift.
- */
-export async function recountJobs(sql: Sql, jobIds: number[]) {
-  if (jobIds.length === 0) return;
-  await sql.query(
-    `UPDATE update_jobs AS j SET success_count = c.completed, failed_count = c.failed
-       FROM (SELECT job_id, count(*) FILTER (WHERE state = 'completed')::int AS completed,
-                    count(*) FILTER (WHERE state IN ('failed', 'rolled_back'))::int AS failed
-               FROM update_logs WHERE job_id = ANY($1::int[]) GROUP BY job_id) AS c
-      WHERE j.id = c.job_id`,
-    [jobIds],
-  );
-  await sql.query(
-    `UPDATE firmware_versions AS f SET successful_updates = c.completed, failed_updates = c.failed
-       FROM (SELECT j.firmware_id, count(*) FILTER (WHERE l.state = 'completed')::int AS completed,
-                    count(*) FILTER (WHERE l.state IN ('failed', 'rolled_back'))::int AS failed
-               FROM update_logs l JOIN update_jobs j ON j.id = l.job_id
-              WHERE j.firmware_id IN (SELECT firmware_id FROM update_jobs WHERE id = ANY($1::int[]))
-              GROUP BY j.firmware_id) AS c
-      WHERE f.id = c.firmware_id`,
-    [jobIds],
-  );
-}
