@@ -5,7 +5,7 @@
  * exactly the transitions applied. A duplicate, late or unknown-job report changes nothing, so QoS 1 redelivery and
  * reordering can never skew a count.
  */
-import type { Sql } from "../telemetry/sql";
+import { keepToBtreeLookups, type Sql } from "../telemetry/sql";
 import { FINISHED_STATES, nextLogState, type UpdateLogStateName } from "./update-log-states";
 
 export type StatusReport = {
@@ -56,11 +56,7 @@ const DEVICE_STATUS: Record<UpdateLogStateName, string> = {
 
 export async function applyStatusReports(sql: Sql, reports: readonly StatusReport[]): Promise<StatusResult> {
   if (reports.length === 0) return { applied: 0, ignored: 0, unknown: 0, jobs: [], finished: 0 };
-  // devices.device_id has a trigram GIN index (for the list's search) that also answers equality;
-  // whenever its statistics are behind, the planner probed it once per report (~10 ms each, for
-  // 20 s of bench:ota) instead of the unique btree. GIN is reachable only through bitmap scans, and
-  // this transaction needs none.
-  await sql.query("SET LOCAL enable_bitmapscan = off");
+  await keepToBtreeLookups(sql);
   const { rows } = await sql.query<LogRow>(
     `SELECT l.id, l.job_id, l.device_id AS device_pk, d.device_id, l.state::text AS state, l.progress, l.sent_at, l.timestamp,
             l.previous_version, l.target_version, j.firmware_id

@@ -13,7 +13,7 @@ import { stateChangeRefusal } from "../devices/lifecycle";
 import type { DeviceStateName } from "../devices/device-fields";
 import { assessDevice, type AttentionInputs } from "../health/device-health";
 import { MAX_CLOCK_SKEW_MS, NOTHING_REPORTED, type DeviceStateUpdate, type ReportedValues, type TelemetryWindow } from "./coalesce";
-import { inTransaction, type Sql, type SqlPool } from "./sql";
+import { inTransaction, keepToBtreeLookups, type Sql, type SqlPool } from "./sql";
 
 type StoredDevice = {
   id: number;
@@ -132,10 +132,7 @@ async function writeWindow(
   options: StoreOptions,
   rowsWritten: [string, WrittenRow][],
 ): Promise<StoreResult> {
-  // devices.device_id has a trigram GIN index (the list's search) that also answers equality; with
-  // lagging statistics the planner probed it for `device_id = ANY(…)` (5 s for 800 ids instead of
-  // 5 ms). GIN is reachable only through bitmap scans, and a window needs none.
-  await sql.query("SET LOCAL enable_bitmapscan = off");
+  await keepToBtreeLookups(sql);
   // Locked in id order so two workers flushing overlapping windows cannot deadlock, and so the
   // sweep cannot recompute a row between our read and our write.
   // values_at is one probe of the (device_id, ts DESC) index per device.
