@@ -4,9 +4,11 @@
  * their own — on DATABASE_URL's server when set, else an embedded PostgreSQL under .data/bench.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
 import { mkdirSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import mqtt from "mqtt";
 import { parseConfig } from "../lib/config/env";
 import { adminUrlFor, dropDatabase, ensureDatabase, startEmbeddedPostgres, withDatabase } from "../lib/services/embedded-postgres";
 import { findFreePort } from "../lib/services/free-port";
@@ -75,4 +77,70 @@ export async function startEmbeddedBrokerProcess(databaseUrl: string, servicePas
   broker.stdout!.resume();
   log(`broker: embedded (Aedes) in its own process on port ${port}, MQTT 3.1.1`);
   return { child: broker, url: `mqtt://127.0.0.1:${port}` };
+}
+
+export type WorkerProcess = {
+  child: ChildProcess;
+  /** Every line it printed, for its stats line. */
+  lines: string[];
+  /** SIGTERM, then waits (up to 15 s) for it to store what it holds and exit. */
+  stop(): Promise<void>;
+};
+
+/**
+ * The real worker (`tsx workers/iot-worker.ts`) in a process of its own, as in production, started
+ * once it is connected to the broker. cleanup() stops it first and only then wipes its persistent
+ * sessions: wiped while it runs, it would reconnect and make them again — and a dead session on a
+ * shared subscription keeps taking a share of the next run's messages.
+ */
+export async function startWorkerProcess(options: {
+  env: Record<string, string>;
+  mqttUrl: string;
+  clientId: string;
+  connections: number;
+  serviceUsername: string;
+  servicePassword: string;
+  protocolVersion: 4 | 5;
+}): Promise<WorkerProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", "workers/iot-worker.ts"], {
+    env: {
+      ...process.env,
+      ...options.env,
+      MQTT_URL: options.mqttUrl,
+      MQTT_SERVICE_USERNAME: options.serviceUsername,
+      MQTT_SERVICE_PASSWORD: options.servicePassword,
+      MQTT_CLIENT_ID: options.clientId,
+      MQTT_PROTOCOL_VERSION: String(options.protocolVersion),
+      MQTT_INGEST_CONNECTIONS: String(options.connections),
+    },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill("SIGTERM");
+    await Promise.race([once(child, "exit"), new Promise((resolve) => setTimeout(resolve, 15_000))]);
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  };
+  // The worker's own client ids (workers/iot-worker.ts): the base, or base-1…base-N on a shared subscription.
+  const clientIds = options.connections > 1 ? Array.from({ length: options.connections }, (_, i) => `${options.clientId}-${i + 1}`.slice(0, 64)) : [options.clientId];
+  cleanups.push(async () => {
+    await stop();
+    for (const clientId of clientIds) {
+      const wipe = mqtt.connect(options.mqttUrl, { clientId, clean: true, username: options.serviceUsername, password: options.servicePassword, protocolVersion: options.protocolVersion, reconnectPeriod: 0 });
+      await Promise.race([new Promise((resolve) => wipe.once("connect", resolve)), new Promise((resolve) => setTimeout(resolve, 3_000))]);
+      await wipe.endAsync(true).catch(() => undefined);
+    }
+  });
+  const lines: string[] = [];
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on("data", (chunk: Buffer) => {
+      for (const line of chunk.toString().split("\n").filter(Boolean)) {
+        lines.push(line);
+        if (process.env.BENCH_VERBOSE) log(`worker: ${line}`);
+        if (line.includes("connected to")) resolve();
+      }
+    });
+    child.once("exit", (code) => reject(new Error(`worker exited (${code})`)));
+  });
+  return { child, lines, stop };
 }

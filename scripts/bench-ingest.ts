@@ -30,7 +30,7 @@
  * Targets (issue 7): ≥ 5,000 messages/s sustained, zero lost, p99 lag ≤ 1 s, ≥ 50 % of the
  * do-nothing rate. PASS/FAIL is printed per target; the exit code is 0 either way.
  */
-import { fork, spawn, type ChildProcess } from "node:child_process";
+import { fork, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import mqtt, { type MqttClient } from "mqtt";
@@ -151,7 +151,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 
 async function benchMain() {
-  const { cleanup, cleanups, loadAverage, log, openBenchDatabase, startEmbeddedBrokerProcess } = await import("./bench-harness");
+  const { cleanup, cleanups, loadAverage, log, openBenchDatabase, startEmbeddedBrokerProcess, startWorkerProcess } = await import("./bench-harness");
   const devicesWanted = Number(process.env.BENCH_DEVICES ?? 10_000);
   const connectionsWanted = Math.min(devicesWanted, Number(process.env.BENCH_CONNECTIONS ?? devicesWanted));
   const seconds = Number(process.env.BENCH_SECONDS ?? 60);
@@ -287,39 +287,14 @@ async function benchMain() {
   // External brokers: several connections on a shared subscription, as a deployment on Mosquitto
   // with its 20-in-flight default should run (MQTT_INGEST_CONNECTIONS); Aedes has no $share.
   const ingestConnections = config.MQTT_URL ? Number(process.env.MQTT_INGEST_CONNECTIONS ?? 8) : 1;
-  const workerClientIds = ingestConnections > 1 ? Array.from({ length: ingestConnections }, (_, i) => `${workerClientId}-${i + 1}`) : [workerClientId];
-  const worker = spawn(process.execPath, ["--import", "tsx", "workers/iot-worker.ts"], {
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      MQTT_URL: mqttUrl,
-      MQTT_SERVICE_USERNAME: serviceUsername,
-      MQTT_SERVICE_PASSWORD: servicePassword,
-      MQTT_CLIENT_ID: workerClientId,
-      MQTT_PROTOCOL_VERSION: String(protocolVersion),
-      MQTT_INGEST_CONNECTIONS: String(ingestConnections),
-    },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  children.push(worker);
-  const workerLines: string[] = [];
-  await new Promise<void>((resolve, reject) => {
-    worker.stdout!.on("data", (chunk: Buffer) => {
-      for (const line of chunk.toString().split("\n").filter(Boolean)) {
-        workerLines.push(line);
-        if (process.env.BENCH_VERBOSE) log(`worker: ${line}`);
-        if (line.includes("connected to")) resolve();
-      }
-    });
-    worker.once("exit", (code) => reject(new Error(`worker exited (${code})`)));
-  });
-  cleanups.push(async () => {
-    // The worker's persistent sessions would otherwise stay on a shared broker.
-    for (const clientId of workerClientIds) {
-      const wipe = mqtt.connect(mqttUrl!, { clientId, clean: true, username: serviceUsername, password: servicePassword, protocolVersion, reconnectPeriod: 0 });
-      await Promise.race([connected(wipe), sleep(3_000)]).catch(() => undefined);
-      await wipe.endAsync(true).catch(() => undefined);
-    }
+  const { lines: workerLines, stop: stopWorker } = await startWorkerProcess({
+    env: { DATABASE_URL: databaseUrl },
+    mqttUrl,
+    clientId: workerClientId,
+    connections: ingestConnections,
+    serviceUsername,
+    servicePassword,
+    protocolVersion,
   });
   log(`worker: started (tsx workers/iot-worker.ts), ${ingestConnections} broker connection${ingestConnections > 1 ? "s on a shared subscription" : ""}`);
 
@@ -381,8 +356,7 @@ async function benchMain() {
   const storedRows = Number(stored!.n);
   const expected = after.acked - limitPublished;
 
-  worker.kill("SIGTERM");
-  await Promise.race([once(worker, "exit"), sleep(15_000)]);
+  await stopWorker();
   const workerStats = workerLines.filter((line) => line.startsWith("worker: received")).at(-1);
 
   // ── figures ──

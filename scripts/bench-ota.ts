@@ -18,13 +18,13 @@
  * Targets (issue 6): dispatch ≤ 10 s, ≥ 2,000 status messages/s processed, job page ≤ 500 ms.
  * PASS/FAIL is printed per target; the exit code is 0 either way.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import mqtt, { type MqttClient } from "mqtt";
 import pg from "pg";
 import { newSecret } from "../lib/provisioning/credentials";
 import { topics } from "../lib/mqtt/topics";
 import { findFreePort } from "../lib/services/free-port";
-import { cleanup, cleanups, loadAverage, log, openBenchDatabase, startEmbeddedBrokerProcess } from "./bench-harness";
+import { cleanup, cleanups, loadAverage, log, openBenchDatabase, startEmbeddedBrokerProcess, startWorkerProcess } from "./bench-harness";
 
 const DEVICES = Number(process.env.BENCH_DEVICES ?? 10_000);
 const STATUS_CONNECTIONS = Number(process.env.BENCH_STATUS_CONNECTIONS ?? 4);
@@ -79,23 +79,6 @@ async function createAdmin(databaseUrl: string) {
   const { hashPassword } = await import("../lib/auth/password");
   const user = await getDb().user.create({ data: { email: ADMIN_EMAIL, name: "Bench OTA admin", role: "admin", passwordHash: await hashPassword(ADMIN_PASSWORD) } });
   return { kind: "user" as const, id: user.id, label: user.email, name: user.name, role: "admin" as const, farmId: null };
-}
-
-function startWorker(env: NodeJS.ProcessEnv, children: ChildProcess[]) {
-  const worker = spawn(process.execPath, ["--import", "tsx", "workers/iot-worker.ts"], { env, stdio: ["ignore", "pipe", "inherit"] });
-  children.push(worker);
-  const lines: string[] = [];
-  const ready = new Promise<void>((resolve, reject) => {
-    worker.stdout!.on("data", (chunk: Buffer) => {
-      for (const line of chunk.toString().split("\n").filter(Boolean)) {
-        lines.push(line);
-        if (process.env.BENCH_VERBOSE) log(`worker: ${line}`);
-        if (line.includes("connected to")) resolve();
-      }
-    });
-    worker.once("exit", (code) => reject(new Error(`worker exited (${code})`)));
-  });
-  return { worker, lines, ready };
 }
 
 /**
@@ -157,31 +140,20 @@ async function main() {
   // External brokers: several connections on a shared subscription (Mosquitto lets each have 20
   // unacknowledged messages); Aedes has no $share and takes one.
   const ingestConnections = config.MQTT_URL ? Number(process.env.MQTT_INGEST_CONNECTIONS ?? 8) : 1;
-  const { lines: workerLines, ready } = startWorker(
-    {
-      ...process.env,
+  const { lines: workerLines } = await startWorkerProcess({
+    env: {
       DATABASE_URL: databaseUrl,
-      MQTT_URL: mqttUrl,
-      MQTT_SERVICE_USERNAME: serviceUsername,
-      MQTT_SERVICE_PASSWORD: servicePassword,
-      MQTT_CLIENT_ID: workerClientId,
-      MQTT_PROTOCOL_VERSION: "4",
       DATA_DIR: dataDir,
       PUBLIC_URL: `http://127.0.0.1:${webPort}`,
       OTA_TICK_MS: process.env.OTA_TICK_MS ?? "1000",
-      MQTT_INGEST_CONNECTIONS: String(ingestConnections),
       WORKER_STATS_SECONDS: "5",
     },
-    children,
-  );
-  await ready;
-  cleanups.push(async () => {
-    // The worker's persistent sessions would otherwise stay on a shared broker — and, members of the
-    // shared subscription, keep taking a share of the next run's messages.
-    for (const clientId of [workerClientId, ...Array.from({ length: ingestConnections }, (_, i) => `${workerClientId}-${i + 1}`)]) {
-      const wipe = await connect(mqttUrl!, { clientId, clean: true, username: serviceUsername, password: servicePassword }).catch(() => null);
-      await wipe?.endAsync(true);
-    }
+    mqttUrl,
+    clientId: workerClientId,
+    connections: ingestConnections,
+    serviceUsername,
+    servicePassword,
+    protocolVersion: 4,
   });
   log("worker started (its own process)");
 
