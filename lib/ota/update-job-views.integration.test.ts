@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "../auth/permissions";
 import { disconnectDb, getDb } from "../db";
+import { createTestPerson, refusal } from "../testing/people";
 import { InvalidError, NotFoundError } from "../errors";
 import { createSqlPool } from "../telemetry/sql";
 import { scheduleUpdate } from "./schedule-update";
@@ -22,19 +23,7 @@ let admin: Actor;
 let managerA: Actor;
 let managerB: Actor;
 
-async function person(role: Actor["role"], farmId: number | null, name: string): Promise<Actor> {
-  const user = await db.user.create({ data: { email: `${name}-${suffix}@views.test`, name: `Views ${name}`, role, farmId, passwordHash: "not-used" } });
-  return { kind: "user", id: user.id, label: user.email, name: user.name, role, farmId };
-}
-
-const refusal = async (promise: Promise<unknown>) => {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a refusal");
-};
+const person = (role: Actor["role"], farmId: number | null, name: string) => createTestPerson(db, role, farmId, `${name}-${suffix}@views.test`, `Views ${name}`);
 
 beforeAll(async () => {
   farm.a = (await db.farm.create({ data: { code: `VA${suffix}`, name: "Views farm A" } })).id;

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "../auth/permissions";
 import { disconnectDb, getDb } from "../db";
+import { createTestPerson, refusal } from "../testing/people";
 import { ConflictError, ForbiddenError, InvalidError } from "../errors";
 import { createSqlPool } from "../telemetry/sql";
 import { scheduleUpdate } from "./schedule-update";
@@ -23,19 +24,7 @@ const meters = Array.from({ length: 30 }, (_, i) => `MU${idBase}${String(i).padS
 const collar = `CU${idBase}`;
 const oldMeter = `MV${idBase}`;
 
-async function person(role: Actor["role"], farmId: number | null): Promise<Actor> {
-  const user = await db.user.create({ data: { email: `${role}-${suffix}@ota.test`, name: `OTA ${role}`, role, farmId, passwordHash: "not-used" } });
-  return { kind: "user", id: user.id, label: user.email, name: user.name, role, farmId };
-}
-
-const refusal = async (promise: Promise<unknown>) => {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a refusal");
-};
+const person = (role: Actor["role"], farmId: number | null) => createTestPerson(db, role, farmId, `${role}-${suffix}@ota.test`, `OTA ${role}`);
 
 beforeAll(async () => {
   farm.a = (await db.farm.create({ data: { code: `UA${suffix}`, name: "OTA farm A" } })).id;
