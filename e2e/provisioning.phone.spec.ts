@@ -59,7 +59,7 @@ test("a technician provisions a milk meter from a phone and a device comes onlin
   await nextStep(page);
   await expect(page.getByText("Pick the type of the device").filter({ visible: true })).toBeVisible();
   await expect(page.getByRole("radio")).toHaveCount(9);
-  await page.locator("label").filter({ hasText: "Milk Meter" }).click();
+  await page.locator("label").filter({ hasText: "Milk Meter", visible: true }).click();
   await expect(page.getByRole("radio", { name: /Milk Meter/ })).toBeChecked();
   await nextStep(page);
 
@@ -225,7 +225,7 @@ test("without a camera, the typed label pre-fills the wizard and a wrong one say
 /** The shortest way through the wizard: type, name and id, no hardware. */
 async function provisionQuickly(page: Page, deviceId: string, name: string) {
   await page.goto("/provisioning");
-  await page.locator("label").filter({ hasText: "Gateway" }).click();
+  await page.locator("label").filter({ hasText: "Gateway", visible: true }).click();
   await nextStep(page);
   await page.getByLabel("Device name").filter({ visible: true }).fill(name);
   await page.getByLabel("Device ID").filter({ visible: true }).fill(deviceId);
@@ -242,7 +242,7 @@ test("a device id taken while the technician reviews sends her back to step 2 wi
   const deviceId = freshId("WD");
   await signIn(page, "technician");
   await page.goto("/provisioning");
-  await page.locator("label").filter({ hasText: "Water Dispenser" }).click();
+  await page.locator("label").filter({ hasText: "Water Dispenser", visible: true }).click();
   await nextStep(page);
   await page.getByLabel("Device name").filter({ visible: true }).fill("Paddock trough");
   await page.getByLabel("Device ID").filter({ visible: true }).fill(deviceId);
@@ -277,7 +277,7 @@ test("a device id taken while the technician reviews sends her back to step 2 wi
   await page.getByRole("button", { name: "Provision another" }).click();
   await expectStep(page, 1, "Device type");
   await expect(page.getByRole("radio", { checked: true })).toHaveCount(0);
-  await page.locator("label").filter({ hasText: "Water Dispenser" }).click();
+  await page.locator("label").filter({ hasText: "Water Dispenser", visible: true }).click();
   await nextStep(page);
   await expect(page.getByLabel("Device name")).toHaveValue("");
   await expect(page.getByLabel("Device ID")).toHaveValue("WD");
