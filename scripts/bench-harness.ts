@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import mqtt from "mqtt";
@@ -102,7 +102,10 @@ export async function startWorkerProcess(options: {
   servicePassword: string;
   protocolVersion: 4 | 5;
 }): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "workers/iot-worker.ts"], {
+  // BENCH_WORKER_NODE_ARGS: extra node flags for the worker alone, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+  // (node refuses --cpu-prof in NODE_OPTIONS).
+  const nodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "workers/iot-worker.ts"], {
     env: {
       ...process.env,
       ...options.env,
@@ -143,4 +146,52 @@ export async function startWorkerProcess(options: {
     child.once("exit", (code) => reject(new Error(`worker exited (${code})`)));
   });
   return { child, lines, stop };
+}
+
+/**
+ * CPU seconds used so far by each process of a kind that matters here on this machine (Linux /proc): on a 2-core box
+ * shared by publishers, broker, worker and database, who spends the cores is what explains a rate.
+ */
+export function cpuSecondsByRole(): Map<number, { role: string; seconds: number }> {
+  const ticks = 100; // USER_HZ: 100 on every Linux this runs on
+  const roles = new Map<number, { role: string; seconds: number }>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    let command: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      command = readFileSync(`/proc/${entry}/cmdline`, "utf8").replaceAll("\0", " ");
+    } catch {
+      continue; // gone meanwhile
+    }
+    // Fields after the command name (which may hold spaces) start at the last ")".
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const seconds = (Number(fields[11]) + Number(fields[12])) / ticks;
+    const role = command.includes("iot-worker.ts")
+      ? "worker"
+      : command.includes("--publisher")
+        ? "publishers"
+        : command.startsWith("postgres") || command.includes("/postgres ")
+          ? "PostgreSQL"
+          : command.includes("mosquitto") || command.includes("embedded-broker.ts")
+            ? "broker"
+            : Number(entry) === process.pid
+              ? "bench (reader)"
+              : null;
+    if (role) roles.set(Number(entry), { role, seconds });
+  }
+  return roles;
+}
+
+/** What each role used between two cpuSecondsByRole() readings, as "worker 0.61 cores, …". */
+export function cpuShare(before: ReturnType<typeof cpuSecondsByRole>, after: ReturnType<typeof cpuSecondsByRole>, seconds: number): string {
+  // Per process: one that ended in between (a PostgreSQL backend) takes its time with it.
+  const used = new Map<string, number>();
+  for (const [pid, { role, seconds: total }] of after) used.set(role, (used.get(role) ?? 0) + total - (before.get(pid)?.seconds ?? 0));
+  return [...used]
+    .map(([role, cpu]) => ({ role, cores: cpu / seconds }))
+    .sort((a, b) => b.cores - a.cores)
+    .map(({ role, cores }) => `${role} ${cores.toFixed(2)}`)
+    .join(", ");
 }

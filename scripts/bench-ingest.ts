@@ -151,7 +151,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 
 async function benchMain() {
-  const { cleanup, cleanups, loadAverage, log, openBenchDatabase, startEmbeddedBrokerProcess, startWorkerProcess } = await import("./bench-harness");
+  const { cleanup, cleanups, cpuSecondsByRole, cpuShare, loadAverage, log, openBenchDatabase, startEmbeddedBrokerProcess, startWorkerProcess } = await import("./bench-harness");
   const devicesWanted = Number(process.env.BENCH_DEVICES ?? 10_000);
   const connectionsWanted = Math.min(devicesWanted, Number(process.env.BENCH_CONNECTIONS ?? devicesWanted));
   const seconds = Number(process.env.BENCH_SECONDS ?? 60);
@@ -274,8 +274,10 @@ async function benchMain() {
   await sleep(1_000);
   const nullFrom = nullReceived;
   const nullStart = Date.now();
+  const nullCpu = cpuSecondsByRole();
   await sleep(limitSeconds * 1_000);
   const nullRate = (nullReceived - nullFrom) / ((Date.now() - nullStart) / 1000);
+  const nullCores = cpuShare(nullCpu, cpuSecondsByRole(), (Date.now() - nullStart) / 1000);
   toAll({ type: "rate", perSecond: 0 });
   await sleep(1_500);
   await subscriber.endAsync();
@@ -326,6 +328,7 @@ async function benchMain() {
   // ── the measured window ──
   const before = totals();
   const windowStart = Date.now();
+  const windowCpu = cpuSecondsByRole();
   let rate = fixedRate ?? 2_000;
   const setRate = () => toAll({ type: "rate", perSecond: rate / publisherCount });
   setRate();
@@ -342,6 +345,7 @@ async function benchMain() {
     setRate();
   }
   const windowEnd = Date.now();
+  const windowCores = cpuShare(windowCpu, cpuSecondsByRole(), (windowEnd - windowStart) / 1000);
   const seenAtEnd = seen;
   toAll({ type: "stop" });
   await Promise.all(publishers.map(({ child }) => (child.exitCode === null ? once(child, "exit") : Promise.resolve())));
@@ -382,6 +386,8 @@ async function benchMain() {
   console.log(`  published/stored:  ${fmt(expected)} acknowledged by the broker, ${fmt(storedRows)} rows, lost ${fmt(lost)}` + (after.failed ? ` (${fmt(after.failed)} publishes failed at the broker)` : ""));
   console.log(`  lag publish→stored: p50 ${fmt(p50)} ms, p99 ${fmt(p99)} ms, max ${fmt(sorted[sorted.length - 1] ?? NaN)} ms (${fmt(seen)} rows timed)`);
   console.log(`  do-nothing subscriber: ${fmt(nullRate)} messages/s → worker at ${(ratio * 100).toFixed(0)} % of it`);
+  console.log(`  cores used, do-nothing run: ${nullCores}`);
+  console.log(`  cores used, worker window: ${windowCores}`);
   if (workerStats) console.log(`  ${workerStats}`);
   const verdict = (ok: boolean) => (ok ? "PASS" : "FAIL");
   console.log("");
