@@ -54,8 +54,13 @@ export class OtaStatusBatcher {
     this.schedule();
   }
 
+  /** True while the queue is below `highWater` (more reports may be read). */
+  writable(): boolean {
+    return this.queue.length < this.highWater || this.stopped;
+  }
+
   whenWritable(): Promise<void> {
-    if (this.queue.length < this.highWater || this.stopped) return Promise.resolve();
+    if (this.writable()) return Promise.resolve();
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 

@@ -121,9 +121,14 @@ export class TelemetryIngestor {
     this.schedule();
   }
 
-  /** Resolves at once while the backlog is below `highWater`; otherwise once a flush drained it. */
+  /** True while the backlog is below `highWater` (more messages may be read). */
+  writable(): boolean {
+    return this.pending() < this.highWater || this.stopped;
+  }
+
+  /** Resolves at once while writable(); otherwise once a flush drained the backlog. */
   whenWritable(): Promise<void> {
-    if (this.pending() < this.highWater || this.stopped) return Promise.resolve();
+    if (this.writable()) return Promise.resolve();
     return new Promise((resolve) => this.writableWaiters.push(resolve));
   }
 
