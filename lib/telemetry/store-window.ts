@@ -19,7 +19,8 @@ type StoredDevice = {
   id: number;
   device_id: string;
   state: string;
-  last_seen: Date | null;
+  /** Timestamps travel as epoch milliseconds: parsing a Date per column and row showed in the worker's profile. */
+  last_seen: number | null;
   error_count: number;
   battery_level: number | null;
   signal_strength: number | null;
@@ -28,9 +29,9 @@ type StoredDevice = {
   firmware_update_status: string;
   low_battery_threshold: number;
   /** Provisioning (or registration) time: a device clock reading earlier than this is wrong. */
-  clock_floor: Date;
-  /** Device time of the newest stored sample: telemetry older than it is late, not current. */
-  values_at: Date | null;
+  clock_floor: number;
+  /** Device time of the telemetry behind the row's values: telemetry older than it is late, not current. */
+  values_at: number | null;
 };
 
 /** What the last committed row write of a device said: a window that would not change it may wait. */
@@ -112,6 +113,8 @@ const activatesOnContact = (state: string) => (FIRST_CONTACT_STATES as readonly 
 export const ACTIVATION_ACTOR = "worker";
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
+/** A timestamp column as epoch milliseconds (float8: node-postgres hands it over as a number). */
+const epochMs = (column: string) => `(extract(epoch FROM ${column}) * 1000)::float8`;
 const orNull = <T>(value: T | undefined): T | null => (value === undefined ? null : value);
 
 export async function storeWindow(pool: SqlPool, window: TelemetryWindow, now: Date, options: StoreOptions = {}): Promise<StoreResult> {
@@ -135,13 +138,11 @@ async function writeWindow(
   await keepToBtreeLookups(sql);
   // Locked in id order so two workers flushing overlapping windows cannot deadlock, and so the
   // sweep cannot recompute a row between our read and our write.
-  // values_at is one probe of the (device_id, ts DESC) index per device.
   const { rows } = await sql.query<StoredDevice>(
-    `SELECT d.id, d.device_id, d.state::text AS state, d.last_seen, d.error_count, d.battery_level, d.signal_strength,
-            d.uptime_seconds, d.calibration_status::text AS calibration_status,
+    `SELECT d.id, d.device_id, d.state::text AS state, ${epochMs("d.last_seen")} AS last_seen, d.error_count, d.battery_level,
+            d.signal_strength, d.uptime_seconds, d.calibration_status::text AS calibration_status,
             d.firmware_update_status::text AS firmware_update_status, d.low_battery_threshold,
-            COALESCE(d.provisioning_date, d.created_at) AS clock_floor,
-            (SELECT s.ts FROM telemetry_samples s WHERE s.device_id = d.id ORDER BY s.ts DESC LIMIT 1) AS values_at
+            ${epochMs("COALESCE(d.provisioning_date, d.created_at)")} AS clock_floor, ${epochMs("d.values_at")} AS values_at
        FROM devices d
       WHERE d.device_id = ANY($1::text[])
       ORDER BY d.id
@@ -166,12 +167,12 @@ async function writeWindow(
     const device = known.get(sample.deviceId)!;
     let ts = sample.ts;
     if (sample.clockSkewed) clockSkewed += 1;
-    else if (ts.getTime() < device.clock_floor.getTime() - MAX_CLOCK_SKEW_MS) {
+    else if (ts.getTime() < device.clock_floor - MAX_CLOCK_SKEW_MS) {
       ts = sample.receivedAt;
       clockSkewed += 1;
     }
     sampleTs.push(ts);
-    const newest = newestSoFar.get(sample.deviceId) ?? device.values_at?.getTime() ?? -Infinity;
+    const newest = newestSoFar.get(sample.deviceId) ?? device.values_at ?? -Infinity;
     if (ts.getTime() < newest) outOfOrder += 1;
     newestSoFar.set(sample.deviceId, Math.max(newest, ts.getTime()));
     newestInWindow.set(sample.deviceId, Math.max(newestInWindow.get(sample.deviceId) ?? -Infinity, ts.getTime()));
@@ -180,6 +181,7 @@ async function writeWindow(
   const d = {
     id: [] as number[],
     lastSeen: [] as (string | null)[],
+    valuesAt: [] as (string | null)[],
     battery: [] as (number | null)[],
     voltage: [] as (number | null)[],
     signal: [] as (number | null)[],
@@ -208,14 +210,20 @@ async function writeWindow(
   for (const update of window.states.values()) {
     const current = known.get(update.deviceId);
     if (!current) continue;
-    // Only late telemetry in this window (a buffer flushed after reconnecting, a redelivery):
-    // its samples are history, but the device's current values stay the newer stored ones.
-    const windowNewest = newestInWindow.get(update.deviceId);
-    const late = windowNewest !== undefined && current.values_at !== null && windowNewest < current.values_at.getTime();
+    // Only late telemetry (a buffer flushed after reconnecting, a redelivery), even counting a row
+    // write held back from an earlier window: its samples are history, but the device's current
+    // values stay the newer ones the row holds. (The clock-corrected sample times count: a
+    // reading filed under our receive time is current.)
+    const valuesAt = Math.max(update.valuesAt ?? -Infinity, newestInWindow.get(update.deviceId) ?? -Infinity);
+    const late = valuesAt !== -Infinity && current.values_at !== null && valuesAt < current.values_at;
     const values: ReportedValues = late ? NOTHING_REPORTED : update;
     // The row as it will be after this write: what the health rules must judge.
     const lastSeen =
-      update.lastSeen && (!current.last_seen || update.lastSeen > current.last_seen) ? update.lastSeen : current.last_seen;
+      update.lastSeen && (current.last_seen === null || update.lastSeen.getTime() > current.last_seen)
+        ? update.lastSeen
+        : current.last_seen === null
+          ? null
+          : new Date(current.last_seen);
     const assessed = assessDevice(
       {
         lastSeen,
@@ -233,9 +241,8 @@ async function writeWindow(
     const activate = update.lastSeen !== null && activatesOnContact(current.state);
     const restarted =
       values.uptimeSeconds !== undefined && current.uptime_seconds !== null && values.uptimeSeconds < current.uptime_seconds;
-    // Every row write touches all of the devices table's indexes (last_seen is one of them, so
-    // no write is HOT): at thousands of messages a second that, not the samples, is the cost.
-    // A device whose row would say the same thing waits; its samples do not.
+    // At thousands of messages a second rewriting every device row per window, not storing the
+    // samples, was the cost. A device whose row would say the same thing waits; its samples do not.
     const last = options.written?.get(update.deviceId);
     if (
       deferFor > 0 &&
@@ -259,6 +266,7 @@ async function writeWindow(
     ]);
     d.id.push(current.id);
     d.lastSeen.push(iso(update.lastSeen));
+    d.valuesAt.push(late || valuesAt === -Infinity ? null : new Date(valuesAt).toISOString());
     d.battery.push(orNull(values.batteryLevel));
     d.voltage.push(orNull(values.batteryVoltage));
     d.signal.push(orNull(values.signalStrength));
@@ -287,6 +295,7 @@ async function writeWindow(
     await sql.query(
       `UPDATE devices AS d SET
           last_seen = GREATEST(d.last_seen, u.last_seen),
+          values_at = GREATEST(d.values_at, u.values_at),
           battery_level = COALESCE(u.battery, d.battery_level),
           battery_voltage = COALESCE(u.voltage, d.battery_voltage),
           signal_strength = COALESCE(u.signal, d.signal_strength),
@@ -311,14 +320,15 @@ async function writeWindow(
           updated_at = $22::timestamptz
         FROM unnest($1::int[], $2::timestamptz[], $3::float8[], $4::float8[], $5::int[], $6::int[], $7::int[],
                     $8::bool[], $9::float8[], $10::float8[], $11::float8[], $12::text[], $13::float8[], $14::float8[],
-                    $15::bigint[], $16::text[], $17::float8[], $18::text[], $19::text[], $20::bool[], $21::bool[])
+                    $15::bigint[], $16::text[], $17::float8[], $18::text[], $19::text[], $20::bool[], $21::bool[],
+                    $23::timestamptz[])
           AS u(id, last_seen, battery, voltage, signal, errors, uptime, restarted, cpu, memory, storage, firmware,
-               lat, lon, bytes, health_status, health_score, signal_quality, connection, needs_attention, activate)
+               lat, lon, bytes, health_status, health_score, signal_quality, connection, needs_attention, activate, values_at)
        WHERE d.id = u.id`,
       [
         d.id, d.lastSeen, d.battery, d.voltage, d.signal, d.errors, d.uptime, d.restarted, d.cpu, d.memory, d.storage,
         d.firmware, d.lat, d.lon, d.bytes, d.healthStatus, d.healthScore, d.signalQuality, d.connection,
-        d.needsAttention, d.activate, now.toISOString(),
+        d.needsAttention, d.activate, now.toISOString(), d.valuesAt,
       ],
     );
   }
