@@ -166,6 +166,7 @@ describe("iot worker", () => {
     await waitFor(async () => (await db.telemetrySample.count({ where: { deviceId: id } })) === 2);
     const row = await deviceRow(id);
     expect(row).toMatchObject({ batteryLevel: 60, errorCount: 1 });
+    expect(row.valuesAt!.getTime()).toBe(now);
     expect(row.lastSeen!.getTime()).toBeGreaterThanOrEqual(first.getTime());
     const samples = await db.telemetrySample.findMany({ where: { deviceId: id }, orderBy: { id: "asc" } });
     // The late reading is history filed under its own time.
