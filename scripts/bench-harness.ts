@@ -13,6 +13,7 @@ import { parseConfig } from "../lib/config/env";
 import { adminUrlFor, dropDatabase, ensureDatabase, startEmbeddedPostgres, withDatabase } from "../lib/services/embedded-postgres";
 import { findFreePort } from "../lib/services/free-port";
 import { migrateDeploy } from "../lib/services/migrate";
+import { WORKER_NODE_FLAGS } from "../lib/services/worker-node-flags";
 
 export const log = (line: string) => console.log(`[bench] ${line}`);
 
@@ -105,7 +106,7 @@ export async function startWorkerProcess(options: {
   // BENCH_WORKER_NODE_ARGS: extra node flags for the worker alone, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
   // (node refuses --cpu-prof in NODE_OPTIONS).
   const nodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? "").split(" ").filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "workers/iot-worker.ts"], {
+  const child = spawn(process.execPath, [...WORKER_NODE_FLAGS, ...nodeArgs, "--import", "tsx", "workers/iot-worker.ts"], {
     env: {
       ...process.env,
       ...options.env,

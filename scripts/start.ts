@@ -17,6 +17,7 @@ import { findFreePort } from "../lib/services/free-port";
 import { startEmbeddedPostgres, type RunningPostgres } from "../lib/services/embedded-postgres";
 import { buildIsStale } from "../lib/services/build-freshness";
 import { migrateDeploy } from "../lib/services/migrate";
+import { WORKER_NODE_FLAGS } from "../lib/services/worker-node-flags";
 
 const args = new Set(process.argv.slice(2));
 const log = (line: string) => console.log(`[start] ${line}`);
@@ -180,7 +181,7 @@ async function main() {
     }
     run("web", bin("next"), ["start", "-p", String(config.PORT), "-H", config.HOSTNAME], env);
   }
-  run("worker", bin("tsx"), ["workers/iot-worker.ts"], env);
+  run("worker", bin("tsx"), [...WORKER_NODE_FLAGS, "workers/iot-worker.ts"], env);
 
   if (config.DEMO && config.SIMULATOR_DEVICES > 0) {
     const { ensureSimulatedFleet, fleetFilePath } = await import("../workers/simulator-fleet");
