@@ -168,7 +168,9 @@ export function cpuSecondsByRole(): Map<number, { role: string; seconds: number 
     }
     // Fields after the command name (which may hold spaces) start at the last ")".
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    const seconds = (Number(fields[11]) + Number(fields[12])) / ticks;
+    // Own time plus that of children already reaped: PostgreSQL's backends come and go (the
+    // pool closes idle connections) and their time lands on the postmaster when they exit.
+    const seconds = (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / ticks;
     const role = command.includes("iot-worker.ts")
       ? "worker"
       : command.includes("--publisher")

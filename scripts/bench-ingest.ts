@@ -18,9 +18,9 @@
  *      same stream for a warm-up (BENCH_WARMUP_SECONDS, 15) and then BENCH_SECONDS (60), the
  *      measured window. The publishers are paced "as fast as the worker can take it": the offered
  *      rate climbs from 2,000/s (15 % a half-second in the warm-up, 2 % in the window) while the
- *      backlog (published − stored) stays under 0.15 s of traffic (or 500 messages), and drops
- *      below the rate stored in the last 2 s (by at most a fifth at once) while it is over 0.35 s
- *      (and 1,500 messages), so that the queue drains. BENCH_RATE=N fixes the rate instead (warm-up 3 s).
+ *      backlog (published − stored) stays under 0.15 s of traffic (or 500 messages); once it
+ *      passes 0.3 s (and 1,500 messages) the rate drops towards what was stored in the last 2 s
+ *      less what drains the excess in about 2 s (by at most a fifth a half-second). BENCH_RATE=N fixes the rate instead (warm-up 3 s).
  *   6. Lag, for the messages published in the window: every payload carries its publish time (`ts`, ms; the worker files the sample under
  *      it). A reader polls telemetry_samples every 50 ms for new rows (`id > last seen`; the worker
  *      commits one window at a time, so ids become visible in order); a row's lag is the start of
@@ -369,10 +369,10 @@ async function benchMain() {
     if (backlog < Math.max(rate * 0.15, 500)) {
       // Keeping up: offer more, quickly while warming up, then in small steps.
       rate = Math.min(rate * (now < warmupEnds ? 1.15 : 1.02), 100_000);
-    } else if (backlog > Math.max(rate * 0.35, 1_500)) {
-      // A queue is building: offer a little less than the worker stored lately, so that it
-      // drains, but never drop by more than a fifth at once (one slow commit is not the pace).
-      rate = Math.max(Math.min(rate * 0.95, storedRate * 0.95), rate * 0.8, 100);
+    } else if (backlog > Math.max(rate * 0.3, 1_500)) {
+      // A queue is building: offer what the worker stored lately less what drains the excess in
+      // about 2 s, dropping by at most a fifth a half-second (one slow commit is not the pace).
+      rate = Math.max(Math.min(rate, storedRate - (backlog - rate * 0.15) / 2), rate * 0.8, 100);
     }
     setRate();
   }
