@@ -26,10 +26,10 @@ import {
   statusPayload,
   telemetryPayload,
 } from "../lib/mqtt/payloads";
+import { PubackBatch } from "../lib/mqtt/puback-batch";
 import { DEVICE_TO_CLOUD_FILTERS, parseTopic, sharedFilter } from "../lib/mqtt/topics";
 import { TelemetryIngestor, type DeviceMessage } from "../lib/telemetry/ingest";
 import { createSqlPool } from "../lib/telemetry/sql";
-import { PubackBatch } from "../lib/mqtt/puback-batch";
 import { loadWrittenRows } from "../lib/telemetry/store-window";
 import type { SigningKey } from "../lib/firmware/signing";
 import { OtaEngine, type OtaOffer } from "../lib/ota/ota-engine";
@@ -128,7 +128,6 @@ const NOT_JSON = "payload is not JSON";
  * captured each time) cost 5 % of the worker's CPU at 10,000 messages/s.
  */
 const ACK_DEFERRED = new Error("acknowledged after storage");
-
 
 export function defaultWorkerClientId() {
   return `sdm-iot-worker-${os.hostname()}`.slice(0, 64);

@@ -10,6 +10,7 @@ import { ConflictError, ForbiddenError, InvalidError, NotFoundError } from "../e
 import { acknowledgeAlert, resolveAlert } from "./alert-actions";
 import { countOpenAlerts, getAlert, listAlerts, parseAlertListQuery } from "./alert-list";
 import { alertListQuerySchema } from "./alert-schemas";
+import { createTestPerson } from "../testing/people";
 
 const db = getDb();
 const suffix = String(Math.floor(Math.random() * 1_000_000)).padStart(6, "0");
@@ -22,10 +23,7 @@ let managerA: Actor;
 let technicianA: Actor;
 let viewer: Actor;
 
-async function person(role: Actor["role"], farmId: number | null): Promise<Actor> {
-  const user = await db.user.create({ data: { email: `${role}-${suffix}@alerts.test`, name: `Test ${role}`, role, farmId, passwordHash: "not-used" } });
-  return { kind: "user", id: user.id, label: user.email, name: user.name, role, farmId };
-}
+const person = (role: Actor["role"], farmId: number | null) => createTestPerson(db, role, farmId, `${role}-${suffix}@alerts.test`, `Test ${role}`);
 
 const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000);
 

@@ -12,6 +12,7 @@ import { getDeviceDetail } from "./device-detail";
 import { deviceHistory } from "./device-history";
 import { createDevice, retireDevice, updateDevice } from "./device-registry";
 import type { DeviceCreateInput } from "./device-schemas";
+import { createTestPerson } from "../testing/people";
 
 const db = getDb();
 const suffix = String(Math.floor(Math.random() * 1_000_000)).padStart(6, "0");
@@ -27,10 +28,7 @@ let managerA: Actor;
 let technicianA: Actor;
 let viewer: Actor;
 
-async function person(role: Actor["role"], farmId: number | null): Promise<Actor> {
-  const user = await db.user.create({ data: { email: `${role}-${suffix}@registry.test`, name: `Test ${role}`, role, farmId, passwordHash: "not-used" } });
-  return { kind: "user", id: user.id, label: user.email, name: user.name, role, farmId };
-}
+const person = (role: Actor["role"], farmId: number | null) => createTestPerson(db, role, farmId, `${role}-${suffix}@registry.test`, `Test ${role}`);
 
 beforeAll(async () => {
   farm.a = (await db.farm.create({ data: { code: `ZA${suffix}`, name: "Registry farm A", timezone: "Europe/Amsterdam" } })).id;

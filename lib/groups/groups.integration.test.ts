@@ -13,6 +13,7 @@ import { apiRequest, noParams, withParams } from "../testing/api-fixture";
 import { ConflictError, ForbiddenError, InvalidError, NotFoundError } from "../errors";
 import { groupCreateSchema, groupUpdateSchema } from "./group-schemas";
 import { createGroup, deleteGroup, getGroup, listGroups, updateGroup } from "./groups";
+import { createTestPerson } from "../testing/people";
 
 const db = getDb();
 const suffix = String(Math.floor(Math.random() * 1_000_000)).padStart(6, "0");
@@ -27,10 +28,7 @@ let admin: Actor;
 let managerA: Actor;
 let viewer: Actor;
 
-async function person(role: Actor["role"], farmId: number | null): Promise<Actor> {
-  const user = await db.user.create({ data: { email: `${role}-${suffix}@groups.test`, name: `Test ${role}`, role, farmId, passwordHash: "not-used" } });
-  return { kind: "user", id: user.id, label: user.email, name: user.name, role, farmId };
-}
+const person = (role: Actor["role"], farmId: number | null) => createTestPerson(db, role, farmId, `${role}-${suffix}@groups.test`, `Test ${role}`);
 
 /** A group through the verb, with its input read by the same schema as the form and the API. */
 function newGroup(actor: Actor, fields: Record<string, unknown>) {

@@ -9,6 +9,7 @@ import { disconnectDb, getDb } from "../db";
 import { exportDevicesCsv } from "../devices/device-export";
 import { ForbiddenError, InvalidError } from "../errors";
 import { importErrorReportCsv, listImportBatches, previewImport, runImport } from "./device-import";
+import { createTestPerson } from "../testing/people";
 
 const db = getDb();
 const suffix = String(Math.floor(Math.random() * 1_000_000)).padStart(6, "0");
@@ -23,10 +24,7 @@ let technician: Actor;
 let viewer: Actor;
 const usedPrefixes: string[] = [];
 
-async function person(role: Actor["role"], farmId: number | null): Promise<Actor> {
-  const user = await db.user.create({ data: { email: `${role}-${suffix}@import.test`, name: `Import ${role}`, role, farmId, passwordHash: "not-used" } });
-  return { kind: "user", id: user.id, label: user.email, name: user.name, role, farmId };
-}
+const person = (role: Actor["role"], farmId: number | null) => createTestPerson(db, role, farmId, `${role}-${suffix}@import.test`, `Import ${role}`);
 
 function ids(count: number) {
   const p = prefix();

@@ -11,6 +11,7 @@ import { ConflictError, ForbiddenError, InvalidError, NotFoundError, RateLimited
 import { MAX_CLAIM_FAILURES_PER_DEVICE, MAX_CLAIM_FAILURES_PER_IP } from "./claim-device";
 import { verifyDeviceCredentials } from "./credentials";
 import { claimDevice, ClaimRefusedError, generateProvisioningToken, provisionDevice, regenerateCredentials, revokeCredentials } from "./provision-device";
+import { createTestPerson } from "../testing/people";
 
 const db = getDb();
 const suffix = String(Math.floor(Math.random() * 1_000_000)).padStart(6, "0");
@@ -26,10 +27,7 @@ let admin: Actor;
 let technicianA: Actor;
 let viewer: Actor;
 
-async function person(role: Actor["role"], farmId: number | null): Promise<Actor> {
-  const user = await db.user.create({ data: { email: `${role}-${suffix}@provisioning.test`, name: `Test ${role}`, role, farmId, passwordHash: "not-used" } });
-  return { kind: "user", id: user.id, label: user.email, name: user.name, role, farmId };
-}
+const person = (role: Actor["role"], farmId: number | null) => createTestPerson(db, role, farmId, `${role}-${suffix}@provisioning.test`, `Test ${role}`);
 
 /** A device registered without credentials (as a CSV import leaves it), ready for a token. */
 async function registeredDevice(farmId = farm.a, state: "registered" | "manufactured" | "active" = "registered") {

@@ -12,6 +12,7 @@ import { apiRequest, noParams, withParams } from "../testing/api-fixture";
 import { ConflictError, ForbiddenError, NotFoundError } from "../errors";
 import { tagCreateSchema } from "./tag-schemas";
 import { createTag, deleteTag, getTag, listTags, updateTag } from "./tags";
+import { createTestPerson } from "../testing/people";
 
 const db = getDb();
 const suffix = String(Math.floor(Math.random() * 1_000_000)).padStart(6, "0");
@@ -24,10 +25,7 @@ let admin: Actor;
 let managerA: Actor;
 let technicianA: Actor;
 
-async function person(role: Actor["role"], farmId: number | null): Promise<Actor> {
-  const user = await db.user.create({ data: { email: `${role}-${suffix}@tags.test`, name: `Test ${role}`, role, farmId, passwordHash: "not-used" } });
-  return { kind: "user", id: user.id, label: user.email, name: user.name, role, farmId };
-}
+const person = (role: Actor["role"], farmId: number | null) => createTestPerson(db, role, farmId, `${role}-${suffix}@tags.test`, `Test ${role}`);
 
 function newTag(actor: Actor, fields: Record<string, unknown> = {}) {
   return createTag(db, actor, tagCreateSchema.parse({ name: tagName("tag"), ...fields }));
