@@ -20,12 +20,14 @@
  *      rate climbs from 2,000/s (15 % a half-second in the warm-up, 2 % in the window) while the
  *      backlog (published − stored) stays under 0.15 s of traffic (or 500 messages); once it
  *      passes 0.3 s (and 1,500 messages) the rate drops towards what was stored in the last 2 s
- *      less what drains the excess in about 2 s (by at most a fifth a half-second). BENCH_RATE=N fixes the rate instead (warm-up 3 s).
- *   6. Lag, for the messages published in the window: every payload carries its publish time (`ts`, ms; the worker files the sample under
- *      it). A reader polls telemetry_samples every 50 ms for new rows (`id > last seen`; the worker
- *      commits one window at a time, so ids become visible in order); a row's lag is the start of
- *      the poll that first saw it minus its publish time: publish → broker → worker → commit →
- *      visible, over-stated by at most one poll interval.
+ *      less what drains the excess in about 2 s (by at most a fifth a half-second). BENCH_RATE=N
+ *      fixes the rate instead (warm-up 3 s).
+ *   6. Lag, for the messages published in the window: every payload carries its publish time
+ *      (`ts`, ms; the worker files the sample under it). A reader polls telemetry_samples every
+ *      50 ms for new rows (`id > last seen`; the worker commits one window at a time, so ids
+ *      become visible in order); a row's lag is the start of the poll that first saw it minus its
+ *      publish time: publish → broker → worker → commit → visible, over-stated by at most one poll
+ *      interval.
  *   7. Zero lost: every message the broker acknowledged to a publisher must be a row at the end.
  *   8. The health sweep over 100,000 devices (scripts/bench-sweep.ts), when it exists.
  *
