@@ -290,9 +290,8 @@ async function benchMain() {
 
   // ── the worker, its own process ──
   const workerClientId = `sdm-iot-worker-bench-${process.pid}`;
-  // External brokers: several connections on a shared subscription, as a deployment on Mosquitto
-  // with its 20-in-flight default should run (MQTT_INGEST_CONNECTIONS); Aedes has no $share.
-  const ingestConnections = config.MQTT_URL ? Number(process.env.MQTT_INGEST_CONNECTIONS ?? 8) : 1;
+  // The worker's own default (MQTT_INGEST_CONNECTIONS, 1), as the worker reads it; Aedes has no $share.
+  const ingestConnections = config.MQTT_URL ? config.MQTT_INGEST_CONNECTIONS : 1;
   const { lines: workerLines, stop: stopWorker } = await startWorkerProcess({
     env: { DATABASE_URL: databaseUrl },
     mqttUrl,

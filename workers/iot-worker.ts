@@ -448,6 +448,15 @@ async function main() {
     console.error("MQTT_URL is not set and no embedded broker is running: start the product with `npm start` or set MQTT_URL.");
     process.exit(1);
   }
+  if (config.MQTT_URL && config.MQTT_PROTOCOL_VERSION === 4 && config.MQTT_INGEST_CONNECTIONS < 8) {
+    // Measured on Mosquitto: one 3.1.1 connection stored ~130 messages/s and the broker dropped
+    // what overflowed its queue, where one MQTT 5 connection stored ~15,000/s.
+    console.log(
+      `worker: MQTT 3.1.1 with ${config.MQTT_INGEST_CONNECTIONS} connection(s): brokers such as Mosquitto allow each client only 20 unacknowledged messages, ` +
+        "and this worker acknowledges after storing, so ingest is capped at a few hundred messages/s. " +
+        "Use MQTT 5 (MQTT_PROTOCOL_VERSION=5, the default) or MQTT_INGEST_CONNECTIONS=8 or more on a shared subscription.",
+    );
+  }
   const worker = await startIotWorker({
     mqttUrl,
     databaseUrl: resolveDatabaseUrl(),
