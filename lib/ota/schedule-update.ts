@@ -70,6 +70,10 @@ export async function scheduleUpdate(db: Db, actor: Actor, raw: unknown, now = n
       const included = devices.filter((device) => input.force || !alreadyThere.has(device.deviceId));
       if (included.length === 0) throw new InvalidError(`Every targeted device already runs ${firmware.version}.`, { target: ["Every device already runs this version"] });
 
+      // Two schedules made at the same moment must not both find a device free: its row stays
+      // locked (in id order, as ingest locks) until this transaction commits, and the other one's
+      // check below, waiting for the lock, then sees this one's logs.
+      await tx.$executeRaw`SELECT 1 FROM devices WHERE id = ANY(${included.map((device) => device.id)}::int[]) ORDER BY id FOR NO KEY UPDATE`;
       const busy = await tx.updateLog.findMany({
         where: { deviceId: { in: included.map((device) => device.id) }, state: { in: ["pending", "downloading", "installing", "verifying"] }, job: { state: { in: [...ACTIVE_JOB_STATES] } } },
         select: { device: { select: { deviceId: true } }, jobId: true },

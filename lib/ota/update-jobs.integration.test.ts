@@ -108,6 +108,25 @@ describe("scheduleUpdate", () => {
     expect(job.skipped).toEqual([{ deviceId: meters[28], reason: `already runs 8.${suffix}.0` }]);
   });
 
+  it("gives a device to only one of two schedules made at the same moment", async () => {
+    const deviceId = `MW${idBase}`;
+    const device = await db.device.create({ data: { deviceId, name: "Contested meter", deviceType: "milk_meter", farmId: farm.b, model: "MM-400", firmwareVersion: "2.0.3", state: "active" } });
+    // Another schedule in the middle of its transaction: it has the device's row and a pending log
+    // nobody else can see yet, and commits only after ours has started.
+    let ours: Promise<unknown> | undefined;
+    await db.$transaction(async (tx) => {
+      await tx.$executeRaw`SELECT 1 FROM devices WHERE id = ${device.id} FOR NO KEY UPDATE`;
+      const job = await tx.updateJob.create({ data: { name: "The other schedule", firmwareId: firmware.stable, state: "scheduled", scheduledAt: new Date(), deviceCount: 1 } });
+      const phase = await tx.updatePhase.create({ data: { jobId: job.id, position: 1, targetPercentage: 100 } });
+      await tx.updateLog.create({ data: { jobId: job.id, phaseId: phase.id, deviceId: device.id, previousVersion: "2.0.3", targetVersion: `8.${suffix}.0` } });
+      ours = refusal(scheduleUpdate(db, admin, { firmwareId: firmware.stable, target: { deviceIds: [deviceId] } }));
+      // Long enough for ours to reach its check of running updates.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    });
+    expect(await ours).toBeInstanceOf(ConflictError);
+    expect(await db.updateLog.count({ where: { deviceId: device.id } })).toBe(1);
+  });
+
   it("refuses a bad rollout with field messages", async () => {
     const bad = (await refusal(scheduleUpdate(db, admin, { firmwareId: firmware.stable, target: { deviceIds: [meters[29]!] }, rollout: { strategy: "phased", percentages: [50, 10] } }))) as InvalidError;
     expect(bad).toBeInstanceOf(InvalidError);
