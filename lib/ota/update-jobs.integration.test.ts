@@ -180,4 +180,24 @@ describe("applyStatusReports", () => {
       await pool.end();
     }
   });
+
+  it("counts a 'completed' from a device that runs another version than the update's as failed", async () => {
+    const pool = createSqlPool(process.env.DATABASE_URL!, 2);
+    try {
+      const deviceId = `MX${idBase}`;
+      await db.device.create({ data: { deviceId, name: "Stubborn meter", deviceType: "milk_meter", farmId: farm.b, model: "MM-400", firmwareVersion: "2.0.3", state: "active" } });
+      const job = await scheduleUpdate(db, admin, { firmwareId: firmware.stable, target: { deviceIds: [deviceId] } });
+      const outcome = await applyStatusReports(pool, [
+        { deviceId, jobId: job.jobId, status: "installing", receivedAt: new Date() },
+        { deviceId, jobId: job.jobId, status: "completed", progress: 100, version: "2.0.3", receivedAt: new Date() },
+      ]);
+      expect(outcome.applied).toBe(1);
+      const log = await db.updateLog.findFirstOrThrow({ where: { jobId: job.jobId } });
+      expect(log).toMatchObject({ state: "failed", errorMessage: `reported success but runs 2.0.3, not 8.${suffix}.0` });
+      expect(await db.updateJob.findUniqueOrThrow({ where: { id: job.jobId }, select: { successCount: true, failedCount: true } })).toEqual({ successCount: 0, failedCount: 1 });
+      expect(await db.device.findUniqueOrThrow({ where: { deviceId }, select: { firmwareVersion: true, firmwareUpdateStatus: true } })).toEqual({ firmwareVersion: "2.0.3", firmwareUpdateStatus: "failed" });
+    } finally {
+      await pool.end();
+    }
+  });
 });

@@ -83,19 +83,24 @@ export async function applyStatusReports(sql: Sql, reports: readonly StatusRepor
       unknown++;
       continue;
     }
+    // "Completed" while running some other version than the update's is no success: the device
+    // did not take the firmware it was sent (a bootloader fell back, another job got there first).
+    const wrongVersion = report.status === "completed" && report.version && log.target_version && report.version !== log.target_version;
+    const status: UpdateLogStateName = wrongVersion ? "failed" : report.status;
+    const error = wrongVersion ? `reported success but runs ${report.version}, not ${log.target_version}` : (report.error ?? null);
     const current = changes.get(log.id)?.state ?? log.state;
-    const next = nextLogState(current, report.status);
-    const progress = Math.round(report.progress ?? (report.status === "completed" ? 100 : changes.get(log.id)?.progress ?? log.progress));
+    const next = nextLogState(current, status);
+    const progress = Math.round(report.progress ?? (status === "completed" ? 100 : changes.get(log.id)?.progress ?? log.progress));
     if (!next) {
       // The same state with more progress (downloading 40 % → 70 %) is news; anything else is not.
       const change = changes.get(log.id);
-      if (report.status === current && progress > (change?.progress ?? log.progress) && !FINISHED_STATES.includes(current)) {
+      if (status === current && progress > (change?.progress ?? log.progress) && !FINISHED_STATES.includes(current)) {
         changes.set(log.id, { log, state: current, progress, error: change?.error ?? null, version: change?.version ?? null, at: report.receivedAt, steps: change?.steps ?? [] });
       } else ignored++;
       continue;
     }
-    const steps = [...(changes.get(log.id)?.steps ?? []), { state: next, at: report.receivedAt, error: report.error ?? null }];
-    changes.set(log.id, { log, state: next, progress, error: report.error ?? null, version: report.version ?? null, at: report.receivedAt, steps });
+    const steps = [...(changes.get(log.id)?.steps ?? []), { state: next, at: report.receivedAt, error }];
+    changes.set(log.id, { log, state: next, progress, error, version: report.version ?? null, at: report.receivedAt, steps });
   }
   const list = [...changes.values()];
   if (list.length === 0) return { applied: 0, ignored, unknown, jobs: [], finished: 0 };
