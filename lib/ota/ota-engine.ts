@@ -143,6 +143,9 @@ export class OtaEngine {
     const client = await this.pool.connect();
     const ignoreDrop = () => undefined;
     client.on("error", ignoreDrop);
+    // A session lock outlives the tick if unlocking fails: such a connection is closed, not pooled
+    // (pooled, it would keep every other worker's ticks out until it happened to close).
+    let keepsLock: Error | undefined;
     try {
       const { rows } = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock($1) AS locked", [ENGINE_LOCK]);
       if (!rows[0]?.locked) return result;
@@ -150,12 +153,14 @@ export class OtaEngine {
       try {
         await this.run(client, now, result);
       } finally {
-        await client.query("SELECT pg_advisory_unlock($1)", [ENGINE_LOCK]).catch(() => undefined);
+        await client.query("SELECT pg_advisory_unlock($1)", [ENGINE_LOCK]).catch((error: unknown) => {
+          keepsLock = error instanceof Error ? error : new Error(String(error));
+        });
       }
       return result;
     } finally {
       client.off("error", ignoreDrop);
-      client.release();
+      client.release(keepsLock);
     }
   }
 
