@@ -93,7 +93,24 @@ type LogColumns = {
   error_message: string | null;
 };
 
-function logFields(row: LogColumns) {
+/** Those columns as every log query selects them (with `l` for update_logs). */
+const LOG_COLUMNS = Prisma.raw(
+  "l.state::text AS state, l.progress, l.previous_version, l.target_version, l.sent_at, l.finished_at, l.duration_seconds, l.error_message",
+);
+
+/** What a log says about one device's update, in every view of logs. */
+export type UpdateLogOutcome = {
+  state: UpdateLogStateName;
+  progress: number;
+  previousVersion: string | null;
+  targetVersion: string | null;
+  sentAt: Date | null;
+  finishedAt: Date | null;
+  durationSeconds: number | null;
+  errorMessage: string | null;
+};
+
+function logFields(row: LogColumns): UpdateLogOutcome {
   return {
     state: row.state,
     progress: row.progress,
@@ -323,19 +340,11 @@ export async function getUpdateJob(db: Pick<Db, "$queryRaw">, actor: Actor, id: 
   };
 }
 
-export type UpdateJobLog = {
+export type UpdateJobLog = UpdateLogOutcome & {
   id: number;
   deviceId: string;
   deviceName: string;
   phase: number | null;
-  state: UpdateLogStateName;
-  progress: number;
-  previousVersion: string | null;
-  targetVersion: string | null;
-  sentAt: Date | null;
-  finishedAt: Date | null;
-  durationSeconds: number | null;
-  errorMessage: string | null;
   rollbackSentAt: Date | null;
   /** The device's connection now: a pending log not yet sent waits for an online (or degraded) device. */
   connectionStatus: ConnectionStatusName;
@@ -371,8 +380,8 @@ export async function listUpdateJobLogs(db: Pick<Db, "$queryRaw">, actor: Actor,
   }
   const rows = await db.$queryRaw<
     (LogColumns & { id: number; device_id: string; device_name: string; phase: number | null; rollback_sent_at: Date | null; connection_status: ConnectionStatusName })[]
-  >`SELECT l.id, d.device_id, d.name AS device_name, p.position AS phase, l.state::text AS state, l.progress, l.previous_version, l.target_version,
-           l.sent_at, l.finished_at, l.duration_seconds, l.error_message, l.rollback_sent_at, d.connection_status::text AS connection_status
+  >`SELECT l.id, d.device_id, d.name AS device_name, p.position AS phase, ${LOG_COLUMNS}, l.rollback_sent_at,
+           d.connection_status::text AS connection_status
       FROM update_logs l JOIN devices d ON d.id = l.device_id LEFT JOIN update_phases p ON p.id = l.phase_id
      WHERE ${Prisma.join(and, " AND ")}
      ORDER BY l.id
@@ -392,18 +401,10 @@ export async function listUpdateJobLogs(db: Pick<Db, "$queryRaw">, actor: Actor,
   };
 }
 
-export type DeviceUpdateHistoryItem = {
+export type DeviceUpdateHistoryItem = UpdateLogOutcome & {
   logId: number;
   jobId: number | null;
   jobName: string | null;
-  state: UpdateLogStateName;
-  progress: number;
-  previousVersion: string | null;
-  targetVersion: string | null;
-  sentAt: Date | null;
-  finishedAt: Date | null;
-  durationSeconds: number | null;
-  errorMessage: string | null;
 };
 
 const HISTORY_LIMIT = 50;
@@ -420,7 +421,7 @@ export async function deviceUpdateHistory(db: Reader, actor: Actor, deviceId: st
   const [rows, last] = await Promise.all([
     db.$queryRaw<
       (LogColumns & { id: number; job_id: number | null; job_name: string | null })[]
-    >`SELECT l.id, l.job_id, j.name AS job_name, l.state::text AS state, l.progress, l.previous_version, l.target_version, l.sent_at, l.finished_at, l.duration_seconds, l.error_message
+    >`SELECT l.id, l.job_id, j.name AS job_name, ${LOG_COLUMNS}
         FROM update_logs l LEFT JOIN update_jobs j ON j.id = l.job_id
        WHERE l.device_id = ${device.id}
        ORDER BY l.timestamp DESC, l.id DESC
