@@ -1,6 +1,7 @@
 import type { MqttClient } from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { disconnectDb, getDb } from "../lib/db";
+import { MAX_PACKET_BYTES } from "../lib/mqtt/packet-size";
 import { topics } from "../lib/mqtt/topics";
 import type { Actor } from "../lib/auth/permissions";
 import { issueDeviceCredentials, revokeDeviceCredentials } from "../lib/provisioning/credentials";
@@ -143,6 +144,24 @@ describe("embedded broker authorization", () => {
     const received = new Promise<string>((resolve) => deviceB.once("message", (_topic, payload) => resolve(payload.toString())));
     await svc.publishAsync(topics.commands(b.deviceId), JSON.stringify({ command_id: "c1", command: "ping", parameters: {}, timestamp: new Date().toISOString() }), { qos: 1 });
     expect(JSON.parse(await received)).toMatchObject({ command: "ping" });
+  });
+});
+
+describe("embedded broker packet size", () => {
+  it("closes a connection that sends a packet past MAX_PACKET_BYTES, before routing it, and keeps serving others", async () => {
+    const received: number[] = [];
+    const svc = await connected({ ...service, clientId: `svc-size-${Date.now()}` });
+    await svc.subscribeAsync(topics.telemetry(b.deviceId), { qos: 1 });
+    svc.on("message", (_topic, payload) => received.push(payload.length));
+    const device = await connected(asDevice(b));
+    const closed = new Promise<void>((resolve) => device.once("close", () => resolve()));
+    device.publish(topics.telemetry(b.deviceId), Buffer.alloc(MAX_PACKET_BYTES + 1, 0x61), { qos: 1 });
+    await closed;
+    // The broker is fine, and the device may come back with a message of a sensible size.
+    const again = await connected(asDevice(b));
+    await again.publishAsync(topics.telemetry(b.deviceId), JSON.stringify({ battery_level: 50 }), { qos: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(received).toEqual([JSON.stringify({ battery_level: 50 }).length]);
   });
 });
 

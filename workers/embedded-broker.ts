@@ -10,6 +10,7 @@ import { Aedes, type AuthenticateError, type Client } from "aedes";
 import type { Db } from "../lib/db";
 import { authenticateBrokerClient, invalidDeviceSessions, mayAccess, type BrokerIdentity, type BrokerLoginRefusal, type DeviceSession } from "../lib/mqtt/broker-access";
 import { hashSecret } from "../lib/provisioning/credentials";
+import { MAX_PACKET_BYTES, PacketSizeGuard } from "../lib/mqtt/packet-size";
 
 export type EmbeddedBrokerOptions = {
   port: number;
@@ -23,6 +24,8 @@ export type EmbeddedBrokerOptions = {
    * regenerated or revoked password also ends a connection made with it. Default 15 s.
    */
   sessionCheckIntervalMs?: number;
+  /** A client sending a larger packet is disconnected before its body is read (default MAX_PACKET_BYTES). */
+  maxPacketBytes?: number;
 };
 
 export type EmbeddedBroker = { port: number; close(): Promise<void> };
@@ -119,9 +122,11 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
   sessionCheck.unref();
 
   const sockets = new Set<net.Socket>();
+  const maxPacketBytes = options.maxPacketBytes ?? MAX_PACKET_BYTES;
   const server = net.createServer((socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
+    guardPacketSize(socket, maxPacketBytes);
     broker.handle(socket);
   });
 
@@ -148,6 +153,28 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
       })();
       return closing;
     },
+  };
+}
+
+/**
+ * Aedes has no maximum packet size (moscajs/aedes#831) and would buffer up to 256 MB per packet.
+ * It reads the socket only through `read()`, so every byte passes here first: a connection that
+ * announces a packet past the limit is closed (MQTT 3.1.1 has no way to refuse one packet), and
+ * Aedes reports the error as a clientError.
+ */
+function guardPacketSize(socket: net.Socket, maxBytes: number) {
+  const guard = new PacketSizeGuard(maxBytes);
+  const read = socket.read.bind(socket);
+  socket.read = (size?: number) => {
+    const chunk: unknown = read(size);
+    if (chunk instanceof Uint8Array) {
+      const refused = guard.feed(chunk);
+      if (refused !== null) {
+        socket.destroy(new Error(refused < 0 ? "malformed packet length" : `packet of ${refused} bytes exceeds the broker's limit of ${maxBytes}`));
+        return null;
+      }
+    }
+    return chunk;
   };
 }
 
