@@ -272,6 +272,99 @@ describe("first contact", () => {
   });
 });
 
+describe("poisoned and oversized messages", () => {
+  const publishRaw = (client: MqttClient, topic: string, payload: unknown) => client.publishAsync(topic, JSON.stringify(payload), { qos: 1 });
+
+  it("refuses what PostgreSQL cannot store, and every other device's messages of the same window are stored", async () => {
+    const lane = await createTestFleet(db, 7);
+    const [good1, nul, surrogate, uptime, firmware, answering, good2] = lane.devices as TestDevice[] as [TestDevice, TestDevice, TestDevice, TestDevice, TestDevice, TestDevice, TestDevice];
+    const commandId = `cmd-nul-${Date.now().toString(36)}`;
+    await db.command.create({ data: { commandId, deviceId: answering.id, commandType: "ping", status: "sent", sentAt: new Date() } });
+    try {
+      const before = worker.stats();
+      const svc = await asService();
+      // All at once, so they share windows with the good ones.
+      await Promise.all([
+        telemetry(svc, good1.deviceId, { battery_level: 81 }),
+        publishRaw(svc, topics.telemetry(nul.deviceId), { battery_level: 70, readings: { note: "a\u0000b" } }),
+        publishRaw(svc, topics.telemetry(surrogate.deviceId), { battery_level: 60, readings: { label: "x\ud800" } }),
+        publishRaw(svc, topics.telemetry(uptime.deviceId), { battery_level: 50, uptime_seconds: 3_000_000_000 }),
+        publishRaw(svc, topics.status(firmware.deviceId), { status: "online", firmware_version: "1.0\u0000" }),
+        publishRaw(svc, topics.commandResponse(answering.deviceId, commandId), { status: "completed", result: { text: "\u0000" } }),
+        publishRaw(svc, topics.otaStatus(answering.deviceId), { job_id: 1, status: "failed", error: "disk\u0000" }),
+        telemetry(svc, good2.deviceId, { battery_level: 82 }),
+      ]);
+      await waitFor(async () => {
+        const rows = await db.device.findMany({ where: { id: { in: [good1.id, good2.id] } } });
+        return rows.every((row) => row.batteryLevel !== null);
+      });
+      await waitFor(async () => worker.stats().schemaInvalid - before.schemaInvalid >= 6);
+      expect(worker.stats().schemaInvalid - before.schemaInvalid).toBe(6);
+      expect(workerLog.some((line) => line.includes("NUL character or a lone UTF-16 surrogate"))).toBe(true);
+      expect(workerLog.some((line) => line.includes("uptime_seconds"))).toBe(true);
+      for (const refused of [nul, surrogate, uptime]) {
+        expect(await db.telemetrySample.count({ where: { deviceId: refused.id } })).toBe(0);
+        expect((await deviceRow(refused.id)).lastSeen).toBeNull();
+      }
+      expect((await deviceRow(firmware.id)).firmwareVersion).toBeNull();
+      expect((await db.command.findUniqueOrThrow({ where: { commandId } })).status).toBe("sent");
+    } finally {
+      await lane.remove();
+    }
+  });
+
+  it("isolates a valid message the database still refuses: dropped, acknowledged (never redelivered) and counted; the rest of its window is stored", async () => {
+    const lane = await createTestFleet(db, 4);
+    const clientId = `${workerClientId}-refused`;
+    // A rule the contract does not know (as a new column limit or trigger would be).
+    await db.$executeRawUnsafe(`ALTER TABLE telemetry_samples ADD CONSTRAINT test_refuses_13_13 CHECK (battery_level IS DISTINCT FROM 13.13) NOT VALID`);
+    // Its own worker (the shared one receives these too), so that a second run can show nothing was left unacknowledged.
+    let own = await startIotWorker({ ...workerOptions(), clientId, runJobs: false });
+    try {
+      const svc = await asService();
+      await Promise.all(lane.devices.map((d, index) => telemetry(svc, d.deviceId, { battery_level: index === 1 ? 13.13 : 60 + index })));
+      await waitFor(async () => own.stats().stored + own.stats().refused >= 4);
+      expect(own.stats()).toMatchObject({ stored: 3, refused: 1, pending: 0 });
+      expect(workerLog.some((line) => line.includes("which the database refuses") && line.includes(lane.devices[1]!.deviceId))).toBe(true);
+      const rows = await db.device.findMany({ where: { farmId: lane.farmId }, orderBy: { id: "asc" } });
+      expect(rows.map((row) => row.batteryLevel)).toEqual([60, null, 62, 63]);
+      expect(await db.telemetrySample.count({ where: { deviceId: lane.devices[1]!.id } })).toBe(0);
+
+      await own.stop();
+      own = await startIotWorker({ ...workerOptions(), clientId, runJobs: false });
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(own.stats().received).toBe(0);
+    } finally {
+      await db.$executeRawUnsafe(`ALTER TABLE telemetry_samples DROP CONSTRAINT IF EXISTS test_refuses_13_13`);
+      await own.stop();
+      await broker!.wipeSession(clientId);
+      await lane.remove();
+    }
+  });
+
+  it("refuses and counts payloads past their topic's bytes, keys or depth, and stores the next good one", async () => {
+    const lane = await createTestFleet(db, 2);
+    const [meter, answering] = lane.devices as [TestDevice, TestDevice];
+    try {
+      const before = worker.stats();
+      const svc = await asService();
+      let deep: unknown = "bottom";
+      for (let level = 0; level < 30; level++) deep = { deeper: deep };
+      await publishRaw(svc, topics.telemetry(meter.deviceId), { battery_level: 10, readings: { blob: "x".repeat(20_000) } });
+      await publishRaw(svc, topics.telemetry(meter.deviceId), { battery_level: 11, readings: Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`k${i}`, i])) });
+      await publishRaw(svc, topics.commandResponse(answering.deviceId, "cmd-deep"), { status: "completed", result: deep });
+      await telemetry(svc, meter.deviceId, { battery_level: 12 });
+      await waitFor(async () => (await deviceRow(meter.id)).batteryLevel === 12);
+      const after = worker.stats();
+      expect(after.tooLarge - before.tooLarge).toBe(3);
+      expect(after.invalid - before.invalid).toBe(3);
+      expect(await db.telemetrySample.count({ where: { deviceId: meter.id } })).toBe(1);
+    } finally {
+      await lane.remove();
+    }
+  });
+});
+
 /** Publishes `count` numbered readings at a steady pace; resolves when the broker acknowledged all. */
 async function publishNumbered(client: MqttClient, deviceId: string, count: number, everyMs: number) {
   for (let seq = 0; seq < count; seq++) {

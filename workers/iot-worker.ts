@@ -23,6 +23,8 @@ import {
   commandResponsePayload,
   decodePayload,
   otaStatusPayload,
+  PAYLOAD_LIMITS,
+  type DecodeRefusal,
   statusPayload,
   telemetryPayload,
 } from "../lib/mqtt/payloads";
@@ -81,15 +83,19 @@ export type IotWorkerOptions = {
 export type IotWorkerStats = {
   received: number;
   stored: number;
-  /** Every message refused before storage: the sum of the three kinds below. */
+  /** Every message refused before storage: the sum of the four kinds below. */
   invalid: number;
   /** Payload is not JSON (or not UTF-8). */
   notJson: number;
-  /** JSON, but not what the MQTT contract (lib/mqtt/payloads.ts) allows. */
+  /** Past its topic's bounds of bytes, keys or depth (PAYLOAD_LIMITS in lib/mqtt/payloads.ts). */
+  tooLarge: number;
+  /** JSON, but not what the MQTT contract (lib/mqtt/payloads.ts) allows, or what PostgreSQL cannot store. */
   schemaInvalid: number;
   /** Not a device → cloud topic this worker knows. */
   badTopic: number;
   unknownDevice: number;
+  /** Valid, but refused by the database when stored (isolated from their window, dropped, acknowledged). */
+  refused: number;
   /** Stored, but under our receive time: the device clock was ahead, or before its provisioning. */
   clockSkewed: number;
   /** Stored as history; the device's current values were newer and kept. */
@@ -119,8 +125,7 @@ export type IotWorker = {
 /** An update's progress, for the OTA status batcher rather than the telemetry ingestor. */
 type OtaStatusMessage = { kind: "ota_status"; report: StatusReport };
 
-/** decodePayload's reason for bytes that are not JSON at all. */
-const NOT_JSON = "payload is not JSON";
+const REFUSAL_COUNTER = { not_json: "notJson", too_large: "tooLarge", invalid: "schemaInvalid" } as const satisfies Record<DecodeRefusal, string>;
 
 /**
  * Given to mqtt.js's handleMessage callback: "do not PUBACK, we will once it is stored". One
@@ -135,7 +140,7 @@ export function defaultWorkerClientId() {
 
 export async function startIotWorker(options: IotWorkerOptions): Promise<IotWorker> {
   const log = options.log ?? ((line: string) => console.log(line));
-  const counters = { received: 0, notJson: 0, schemaInvalid: 0, badTopic: 0, ignored: 0 };
+  const counters = { received: 0, notJson: 0, tooLarge: 0, schemaInvalid: 0, badTopic: 0, ignored: 0 };
   let invalidLoggedThisMinute = 0;
 
   const pool = createSqlPool(options.databaseUrl);
@@ -183,7 +188,7 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
 
   const filters = DEVICE_TO_CLOUD_FILTERS.map((filter) => (shared ? sharedFilter(filter) : filter));
 
-  function invalid(topic: string, reason: string, kind: "notJson" | "schemaInvalid" | "badTopic" = reason === NOT_JSON ? "notJson" : "schemaInvalid") {
+  function invalid(topic: string, reason: string, kind: "notJson" | "tooLarge" | "schemaInvalid" | "badTopic") {
     counters[kind] += 1;
     if (invalidLoggedThisMinute < 20) log(`invalid message on ${topic}: ${reason}`);
     invalidLoggedThisMinute += 1;
@@ -198,32 +203,32 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
     }
     switch (topic.kind) {
       case "telemetry": {
-        const decoded = decodePayload(telemetryPayload, packet.payload);
+        const decoded = decodePayload(telemetryPayload, packet.payload, PAYLOAD_LIMITS.telemetry);
         if (decoded.ok) return { kind: "telemetry", deviceId: topic.deviceId, payload: decoded.value, receivedAt };
-        invalid(packet.topic, decoded.error);
+        invalid(packet.topic, decoded.error, REFUSAL_COUNTER[decoded.refusal]);
         return null;
       }
       case "status": {
-        const decoded = decodePayload(statusPayload, packet.payload);
+        const decoded = decodePayload(statusPayload, packet.payload, PAYLOAD_LIMITS.status);
         if (decoded.ok) return { kind: "status", deviceId: topic.deviceId, payload: decoded.value, receivedAt };
-        invalid(packet.topic, decoded.error);
+        invalid(packet.topic, decoded.error, REFUSAL_COUNTER[decoded.refusal]);
         return null;
       }
       case "command_response": {
-        const decoded = decodePayload(commandResponsePayload, packet.payload);
+        const decoded = decodePayload(commandResponsePayload, packet.payload, PAYLOAD_LIMITS.commandResponse);
         if (decoded.ok) {
           return { kind: "command_response", deviceId: topic.deviceId, commandId: topic.commandId, payload: decoded.value, receivedAt };
         }
-        invalid(packet.topic, decoded.error);
+        invalid(packet.topic, decoded.error, REFUSAL_COUNTER[decoded.refusal]);
         return null;
       }
       case "ota_status": {
-        const decoded = decodePayload(otaStatusPayload, packet.payload);
+        const decoded = decodePayload(otaStatusPayload, packet.payload, PAYLOAD_LIMITS.otaStatus);
         if (decoded.ok) {
           const { job_id, status, progress, error, version } = decoded.value;
           return { kind: "ota_status", report: { deviceId: topic.deviceId, jobId: job_id, status, progress, error, version, receivedAt } };
         }
-        invalid(packet.topic, decoded.error);
+        invalid(packet.topic, decoded.error, REFUSAL_COUNTER[decoded.refusal]);
         return null;
       }
       default:
@@ -373,11 +378,13 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
     return {
       received: counters.received,
       stored: ingest.stored,
-      invalid: counters.notJson + counters.schemaInvalid + counters.badTopic,
+      invalid: counters.notJson + counters.tooLarge + counters.schemaInvalid + counters.badTopic,
       notJson: counters.notJson,
+      tooLarge: counters.tooLarge,
       schemaInvalid: counters.schemaInvalid,
       badTopic: counters.badTopic,
       unknownDevice: ingest.unknownDevice,
+      refused: ingest.refused + ota.refused,
       clockSkewed: ingest.clockSkewed,
       outOfOrder: ingest.outOfOrder,
       activated: ingest.activated,
@@ -399,8 +406,8 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
     const s = stats();
     invalidLoggedThisMinute = 0;
     log(
-      `worker: received ${s.received}, stored ${s.stored}, invalid ${s.invalid} (not JSON ${s.notJson}, schema ${s.schemaInvalid}, topic ${s.badTopic}), ` +
-        `unknown device ${s.unknownDevice}, clock skewed ${s.clockSkewed}, out of order ${s.outOfOrder}, activated ${s.activated}, pending ${s.pending}; ` +
+      `worker: received ${s.received}, stored ${s.stored}, invalid ${s.invalid} (not JSON ${s.notJson}, too large ${s.tooLarge}, schema ${s.schemaInvalid}, topic ${s.badTopic}), ` +
+        `refused by the database ${s.refused}, unknown device ${s.unknownDevice}, clock skewed ${s.clockSkewed}, out of order ${s.outOfOrder}, activated ${s.activated}, pending ${s.pending}; ` +
         // How the windows go: messages and device states per flush, and what a flush costs.
         `ota reports ${s.otaReports} (${s.otaApplied} applied, ${s.otaPending} pending, per batch ${s.otaBatches ? Math.round(s.otaReports / s.otaBatches) : 0} reports / ${s.otaBatches ? Math.round(s.otaBatchMs / s.otaBatches) : 0} ms); ` +
         `${s.flushes} flushes, per flush ${s.flushes ? Math.round(s.stored / s.flushes) : 0} messages / ${s.flushes ? Math.round(s.flushedDevices / s.flushes) : 0} devices / ${s.flushes ? Math.round(s.flushMs / s.flushes) : 0} ms`,

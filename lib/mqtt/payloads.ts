@@ -5,6 +5,8 @@
 import { z } from "zod";
 
 const percent = z.number().min(0).max(100);
+/** PostgreSQL's int (int4): a larger value fails the whole window's write, so it is refused here. */
+export const PG_INT_MAX = 2_147_483_647;
 const isoOrEpoch = z.union([z.iso.datetime({ offset: true }), z.number().int().positive()]);
 
 export const telemetryPayload = z.object({
@@ -14,7 +16,7 @@ export const telemetryPayload = z.object({
   /** dBm: -120 (nothing) … 0 */
   signal_strength: z.number().int().min(-150).max(0).nullish(),
   error_count: z.number().int().min(0).max(1_000_000).nullish(),
-  uptime_seconds: z.number().int().min(0).nullish(),
+  uptime_seconds: z.number().int().min(0).max(PG_INT_MAX).nullish(),
   cpu_percent: percent.nullish(),
   memory_percent: percent.nullish(),
   storage_percent: percent.nullish(),
@@ -74,7 +76,7 @@ export type OtaUpdatePayload = z.infer<typeof otaUpdatePayload>;
 
 export const otaStatusPayload = z.object({
   // Bounded to PostgreSQL's int: a larger id from a confused device must be refused here, not fail a batch.
-  job_id: z.number().int().positive().max(2_147_483_647),
+  job_id: z.number().int().positive().max(PG_INT_MAX),
   status: z.enum(["downloading", "installing", "verifying", "completed", "failed", "rolled_back"]),
   progress: z.number().min(0).max(100).nullish(),
   error: z.string().max(2000).nullish(),
@@ -82,15 +84,85 @@ export const otaStatusPayload = z.object({
 });
 export type OtaStatusPayload = z.infer<typeof otaStatusPayload>;
 
-export type DecodeResult<T> = { ok: true; value: T } | { ok: false; error: string };
+/**
+ * What a device → cloud message may weigh, per topic: bytes on the wire (checked before parsing),
+ * keys (object members and array items, all levels together) and nesting depth (the payload
+ * object is level 1). A 1 MB `readings`
+ * or 50,000 keys would otherwise be parsed, kept in memory and stored verbatim.
+ */
+export type PayloadLimits = { bytes: number; keys: number; depth: number };
 
-/** Bytes off the wire → a validated payload, or a one-line reason (never a throw). */
-export function decodePayload<T>(schema: z.ZodType<T>, bytes: Buffer | Uint8Array | string): DecodeResult<T> {
+export const PAYLOAD_LIMITS = {
+  /** Today's devices send ~300 bytes and a dozen readings. */
+  telemetry: { bytes: 16_384, keys: 256, depth: 2 },
+  status: { bytes: 1_024, keys: 16, depth: 1 },
+  /** `result` is the device's own JSON: some room, still bounded. */
+  commandResponse: { bytes: 65_536, keys: 1_024, depth: 8 },
+  otaStatus: { bytes: 4_096, keys: 16, depth: 1 },
+} as const satisfies Record<string, PayloadLimits>;
+
+export type DecodeRefusal = "not_json" | "too_large" | "invalid";
+export type DecodeResult<T> = { ok: true; value: T } | { ok: false; error: string; refusal: DecodeRefusal };
+
+/**
+ * Why a parsed payload cannot be taken, or null: past `limits`, or a string (value or key, at any
+ * depth) PostgreSQL refuses — a NUL character (text and jsonb) or a lone UTF-16 surrogate (jsonb).
+ * Both can only come from a `\u` escape in valid JSON (raw control characters are not JSON, and
+ * malformed UTF-8 decodes to U+FFFD), so strings are looked at only when the text has one: one
+ * pass over the parsed value, bounded by the byte limit, and no string scan on the usual message.
+ */
+function unstorable(value: unknown, limits: PayloadLimits, checkStrings: boolean): { refusal: DecodeRefusal; error: string } | null {
+  let keys = 0;
+  const visit = (node: unknown, depth: number, path: string): { refusal: DecodeRefusal; error: string } | null => {
+    if (typeof node === "string") {
+      return checkStrings && badString(node) ? { refusal: "invalid", error: `${path || "payload"}: ${BAD_STRING}` } : null;
+    }
+    if (typeof node !== "object" || node === null) return null;
+    if (depth >= limits.depth) return { refusal: "too_large", error: `${path || "payload"}: nested deeper than ${limits.depth} level(s)` };
+    if (Array.isArray(node)) {
+      keys += node.length;
+      if (keys > limits.keys) return { refusal: "too_large", error: `more than ${limits.keys} keys` };
+      for (let i = 0; i < node.length; i++) {
+        const found = visit(node[i], depth + 1, `${path}.${i}`);
+        if (found) return found;
+      }
+      return null;
+    }
+    for (const key in node) {
+      if (++keys > limits.keys) return { refusal: "too_large", error: `more than ${limits.keys} keys` };
+      const at = path ? `${path}.${key}` : key;
+      if (checkStrings && badString(key)) return { refusal: "invalid", error: `${at}: key ${BAD_STRING}` };
+      const found = visit((node as Record<string, unknown>)[key], depth + 1, at);
+      if (found) return found;
+    }
+    return null;
+  };
+  return visit(value, 0, "");
+}
+
+const BAD_STRING = "contains a NUL character or a lone UTF-16 surrogate, which cannot be stored";
+const NUL_OR_LONE_SURROGATE = /\0|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const badString = (text: string) => NUL_OR_LONE_SURROGATE.test(text);
+
+/**
+ * Bytes off the wire → a validated payload, or a one-line reason and its kind (never a throw).
+ * With `limits`, also refuses what is too large or what PostgreSQL cannot store (see unstorable).
+ */
+export function decodePayload<T>(schema: z.ZodType<T>, bytes: Buffer | Uint8Array | string, limits?: PayloadLimits): DecodeResult<T> {
+  if (limits && bytes.length > limits.bytes) {
+    return { ok: false, refusal: "too_large", error: `payload of ${bytes.length} bytes exceeds ${limits.bytes}` };
+  }
   let json: unknown;
+  let text: string;
   try {
-    json = JSON.parse(typeof bytes === "string" ? bytes : Buffer.from(bytes).toString("utf8"));
+    text = typeof bytes === "string" ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
+    json = JSON.parse(text);
   } catch {
-    return { ok: false, error: "payload is not JSON" };
+    return { ok: false, refusal: "not_json", error: "payload is not JSON" };
+  }
+  if (limits) {
+    const refused = unstorable(json, limits, text.includes("\\u"));
+    if (refused) return { ok: false, ...refused };
   }
   const result = schema.safeParse(json);
   if (result.success) return { ok: true, value: result.data };
@@ -98,7 +170,7 @@ export function decodePayload<T>(schema: z.ZodType<T>, bytes: Buffer | Uint8Arra
     .slice(0, 3)
     .map((issue) => `${issue.path.join(".") || "payload"}: ${issue.message}`)
     .join("; ");
-  return { ok: false, error: first };
+  return { ok: false, refusal: "invalid", error: first };
 }
 
 /** Device timestamps may be epoch seconds, epoch milliseconds or ISO strings. */

@@ -1,9 +1,11 @@
 /**
  * Devices' `ota/status` reports, applied in batches (applyStatusReports: one locked read, a few
  * set-based writes) and acknowledged to the broker only once committed — the same contract as
- * telemetry. A batch the database refuses is kept and retried with backoff; nothing is lost and
- * nothing is acknowledged meanwhile.
+ * telemetry. A batch that fails while the database is away is kept and retried with backoff; nothing
+ * is lost and nothing is acknowledged meanwhile. A report the database refuses as data is isolated,
+ * dropped and counted (isolate-refused.ts).
  */
+import { isDataError, isolateRefused } from "../telemetry/isolate-refused";
 import { inTransaction, type SqlPool } from "../telemetry/sql";
 import { applyStatusReports, type StatusReport, type StatusResult } from "./update-status";
 
@@ -19,12 +21,21 @@ export type StatusBatcherOptions = {
   log?: (line: string) => void;
 };
 
-export type StatusBatcherStats = { accepted: number; applied: number; ignored: number; unknown: number; batches: number; failedBatches: number; pending: number; batchMs: number; batchedReports: number };
+export type StatusBatcherStats = {
+  accepted: number;
+  applied: number;
+  ignored: number;
+  unknown: number;
+  /** Reports the database refused as data (see isolate-refused.ts): dropped and acknowledged. */
+  refused: number;
+  batches: number;
+  failedBatches: number;
+  pending: number;
+  batchMs: number;
+  batchedReports: number;
+};
 
 type Item = { report: StatusReport; ack: () => void };
-
-/** SQLSTATE classes 22 (data exception) and 23 (integrity): the report itself is refused, retrying will not help. */
-const isDataError = (error: unknown) => /^2[23]/.test((error as { code?: string }).code ?? "");
 
 export class OtaStatusBatcher {
   private queue: Item[] = [];
@@ -35,7 +46,7 @@ export class OtaStatusBatcher {
   private openedAt = 0;
   private readonly quietMs = 5;
   private waiters: Array<() => void> = [];
-  private readonly counters = { accepted: 0, applied: 0, ignored: 0, unknown: 0, batches: 0, failedBatches: 0, batchMs: 0, batchedReports: 0 };
+  private readonly counters = { accepted: 0, applied: 0, ignored: 0, unknown: 0, refused: 0, batches: 0, failedBatches: 0, batchMs: 0, batchedReports: 0 };
   private readonly flushIntervalMs: number;
   private readonly maxBatch: number;
   private readonly highWater: number;
@@ -110,7 +121,9 @@ export class OtaStatusBatcher {
       // batch until the culprit is alone, then drop and acknowledge it.
       if (isDataError(error)) {
         try {
-          await this.isolate(batch, error);
+          await isolateRefused(batch, error, (part) => this.apply(part), (item, reason) => this.drop(item, reason));
+          this.failures = 0;
+          if (this.queue.length < this.highWater) this.releaseWaiters();
           return;
         } catch (other) {
           error = other; // the database went away meanwhile: kept and retried as below
@@ -124,7 +137,7 @@ export class OtaStatusBatcher {
   }
 
   /** Applies `items` in one transaction; once committed they leave the queue and are acknowledged. */
-  private async apply(items: Item[]): Promise<void> {
+  private async apply(items: readonly Item[]): Promise<void> {
     const result = await inTransaction(this.options.pool, (sql) => applyStatusReports(sql, items.map((item) => item.report)));
     this.remove(items);
     this.counters.applied += result.applied;
@@ -134,28 +147,17 @@ export class OtaStatusBatcher {
     if (result.finished > 0) this.options.onApplied?.(result);
   }
 
-  private remove(items: Item[]) {
+  private remove(items: readonly Item[]) {
     const gone = new Set(items);
     this.queue = this.queue.filter((item) => !gone.has(item));
   }
 
-  private async isolate(batch: Item[], error: unknown): Promise<void> {
-    if (batch.length === 1) {
-      this.remove(batch);
-      this.counters.ignored += 1;
-      batch[0]!.ack();
-      const { deviceId, jobId, status } = batch[0]!.report;
-      this.log(`ota: dropped a status report the database refuses (${deviceId}, job ${jobId}, ${status}): ${error instanceof Error ? error.message : String(error)}`);
-      return;
-    }
-    for (const half of [batch.slice(0, batch.length >> 1), batch.slice(batch.length >> 1)]) {
-      try {
-        await this.apply(half);
-      } catch (inner) {
-        if (isDataError(inner)) await this.isolate(half, inner);
-        else throw inner;
-      }
-    }
+  private drop(item: Item, error: unknown) {
+    this.remove([item]);
+    this.counters.refused += 1;
+    item.ack();
+    const { deviceId, jobId, status } = item.report;
+    this.log(`ota: dropped a status report the database refuses (${deviceId}, job ${jobId}, ${status}): ${error instanceof Error ? error.message : String(error)}`);
   }
 
   private releaseWaiters() {

@@ -152,6 +152,8 @@ export class TelemetryWindow {
   readonly commandOutcomes = new Map<string, CommandOutcome>();
   /** Everything added, in arrival order, so a failed window can be replayed in front of a newer one. */
   readonly messages: DeviceMessage[] = [];
+  /** The held-back states merged in (mergeEarlier): a refused window is split into these and its messages. */
+  readonly held: DeviceStateUpdate[] = [];
 
   get size() {
     return this.messages.length;
@@ -171,6 +173,7 @@ export class TelemetryWindow {
 
   /** Puts a device state held back from an earlier window in front of this window's own. */
   mergeEarlier(state: DeviceStateUpdate) {
+    this.held.push(state);
     const own = this.states.get(state.deviceId);
     this.states.set(state.deviceId, own ? mergeStates(state, own) : { ...state });
   }
@@ -178,6 +181,7 @@ export class TelemetryWindow {
   /** Replays a newer window's messages after this one's (used when this window failed to store). */
   absorb(newer: TelemetryWindow) {
     for (const message of newer.messages) this.add(message);
+    for (const state of newer.held) this.mergeEarlier(state);
   }
 
   private state(deviceId: string) {

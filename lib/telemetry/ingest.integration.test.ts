@@ -81,4 +81,36 @@ describe("TelemetryIngestor on PostgreSQL", () => {
     expect(row.valuesAt!.getTime()).toBe(now);
     expect(second.stats().outOfOrder).toBe(1);
   });
+
+  it("stores a window holding messages PostgreSQL refuses: the others are stored, the refused ones dropped, acknowledged and counted", async () => {
+    // Straight into the ingestor, past the worker's validation: the last line of defence.
+    const lane = await createTestFleet(db, 6);
+    try {
+      const [good, nul, surrogate, uptime, huge, late] = lane.devices.map((device) => device.deviceId) as [string, string, string, string, string, string];
+      // A byte counter about to pass bigint: it saturates instead of refusing the device for good.
+      await db.device.update({ where: { id: lane.devices[4]!.id }, data: { dataTransmittedBytes: 9_223_372_036_854_775_000n } });
+      const ingestor = new TelemetryIngestor({ pool, quietFlushMs: 5 });
+      const acked: string[] = [];
+      const send = (deviceId: string, payload: DeviceMessage["payload"]) =>
+        ingestor.accept({ kind: "telemetry", deviceId, receivedAt: new Date(), payload } as DeviceMessage, () => acked.push(deviceId));
+      send(good, { battery_level: 80, readings: { milk_flow_lpm: 2.1 } });
+      send(nul, { battery_level: 70, readings: { note: "a\u0000b" } });
+      send(surrogate, { battery_level: 60, readings: { label: "x\ud800" } });
+      send(uptime, { battery_level: 50, uptime_seconds: 3_000_000_000 });
+      send(huge, { battery_level: 40, bytes_sent: 1_000_000 });
+      send(late, { battery_level: 30, readings: { milk_flow_lpm: 1.9 } });
+      await ingestor.flush();
+
+      expect(acked.sort()).toEqual([good, nul, surrogate, uptime, huge, late].sort());
+      const samples = await db.telemetrySample.findMany({ where: { deviceId: { in: lane.devices.map((device) => device.id) } }, include: { device: { select: { deviceId: true } } } });
+      expect(samples.map((sample) => sample.device.deviceId).sort()).toEqual([good, huge, late].sort());
+      const rows = await db.device.findMany({ where: { farmId: lane.farmId }, orderBy: { id: "asc" } });
+      expect(rows.map((row) => row.batteryLevel)).toEqual([80, null, null, null, 40, 30]);
+      expect(rows[4]!.dataTransmittedBytes).toBe(9_223_372_036_854_775_807n);
+      expect(ingestor.stats()).toMatchObject({ stored: 3, refused: 3, pending: 0 });
+      await ingestor.stop();
+    } finally {
+      await lane.remove();
+    }
+  });
 });

@@ -145,4 +145,32 @@ describe("TelemetryIngestor", () => {
     expect(seen.at(-1)).toMatchObject({ defer: 0 });
     expect(seen.at(-1)!.devices.sort()).toEqual(["MM001", "MM002"]);
   });
+
+  it("isolates a message the database refuses as data: the rest stored once, the culprit dropped, acknowledged and counted, a database fault meanwhile retried", async () => {
+    const stored: number[] = [];
+    let calls = 0;
+    const ingestor = new TelemetryIngestor({
+      pool,
+      flushIntervalMs: 10_000,
+      retryMinMs: 5,
+      store: async (_pool, window) => {
+        calls += 1;
+        const batteries = window.samples.map((sample) => sample.batteryLevel!);
+        // The database goes away once, in the middle of the isolation.
+        if (calls === 4) throw new Error("Connection terminated unexpectedly");
+        if (batteries.includes(13)) throw Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), { code: "22021" });
+        stored.push(...batteries);
+        return { stored: window.size, unknownDeviceIds: [], unknownMessages: 0 };
+      },
+    });
+    const acked: number[] = [];
+    for (let battery = 1; battery <= 20; battery++) ingestor.accept(message(`MM${String(battery).padStart(3, "0")}`, battery), () => acked.push(battery));
+    await ingestor.flush().catch(() => undefined);
+    await ingestor.stop();
+    const all = Array.from({ length: 20 }, (_, i) => i + 1);
+    expect(stored.sort((a, b) => a - b)).toEqual(all.filter((battery) => battery !== 13));
+    expect(acked.sort((a, b) => a - b)).toEqual(all);
+    expect(ingestor.stats()).toMatchObject({ stored: 19, refused: 1, pending: 0 });
+    expect(ingestor.stats().failedFlushes).toBe(1);
+  });
 });

@@ -6,9 +6,12 @@
  *
  * When the database is down the window is kept (newer messages keep joining it) and retried with
  * backoff; nothing is acknowledged meanwhile, and `whenWritable()` lets the MQTT side stop reading
- * once `highWater` messages wait, instead of growing memory without bound.
+ * once `highWater` messages wait, instead of growing memory without bound. A window the database
+ * refuses as data (not as a database fault) is split until the refused message is alone; that one
+ * is dropped, acknowledged and counted, the rest stored (isolate-refused.ts).
  */
-import { TelemetryWindow, type DeviceMessage, type DeviceStateUpdate } from "./coalesce";
+import { mergeStates, TelemetryWindow, type DeviceMessage, type DeviceStateUpdate } from "./coalesce";
+import { isDataError, isolateRefused } from "./isolate-refused";
 import { storeWindow, type StoreOptions, type StoreResult, type WrittenRow } from "./store-window";
 import type { SqlPool } from "./sql";
 
@@ -52,6 +55,8 @@ export type IngestStats = {
   outOfOrder: number;
   /** Devices made active by their first message. */
   activated: number;
+  /** Messages the database refused as data (isolated from their window, dropped, acknowledged). */
+  refused: number;
   flushes: number;
   failedFlushes: number;
   pending: number;
@@ -83,7 +88,9 @@ export class TelemetryIngestor {
   private readonly written: Map<string, WrittenRow>;
   private final = false;
   private skewLoggedAt = 0;
-  private readonly counters = { accepted: 0, stored: 0, unknownDevice: 0, clockSkewed: 0, outOfOrder: 0, activated: 0, flushes: 0, failedFlushes: 0, flushedDevices: 0, flushMs: 0 };
+  private refusedLoggedAt = 0;
+  private refusedUnlogged = 0;
+  private readonly counters = { accepted: 0, stored: 0, unknownDevice: 0, clockSkewed: 0, outOfOrder: 0, activated: 0, refused: 0, flushes: 0, failedFlushes: 0, flushedDevices: 0, flushMs: 0 };
 
   private readonly flushIntervalMs: number;
   private readonly quietFlushMs: number;
@@ -235,40 +242,32 @@ export class TelemetryIngestor {
 
     const attempt = (async () => {
       const started = performance.now();
+      // What is not stored yet: all of it, until parts of a refused window commit one by one.
+      let unstored: { window: TelemetryWindow; acks: (() => void)[]; error?: unknown } = { window, acks };
       try {
-        const result = await this.store(this.options.pool, window, now, {
-          deferRowsForMs: this.final ? 0 : this.rowRefreshMs,
-          written: this.written,
-        });
-        for (const state of result.deferred ?? []) {
-          this.deferred.set(state.deviceId, { state, since: this.written.get(state.deviceId)?.at ?? now.getTime() });
+        try {
+          await this.storePart(window, acks, now);
+        } catch (error) {
+          if (!isDataError(error)) throw error;
+          unstored = await this.isolate(window, acks, now, error);
+          if (unstored.window.size > 0 || unstored.window.held.length > 0) throw unstored.error;
         }
-        // A device heard from once and never again: forget what was written for it after a while.
-        if (this.written.size > 200_000) this.written.clear();
         this.counters.flushes += 1;
         this.counters.flushedDevices += window.states.size;
         this.counters.flushMs += performance.now() - started;
-        this.counters.stored += result.stored;
-        this.counters.unknownDevice += result.unknownMessages;
-        this.counters.clockSkewed += result.clockSkewed ?? 0;
-        this.counters.outOfOrder += result.outOfOrder ?? 0;
-        this.counters.activated += result.activated?.length ?? 0;
-        if (result.clockSkewed) this.noteSkew(result.clockSkewed);
-        if (result.activated?.length) this.log(`ingest: first contact, now active: ${result.activated.slice(0, 10).join(", ")}${result.activated.length > 10 ? ` and ${result.activated.length - 10} more` : ""}`);
-        for (const deviceId of result.unknownDeviceIds) this.noteUnknown(deviceId);
         if (this.failures > 0) this.log(`ingest: database reachable again, stored ${window.size} waiting message(s)`);
         this.failures = 0;
-        for (const ack of acks) ack();
       } catch (error) {
         // Put the window back in front of whatever arrived meanwhile, keeping arrival order.
-        window.absorb(this.window);
-        this.window = window;
-        this.acks = acks.concat(this.acks);
+        const kept = unstored.window;
+        kept.absorb(this.window);
+        this.window = kept;
+        this.acks = unstored.acks.concat(this.acks);
         this.failures += 1;
         this.counters.failedFlushes += 1;
         if (this.failures === 1 || this.failures % 20 === 0) {
           const reason = error instanceof Error ? error.message : String(error);
-          this.log(`ingest: storing ${window.size} message(s) failed (attempt ${this.failures}), will retry: ${reason}`);
+          this.log(`ingest: storing ${kept.size} message(s) failed (attempt ${this.failures}), will retry: ${reason}`);
         }
         if (rethrow) throw error;
       } finally {
@@ -280,6 +279,93 @@ export class TelemetryIngestor {
     })();
     this.flushing = attempt.catch(() => undefined);
     return attempt;
+  }
+
+  /** Stores one window (or part of one) in one transaction; once committed, books it and acknowledges its messages. */
+  private async storePart(window: TelemetryWindow, acks: readonly (() => void)[], now: Date): Promise<void> {
+    const result = await this.store(this.options.pool, window, now, {
+      deferRowsForMs: this.final ? 0 : this.rowRefreshMs,
+      written: this.written,
+    });
+    for (const state of result.deferred ?? []) {
+      // Parts of a split window may each hold back a state of the same device: both count.
+      const earlier = this.deferred.get(state.deviceId);
+      this.deferred.set(state.deviceId, {
+        state: earlier ? mergeStates(earlier.state, state) : state,
+        since: earlier?.since ?? this.written.get(state.deviceId)?.at ?? now.getTime(),
+      });
+    }
+    // A device heard from once and never again: forget what was written for it after a while.
+    if (this.written.size > 200_000) this.written.clear();
+    this.counters.stored += result.stored;
+    this.counters.unknownDevice += result.unknownMessages;
+    this.counters.clockSkewed += result.clockSkewed ?? 0;
+    this.counters.outOfOrder += result.outOfOrder ?? 0;
+    this.counters.activated += result.activated?.length ?? 0;
+    if (result.clockSkewed) this.noteSkew(result.clockSkewed);
+    if (result.activated?.length) this.log(`ingest: first contact, now active: ${result.activated.slice(0, 10).join(", ")}${result.activated.length > 10 ? ` and ${result.activated.length - 10} more` : ""}`);
+    for (const deviceId of result.unknownDeviceIds) this.noteUnknown(deviceId);
+    for (const ack of acks) ack();
+  }
+
+  /**
+   * A window refused as data: its messages and held-back states are stored in ever smaller parts
+   * until what is refused is alone; a refused message is dropped and acknowledged (redelivering it
+   * would be refused again), a refused held-back state dropped. Returns what is not stored when the
+   * database itself failed meanwhile (then with that error), to be kept and retried as usual.
+   */
+  private async isolate(window: TelemetryWindow, acks: readonly (() => void)[], now: Date, error: unknown) {
+    type Item = { message: DeviceMessage; ack: () => void } | { held: DeviceStateUpdate };
+    const items: Item[] = window.messages.map((message, index) => ({ message, ack: acks[index]! }));
+    for (const held of window.held) items.push({ held });
+    const left = new Set(items);
+    const windowOf = (part: readonly Item[]) => {
+      const piece = new TelemetryWindow();
+      const pieceAcks: (() => void)[] = [];
+      for (const item of part) {
+        if ("message" in item) {
+          piece.add(item.message);
+          pieceAcks.push(item.ack);
+        }
+      }
+      for (const item of part) if ("held" in item) piece.mergeEarlier(item.held);
+      return { window: piece, acks: pieceAcks };
+    };
+    try {
+      await isolateRefused(
+        items,
+        error,
+        async (part) => {
+          const piece = windowOf(part);
+          await this.storePart(piece.window, piece.acks, now);
+          for (const item of part) left.delete(item);
+        },
+        (item, reason) => {
+          left.delete(item);
+          if ("message" in item) {
+            this.counters.refused += 1;
+            item.ack();
+            this.noteRefused(`${item.message.kind} from "${item.message.deviceId}"`, reason);
+          } else this.noteRefused(`held-back row of "${item.held.deviceId}"`, reason);
+        },
+      );
+      return { ...windowOf([]), error: null };
+    } catch (transient) {
+      return { ...windowOf([...left]), error: transient };
+    }
+  }
+
+  /** Refused messages are logged at most once a minute (a misbehaving fleet would flood the log); all are counted. */
+  private noteRefused(what: string, error: unknown) {
+    const now = Date.now();
+    if (now - this.refusedLoggedAt < 60_000) {
+      this.refusedUnlogged += 1;
+      return;
+    }
+    this.refusedLoggedAt = now;
+    const more = this.refusedUnlogged ? ` (and ${this.refusedUnlogged} more since the last such line)` : "";
+    this.refusedUnlogged = 0;
+    this.log(`ingest: dropped ${what}, which the database refuses: ${error instanceof Error ? error.message : String(error)}${more}; ${this.counters.refused} so far`);
   }
 
   /** A skewed clock is logged at most once a minute (a fleet with a bad NTP server would flood the log). */

@@ -310,7 +310,8 @@ async function writeWindow(
           latitude = COALESCE(u.lat, d.latitude),
           longitude = COALESCE(u.lon, d.longitude),
           location_updated_at = CASE WHEN u.lat IS NULL THEN d.location_updated_at ELSE $22::timestamptz END,
-          data_transmitted_bytes = d.data_transmitted_bytes + u.bytes,
+          -- A running total past bigint would refuse every later window of the device: it saturates.
+          data_transmitted_bytes = LEAST(d.data_transmitted_bytes + u.bytes, 9223372036854775807)::bigint,
           health_status = u.health_status::"HealthStatus",
           health_score = u.health_score,
           signal_quality = u.signal_quality::"SignalQuality",
@@ -320,7 +321,7 @@ async function writeWindow(
           updated_at = $22::timestamptz
         FROM unnest($1::int[], $2::timestamptz[], $3::float8[], $4::float8[], $5::int[], $6::int[], $7::int[],
                     $8::bool[], $9::float8[], $10::float8[], $11::float8[], $12::text[], $13::float8[], $14::float8[],
-                    $15::bigint[], $16::text[], $17::float8[], $18::text[], $19::text[], $20::bool[], $21::bool[],
+                    $15::numeric[], $16::text[], $17::float8[], $18::text[], $19::text[], $20::bool[], $21::bool[],
                     $23::timestamptz[])
           AS u(id, last_seen, battery, voltage, signal, errors, uptime, restarted, cpu, memory, storage, firmware,
                lat, lon, bytes, health_status, health_score, signal_quality, connection, needs_attention, activate, values_at)
