@@ -326,14 +326,24 @@ describe("ota engine", () => {
     const scheduled = await scheduleUpdate(db, admin, { firmwareId: firmwareIds.bad, target: { deviceIds: [device.deviceId] } });
     await worker.otaTick();
     await waitFor(async () => offers.some((entry) => entry.offer.job_id === scheduled.jobId));
-    // Valid JSON and a valid payload, but PostgreSQL text cannot hold a NUL character.
+    // PostgreSQL text cannot hold a NUL character: refused by the contract before it reaches a batch.
+    const before = worker.stats();
     await clients[8]!.publishAsync(topics.otaStatus(device.deviceId), JSON.stringify({ job_id: scheduled.jobId, status: "downloading", error: "bad\u0000byte" }), { qos: 1 });
-    await clients[8]!.publishAsync(topics.otaStatus(device.deviceId), JSON.stringify({ job_id: scheduled.jobId, status: "installing" }), { qos: 1 });
-    const log = await waitFor(async () => {
-      const row = await db.updateLog.findFirstOrThrow({ where: { jobId: scheduled.jobId } });
-      return row.state === "installing" ? row : null;
-    });
-    expect(log.errorMessage).toBeNull();
+    // Valid to the contract, refused by a rule only the database knows (a constraint added here).
+    await db.$executeRawUnsafe(`ALTER TABLE update_logs ADD CONSTRAINT test_refuses_error CHECK (error_message IS DISTINCT FROM 'refuse me') NOT VALID`);
+    try {
+      await clients[8]!.publishAsync(topics.otaStatus(device.deviceId), JSON.stringify({ job_id: scheduled.jobId, status: "downloading", error: "refuse me" }), { qos: 1 });
+      await clients[8]!.publishAsync(topics.otaStatus(device.deviceId), JSON.stringify({ job_id: scheduled.jobId, status: "installing" }), { qos: 1 });
+      const log = await waitFor(async () => {
+        const row = await db.updateLog.findFirstOrThrow({ where: { jobId: scheduled.jobId } });
+        return row.state === "installing" ? row : null;
+      });
+      expect(log.errorMessage).toBeNull();
+    } finally {
+      await db.$executeRawUnsafe(`ALTER TABLE update_logs DROP CONSTRAINT IF EXISTS test_refuses_error`);
+    }
+    expect(worker.stats().schemaInvalid - before.schemaInvalid).toBe(1);
+    expect(worker.stats().refused - before.refused).toBe(1);
     expect(workerLog.some((line) => line.startsWith(`ota: dropped a status report the database refuses (${device.deviceId}, job ${scheduled.jobId}, downloading)`))).toBe(true);
     behaviour.clear();
     await applyJobAction(db, admin, scheduled.jobId, "cancel");
