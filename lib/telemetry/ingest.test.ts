@@ -173,4 +173,34 @@ describe("TelemetryIngestor", () => {
     expect(ingestor.stats()).toMatchObject({ stored: 19, refused: 1, pending: 0 });
     expect(ingestor.stats().failedFlushes).toBe(1);
   });
+
+  it("isolates a held-back device row the database refuses from the messages it was merged with", async () => {
+    const lines: string[] = [];
+    const written: string[] = [];
+    let first = true;
+    const ingestor = new TelemetryIngestor({
+      pool,
+      flushIntervalMs: 10_000,
+      deviceRowRefreshMs: 60_000,
+      log: (line) => lines.push(line),
+      store: async (_pool, window) => {
+        if ([...window.states.values()].some((state) => state.uptimeSeconds === -1)) throw Object.assign(new Error("integer out of range"), { code: "22003" });
+        written.push(...window.states.keys());
+        // The first window's row is held back, carrying a value the database will refuse.
+        const deferred = first ? [...window.states.values()].map((state) => ({ ...state, uptimeSeconds: -1 })) : [];
+        first = false;
+        return { stored: window.size, unknownDeviceIds: [], unknownMessages: 0, deferred };
+      },
+    });
+    ingestor.accept(message("MM001", 50));
+    await ingestor.flush();
+    const acked: string[] = [];
+    ingestor.accept(message("MM002", 40), () => acked.push("MM002"));
+    // Stopping writes every held-back row with the last window.
+    await ingestor.stop();
+    expect(acked).toEqual(["MM002"]);
+    expect(written).toEqual(["MM001", "MM002"]);
+    expect(ingestor.stats()).toMatchObject({ stored: 2, refused: 0, pending: 0 });
+    expect(lines.some((line) => line.includes('dropped held-back row of "MM001"'))).toBe(true);
+  });
 });
