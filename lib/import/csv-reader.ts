@@ -179,7 +179,7 @@ export async function openCsv(source: CsvSource, options: { maxBytes?: number } 
   // Reading one of two columns that mean the same field would drop the other's values unseen.
   if (header.duplicateColumns.length) {
     const messages = header.duplicateColumns.map(({ column, headers: named }) => `Two columns hold ${column}: ${named.map((name) => `"${name}"`).join(" and ")}.`);
-    throw refuse(new InvalidError(`${messages.join(" ")} Keep one of them.`, { file: messages }));
+    throw refuse(new InvalidError(messages.join(" "), { file: ["Delete or rename all but one of them"] }));
   }
 
   async function* records(): AsyncGenerator<CsvRecord> {
@@ -202,12 +202,13 @@ export async function openCsv(source: CsvSource, options: { maxBytes?: number } 
 
 type ParsedRecord = { record: string[]; info: Info; raw: string };
 
-/** What csv-parse's faults mean to the person who saved the file. */
-const PARSE_FAULTS: Record<string, string> = {
-  CSV_QUOTE_NOT_CLOSED: 'a quoted field is never closed (a " opens it and no " ends it)',
-  CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: 'text follows the closing " of a quoted field; write "" for a quote inside a quoted field',
-  CSV_INVALID_CLOSING_QUOTE: 'text follows the closing " of a quoted field; write "" for a quote inside a quoted field',
-  INVALID_OPENING_QUOTE: 'a " inside a field that is not quoted',
+/** What csv-parse's faults mean to the person who saved the file, and what to do about them. */
+const QUOTE_INSIDE = 'Quote the whole cell and write "" for a quote inside it';
+const PARSE_FAULTS: Record<string, { reason: string; hint: string }> = {
+  CSV_QUOTE_NOT_CLOSED: { reason: 'a quoted cell is never closed (a " opens it and no " ends it)', hint: `Close the quote, or ${QUOTE_INSIDE.charAt(0).toLowerCase()}${QUOTE_INSIDE.slice(1)}` },
+  CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: { reason: 'text follows the closing " of a quoted cell', hint: QUOTE_INSIDE },
+  CSV_INVALID_CLOSING_QUOTE: { reason: 'text follows the closing " of a quoted cell', hint: QUOTE_INSIDE },
+  INVALID_OPENING_QUOTE: { reason: 'a " inside a cell that is not quoted', hint: QUOTE_INSIDE },
 };
 
 /**
@@ -221,8 +222,8 @@ async function nextRecord(iterator: AsyncIterator<ParsedRecord>): Promise<Iterat
     if (!(error instanceof CsvError)) throw error;
     const context = error as CsvError & { lines?: number; raw?: string };
     const line = typeof context.lines === "number" ? startLine(context.lines, context.raw ?? "") : null;
-    const reason = PARSE_FAULTS[error.code] ?? error.message;
+    const { reason, hint } = PARSE_FAULTS[error.code] ?? { reason: error.message, hint: "Save the file again as CSV (UTF-8) from the spreadsheet" };
     const where = line === null ? "" : `line ${line}: `;
-    throw new InvalidError(`The file is not valid CSV: ${where}${reason}.`, { file: [`${where}${reason}`] });
+    throw new InvalidError(`The file is not valid CSV: ${where}${reason}.`, { file: [line === null ? hint : `${hint} (line ${line})`] });
   }
 }
