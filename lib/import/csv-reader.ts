@@ -224,6 +224,6 @@ async function nextRecord(iterator: AsyncIterator<ParsedRecord>): Promise<Iterat
     const line = typeof context.lines === "number" ? startLine(context.lines, context.raw ?? "") : null;
     const { reason, hint } = PARSE_FAULTS[error.code] ?? { reason: error.message, hint: "Save the file again as CSV (UTF-8) from the spreadsheet" };
     const where = line === null ? "" : `line ${line}: `;
-    throw new InvalidError(`The file is not valid CSV: ${where}${reason}.`, { file: [line === null ? hint : `${hint} (line ${line})`] });
+    throw new InvalidError(`The file is not valid CSV: ${where}${reason}.`, { file: [hint] });
   }
 }
