@@ -260,7 +260,7 @@ describe("hardening (issue 14)", () => {
       await tx.device.create({ data: { deviceId: taken!, name: "Other import", deviceType: "collar", farmId: farm.a } });
       importing = runImport(db, admin, csv(`${free},Free,collar,${farmCode.a},`, `${taken},Taken,collar,${farmCode.a},`), options("create", true));
       await waitForInsertBlocked();
-    });
+    }, { timeout: 25_000 });
     const result = await importing!;
     expect(result).toMatchObject({ state: "done", created: 1, rejected: 1, errors: [{ row: 3, column: "device_id", message: `${taken} was registered meanwhile (by another import or person); it was not imported` }] });
     expect(await db.device.findUniqueOrThrow({ where: { deviceId: taken! } })).toMatchObject({ name: "Other import" });
@@ -269,9 +269,9 @@ describe("hardening (issue 14)", () => {
   });
 });
 
-/** Until an INSERT into devices of this database waits for a lock (another transaction's row), or 10 s. */
+/** Until an INSERT into devices of this database waits for a lock (another transaction's row), or 20 s. */
 async function waitForInsertBlocked() {
-  for (let tries = 0; tries < 100; tries++) {
+  for (let tries = 0; tries < 200; tries++) {
     const [row] = await db.$queryRaw<{ count: bigint }[]>`SELECT count(*) AS count FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%INSERT INTO devices%'`;
     if (row && row.count > 0n) return;
     await new Promise((resolve) => setTimeout(resolve, 100));

@@ -103,12 +103,12 @@ describe("POST /api/v1/iot/devices/import", () => {
       await tx.device.create({ data: { deviceId: fifth, name: "The other import", deviceType: "collar", farmId: fixture.farmA } });
       const csv = `device_id,name,device_type\n${third},Third,collar\n${fifth},Fifth,collar\n`;
       importing = importRoute.POST(apiRequest(fixture.keys.admin, "POST", `/api/v1/iot/devices/import?default_farm=${farmCode}&fileName=race-${suffix}.csv`, csv, { "Content-Type": "text/csv" }), noParams);
-      for (let tries = 0; tries < 100; tries++) {
+      for (let tries = 0; tries < 200; tries++) {
         const [row] = await db.$queryRaw<{ count: bigint }[]>`SELECT count(*) AS count FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%INSERT INTO devices%'`;
         if (row && row.count > 0n) break;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
-    });
+    }, { timeout: 25_000 });
     const response = await importing!;
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ state: "failed", created: 0, errors: [{ row: 3, column: "device_id", message: `${fifth} was registered meanwhile (by another import or person); it was not imported` }] });
