@@ -101,6 +101,14 @@ test("a refused file shows the server's message", async ({ page }) => {
   await page.getByLabel("CSV file").setInputFiles({ name: "no-type.csv", mimeType: "text/csv", buffer: Buffer.from("device_id,name\nAC000001,Collar\n") });
   await page.getByRole("button", { name: "Preview" }).click();
   await expect(page.getByRole("alert").filter({ hasText: "The header has no device_type column" })).toBeVisible();
+
+  // Two columns meaning one field, and a quote never closed (named by the line it opens on).
+  await page.getByLabel("CSV file").setInputFiles({ name: "twice.csv", mimeType: "text/csv", buffer: Buffer.from("device_id,name,device_type,serial_number,Serial Number\nAC000001,Collar,collar,1,2\n") });
+  await page.getByRole("button", { name: "Preview" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: 'Two columns hold serial_number: "serial_number" and "Serial Number". (Delete or rename all but one of them)' })).toBeVisible();
+  await page.getByLabel("CSV file").setInputFiles({ name: "quote.csv", mimeType: "text/csv", buffer: Buffer.from('device_id,name,device_type\n\nAC000001,"Collar,collar\nAC000002,Other,collar\n') });
+  await page.getByRole("button", { name: "Preview" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "The file is not valid CSV: line 3: a quoted cell is never closed" })).toBeVisible();
 });
 
 test("a farm manager may not open the import page", async ({ page }) => {

@@ -246,7 +246,7 @@ function PreviewStep({
           <table className="w-full text-sm" aria-label="First rows">
             <thead className="sticky top-0 bg-stone-50 text-left text-xs tracking-wide text-stone-500 uppercase">
               <tr>
-                <th scope="col" className="px-3 py-2">Row</th>
+                <th scope="col" className="px-3 py-2" title="The line in the file">Line</th>
                 <th scope="col" className="px-3 py-2">Action</th>
                 {shown.map((column) => (
                   <th key={column} scope="col" className="px-3 py-2 whitespace-nowrap">
@@ -371,7 +371,7 @@ function ErrorTable({ errors, label }: { errors: { row: number; column: string; 
       <table className="w-full text-sm" aria-label={label}>
         <thead className="sticky top-0 bg-red-50 text-left text-xs tracking-wide text-red-800 uppercase">
           <tr>
-            <th scope="col" className="w-16 px-3 py-2">Row</th>
+            <th scope="col" className="w-16 px-3 py-2" title="The line in the file">Line</th>
             <th scope="col" className="px-3 py-2">Column</th>
             <th scope="col" className="px-3 py-2">Message</th>
           </tr>

@@ -550,7 +550,7 @@ const MOSQUITTO_ANSWERS = {
   "403": ok("Denied", ref("MosquittoResult")),
 };
 
-const IMPORT_ERROR_SCHEMA: JsonSchema = { type: "object", required: ["row", "column", "message"], properties: { row: { type: "integer" }, column: { type: "string" }, message: { type: "string" } } };
+const IMPORT_ERROR_SCHEMA: JsonSchema = { type: "object", required: ["row", "column", "message"], properties: { row: { type: "integer", description: "The file's line where the row starts (the header is usually line 1)" }, column: { type: "string" }, message: { type: "string" } } };
 const IMPORT_RESULT_SCHEMA: JsonSchema = {
   type: "object",
   description: "dry_run: totalRows, toCreate, toUpdate, toSkip, rejected, columns, unknownColumns, firstRows, errors, errorCount. Import: batchId, state, totalRows, created, updated, skipped, rejected, errors, errorCount.",
@@ -908,8 +908,8 @@ export function buildOpenApiDocument(): OpenApiDocument {
           summary: "Import devices from a CSV file",
           description:
             "The file as multipart/form-data (a `file` field; the parameters may also be form fields) or as the raw body (text/csv, the file name in `X-File-Name` or `?fileName=`). " +
-            "Columns are matched case- and space-insensitively; device_id, name and device_type are required. UTF-8 with or without BOM, `,` or `;`, at most 20 MB. " +
-            "With `dry_run=true` the answer is the preview and nothing is written. Otherwise every valid row is written in one transaction; when a row is wrong and `skip_errors` is false, nothing is written. Each run is kept as an import batch.",
+            "Columns are matched case- and space-insensitively; device_id, name and device_type are required. UTF-8 with or without BOM, `,`, `;` or tab separated, at most 20 MB; two columns meaning the same field, or a file that is not valid CSV, are refused with 400 naming the line. " +
+            "With `dry_run=true` the answer is the preview and nothing is written. Otherwise every valid row is written in one transaction; when a row is wrong and `skip_errors` is false, nothing is written (a device id registered meanwhile by another import is such a row). Each run is kept as an import batch.",
           tags: ["Devices"],
           parameters: [
             { name: "mode", in: "query", required: false, description: "create: new devices only; update: existing only; create_update: both", schema: { type: "string", enum: [...IMPORT_MODES], default: "create" } },

@@ -7,11 +7,11 @@ import { Prisma } from "@prisma/client";
 import { can, farmScope, type Actor } from "../auth/permissions";
 import type { Db } from "../db";
 import { ConflictError, ForbiddenError, InvalidError, NotFoundError } from "../errors";
-import { groupRefusal } from "../groups/group-rules";
+import { groupToCheck, placementRefusal } from "../groups/group-rules";
 import { revokeDeviceCredentials } from "../provisioning/credentials";
 import { auditActor, trackedChanges, type TrackedSnapshot } from "./device-history";
 import type { DeviceCreateInput, DeviceUpdateInput } from "./device-schemas";
-import { stateChangeRefusal } from "./lifecycle";
+import { editRefusal, stateChangeRefusal } from "./lifecycle";
 
 type Tx = Prisma.TransactionClient;
 
@@ -91,8 +91,7 @@ async function checkGroup(tx: Tx, actor: Actor, groupId: number, device: { devic
   const group = await tx.deviceGroup.findUnique({ where: { id: groupId }, select: { name: true, farmId: true, deviceTypeFilter: true, active: true } });
   const scope = farmScope(actor);
   if (!group || (scope !== null && group.farmId !== null && group.farmId !== scope)) throw new InvalidError("Unknown group.", { groupId: ["Unknown group"] });
-  if (!group.active) throw new InvalidError(`Group “${group.name}” is archived.`, { groupId: [`Group “${group.name}” is archived`] });
-  const refusal = groupRefusal(group, device);
+  const refusal = placementRefusal(group, device);
   if (refusal) throw new InvalidError(refusal, { groupId: [refusal] });
 }
 
@@ -143,7 +142,8 @@ export async function updateDevice(db: Db, actor: Actor, deviceId: string, input
   assertMayWrite(actor);
   return db.$transaction(async (tx) => {
     const before = await loadForWrite(tx, actor, deviceId);
-    if (before.state === "decommissioned") throw new ConflictError(`Device ${deviceId} is retired; its record is kept read-only.`);
+    const readOnly = editRefusal(before);
+    if (readOnly) throw new ConflictError(readOnly);
     const farmId = input.farmId ?? before.farmId;
     if (input.farmId !== undefined && input.farmId !== before.farmId) {
       assertFarmAllowed(actor, input.farmId);
@@ -153,12 +153,8 @@ export async function updateDevice(db: Db, actor: Actor, deviceId: string, input
       const refusal = stateChangeRefusal(before.state, input.state);
       if (refusal) throw new InvalidError(refusal, { state: [refusal] });
     }
-    // The group is checked against the device's farm after the edit: moving a device to another
-    // farm must not leave it in a group of the farm it left.
-    const groupId = input.groupId === undefined ? before.groupId : input.groupId;
-    if (groupId !== null && (groupId !== before.groupId || farmId !== before.farmId)) {
-      await checkGroup(tx, actor, groupId, { deviceId, deviceType: before.deviceType, farmId });
-    }
+    const groupId = groupToCheck(before, { groupId: input.groupId === undefined ? before.groupId : input.groupId, farmId });
+    if (groupId !== null) await checkGroup(tx, actor, groupId, { deviceId, deviceType: before.deviceType, farmId });
     if (input.tagIds?.length) await checkTags(tx, input.tagIds);
 
     const { tagIds, ...fields } = input;

@@ -21,17 +21,41 @@ const macAddress = z.preprocess(
     .optional(),
 );
 
-/** The fields a person edits; identity (device id, type) is fixed once the device exists. */
-const editableFields = {
+/**
+ * "1.23457E+11": a long numeric serial that a spreadsheet showed in scientific notation and saved
+ * that way. The digits behind the rounding are gone, so such a value is never a serial number.
+ */
+export const SPREADSHEET_ROUNDED_NUMBER = /^\d+(?:[.,]\d+)?E\+?\d+$/i;
+
+const serialNumber = optionalText(50).refine(
+  (value) => value === null || value === undefined || !SPREADSHEET_ROUNDED_NUMBER.test(value),
+  "A spreadsheet rounded this serial number to scientific notation (like 1.23457E+11); its digits are lost. Format the column as text and enter the serial again",
+);
+
+/**
+ * The device's text fields, limits in characters as zod counts them (code points, as PostgreSQL's
+ * varchar does: an emoji is one). The CSV import checks its cells with these same schemas.
+ */
+export const deviceTextFields = {
   name: requiredText(120, "Name"),
-  farmId: z.coerce.number({ error: "Pick a farm" }).int().positive("Pick a farm"),
-  state: z.enum(DEVICE_STATES, { error: "Unknown lifecycle state" }).optional(),
   manufacturer: optionalText(120),
   model: optionalText(120),
-  serialNumber: optionalText(50),
-  macAddress,
+  serialNumber,
   hardwareVersion: optionalText(20),
   locationDescription: optionalText(200),
+};
+
+/** The fields a person edits; identity (device id, type) is fixed once the device exists. */
+const editableFields = {
+  name: deviceTextFields.name,
+  farmId: z.coerce.number({ error: "Pick a farm" }).int().positive("Pick a farm"),
+  state: z.enum(DEVICE_STATES, { error: "Unknown lifecycle state" }).optional(),
+  manufacturer: deviceTextFields.manufacturer,
+  model: deviceTextFields.model,
+  serialNumber: deviceTextFields.serialNumber,
+  macAddress,
+  hardwareVersion: deviceTextFields.hardwareVersion,
+  locationDescription: deviceTextFields.locationDescription,
   latitude: optionalNumber({ min: -90, max: 90 }),
   longitude: optionalNumber({ min: -180, max: 180 }),
   powerSource: z.enum(POWER_SOURCES, { error: "Unknown power source" }).optional(),

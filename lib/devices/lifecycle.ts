@@ -33,3 +33,11 @@ export function stateChangeRefusal(from: DeviceStateName, to: DeviceStateName): 
   if (!EDITABLE_MOVES[from].includes(to)) return `A device cannot go from ${from} to ${to}.`;
   return null;
 }
+
+/**
+ * Why a device's record may not be edited at all, or null. A retired device keeps its record and
+ * history read-only (I-013 §8): the edit form, the API and the CSV import all ask this.
+ */
+export function editRefusal(device: { deviceId: string; state: DeviceStateName }): string | null {
+  return device.state === "decommissioned" ? `Device ${device.deviceId} is retired; its record is kept read-only.` : null;
+}

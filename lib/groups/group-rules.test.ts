@@ -3,10 +3,12 @@ import {
   changedFields,
   describeDevices,
   groupRefusal,
+  groupToCheck,
   groupVisible,
   groupWriteRefusal,
   orderAsTree,
   parentRefusal,
+  placementRefusal,
   rollUpCounts,
   subtreeIds,
   wouldCreateCycle,
@@ -234,5 +236,21 @@ describe("the tree in reading order (orderAsTree)", () => {
   it("lists groups caught in a loop at the end instead of losing them", () => {
     const ordered = orderAsTree([group(1, 2, "A"), group(2, 1, "B"), group(3, null, "C")]);
     expect(ordered.map(({ group, depth }) => `${depth}:${group.name}`)).toEqual(["0:C", "0:A", "0:B"]);
+  });
+});
+
+describe("a device's group after an edit (the registry and the CSV import)", () => {
+  it("checks a newly chosen group, and the device's own group when it moves farm", () => {
+    expect(groupToCheck({ groupId: null, farmId: 1 }, { groupId: 5, farmId: 1 })).toBe(5);
+    expect(groupToCheck({ groupId: 5, farmId: 1 }, { groupId: 5, farmId: 2 })).toBe(5);
+    expect(groupToCheck({ groupId: 5, farmId: 1 }, { groupId: 5, farmId: 1 })).toBeNull();
+    expect(groupToCheck({ groupId: 5, farmId: 1 }, { groupId: null, farmId: 2 })).toBeNull();
+  });
+
+  it("refuses an archived group before its type and farm", () => {
+    const device = { deviceId: "AC001", deviceType: "collar" as const, farmId: 1 };
+    expect(placementRefusal({ name: "Old", farmId: 2, deviceTypeFilter: null, active: false }, device)).toBe("Group “Old” is archived.");
+    expect(placementRefusal({ name: "Herd", farmId: 2, deviceTypeFilter: null, active: true }, device)).toBe("AC001 belongs to another farm than group “Herd”.");
+    expect(placementRefusal({ name: "All", farmId: null, deviceTypeFilter: null, active: true }, device)).toBeNull();
   });
 });

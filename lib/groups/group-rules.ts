@@ -21,6 +21,21 @@ export function groupRefusal(group: GroupFit, device: DeviceForGroup): string | 
   return null;
 }
 
+/** Why a device cannot be put, or left, in the group (an archived group takes no one), or null. */
+export function placementRefusal(group: GroupFit & { active: boolean }, device: DeviceForGroup): string | null {
+  if (!group.active) return `Group “${group.name}” is archived.`;
+  return groupRefusal(group, device);
+}
+
+/**
+ * The group an edit of a device must check, or null: a group newly chosen, or the device's own
+ * group when it moves to another farm, so that it never stays in a group of the farm it left.
+ */
+export function groupToCheck(before: { groupId: number | null; farmId: number }, after: { groupId: number | null; farmId: number }): number | null {
+  if (after.groupId === null) return null;
+  return after.groupId !== before.groupId || after.farmId !== before.farmId ? after.groupId : null;
+}
+
 /**
  * Would making `parentId` the parent of `groupId` close a loop? `parentOf` maps every group to
  * its parent (null for a root). A group cannot be its own ancestor.

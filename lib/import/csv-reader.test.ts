@@ -84,4 +84,39 @@ describe("openCsv", () => {
     await expect(read("")).rejects.toThrow("The file is empty.");
     await expect(read(`${HEADER}\nAC001,"unclosed,collar\n`)).rejects.toThrow(/not valid CSV/);
   });
+
+  it("numbers records by the file's physical line, past blank and separator-only lines and multi-line fields", async () => {
+    const { records } = await read(`\n${HEADER}\n\nAC001,A,collar\n,,\n,,,\r\nAC002,"two\nlines",collar\r\n\nAC003,C,collar`);
+    expect(records.map((record) => [record.rowNumber, record.record[0]])).toEqual([
+      [4, "AC001"],
+      [7, "AC002"],
+      [10, "AC003"],
+    ]);
+  });
+
+  it("keeps a stray quote inside an unquoted field as text, and reads a quoted field after a space", async () => {
+    const { records } = await read(`${HEADER},location_description\nTP001,12" probe,temperature, "Meter, north"\n`);
+    expect(records).toEqual([{ rowNumber: 2, record: ["TP001", '12" probe', "temperature", "Meter, north"] }]);
+  });
+
+  it("refuses an unclosed quote naming the line where it opens, whatever csv-parse calls the fault", async () => {
+    const unclosed = await read(`${HEADER}\n\nAC001,A,collar\n,,\nAC002,"unclosed,collar\nAC003,C,collar\n`).catch((caught: unknown) => caught);
+    expect(unclosed).toBeInstanceOf(InvalidError);
+    expect((unclosed as InvalidError).message).toBe("The file is not valid CSV: line 5: a quoted cell is never closed (a \" opens it and no \" ends it).");
+    const trailing = await read(`${HEADER}\nAC001,A,collar\n\nAC002,"B"x,collar\n`).catch((caught: unknown) => caught);
+    expect(trailing).toBeInstanceOf(InvalidError);
+    expect((trailing as InvalidError).message).toMatch(/^The file is not valid CSV: line 4: /);
+  });
+
+  it("detects a tab as the delimiter", async () => {
+    const { file, records } = await read("device_id\tname\tdevice_type\tlocation\nAC001\tCollar, left; front\tcollar\t\n");
+    expect(file.delimiter).toBe("\t");
+    expect(records[0]!.record).toEqual(["AC001", "Collar, left; front", "collar", ""]);
+  });
+
+  it("refuses two columns that mean the same field, naming both", async () => {
+    const error = await read(`${HEADER},serial_number,Serial Number\nAC001,A,collar,1,2\n`).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(InvalidError);
+    expect((error as InvalidError).message).toBe('Two columns hold serial_number: "serial_number" and "Serial Number".');
+  });
 });

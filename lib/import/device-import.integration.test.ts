@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "../auth/permissions";
 import { disconnectDb, getDb } from "../db";
 import { exportDevicesCsv } from "../devices/device-export";
+import { updateDevice } from "../devices/device-registry";
+import { deviceUpdateSchema } from "../devices/device-schemas";
 import { ForbiddenError, InvalidError } from "../errors";
 import { importErrorReportCsv, listImportBatches, previewImport, runImport } from "./device-import";
 import { createTestPerson } from "../testing/people";
@@ -169,3 +171,109 @@ describe("runImport", () => {
     expect(ours[0]).not.toHaveProperty("errorReport");
   });
 });
+
+describe("hardening (issue 14)", () => {
+  it("reports the file's own line numbers in the preview, the errors and the error report", async () => {
+    const [one, two, three] = ids(3);
+    // line 1 header, 2 blank, 3 one, 4 separators only, 5–6 two (a quoted name over two lines), 7 blank, 8 three
+    const file = `device_id,name,device_type,farm_code,mac_address\n\n${one},One,collar,${farmCode.a},\n,,,,\n${two},"Two\nlines",collar,${farmCode.a},bad-mac\n\n${three},Three,toaster,${farmCode.a},\n`;
+    const preview = await previewImport(db, admin, file, options());
+    expect(preview.firstRows.map((row) => row.row)).toEqual([3, 5, 8]);
+    expect(preview.errors.map((error) => [error.row, error.column])).toEqual([
+      [5, "mac_address"],
+      [8, "device_type"],
+    ]);
+    const result = await runImport(db, admin, file, options());
+    expect(result.state).toBe("failed");
+    const report = await importErrorReportCsv(db, admin, result.batchId);
+    expect(report.csv.split("\n").slice(1, 3).map((line) => line.split(",").slice(0, 2).join(","))).toEqual(["5,mac_address", "8,device_type"]);
+  });
+
+  it("reads a tab-separated file", async () => {
+    const [one] = ids(1);
+    const result = await runImport(db, admin, `device_id\tname\tdevice_type\tfarm_code\tlocation\n${one}\tCollar, left\tcollar\t${farmCode.a}\tBarn 2; east\n`, options());
+    expect(result).toMatchObject({ state: "done", created: 1, rejected: 0 });
+    expect(await db.device.findUniqueOrThrow({ where: { deviceId: one! } })).toMatchObject({ name: "Collar, left", locationDescription: "Barn 2; east" });
+  });
+
+  it("refuses a file where two columns mean the same field, writing nothing", async () => {
+    const [one] = ids(1);
+    const file = `device_id,name,device_type,farm_code,serial_number,Serial Number\n${one},One,collar,${farmCode.a},SN-1,SN-2\n`;
+    await expect(previewImport(db, admin, file, options())).rejects.toThrow('Two columns hold serial_number: "serial_number" and "Serial Number".');
+    await expect(runImport(db, admin, file, options())).rejects.toBeInstanceOf(InvalidError);
+    expect(await db.device.findUnique({ where: { deviceId: one! } })).toBeNull();
+  });
+
+  it("counts a name's characters as the device API does, and refuses a serial a spreadsheet rounded", async () => {
+    const [emoji, rounded] = ids(2);
+    const name = `🐄${"x".repeat(119)}`;
+    expect(deviceUpdateSchema.safeParse({ name }).success).toBe(true);
+    expect(deviceUpdateSchema.safeParse({ serialNumber: "1.23457E+11" }).success).toBe(false);
+    const file = `device_id,name,device_type,farm_code,serial_number\n${emoji},${name},collar,${farmCode.a},000123456789\n${rounded},Rounded,collar,${farmCode.a},1.23457E+11\n`;
+    const result = await runImport(db, admin, file, options("create", true));
+    expect(result).toMatchObject({ state: "done", created: 1, rejected: 1, errors: [{ row: 3, column: "serial_number", message: expect.stringContaining("spreadsheet rounded") }] });
+    expect(await db.device.findUniqueOrThrow({ where: { deviceId: emoji! } })).toMatchObject({ name, serialNumber: "000123456789" });
+    expect(await db.device.findUnique({ where: { deviceId: rounded! } })).toBeNull();
+  });
+
+  it("applies the device rules of the form and API: a retired device is read-only, a device does not leave its farm inside that farm's group", async () => {
+    const [retired, grouped, regrouped, fine] = ids(4);
+    const group = await db.deviceGroup.findUniqueOrThrow({ where: { code: groupCode } });
+    const groupB = `QHERDB-${suffix}`;
+    await db.deviceGroup.create({ data: { name: "Import herd B", code: groupB, farmId: farm.b } });
+    await db.device.createMany({
+      data: [
+        { deviceId: retired!, name: "Retired", deviceType: "collar", farmId: farm.a, state: "decommissioned", retiredAt: new Date() },
+        { deviceId: grouped!, name: "Grouped", deviceType: "collar", farmId: farm.a, groupId: group.id },
+        { deviceId: regrouped!, name: "Regrouped", deviceType: "collar", farmId: farm.a, groupId: group.id },
+        { deviceId: fine!, name: "Fine", deviceType: "collar", farmId: farm.a },
+      ],
+    });
+    // what the device API refuses…
+    await expect(updateDevice(db, admin, retired!, { name: "Back to life" })).rejects.toThrow(`Device ${retired} is retired; its record is kept read-only.`);
+    await expect(updateDevice(db, admin, grouped!, { farmId: farm.b })).rejects.toThrow(/another farm/);
+    // …the import refuses too, row by row
+    const file = `device_id,name,device_type,farm_code,group_code\n${retired},Back to life,collar,,\n${grouped},Grouped,collar,${farmCode.b},\n${regrouped},Regrouped,collar,${farmCode.b},${groupB}\n${fine},Fine too,collar,,\n`;
+    const result = await runImport(db, admin, file, options("update", true));
+    expect(result).toMatchObject({ state: "done", updated: 2, rejected: 2 });
+    expect(result.errors).toEqual([
+      { row: 2, column: "device_id", message: `Device ${retired} is retired; its record is kept read-only.` },
+      { row: 3, column: "farm_code", message: expect.stringContaining("another farm") },
+    ]);
+    const after = await db.device.findMany({ where: { deviceId: { in: [retired!, grouped!, regrouped!, fine!] } }, orderBy: { deviceId: "asc" } });
+    expect(after.map((device) => [device.name, device.farmId, device.groupId])).toEqual([
+      ["Retired", farm.a, null],
+      ["Grouped", farm.a, group.id],
+      ["Regrouped", farm.b, expect.any(Number)],
+      ["Fine too", farm.a, null],
+    ]);
+    // a retired device's unchanged row (an export re-imported) is not an error: nothing is written
+    expect(await previewImport(db, admin, csv(`${retired},Retired,collar,,`), options("update"))).toMatchObject({ toSkip: 1, rejected: 0 });
+    await db.device.updateMany({ where: { groupId: { not: group.id }, farmId: farm.b }, data: { groupId: null } });
+    await db.deviceGroup.deleteMany({ where: { code: groupB } });
+  });
+
+  it("answers ids registered meanwhile by another import as per-row conflicts and imports the rest in skip mode", async () => {
+    const [taken, free] = ids(2);
+    let importing: ReturnType<typeof runImport> | undefined;
+    await db.$transaction(async (tx) => {
+      await tx.device.create({ data: { deviceId: taken!, name: "Other import", deviceType: "collar", farmId: farm.a } });
+      importing = runImport(db, admin, csv(`${free},Free,collar,${farmCode.a},`, `${taken},Taken,collar,${farmCode.a},`), options("create", true));
+      await waitForInsertBlocked();
+    }, { timeout: 25_000 });
+    const result = await importing!;
+    expect(result).toMatchObject({ state: "done", created: 1, rejected: 1, errors: [{ row: 3, column: "device_id", message: `${taken} was registered meanwhile (by another import or person); it was not imported` }] });
+    expect(await db.device.findUniqueOrThrow({ where: { deviceId: taken! } })).toMatchObject({ name: "Other import" });
+    expect(await db.device.findUniqueOrThrow({ where: { deviceId: free! } })).toMatchObject({ name: "Free" });
+    expect(await db.importBatch.findUniqueOrThrow({ where: { id: result.batchId } })).toMatchObject({ state: "done", createdCount: 1, errorCount: 1 });
+  });
+});
+
+/** Until an INSERT into devices of this database waits for a lock (another transaction's row), or 20 s. */
+async function waitForInsertBlocked() {
+  for (let tries = 0; tries < 200; tries++) {
+    const [row] = await db.$queryRaw<{ count: bigint }[]>`SELECT count(*) AS count FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%INSERT INTO devices%'`;
+    if (row && row.count > 0n) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

@@ -29,6 +29,7 @@ export type ImportOptions = {
   defaultFarmCode?: string | null;
 };
 
+/** `row` is the file's line where the row starts (lib/import/csv-reader.ts), in every report. */
 export type ImportError = { row: number; column: string; message: string };
 
 export type ImportPreview = {
@@ -65,6 +66,7 @@ function requireImport(actor: Actor) {
 const EXISTING_SELECT = {
   deviceId: true,
   deviceType: true,
+  state: true,
   farmId: true,
   name: true,
   manufacturer: true,
@@ -94,7 +96,15 @@ async function resolveDefaultFarm(db: Db, actor: Actor, options: ImportOptions):
   return farmId;
 }
 
-type Analysis = ImportPreview & { creates: Extract<ValidRow, { action: "create" }>[]; updates: Extract<ValidRow, { action: "update" }>[]; defaultFarmId: number | null };
+type CreateRow = Extract<ValidRow, { action: "create" }> & { rowNumber: number };
+type UpdateRow = Extract<ValidRow, { action: "update" }> & { rowNumber: number };
+type Analysis = ImportPreview & { creates: CreateRow[]; updates: UpdateRow[]; defaultFarmId: number | null };
+
+/** Counts an error and keeps it for the report, up to MAX_REPORTED_ERRORS. */
+function report(analysis: Pick<ImportPreview, "errors" | "errorCount">, error: ImportError) {
+  analysis.errorCount++;
+  if (analysis.errors.length < MAX_REPORTED_ERRORS) analysis.errors.push(error);
+}
 
 /** The one streaming pass shared by preview and import; `keep` holds the valid rows for writing. */
 async function analyse(db: Db, actor: Actor, source: CsvSource, options: ImportOptions, keep: boolean): Promise<Analysis> {
@@ -103,13 +113,14 @@ async function analyse(db: Db, actor: Actor, source: CsvSource, options: ImportO
   const file = await openCsv(source);
   const [farms, groups] = await Promise.all([
     db.farm.findMany({ select: { id: true, code: true } }),
-    db.deviceGroup.findMany({ select: { id: true, code: true, farmId: true, deviceTypeFilter: true, active: true } }),
+    db.deviceGroup.findMany({ select: { id: true, code: true, name: true, farmId: true, deviceTypeFilter: true, active: true } }),
   ]);
   const context: RowContext = {
     mode: options.mode,
     farmsByCode: new Map(farms.map((farm) => [farm.code, farm.id])),
     defaultFarmId,
-    groupsByCode: new Map(groups.map(({ code, ...group }) => [code, group])),
+    groupsByCode: new Map(groups.map((group) => [group.code, group])),
+    groupsById: new Map(groups.map((group) => [group.id, group])),
     existing: new Map(),
     seen: new Map(),
     farmScope: farmScope(actor),
@@ -129,10 +140,6 @@ async function analyse(db: Db, actor: Actor, source: CsvSource, options: ImportO
     updates: [],
     defaultFarmId,
   };
-  const report = (error: ImportError) => {
-    analysis.errorCount++;
-    if (analysis.errors.length < MAX_REPORTED_ERRORS) analysis.errors.push(error);
-  };
 
   let chunk: { rowNumber: number; row: Partial<Record<ImportColumn, string>>; fieldCountError?: string }[] = [];
   const flush = async () => {
@@ -147,15 +154,15 @@ async function analyse(db: Db, actor: Actor, source: CsvSource, options: ImportO
       if (errors.length || !result.ok) {
         action = "rejected";
         analysis.rejected++;
-        for (const error of errors) report({ row: item.rowNumber, ...error });
+        for (const error of errors) report(analysis, { row: item.rowNumber, ...error });
       } else {
         action = result.action;
         if (result.action === "create") {
           analysis.toCreate++;
-          if (keep) analysis.creates.push(result);
+          if (keep) analysis.creates.push({ ...result, rowNumber: item.rowNumber });
         } else if (result.action === "update") {
           analysis.toUpdate++;
-          if (keep) analysis.updates.push(result);
+          if (keep) analysis.updates.push({ ...result, rowNumber: item.rowNumber });
         } else analysis.toSkip++;
       }
       if (analysis.firstRows.length < FIRST_ROWS) analysis.firstRows.push({ row: item.rowNumber, action, values: item.row });
@@ -202,10 +209,12 @@ const dateText = (value: Date | undefined) => (value ? value.toISOString().slice
 /**
  * One INSERT … SELECT FROM unnest(arrays) per chunk: a column array per field instead of
  * Prisma's createMany (a bound parameter per row and column), several times faster for 10,000 rows.
+ * An id registered since the file was checked (another import of the same ids at the same moment)
+ * is left out rather than failing the statement: the ids written come back, the others are that row's conflict.
  */
-async function insertDevices(tx: Tx, rows: Extract<ValidRow, { action: "create" }>[], meta: { now: Date; provisionedById: number | null }) {
-  const col = <T>(pick: (row: Extract<ValidRow, { action: "create" }>) => T) => rows.map(pick);
-  await tx.$executeRaw`
+async function insertDevices(tx: Tx, rows: CreateRow[], meta: { now: Date; provisionedById: number | null }): Promise<Set<string>> {
+  const col = <T>(pick: (row: CreateRow) => T) => rows.map(pick);
+  const written = await tx.$queryRaw<{ device_id: string }[]>`
     INSERT INTO devices (device_id, device_type, name, farm_id, manufacturer, model, serial_number, mac_address, hardware_version,
       location_description, latitude, longitude, group_id, purchase_date, warranty_end,
       state, provisioning_method, provisioning_date, provisioned_by_id, updated_at)
@@ -219,13 +228,20 @@ async function insertDevices(tx: Tx, rows: Extract<ValidRow, { action: "create" 
       ${col((row) => row.fields.latitude ?? null)}::float8[], ${col((row) => row.fields.longitude ?? null)}::float8[], ${col((row) => row.fields.groupId ?? null)}::int[],
       ${col((row) => dateText(row.fields.purchaseDate))}::text[], ${col((row) => dateText(row.fields.warrantyEnd))}::text[]
     ) AS d(device_id, device_type, name, farm_id, manufacturer, model, serial_number, mac_address, hardware_version,
-      location_description, latitude, longitude, group_id, purchase_date, warranty_end)`;
+      location_description, latitude, longitude, group_id, purchase_date, warranty_end)
+    ON CONFLICT (device_id) DO NOTHING
+    RETURNING device_id`;
+  return new Set(written.map((row) => row.device_id));
 }
 
-/** One UPDATE … FROM unnest(arrays) per chunk; a null (an empty cell) keeps the stored value. */
-async function updateDevices(tx: Tx, rows: Extract<ValidRow, { action: "update" }>[], now: Date) {
-  const col = <T>(pick: (row: Extract<ValidRow, { action: "update" }>) => T) => rows.map(pick);
-  await tx.$executeRaw`
+/**
+ * One UPDATE … FROM unnest(arrays) per chunk; a null (an empty cell) keeps the stored value. A
+ * device retired since the file was checked is left as it is (lib/devices/lifecycle editRefusal):
+ * the ids written come back.
+ */
+async function updateDevices(tx: Tx, rows: UpdateRow[], now: Date): Promise<Set<string>> {
+  const col = <T>(pick: (row: UpdateRow) => T) => rows.map(pick);
+  const written = await tx.$queryRaw<{ device_id: string }[]>`
     UPDATE devices AS t SET
       name = COALESCE(d.name, t.name),
       farm_id = COALESCE(d.farm_id, t.farm_id),
@@ -249,7 +265,16 @@ async function updateDevices(tx: Tx, rows: Extract<ValidRow, { action: "update" 
       ${col((row) => dateText(row.fields.purchaseDate))}::text[], ${col((row) => dateText(row.fields.warrantyEnd))}::text[]
     ) AS d(device_id, name, farm_id, manufacturer, model, serial_number, mac_address, hardware_version,
       location_description, latitude, longitude, group_id, purchase_date, warranty_end)
-    WHERE t.device_id = d.device_id`;
+    WHERE t.device_id = d.device_id AND t.state <> 'decommissioned'
+    RETURNING t.device_id`;
+  return new Set(written.map((row) => row.device_id));
+}
+
+/** Rows the database refused at write time; in "import nothing" mode they roll the import back. */
+class RowConflicts extends Error {
+  constructor(readonly errors: ImportError[]) {
+    super("Rows changed meanwhile");
+  }
 }
 
 /**
@@ -307,39 +332,68 @@ export async function runImport(db: Db, actor: Actor, source: CsvSource, options
 
   const who = auditActor(actor);
   const now = new Date();
+  // Rows another writer got to first (an id registered, a device retired since the check) are
+  // that row's error, like any found while checking: skipped, or the whole import undone.
+  const conflicts: ImportError[] = [];
+  const conflict = (error: ImportError) => conflicts.push(error);
+  const stopOnConflict = () => {
+    if (conflicts.length && !options.skipErrors) throw new RowConflicts(conflicts);
+  };
+  let created = 0;
+  let updated = 0;
   try {
     await db.$transaction(
       async (tx) => {
         for (let start = 0; start < analysis.creates.length; start += CHUNK) {
           const slice = analysis.creates.slice(start, start + CHUNK);
-          await insertDevices(tx, slice, { now, provisionedById: actor.kind === "user" ? actor.id : null });
-          await insertHistory(tx, who, now, slice.map((row) => ({ deviceId: row.deviceId, before: null, after: { batchId: batch.id, deviceType: row.deviceType, ...jsonFields(row.fields) } })));
+          const written = await insertDevices(tx, slice, { now, provisionedById: actor.kind === "user" ? actor.id : null });
+          for (const row of slice) {
+            if (!written.has(row.deviceId)) conflict({ row: row.rowNumber, column: "device_id", message: `${row.deviceId} was registered meanwhile (by another import or person); it was not imported` });
+          }
+          stopOnConflict();
+          const done = slice.filter((row) => written.has(row.deviceId));
+          created += done.length;
+          await insertHistory(tx, who, now, done.map((row) => ({ deviceId: row.deviceId, before: null, after: { batchId: batch.id, deviceType: row.deviceType, ...jsonFields(row.fields) } })));
         }
         for (let start = 0; start < analysis.updates.length; start += CHUNK) {
           const slice = analysis.updates.slice(start, start + CHUNK);
-          await updateDevices(tx, slice, now);
+          const written = await updateDevices(tx, slice, now);
+          for (const row of slice) {
+            if (!written.has(row.deviceId)) conflict({ row: row.rowNumber, column: "device_id", message: `${row.deviceId} was retired meanwhile; it was not changed` });
+          }
+          stopOnConflict();
+          const done = slice.filter((row) => written.has(row.deviceId));
+          updated += done.length;
           await insertHistory(
             tx,
             who,
             now,
-            slice.map((row) => ({
+            done.map((row) => ({
               deviceId: row.deviceId,
               before: jsonFields(Object.fromEntries(Object.entries(row.changes).map(([key, change]) => [key, change.before]))),
               after: { batchId: batch.id, ...jsonFields(row.fields) },
             })),
           );
         }
+        for (const error of conflicts) report(analysis, error);
+        analysis.rejected += conflicts.length;
         await tx.importBatch.update({
           where: { id: batch.id },
-          data: { state: "done", createdCount: analysis.creates.length, updatedCount: analysis.updates.length, finishedAt: new Date() },
+          data: { state: "done", createdCount: created, updatedCount: updated, errorCount: analysis.errorCount, errorReport: analysis.errors, finishedAt: new Date() },
         });
         await tx.auditEvent.create({
-          data: { ...who, entityType: "import_batch", entityId: String(batch.id), action: "imported", after: { fileName: options.fileName, mode: options.mode, created: analysis.creates.length, updated: analysis.updates.length, rejected: analysis.rejected } },
+          data: { ...who, entityType: "import_batch", entityId: String(batch.id), action: "imported", after: { fileName: options.fileName, mode: options.mode, created, updated, rejected: analysis.rejected } },
         });
       },
       { timeout: 10 * 60_000, maxWait: 10_000 },
     );
   } catch (error) {
+    if (error instanceof RowConflicts) {
+      for (const rowError of error.errors) report(analysis, rowError);
+      analysis.rejected += error.errors.length;
+      await db.importBatch.update({ where: { id: batch.id }, data: { state: "failed", finishedAt: new Date(), errorCount: analysis.errorCount, errorReport: analysis.errors } });
+      return result("failed", 0, 0);
+    }
     const clash = error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
     const message = clash ? "A device id of the file was registered by someone else meanwhile; nothing was imported." : "The import failed; nothing was imported.";
     await db.importBatch.update({
@@ -349,7 +403,7 @@ export async function runImport(db: Db, actor: Actor, source: CsvSource, options
     if (clash) throw new ConflictError(message);
     throw error;
   }
-  return result("done", analysis.creates.length, analysis.updates.length);
+  return result("done", created, updated);
 }
 
 export type ImportBatchSummary = {

@@ -16,6 +16,8 @@ const base = 100_000 + Math.floor(Math.random() * 800_000);
 const first = `IM${base}`;
 const second = `IM${base + 1}`;
 const third = `IM${base + 2}`;
+const fourth = `IM${base + 3}`;
+const fifth = `IM${base + 4}`;
 let fixture: ApiFixture;
 let farmCode: string;
 
@@ -33,7 +35,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await db.importBatch.deleteMany({ where: { fileName: { in: ["herd.csv", `raw-${suffix}.csv`] } } });
-  await removeApiFixture(db, fixture, [first, second, third]);
+  await db.importBatch.deleteMany({ where: { fileName: { in: [`quotes-${suffix}.csv`, `race-${suffix}.csv`] } } });
+  await removeApiFixture(db, fixture, [first, second, third, fourth, fifth]);
   await disconnectDb();
 });
 
@@ -73,6 +76,42 @@ describe("POST /api/v1/iot/devices/import", () => {
     const badMode = await importRoute.POST(apiRequest(fixture.keys.admin, "POST", "/api/v1/iot/devices/import?mode=merge", `device_id,name,device_type\n`, { "Content-Type": "text/csv" }), noParams);
     expect(badMode.status).toBe(400);
     expect((await badMode.json()).error.fields.mode).toBeDefined();
+    expect(await db.device.findUnique({ where: { deviceId: third } })).toBeNull();
+  });
+
+  it("reads a stray quote in an unquoted field as text, and answers a broken file with 400 naming its line", async () => {
+    const csv = `device_id,name,device_type,location\n${fourth},12" probe,temperature, "Meter, north"\n`;
+    const response = await importRoute.POST(apiRequest(fixture.keys.admin, "POST", `/api/v1/iot/devices/import?default_farm=${farmCode}&fileName=quotes-${suffix}.csv`, csv, { "Content-Type": "text/csv" }), noParams);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ state: "done", created: 1, rejected: 0 });
+    expect(await db.device.findUniqueOrThrow({ where: { deviceId: fourth } })).toMatchObject({ name: '12" probe', locationDescription: "Meter, north" });
+
+    for (const [broken, line] of [
+      [`device_id,name,device_type\n\n${fifth},"Probe,temperature\n${third},Other,collar\n`, 3],
+      [`device_id,name,device_type\n${fifth},Probe,temperature\n,,\n${third},"Other" collar,collar\n`, 4],
+    ] as const) {
+      const refused = await importRoute.POST(apiRequest(fixture.keys.admin, "POST", `/api/v1/iot/devices/import?default_farm=${farmCode}`, broken, { "Content-Type": "text/csv" }), noParams);
+      expect(refused.status).toBe(400);
+      expect((await refused.json()).error.message).toMatch(new RegExp(`^The file is not valid CSV: line ${line}: `));
+    }
+    expect(await db.device.count({ where: { deviceId: { in: [third, fifth] } } })).toBe(0);
+  });
+
+  it("answers a concurrent import of the same new ids with a per-row conflict, not a 500", async () => {
+    let importing: Promise<Response> | undefined;
+    await db.$transaction(async (tx) => {
+      await tx.device.create({ data: { deviceId: fifth, name: "The other import", deviceType: "collar", farmId: fixture.farmA } });
+      const csv = `device_id,name,device_type\n${third},Third,collar\n${fifth},Fifth,collar\n`;
+      importing = importRoute.POST(apiRequest(fixture.keys.admin, "POST", `/api/v1/iot/devices/import?default_farm=${farmCode}&fileName=race-${suffix}.csv`, csv, { "Content-Type": "text/csv" }), noParams);
+      for (let tries = 0; tries < 200; tries++) {
+        const [row] = await db.$queryRaw<{ count: bigint }[]>`SELECT count(*) AS count FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%INSERT INTO devices%'`;
+        if (row && row.count > 0n) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }, { timeout: 25_000 });
+    const response = await importing!;
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ state: "failed", created: 0, errors: [{ row: 3, column: "device_id", message: `${fifth} was registered meanwhile (by another import or person); it was not imported` }] });
     expect(await db.device.findUnique({ where: { deviceId: third } })).toBeNull();
   });
 

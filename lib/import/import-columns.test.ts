@@ -19,7 +19,7 @@ describe("import columns", () => {
     const header = mapHeader(["Device ID", "Colour", "name", "Name", ""]);
     expect(header.columns).toEqual(["device_id", "name"]);
     expect(header.unknownColumns).toEqual(["Colour"]);
-    expect(header.duplicateColumns).toEqual(["Name"]);
+    expect(header.duplicateColumns).toEqual([{ column: "name", headers: ["name", "Name"] }]);
     expect(header.missingRequired).toEqual(["device_type"]);
     expect(recordToRow(header.positions, ["AC001", "red", "Collar", "ignored", ""])).toEqual({ device_id: "AC001", name: "Collar" });
   });

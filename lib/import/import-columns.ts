@@ -72,8 +72,8 @@ export type HeaderMap = {
   columns: ImportColumn[];
   /** Headers as written that are not import columns (ignored, listed for the person importing). */
   unknownColumns: string[];
-  /** Headers naming a column already named earlier (the first one is read). */
-  duplicateColumns: string[];
+  /** Columns named by more than one header, with those headers as written (the file is refused). */
+  duplicateColumns: { column: ImportColumn; headers: string[] }[];
   missingRequired: ImportColumn[];
 };
 
@@ -81,14 +81,16 @@ export function mapHeader(headers: string[]): HeaderMap {
   const positions: (ImportColumn | null)[] = [];
   const columns: ImportColumn[] = [];
   const unknownColumns: string[] = [];
-  const duplicateColumns: string[] = [];
+  const duplicateColumns: HeaderMap["duplicateColumns"] = [];
   for (const header of headers) {
     const column = columnFor(header);
     if (column === null) {
       if (header.trim() !== "") unknownColumns.push(header.trim());
       positions.push(null);
     } else if (columns.includes(column)) {
-      duplicateColumns.push(header.trim());
+      const duplicate = duplicateColumns.find((entry) => entry.column === column);
+      if (duplicate) duplicate.headers.push(header.trim());
+      else duplicateColumns.push({ column, headers: [headers[positions.indexOf(column)]!.trim(), header.trim()] });
       positions.push(null);
     } else {
       columns.push(column);

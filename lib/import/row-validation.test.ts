@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { ImportColumn } from "./import-columns";
-import { cellValue, parseDate, parseDeviceType, validateRow, type ExistingDevice, type RowContext } from "./row-validation";
+import { cellValue, parseDate, parseDeviceType, validateRow, type ExistingDevice, type ImportGroup, type RowContext } from "./row-validation";
 
 const existingCollar: ExistingDevice = {
   deviceType: "collar",
+  state: "active",
   farmId: 1,
   name: "Collar 9",
   manufacturer: "DairyTech",
@@ -19,6 +20,14 @@ const existingCollar: ExistingDevice = {
   warrantyEnd: null,
 };
 
+const GROUPS: (ImportGroup & { code: string })[] = [
+  { code: "PARLOUR", id: 10, name: "Parlour", farmId: 1, deviceTypeFilter: null, active: true },
+  { code: "ALL", id: 11, name: "All farms", farmId: null, deviceTypeFilter: null, active: true },
+  { code: "HERD", id: 12, name: "Herd", farmId: 1, deviceTypeFilter: "collar", active: true },
+  { code: "MILKING", id: 13, name: "Milking", farmId: 1, deviceTypeFilter: "milk_meter", active: true },
+  { code: "OLD", id: 14, name: "Old", farmId: 1, deviceTypeFilter: null, active: false },
+];
+
 function context(overrides: Partial<RowContext> = {}): RowContext {
   return {
     mode: "create",
@@ -27,13 +36,8 @@ function context(overrides: Partial<RowContext> = {}): RowContext {
       ["SOUTH", 2],
     ]),
     defaultFarmId: null,
-    groupsByCode: new Map([
-      ["PARLOUR", { id: 10, farmId: 1 }],
-      ["ALL", { id: 11, farmId: null }],
-      ["HERD", { id: 12, farmId: 1, deviceTypeFilter: "collar" as const, active: true }],
-      ["MILKING", { id: 13, farmId: 1, deviceTypeFilter: "milk_meter" as const, active: true }],
-      ["OLD", { id: 14, farmId: 1, active: false }],
-    ]),
+    groupsByCode: new Map(GROUPS.map((group) => [group.code, group])),
+    groupsById: new Map(GROUPS.map((group) => [group.id, group])),
     existing: new Map([["AC009", existingCollar]]),
     seen: new Map(),
     farmScope: null,
@@ -129,11 +133,26 @@ describe("validateRow", () => {
 
   it("refuses an unknown group code and a group of another farm; a cross-farm group fits any", () => {
     expect(errorsOf({ group_code: "NOPE" })).toEqual([{ column: "group_code", message: 'Unknown group code "NOPE"' }]);
-    expect(errorsOf({ group_code: "PARLOUR", farm_code: "SOUTH" })).toEqual([{ column: "group_code", message: "Group PARLOUR belongs to another farm" }]);
+    expect(errorsOf({ group_code: "PARLOUR", farm_code: "SOUTH" })).toEqual([{ column: "group_code", message: "AC001 belongs to another farm than group “Parlour”." }]);
     expect(validateRow(row({ group_code: "ALL", farm_code: "SOUTH" }), 2, context())).toMatchObject({ ok: true, fields: { groupId: 11 } });
     expect(validateRow(row({ group_code: "HERD" }), 2, context())).toMatchObject({ ok: true, fields: { groupId: 12 } });
-    expect(errorsOf({ group_code: "MILKING" })).toEqual([{ column: "group_code", message: "Group MILKING holds milk_meter devices only" }]);
-    expect(errorsOf({ group_code: "OLD" })).toEqual([{ column: "group_code", message: "Group OLD is archived" }]);
+    expect(errorsOf({ group_code: "MILKING" })).toEqual([{ column: "group_code", message: "AC001 is an Activity Collar; group “Milking” holds only Milk Meter devices." }]);
+    expect(errorsOf({ group_code: "OLD" })).toEqual([{ column: "group_code", message: "Group “Old” is archived." }]);
+  });
+
+  it("checks a device's own group when the row moves it to another farm, as an edit does", () => {
+    const grouped = new Map([["AC009", { ...existingCollar, groupId: 12 }]]);
+    expect(errorsOf({ device_id: "AC009", name: "Collar 9", farm_code: "SOUTH" }, context({ mode: "update", existing: grouped }))).toEqual([
+      { column: "farm_code", message: expect.stringMatching(/^AC009 belongs to another farm than group “Herd”\. Name a group of the new farm/) },
+    ]);
+    expect(validateRow(row({ device_id: "AC009", name: "Collar 9", farm_code: "SOUTH", group_code: "ALL" }), 2, context({ mode: "update", existing: grouped }))).toMatchObject({ ok: true, action: "update", fields: { farmId: 2, groupId: 11 } });
+    expect(validateRow(row({ device_id: "AC009", name: "Collar 9" }), 2, context({ mode: "update", existing: new Map([["AC009", { ...existingCollar, groupId: 14 }]]) }))).toMatchObject({ ok: true });
+  });
+
+  it("leaves a retired device read-only, unless its row changes nothing", () => {
+    const retired = new Map([["AC009", { ...existingCollar, state: "decommissioned" as const }]]);
+    expect(errorsOf({ device_id: "AC009", name: "Collar nine", farm_code: "" }, context({ mode: "update", existing: retired }))).toEqual([{ column: "device_id", message: "Device AC009 is retired; its record is kept read-only." }]);
+    expect(validateRow(row({ device_id: "AC009", name: "Collar 9", farm_code: "" }), 2, context({ mode: "update", existing: retired }))).toMatchObject({ ok: true, action: "unchanged" });
   });
 
   it("rejects the second occurrence of an id in the file, naming the first row", () => {
@@ -165,6 +184,17 @@ describe("validateRow", () => {
 
   it("refuses text longer than the column holds", () => {
     expect(errorsOf({ serial_number: "x".repeat(51) })).toEqual([{ column: "serial_number", message: "At most 50 characters" }]);
+    expect(errorsOf({ name: "x".repeat(121) })).toEqual([{ column: "name", message: "At most 120 characters" }]);
+  });
+
+  it("counts characters, not UTF-16 units, as the device API does", () => {
+    expect(validateRow(row({ name: `🐄${"x".repeat(119)}` }), 2, context())).toMatchObject({ ok: true });
+    expect(errorsOf({ name: `🐄${"x".repeat(120)}` })).toEqual([{ column: "name", message: "At most 120 characters" }]);
+  });
+
+  it("refuses a serial number a spreadsheet rounded to scientific notation", () => {
+    for (const serial of ["1.23457E+11", "1,23457E+11", "4E+15"]) expect(errorsOf({ serial_number: serial })).toEqual([{ column: "serial_number", message: expect.stringContaining("spreadsheet rounded") }]);
+    expect(validateRow(row({ serial_number: "SN-1E5" }), 2, context())).toMatchObject({ ok: true, fields: { serialNumber: "SN-1E5" } });
   });
 
   it("takes off the apostrophe the export puts before formula-like cells", () => {

@@ -4,8 +4,11 @@
  * batches by lib/import/device-import.ts and passed in. Rules from M92 `IoTDeviceImportWizard`
  * (task 2.3) and the registration rules of lib/devices/device-schemas.ts.
  */
+import type { DeviceStateName } from "../devices/device-fields";
 import { DEVICE_ID_PATTERN, DEVICE_TYPES, DEVICE_TYPE_LABEL, type DeviceTypeName } from "../devices/device-id";
-import { MAC_PATTERN } from "../devices/device-schemas";
+import { deviceTextFields, MAC_PATTERN } from "../devices/device-schemas";
+import { editRefusal } from "../devices/lifecycle";
+import { groupToCheck, placementRefusal } from "../groups/group-rules";
 import type { ImportColumn } from "./import-columns";
 
 export const IMPORT_MODES = ["create", "update", "create_update"] as const;
@@ -16,6 +19,7 @@ export type RowError = { column: string; message: string };
 /** What an existing device looks like for the comparison in update mode. */
 export type ExistingDevice = {
   deviceType: DeviceTypeName;
+  state: DeviceStateName;
   farmId: number;
   name: string;
   manufacturer: string | null;
@@ -38,7 +42,9 @@ export type RowContext = {
   /** For rows without farm_code, when the importer picked one. */
   defaultFarmId: number | null;
   /** Group code → the group, with its farm (null for a cross-farm group). */
-  groupsByCode: ReadonlyMap<string, { id: number; farmId: number | null; deviceTypeFilter?: DeviceTypeName | null; active?: boolean }>;
+  groupsByCode: ReadonlyMap<string, ImportGroup>;
+  /** The same groups by id: a device's present group is checked when it moves farm. */
+  groupsById: ReadonlyMap<number, ImportGroup>;
   /** The devices of this file's ids that already exist. */
   existing: ReadonlyMap<string, ExistingDevice>;
   /** Device id → the row where it first appeared in this file; validateRow adds to it. */
@@ -46,6 +52,8 @@ export type RowContext = {
   /** The farm the actor is bound to (lib/auth/permissions farmScope); null = every farm. */
   farmScope: number | null;
 };
+
+export type ImportGroup = { id: number; name: string; farmId: number | null; deviceTypeFilter: DeviceTypeName | null; active: boolean };
 
 /** The fields an import sets; on update, an empty cell leaves the field as it is. */
 export type ImportedFields = {
@@ -70,13 +78,20 @@ export type ValidRow =
   | { ok: true; action: "unchanged"; deviceId: string; deviceType: DeviceTypeName };
 export type RowResult = ValidRow | { ok: false; deviceId: string | null; errors: RowError[] };
 
-const TEXT_LIMITS: [ImportColumn, keyof ImportedFields, number][] = [
-  ["manufacturer", "manufacturer", 120],
-  ["model", "model", 120],
-  ["serial_number", "serialNumber", 50],
-  ["hardware_version", "hardwareVersion", 20],
-  ["location_description", "locationDescription", 200],
+/** Text columns, checked with the device form's and API's own schemas (lengths, rounded serials). */
+const TEXT_COLUMNS: [ImportColumn, keyof typeof deviceTextFields][] = [
+  ["manufacturer", "manufacturer"],
+  ["model", "model"],
+  ["serial_number", "serialNumber"],
+  ["hardware_version", "hardwareVersion"],
+  ["location_description", "locationDescription"],
 ];
+
+/** The cell as the device schema reads it, or the schema's first complaint. */
+function textField(key: keyof typeof deviceTextFields, value: string): { value: string } | { error: string } {
+  const parsed = deviceTextFields[key].safeParse(value);
+  return parsed.success ? { value: parsed.data ?? "" } : { error: parsed.error.issues[0]?.message ?? "Invalid value" };
+}
 
 /**
  * The export prefixes a cell that starts like a formula with an apostrophe (spreadsheetSafe in
@@ -136,8 +151,11 @@ export function validateRow(row: Partial<Record<ImportColumn, string>>, rowNumbe
 
   const name = cell("name");
   if (!name) errors.push({ column: "name", message: "Missing required field: name" });
-  else if (name.length > 120) errors.push({ column: "name", message: "Name: at most 120 characters" });
-  else fields.name = name;
+  else {
+    const checked = textField("name", name);
+    if ("error" in checked) errors.push({ column: "name", message: checked.error });
+    else fields.name = checked.value;
+  }
 
   const existing = idUsable ? context.existing.get(deviceId) : undefined;
   if (idUsable && existing && context.mode === "create") errors.push({ column: "device_id", message: `${deviceId} already exists (create mode adds new devices only)` });
@@ -159,11 +177,12 @@ export function validateRow(row: Partial<Record<ImportColumn, string>>, rowNumbe
     else fields.farmId = context.defaultFarmId;
   }
 
-  for (const [column, key, limit] of TEXT_LIMITS) {
+  for (const [column, key] of TEXT_COLUMNS) {
     const value = cell(column);
     if (!value) continue;
-    if (value.length > limit) errors.push({ column, message: `At most ${limit} characters` });
-    else (fields as Record<string, unknown>)[key] = value;
+    const checked = textField(key, value);
+    if ("error" in checked) errors.push({ column, message: checked.error });
+    else fields[key] = checked.value;
   }
 
   const mac = cell("mac_address");
@@ -190,15 +209,25 @@ export function validateRow(row: Partial<Record<ImportColumn, string>>, rowNumbe
   }
   if (fields.purchaseDate && fields.warrantyEnd && fields.warrantyEnd < fields.purchaseDate) errors.push({ column: "warranty_end", message: "The warranty cannot end before the purchase date" });
 
+  // The group the device is in after the row, checked by the device registry's own rules: a group
+  // named in the row, or the device's present group when the row moves it to another farm.
   const groupCode = cell("group_code");
+  let groupKnown = true;
   if (groupCode) {
     const group = context.groupsByCode.get(groupCode);
-    const farmId = fields.farmId ?? existing?.farmId;
-    if (!group) errors.push({ column: "group_code", message: `Unknown group code "${groupCode}"` });
-    else if (group.farmId !== null && farmId !== undefined && group.farmId !== farmId) errors.push({ column: "group_code", message: `Group ${groupCode} belongs to another farm` });
-    else if (group.active === false) errors.push({ column: "group_code", message: `Group ${groupCode} is archived` });
-    else if (group.deviceTypeFilter && deviceType && group.deviceTypeFilter !== deviceType) errors.push({ column: "group_code", message: `Group ${groupCode} holds ${group.deviceTypeFilter} devices only` });
-    else fields.groupId = group.id;
+    if (!group) {
+      groupKnown = false;
+      errors.push({ column: "group_code", message: `Unknown group code "${groupCode}"` });
+    } else fields.groupId = group.id;
+  }
+  const farmAfter = fields.farmId ?? existing?.farmId;
+  if (groupKnown && deviceType && farmAfter !== undefined) {
+    const before = existing ?? { groupId: null, farmId: farmAfter };
+    const groupId = groupToCheck(before, { groupId: fields.groupId ?? before.groupId, farmId: farmAfter });
+    const group = groupId === null ? undefined : context.groupsById.get(groupId);
+    const refusal = group ? placementRefusal(group, { deviceId, deviceType, farmId: farmAfter }) : null;
+    if (refusal && groupCode) errors.push({ column: "group_code", message: refusal });
+    else if (refusal) errors.push({ column: "farm_code", message: `${refusal} Name a group of the new farm in group_code, or take the device out of its group first.` });
   }
 
   if (errors.length || !deviceType) return { ok: false, deviceId: deviceId || null, errors };
@@ -215,5 +244,7 @@ export function validateRow(row: Partial<Record<ImportColumn, string>>, rowNumbe
     }
   }
   if (Object.keys(changes).length === 0) return { ok: true, action: "unchanged", deviceId, deviceType };
+  const readOnly = editRefusal({ deviceId, state: existing.state });
+  if (readOnly) return { ok: false, deviceId, errors: [{ column: "device_id", message: readOnly }] };
   return { ok: true, action: "update", deviceId, deviceType, fields: changed, changes };
 }
