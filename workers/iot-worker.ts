@@ -89,6 +89,8 @@ export type IotWorkerStats = {
   schemaInvalid: number;
   /** Not a device → cloud topic this worker knows. */
   badTopic: number;
+  /** Retained deliveries: the broker replaying a kept message at a (re)subscription, not news. Acknowledged, not stored. */
+  retained: number;
   unknownDevice: number;
   /** Stored, but under our receive time: the device clock was ahead, or before its provisioning. */
   clockSkewed: number;
@@ -135,7 +137,8 @@ export function defaultWorkerClientId() {
 
 export async function startIotWorker(options: IotWorkerOptions): Promise<IotWorker> {
   const log = options.log ?? ((line: string) => console.log(line));
-  const counters = { received: 0, notJson: 0, schemaInvalid: 0, badTopic: 0, ignored: 0 };
+  const counters = { received: 0, notJson: 0, schemaInvalid: 0, badTopic: 0, ignored: 0, retained: 0 };
+  let retainedLoggedAt = 0;
   let invalidLoggedThisMinute = 0;
 
   const pool = createSqlPool(options.databaseUrl);
@@ -266,6 +269,22 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
         callback(ACK_DEFERRED);
         return;
       }
+      if (packet.retain) {
+        // The broker sets the flag only on what it replays to a new subscription (MQTT 3.1.1
+        // §3.3.1.3, MQTT 5 without retain-as-published): every worker start, and every reconnect
+        // that lost the session, would store it again and put its old values back on the device.
+        // Its live copy reached the session's subscription when it was published and is stored;
+        // published while there was none, it is as lost as any other message of that gap. (Aedes
+        // also keeps the flag on what it queued for an offline session: the embedded broker
+        // refuses retain from devices, lib/mqtt/broker-access.ts mayRetain.)
+        counters.retained += 1;
+        if (Date.now() - retainedLoggedAt > 60_000) {
+          retainedLoggedAt = Date.now();
+          log(`worker: retained message on ${packet.topic} ignored (a replay, not news; ${counters.retained} so far): devices must not publish with retain`);
+        }
+        callback();
+        return;
+      }
       const message = decode(packet, new Date());
       if (!message || packet.qos === 0) {
         // Nothing to store (or QoS 0, which has no acknowledgement): let mqtt.js PUBACK now.
@@ -302,7 +321,8 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
         log(`worker: connected to ${options.mqttUrl} as ${clientOptions.clientId} (session ${connack.sessionPresent ? "resumed" : "new"})`);
         if (!firstConnect) return; // mqtt.js resubscribes by itself when the broker lost the session
         firstConnect = false;
-        client.subscribe(filters.slice(), { qos: 1 }, (error, granted) => {
+        // MQTT 5: the broker need not even send retained messages at subscription (rh 2).
+        client.subscribe(filters.slice(), { qos: 1, ...(protocolVersion === 5 ? { rh: 2 } : {}) }, (error, granted) => {
           if (error) {
             log(`worker: subscribing failed: ${error.message}`);
             return;
@@ -377,6 +397,7 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
       notJson: counters.notJson,
       schemaInvalid: counters.schemaInvalid,
       badTopic: counters.badTopic,
+      retained: counters.retained,
       unknownDevice: ingest.unknownDevice,
       clockSkewed: ingest.clockSkewed,
       outOfOrder: ingest.outOfOrder,
@@ -399,7 +420,7 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
     const s = stats();
     invalidLoggedThisMinute = 0;
     log(
-      `worker: received ${s.received}, stored ${s.stored}, invalid ${s.invalid} (not JSON ${s.notJson}, schema ${s.schemaInvalid}, topic ${s.badTopic}), ` +
+      `worker: received ${s.received}, stored ${s.stored}, invalid ${s.invalid} (not JSON ${s.notJson}, schema ${s.schemaInvalid}, topic ${s.badTopic}), retained replays ${s.retained}, ` +
         `unknown device ${s.unknownDevice}, clock skewed ${s.clockSkewed}, out of order ${s.outOfOrder}, activated ${s.activated}, pending ${s.pending}; ` +
         // How the windows go: messages and device states per flush, and what a flush costs.
         `ota reports ${s.otaReports} (${s.otaApplied} applied, ${s.otaPending} pending, per batch ${s.otaBatches ? Math.round(s.otaReports / s.otaBatches) : 0} reports / ${s.otaBatches ? Math.round(s.otaBatchMs / s.otaBatches) : 0} ms); ` +
