@@ -4,12 +4,14 @@
  * its own client id, so it can be stopped, restarted or killed without touching the others.
  */
 import type { MqttClient } from "mqtt";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolveDatabaseUrl } from "../lib/config/database-url";
 import { disconnectDb, getDb } from "../lib/db";
 import type { TelemetryPayload } from "../lib/mqtt/payloads";
 import { topics } from "../lib/mqtt/topics";
 import { newSecret } from "../lib/provisioning/credentials";
+import { adminUrlFor } from "../lib/services/embedded-postgres";
 import { startIotWorker, type IotWorker, type IotWorkerOptions } from "./iot-worker";
 import { connectOnce, createTestFleet, openTestBroker, waitFor, type TestBroker, type TestDevice } from "./test-fleet";
 
@@ -115,6 +117,121 @@ describe("retained messages", () => {
     } finally {
       // An empty retained payload clears the topic's retained message on the broker.
       for (const device of lane.devices) await svc.publishAsync(topics.telemetry(device.deviceId), "", { qos: 1, retain: true });
+      await worker.stop();
+      await lane.remove();
+    }
+  });
+});
+
+/** Publishes `count` numbered readings at a steady pace; resolves when the broker acknowledged all. */
+async function publishNumbered(client: MqttClient, deviceId: string, count: number, everyMs: number) {
+  for (let seq = 0; seq < count; seq++) {
+    await telemetry(client, deviceId, { ts: new Date().toISOString(), battery_level: 50, readings: { seq } });
+    await sleep(everyMs);
+  }
+}
+
+/** How many times each number was stored. */
+async function storedCounts(deviceId: number) {
+  const rows = await db.$queryRaw<{ seq: number; n: bigint }[]>`
+    SELECT (readings->>'seq')::int AS seq, count(*) AS n FROM telemetry_samples WHERE device_id = ${deviceId} GROUP BY 1`;
+  return new Map(rows.map((row) => [row.seq, Number(row.n)]));
+}
+
+/**
+ * The worker's database goes away: it refuses new connections and the worker's are cut (a restart
+ * or a network loss, as the worker sees it). Switched from the server's admin database, since a
+ * database cannot refuse connections to itself.
+ */
+async function databaseOutage() {
+  const name = new URL(resolveDatabaseUrl()).pathname.slice(1);
+  const admin = new pg.Client({ connectionString: adminUrlFor(resolveDatabaseUrl()) });
+  await admin.connect();
+  await admin.query(`ALTER DATABASE "${name}" WITH ALLOW_CONNECTIONS false`);
+  await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND application_name = 'sdm-iot-worker'`, [name]);
+  let ended = false;
+  return {
+    async end() {
+      if (ended) return;
+      ended = true;
+      await admin.query(`ALTER DATABASE "${name}" WITH ALLOW_CONNECTIONS true`);
+      await admin.end();
+    },
+  };
+}
+
+describe("database outages", () => {
+  it("keep the broker connection while reading is paused longer than the keepalive: nothing lost, nothing stored twice", { timeout: 90_000 }, async () => {
+    const lane = await createTestFleet(db, 1);
+    const { id, deviceId } = lane.devices[0]!;
+    const lines: string[] = [];
+    // A 2 s keepalive and a backlog of 10: reading stops almost at once, and mqtt.js, missing the
+    // broker's ping answers, used to drop the connection after 3 s.
+    const worker = await startWorker(workerClientId("outage"), lines, { keepaliveSeconds: 2, highWater: 10 });
+    const client = await asDevice(lane.devices[0]!);
+    const outage = await databaseOutage();
+    try {
+      await publishNumbered(client, deviceId, 150, 10);
+      await waitFor(async () => worker.stats().pending >= 10);
+      await sleep(5_000);
+      await outage.end();
+      const counts = await waitFor(async () => {
+        const stored = await storedCounts(id);
+        return stored.size === 150 ? stored : null;
+      }, 40_000);
+      await sleep(1_000);
+      expect([...(await storedCounts(id)).entries()].filter(([, n]) => n > 1)).toEqual([]);
+      expect(counts.size).toBe(150);
+      expect(lines.filter((line) => line.includes("connection lost"))).toEqual([]);
+      expect(worker.stats().pausedMs).toBeGreaterThan(4_000);
+      expect(lines.some((line) => line.includes("ALERT database unreachable"))).toBe(true);
+      expect(worker.stats()).toMatchObject({ paused: false });
+    } finally {
+      await outage.end();
+      await worker.stop();
+      await lane.remove();
+    }
+  });
+
+  it("a connection lost while messages wait for the database: the broker's redeliveries are not stored again", { timeout: 90_000 }, async () => {
+    const lane = await createTestFleet(db, 1);
+    const { id, deviceId } = lane.devices[0]!;
+    const lines: string[] = [];
+    const clientId = workerClientId("redelivery");
+    const worker = await startWorker(clientId, lines);
+    const client = await asDevice(lane.devices[0]!);
+    const outage = await databaseOutage();
+    try {
+      await publishNumbered(client, deviceId, 100, 5);
+      // Held in memory, unacknowledged (a broker sends only so many unacknowledged at a time).
+      await waitFor(async () => worker.stats().pending >= 10);
+      // Taking over the worker's client id makes the broker drop the worker's connection; the
+      // intruder never acknowledges and leaves, and the worker's resumed session gets it all again.
+      const resumedBefore = lines.filter((line) => line.includes("session resumed")).length;
+      const intruder = await connectOnce(mqttUrl, {
+        clientId,
+        clean: false,
+        username: service.username,
+        password: service.password,
+        protocolVersion,
+        // MQTT 5 ends a session at disconnect unless told to keep it.
+        ...(protocolVersion === 5 ? { properties: { sessionExpiryInterval: 600 } } : {}),
+      });
+      if (!intruder.ok) throw intruder.error;
+      intruder.client.handleMessage = () => undefined;
+      await sleep(200);
+      await intruder.client.endAsync(true);
+      await waitFor(async () => lines.filter((line) => line.includes("session resumed")).length > resumedBefore, 15_000);
+      await sleep(1_500);
+      await outage.end();
+      await waitFor(async () => (await storedCounts(id)).size === 100 || null, 40_000);
+      await sleep(1_000);
+      expect([...(await storedCounts(id)).entries()].filter(([, n]) => n > 1)).toEqual([]);
+      expect(await samples(id)).toBe(100);
+      expect(worker.stats().redelivered).toBeGreaterThan(0);
+    } finally {
+      await outage.end();
+      await worker.stop();
       await lane.remove();
     }
   });
