@@ -3,6 +3,7 @@
  * embedded one started here), real PostgreSQL (DATABASE_URL). Each test runs its own worker with
  * its own client id, so it can be stopped, restarted or killed without touching the others.
  */
+import { spawn } from "node:child_process";
 import type { MqttClient } from "mqtt";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -232,6 +233,76 @@ describe("database outages", () => {
     } finally {
       await outage.end();
       await worker.stop();
+      await lane.remove();
+    }
+  });
+});
+
+/** The worker as `npm run worker` runs it, in its own process, so that it can be killed outright. */
+async function spawnWorker(clientId: string) {
+  const lines: string[] = [];
+  const child = spawn(process.execPath, ["--import", "tsx", "workers/iot-worker.ts"], {
+    env: {
+      ...process.env,
+      MQTT_URL: mqttUrl,
+      DATABASE_URL: resolveDatabaseUrl(),
+      MQTT_SERVICE_USERNAME: service.username,
+      MQTT_SERVICE_PASSWORD: service.password,
+      MQTT_CLIENT_ID: clientId,
+      MQTT_PROTOCOL_VERSION: String(protocolVersion),
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  for (const stream of [child.stdout, child.stderr]) {
+    stream.setEncoding("utf8");
+    stream.on("data", (chunk: string) => {
+      lines.push(...chunk.split("\n").filter(Boolean));
+      if (process.env.WORKER_LOG) process.stdout.write(chunk);
+    });
+  }
+  try {
+    await waitFor(async () => lines.some((line) => line.includes("connected to")), 30_000, 100);
+  } catch (error) {
+    child.kill("SIGKILL");
+    throw new Error(`the worker did not connect: ${lines.join("\n")}`, { cause: error });
+  }
+  return {
+    lines,
+    async kill() {
+      child.kill("SIGKILL");
+      await exited;
+    },
+  };
+}
+
+describe("a worker killed outright", () => {
+  it("leaves no device row behind its newest stored sample: the next start brings it up to date", { timeout: 90_000 }, async () => {
+    const lane = await createTestFleet(db, 1);
+    const { id, deviceId } = lane.devices[0]!;
+    const clientId = workerClientId("killed");
+    const killed = await spawnWorker(clientId);
+    try {
+      const client = await asDevice(lane.devices[0]!);
+      const first = Date.now() - 1_000;
+      await telemetry(client, deviceId, { ts: new Date(first).toISOString(), battery_level: 40, signal_strength: -60, error_count: 1 });
+      await waitFor(async () => (await deviceRow(id)).batteryLevel === 40);
+      // Within the 5 s a healthy device's row write is held back: the sample is stored and
+      // acknowledged, the row still says 40.
+      const second = Date.now();
+      await telemetry(client, deviceId, { ts: new Date(second).toISOString(), battery_level: 38, signal_strength: -60, error_count: 1, cpu_percent: 30 });
+      await waitFor(async () => (await samples(id)) === 2);
+      await killed.kill();
+      expect(await deviceRow(id)).toMatchObject({ batteryLevel: 40, cpuPercent: null });
+
+      const lines: string[] = [];
+      await startWorker(clientId, lines, { deviceRowRefreshMs: 5_000 });
+      const row = await deviceRow(id);
+      expect(row).toMatchObject({ batteryLevel: 38, signalStrength: -60, errorCount: 1, cpuPercent: 30 });
+      expect(row.valuesAt!.getTime()).toBe(second);
+      expect(lines.some((line) => line.includes(deviceId) && line.includes("brought up to date"))).toBe(true);
+    } finally {
+      await killed.kill();
       await lane.remove();
     }
   });

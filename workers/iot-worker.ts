@@ -33,6 +33,7 @@ import { DEVICE_TO_CLOUD_FILTERS, parseTopic, sharedFilter } from "../lib/mqtt/t
 import { TelemetryIngestor, type DeviceMessage } from "../lib/telemetry/ingest";
 import { createSqlPool } from "../lib/telemetry/sql";
 import { loadWrittenRows } from "../lib/telemetry/store-window";
+import { repairDeviceRows } from "../lib/telemetry/repair-rows";
 import type { SigningKey } from "../lib/firmware/signing";
 import { OtaEngine, type OtaOffer } from "../lib/ota/ota-engine";
 import { OtaStatusBatcher } from "../lib/ota/status-batcher";
@@ -146,6 +147,17 @@ type Delivery = { messageId: number; connection: number; stored: boolean; topic:
 /** Same topic and same bytes: how a redelivery is recognised (its packet id may differ). */
 const contentKey = (topic: string, payload: Buffer) => `${topic}\n${payload.toString("latin1")}`;
 
+/** Another worker's window, locking the same rows in another order, may deadlock with the repair: try again. */
+async function repairDeviceRowsRetrying(pool: Parameters<typeof repairDeviceRows>[0]): Promise<string[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await repairDeviceRows(pool);
+    } catch (error) {
+      if (attempt >= 3 || (error as { code?: string }).code !== "40P01") throw error;
+    }
+  }
+}
+
 export function defaultWorkerClientId() {
   return `sdm-iot-worker-${os.hostname()}`.slice(0, 64);
 }
@@ -165,6 +177,11 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
 
   const pool = createSqlPool(options.databaseUrl);
   const rowRefreshMs = options.deviceRowRefreshMs ?? 5_000;
+  // Row writes held back by a worker that died (kill -9) after their samples were stored.
+  const repaired = await repairDeviceRowsRetrying(pool);
+  if (repaired.length > 0) {
+    log(`worker: ${repaired.length} device row(s) behind their stored samples brought up to date: ${repaired.slice(0, 10).join(", ")}${repaired.length > 10 ? " …" : ""}`);
+  }
   const ingestor = new TelemetryIngestor({
     pool,
     flushIntervalMs: options.flushIntervalMs,
