@@ -360,6 +360,13 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
     // Not reading the socket means not reading the broker's PINGRESP either: mqtt.js would call
     // that a dead connection after 1.5 keepalives and reconnect. While held, this pings for it.
     let pinger: NodeJS.Timeout | null = null;
+    const stopPinging = () => {
+      if (!pinger) return;
+      clearInterval(pinger);
+      pinger = null;
+      pausedConnections -= 1;
+      if (pausedConnections === 0) backpressureEnded();
+    };
     const hold = (until: Promise<void>, next: () => void) => {
       if (!pinger) {
         pausedConnections += 1;
@@ -371,12 +378,7 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
         }, (keepaliveSeconds * 1000) / 3);
       }
       const release = () => {
-        if (pinger) {
-          clearInterval(pinger);
-          pinger = null;
-          pausedConnections -= 1;
-          if (pausedConnections === 0) backpressureEnded();
-        }
+        stopPinging();
         next();
       };
       until.then(release, release);
@@ -476,6 +478,8 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
     client.on("close", () => {
       if (connectedAt) lastConnectionMs = Date.now() - connectedAt;
       connectedAt = 0;
+      // The next connection is read afresh: its own keepalive must judge it.
+      stopPinging();
     });
     client.on("reconnect", () => log("worker: reconnecting to the broker…"));
     client.on("offline", () => log("worker: broker connection lost"));
