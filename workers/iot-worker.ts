@@ -371,11 +371,12 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
       if (!pinger) {
         pausedConnections += 1;
         if (pausedConnections === 1) backpressureStarted();
+        // client.keepalive: the broker's, when an MQTT 5 broker imposed one.
         pinger = setInterval(() => {
           if (!client.connected) return;
           client.sendPing();
           client.reschedulePing(true);
-        }, (keepaliveSeconds * 1000) / 3);
+        }, ((client.keepalive || keepaliveSeconds) * 1000) / 3);
       }
       const release = () => {
         stopPinging();
