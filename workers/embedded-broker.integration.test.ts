@@ -135,6 +135,20 @@ describe("embedded broker authorization", () => {
     expect(seen.filter((topic) => topic.startsWith(`devices/${b.deviceId}/`))).toEqual([]);
   });
 
+  it("refuses a retained publish from a device: nothing is kept to be replayed to later subscribers", async () => {
+    const deviceA = await connected({ ...asDevice(a), clientId: `${a.credentials.clientId}-retain` });
+    const closed = new Promise<void>((resolve) => deviceA.once("close", () => resolve()));
+    deviceA.publish(topics.status(a.deviceId), JSON.stringify({ status: "online" }), { qos: 1, retain: true });
+    await closed;
+    // A subscriber arriving afterwards is handed no retained message.
+    const late = await connected({ username: service.username, password: service.password, clientId: `svc-late-${Date.now()}` });
+    const replayed: string[] = [];
+    late.on("message", (topic) => replayed.push(topic));
+    await late.subscribeAsync(topics.status(a.deviceId), { qos: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(replayed).toEqual([]);
+  });
+
   it("lets the service account publish and subscribe anywhere", async () => {
     const svc = await connected({ username: service.username, password: service.password, clientId: `svc-any-${Date.now()}` });
     const grants = await svc.subscribeAsync("devices/+/telemetry", { qos: 1 });

@@ -2,13 +2,14 @@
  * The embedded MQTT broker (Aedes 1.x over a plain TCP server), used when MQTT_URL is not set.
  * It enforces the rules of lib/mqtt/broker-access.ts, the same ones an external broker applies
  * through the HTTP hooks (app/api/v1/broker/…): the service account anywhere, a device only under
- * `devices/{itsOwnId}/…` with its own client id, nobody anonymous, no revoked credential.
+ * `devices/{itsOwnId}/…` with its own client id and never retained, nobody anonymous, no revoked
+ * credential.
  */
 import net from "node:net";
 import { pathToFileURL } from "node:url";
 import { Aedes, type AuthenticateError, type Client } from "aedes";
 import type { Db } from "../lib/db";
-import { authenticateBrokerClient, invalidDeviceSessions, mayAccess, type BrokerIdentity, type BrokerLoginRefusal, type DeviceSession } from "../lib/mqtt/broker-access";
+import { authenticateBrokerClient, invalidDeviceSessions, mayAccess, mayRetain, type BrokerIdentity, type BrokerLoginRefusal, type DeviceSession } from "../lib/mqtt/broker-access";
 import { hashSecret } from "../lib/provisioning/credentials";
 import { MAX_PACKET_BYTES, PacketSizeGuard } from "../lib/mqtt/packet-size";
 
@@ -81,7 +82,12 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
     authorizePublish(client, packet, done) {
       // client is null for messages the broker itself publishes ($SYS heartbeats).
       if (!client) return done(null);
-      if (mayAccess(identities.get(client), packet.topic)) return done(null);
+      const identity = identities.get(client);
+      if (packet.retain && !mayRetain(identity)) {
+        log(`refused retained publish by ${client.id} to ${packet.topic}`);
+        return done(new Error(`not authorized to retain messages on ${packet.topic}`));
+      }
+      if (mayAccess(identity, packet.topic)) return done(null);
       log(`refused publish by ${client.id} to ${packet.topic}`);
       // An error makes Aedes drop the message and the connection: a device writing outside its
       // own topics is misbehaving or compromised.

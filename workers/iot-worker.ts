@@ -9,7 +9,9 @@
  * once *with a marker error* (mqtt.js then sends no PUBACK and goes on reading), and the PUBACK is
  * sent by us when the flush holding the message committed. The callback is held back only when
  * the ingestor's backlog is full (database down): that stops reading the socket, which is the
- * backpressure mqtt.js's `message` event cannot give.
+ * backpressure mqtt.js's `message` event cannot give. While it is held the worker pings the broker
+ * itself (mqtt.js, not reading, would miss the answers and drop the connection), and what a lost
+ * connection held is matched to the broker's redelivery instead of being stored twice.
  *
  * Run: `tsx workers/iot-worker.ts` (reads lib/config/env). Options for tests: `startIotWorker`.
  */
@@ -33,6 +35,7 @@ import { DEVICE_TO_CLOUD_FILTERS, parseTopic, sharedFilter } from "../lib/mqtt/t
 import { TelemetryIngestor, type DeviceMessage } from "../lib/telemetry/ingest";
 import { createSqlPool } from "../lib/telemetry/sql";
 import { loadWrittenRows } from "../lib/telemetry/store-window";
+import { repairDeviceRows } from "../lib/telemetry/repair-rows";
 import type { SigningKey } from "../lib/firmware/signing";
 import { OtaEngine, type OtaOffer } from "../lib/ota/ota-engine";
 import { OtaStatusBatcher } from "../lib/ota/status-batcher";
@@ -69,6 +72,8 @@ export type IotWorkerOptions = {
    * rules see is written at once. 0 writes every row every window.
    */
   deviceRowRefreshMs?: number;
+  /** MQTT keepalive in seconds (default 30). */
+  keepaliveSeconds?: number;
   /** How long `stop()` keeps retrying to store what is in memory (default 10 s); the rest stays unacknowledged. */
   shutdownTimeoutMs?: number;
   statsIntervalMs?: number;
@@ -93,6 +98,8 @@ export type IotWorkerStats = {
   schemaInvalid: number;
   /** Not a device → cloud topic this worker knows. */
   badTopic: number;
+  /** Retained deliveries: the broker replaying a kept message at a (re)subscription, not news. Acknowledged, not stored. */
+  retained: number;
   unknownDevice: number;
   /** Valid, but refused by the database when stored (isolated from their window, dropped, acknowledged). */
   refused: number;
@@ -113,6 +120,11 @@ export type IotWorkerStats = {
   otaPending: number;
   otaBatches: number;
   otaBatchMs: number;
+  /** Redeliveries of messages a lost connection held: acknowledged (once stored), not stored again. */
+  redelivered: number;
+  /** Whether reading from the broker is paused now because the backlog is full (database down), and for how long in all. */
+  paused: boolean;
+  pausedMs: number;
 };
 
 export type IotWorker = {
@@ -134,17 +146,47 @@ const REFUSAL_COUNTER = { not_json: "notJson", too_large: "tooLarge", invalid: "
  */
 const ACK_DEFERRED = new Error("acknowledged after storage");
 
+/** A QoS 1 delivery waiting for storage, and the connection and packet id its PUBACK belongs to. */
+type Delivery = { messageId: number; connection: number; stored: boolean; topic: string; payload: Buffer };
+
+/** Same topic and same bytes: how a redelivery is recognised (its packet id may differ). */
+const contentKey = (topic: string, payload: Buffer) => `${topic}\n${payload.toString("latin1")}`;
+
+/** Another worker's window, locking the same rows in another order, may deadlock with the repair: try again. */
+async function repairDeviceRowsRetrying(pool: Parameters<typeof repairDeviceRows>[0]): Promise<string[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await repairDeviceRows(pool);
+    } catch (error) {
+      if (attempt >= 3 || (error as { code?: string }).code !== "40P01") throw error;
+    }
+  }
+}
+
 export function defaultWorkerClientId() {
   return `sdm-iot-worker-${os.hostname()}`.slice(0, 64);
 }
 
 export async function startIotWorker(options: IotWorkerOptions): Promise<IotWorker> {
   const log = options.log ?? ((line: string) => console.log(line));
-  const counters = { received: 0, notJson: 0, tooLarge: 0, schemaInvalid: 0, badTopic: 0, ignored: 0 };
+  const counters = { received: 0, notJson: 0, tooLarge: 0, schemaInvalid: 0, badTopic: 0, ignored: 0, retained: 0 };
+  let retainedLoggedAt = 0;
+  let redelivered = 0;
+  // Backpressure: connections not being read, since when, and how long in all.
+  let pausedConnections = 0;
+  let pausedSince = 0;
+  let pausedMsTotal = 0;
+  let pauseLogTimer: NodeJS.Timeout | null = null;
+  const keepaliveSeconds = options.keepaliveSeconds ?? 30;
   let invalidLoggedThisMinute = 0;
 
   const pool = createSqlPool(options.databaseUrl);
   const rowRefreshMs = options.deviceRowRefreshMs ?? 5_000;
+  // Row writes held back by a worker that died (kill -9) after their samples were stored.
+  const repaired = await repairDeviceRowsRetrying(pool);
+  if (repaired.length > 0) {
+    log(`worker: ${repaired.length} device row(s) behind their stored samples brought up to date: ${repaired.slice(0, 10).join(", ")}${repaired.length > 10 ? " …" : ""}`);
+  }
   const ingestor = new TelemetryIngestor({
     pool,
     flushIntervalMs: options.flushIntervalMs,
@@ -185,6 +227,37 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
   const shared = options.sharedSubscription || connectionCount > 1;
   const baseClientId = options.clientId ?? defaultWorkerClientId();
   let stopping = false;
+
+  /**
+   * The alert of a long database outage: once reading stops, the broker holds what devices send
+   * for this worker, up to its limits (README, "Database outages"), and then drops.
+   */
+  const logBackpressure = () => {
+    const ingest = ingestor.stats();
+    log(
+      `worker: ALERT database unreachable: ${ingest.pending + statusBatcher.stats().pending} message(s) wait in memory unacknowledged and reading from the broker is paused ` +
+        `for ${Math.round((Date.now() - pausedSince) / 1000)} s; the broker queues for this worker meanwhile and drops beyond its limit (Mosquitto: max_queued_messages)`,
+    );
+  };
+  let alerted = false;
+  // A full backlog for a moment is a busy database; for seconds on end, an outage.
+  function backpressureStarted() {
+    pausedSince = Date.now();
+    pauseLogTimer = setTimeout(function alert() {
+      alerted = true;
+      logBackpressure();
+      pauseLogTimer = setTimeout(alert, 30_000);
+      pauseLogTimer.unref();
+    }, 5_000);
+    pauseLogTimer.unref();
+  }
+  function backpressureEnded() {
+    pausedMsTotal += Date.now() - pausedSince;
+    if (pauseLogTimer) clearTimeout(pauseLogTimer);
+    pauseLogTimer = null;
+    if (alerted) log(`worker: reading from the broker again after ${Math.round((Date.now() - pausedSince) / 1000)} s`);
+    alerted = false;
+  }
 
   const filters = DEVICE_TO_CLOUD_FILTERS.map((filter) => (shared ? sharedFilter(filter) : filter));
 
@@ -253,7 +326,7 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
       protocolVersion,
       reconnectPeriod: 2_000,
       connectTimeout: 10_000,
-      keepalive: 30,
+      keepalive: keepaliveSeconds,
       // MQTT 5 ends a session at disconnect unless told otherwise; a day covers any restart.
       ...(protocolVersion === 5 ? { properties: { sessionExpiryInterval: 24 * 60 * 60, receiveMaximum: 65_535 } } : {}),
     };
@@ -263,11 +336,84 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
     // PUBACKs belong to the connection the message came on: after a reconnect the broker redelivers
     // whatever was not acknowledged, so an old acknowledgement is simply dropped.
     let connection = 0;
+    /** This connection's deliveries waiting for storage. */
+    let live = new Set<Delivery>();
+    /**
+     * Deliveries of a lost connection, by content, until the broker redelivers them: the copy in
+     * memory is stored (or already was) and the redelivery only brings the packet id to acknowledge.
+     * Storing the redelivery as well is what doubled an outage's messages when the connection dropped.
+     */
+    const owed = new Map<string, Delivery[]>();
+    let connectedAt = 0;
+    let lastConnectionMs = 0;
+
+    /** A redelivery of an owed message: acknowledged now if stored, else when its copy is. */
+    const takeRedelivery = (packet: IPublishPacket): boolean => {
+      const key = contentKey(packet.topic, packet.payload as Buffer);
+      const waiting = owed.get(key);
+      if (!waiting || packet.messageId === undefined) return false;
+      const delivery = waiting.shift()!;
+      if (waiting.length === 0) owed.delete(key);
+      delivery.messageId = packet.messageId;
+      delivery.connection = connection;
+      redelivered += 1;
+      if (delivery.stored) pubacks.add(delivery.messageId);
+      else live.add(delivery);
+      return true;
+    };
+
+    // Not reading the socket means not reading the broker's PINGRESP either: mqtt.js would call
+    // that a dead connection after 1.5 keepalives and reconnect. While held, this pings for it.
+    let pinger: NodeJS.Timeout | null = null;
+    const stopPinging = () => {
+      if (!pinger) return;
+      clearInterval(pinger);
+      pinger = null;
+      pausedConnections -= 1;
+      if (pausedConnections === 0) backpressureEnded();
+    };
+    const hold = (until: Promise<void>, next: () => void) => {
+      if (!pinger) {
+        pausedConnections += 1;
+        if (pausedConnections === 1) backpressureStarted();
+        // client.keepalive: the broker's, when an MQTT 5 broker imposed one.
+        pinger = setInterval(() => {
+          if (!client.connected) return;
+          client.sendPing();
+          client.reschedulePing(true);
+        }, ((client.keepalive || keepaliveSeconds) * 1000) / 3);
+      }
+      const release = () => {
+        stopPinging();
+        next();
+      };
+      until.then(release, release);
+    };
 
     client.handleMessage = (packet, callback) => {
       counters.received += 1;
       if (stopping) {
         // Not stored, so not acknowledged: the broker keeps it for the next worker run.
+        callback(ACK_DEFERRED);
+        return;
+      }
+      if (packet.retain) {
+        // The broker sets the flag only on what it replays to a new subscription (MQTT 3.1.1
+        // §3.3.1.3, MQTT 5 without retain-as-published): every worker start, and every reconnect
+        // that lost the session, would store it again and put its old values back on the device.
+        // Its live copy reached the session's subscription when it was published and is stored;
+        // published while there was none, it is as lost as any other message of that gap. (Aedes
+        // also keeps the flag on what it queued for an offline session: the embedded broker
+        // refuses retain from devices, lib/mqtt/broker-access.ts mayRetain.)
+        counters.retained += 1;
+        if (Date.now() - retainedLoggedAt > 60_000) {
+          retainedLoggedAt = Date.now();
+          log(`worker: retained message on ${packet.topic} ignored (a replay, not news; ${counters.retained} so far): devices must not publish with retain`);
+        }
+        callback();
+        return;
+      }
+      if (owed.size > 0 && packet.qos > 0 && takeRedelivery(packet)) {
         callback(ACK_DEFERRED);
         return;
       }
@@ -279,11 +425,14 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
         callback();
         return;
       }
-      const messageId = packet.messageId;
-      const onConnection = connection;
+      const delivery: Delivery = { messageId: packet.messageId ?? 0, connection, stored: false, topic: packet.topic, payload: packet.payload as Buffer };
+      live.add(delivery);
       const ack = () => {
-        if (messageId === undefined || onConnection !== connection || !client.connected) return;
-        pubacks.add(messageId);
+        delivery.stored = true;
+        // Of a lost connection: acknowledged when the broker redelivers it (see owed).
+        if (delivery.connection !== connection || !client.connected) return;
+        live.delete(delivery);
+        pubacks.add(delivery.messageId);
       };
       // mqtt.js reads the next packet once `callback` runs: at once while the backlog is below the
       // high-water mark, else once a flush has drained it.
@@ -291,12 +440,12 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
       if (message.kind === "ota_status") {
         statusBatcher.accept(message.report, ack);
         if (statusBatcher.writable()) next();
-        else statusBatcher.whenWritable().then(next, next);
+        else hold(statusBatcher.whenWritable(), next);
         return;
       }
       ingestor.accept(message, ack);
       if (ingestor.writable()) next();
-      else ingestor.whenWritable().then(next, next);
+      else hold(ingestor.whenWritable(), next);
     };
 
     let firstConnect = true;
@@ -304,10 +453,24 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
       client.on("connect", (connack) => {
         connection += 1;
         pubacks.discard();
+        // A new session redelivers nothing (what memory holds is stored all the same), and what a
+        // resumed one did not hand back during a whole minute's connection it never will.
+        if (!connack.sessionPresent || lastConnectionMs > 60_000) owed.clear();
+        connectedAt = Date.now();
+        if (connack.sessionPresent && live.size > 0) {
+          for (const delivery of live) {
+            const key = contentKey(delivery.topic, delivery.payload);
+            const waiting = owed.get(key);
+            if (waiting) waiting.push(delivery);
+            else owed.set(key, [delivery]);
+          }
+        }
+        live = new Set();
         log(`worker: connected to ${options.mqttUrl} as ${clientOptions.clientId} (session ${connack.sessionPresent ? "resumed" : "new"})`);
         if (!firstConnect) return; // mqtt.js resubscribes by itself when the broker lost the session
         firstConnect = false;
-        client.subscribe(filters.slice(), { qos: 1 }, (error, granted) => {
+        // MQTT 5: the broker need not even send retained messages at subscription (rh 2).
+        client.subscribe(filters.slice(), { qos: 1, ...(protocolVersion === 5 ? { rh: 2 } : {}) }, (error, granted) => {
           if (error) {
             log(`worker: subscribing failed: ${error.message}`);
             return;
@@ -317,6 +480,12 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
           resolve();
         });
       });
+    });
+    client.on("close", () => {
+      if (connectedAt) lastConnectionMs = Date.now() - connectedAt;
+      connectedAt = 0;
+      // The next connection is read afresh: its own keepalive must judge it.
+      stopPinging();
     });
     client.on("reconnect", () => log("worker: reconnecting to the broker…"));
     client.on("offline", () => log("worker: broker connection lost"));
@@ -383,6 +552,7 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
       tooLarge: counters.tooLarge,
       schemaInvalid: counters.schemaInvalid,
       badTopic: counters.badTopic,
+      retained: counters.retained,
       unknownDevice: ingest.unknownDevice,
       refused: ingest.refused + ota.refused,
       clockSkewed: ingest.clockSkewed,
@@ -399,6 +569,9 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
       otaPending: ota.pending,
       otaBatches: ota.batches,
       otaBatchMs: ota.batchMs,
+      redelivered,
+      paused: pausedConnections > 0,
+      pausedMs: pausedMsTotal + (pausedConnections > 0 ? Date.now() - pausedSince : 0),
     };
   };
 
@@ -406,10 +579,11 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
     const s = stats();
     invalidLoggedThisMinute = 0;
     log(
-      `worker: received ${s.received}, stored ${s.stored}, invalid ${s.invalid} (not JSON ${s.notJson}, too large ${s.tooLarge}, schema ${s.schemaInvalid}, topic ${s.badTopic}), ` +
+      `worker: received ${s.received}, stored ${s.stored}, invalid ${s.invalid} (not JSON ${s.notJson}, too large ${s.tooLarge}, schema ${s.schemaInvalid}, topic ${s.badTopic}), retained replays ${s.retained}, ` +
         `refused by the database ${s.refused}, unknown device ${s.unknownDevice}, clock skewed ${s.clockSkewed}, out of order ${s.outOfOrder}, activated ${s.activated}, pending ${s.pending}; ` +
         // How the windows go: messages and device states per flush, and what a flush costs.
         `ota reports ${s.otaReports} (${s.otaApplied} applied, ${s.otaPending} pending, per batch ${s.otaBatches ? Math.round(s.otaReports / s.otaBatches) : 0} reports / ${s.otaBatches ? Math.round(s.otaBatchMs / s.otaBatches) : 0} ms); ` +
+        `redelivered ${s.redelivered}, reading paused ${Math.round(s.pausedMs / 1000)} s${s.paused ? " (now)" : ""}; ` +
         `${s.flushes} flushes, per flush ${s.flushes ? Math.round(s.stored / s.flushes) : 0} messages / ${s.flushes ? Math.round(s.flushedDevices / s.flushes) : 0} devices / ${s.flushes ? Math.round(s.flushMs / s.flushes) : 0} ms`,
     );
   }, options.statsIntervalMs ?? 30_000);
@@ -425,6 +599,7 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
       stopped ??= (async () => {
         stopping = true;
         clearInterval(statsTimer);
+        if (pauseLogTimer) clearTimeout(pauseLogTimer);
         if (engineTimer) clearTimeout(engineTimer);
         await engineRun;
         // Store and acknowledge what is in memory while the connection is still up.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Db } from "../db";
 import { hashSecret } from "../provisioning/credentials";
-import { authenticateBrokerClient, deviceIdFromUsername, deviceOwnsClientId, identityOfAuthenticatedClient, isOwnUsername, mayAccess, sameSecret, sessionStillValid, type ServiceAccount } from "./broker-access";
+import { authenticateBrokerClient, deviceIdFromUsername, deviceOwnsClientId, identityOfAuthenticatedClient, isOwnUsername, mayAccess, mayRetain, sameSecret, sessionStillValid, type ServiceAccount } from "./broker-access";
 
 const service: ServiceAccount = { username: "sdm-service", password: "service-secret" };
 const device = { kind: "device", deviceId: "MM001" } as const;
@@ -24,6 +24,14 @@ describe("the broker ACL", () => {
     expect(mayAccess({ kind: "service" }, "$share/iot-workers/devices/+/status")).toBe(true);
     expect(mayAccess(null, "devices/MM001/telemetry")).toBe(false);
     expect(mayAccess(undefined, "devices/MM001/telemetry")).toBe(false);
+  });
+});
+
+describe("retained publishes", () => {
+  it("are the service account's only", () => {
+    expect(mayRetain({ kind: "service" })).toBe(true);
+    expect(mayRetain({ kind: "device", deviceId: "MM001" })).toBe(false);
+    expect(mayRetain(null)).toBe(false);
   });
 });
 

@@ -8,6 +8,7 @@
  *    disconnects the older session on a client id clash, so a device free to pick any id could
  *    knock the worker or another device off the broker.
  *  - Anonymous clients and wrong, revoked or retired credentials are refused.
+ *  - A device may not publish a retained message (see mayRetain).
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import { loadConfig } from "../config/env";
@@ -81,6 +82,15 @@ export function mayAccess(identity: BrokerIdentity | null | undefined, topic: st
 }
 
 /**
+ * Retained publishes are the service account's only. A broker replays a topic's retained message
+ * to every new subscription, so a device's retained telemetry or status would reach the worker
+ * again at each of its (re)subscriptions: an old reading presented as news.
+ */
+export function mayRetain(identity: BrokerIdentity | null | undefined): boolean {
+  return identity?.kind === "service";
+}
+
+/**
  * CONNECT: the service account against its configured password, a device against its stored
  * credential (not revoked, device not retired) and its own client id. Throws only when the
  * credential store cannot be read, so callers can answer "try later" instead of "wrong password".
@@ -120,11 +130,12 @@ export async function deviceCredentialActive(db: Db, deviceId: string): Promise<
  */
 export async function authorizeBrokerAccess(
   db: Db,
-  request: { username: string | null | undefined; clientId: string; topic: string; action: BrokerAction },
+  request: { username: string | null | undefined; clientId: string; topic: string; action: BrokerAction; retain?: boolean },
   service: ServiceAccount = serviceAccountFromConfig(),
 ): Promise<boolean> {
   const identity = identityOfAuthenticatedClient(request.username ?? "", request.clientId, service);
   if (!mayAccess(identity, request.topic)) return false;
+  if (request.action === "publish" && request.retain && !mayRetain(identity)) return false;
   if (identity?.kind === "device") return deviceCredentialActive(db, identity.deviceId);
   return true;
 }

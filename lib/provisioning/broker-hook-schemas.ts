@@ -27,6 +27,11 @@ export const emqxAuthorizationRequestSchema = z.object({
   clientid: text("${clientid}"),
   topic: z.string().min(1, "Send the topic").max(1024).describe("${topic}: the topic published to, or the filter subscribed to"),
   action: z.enum(["publish", "subscribe"], { error: "action must be publish or subscribe" }).describe("${action}"),
+  retain: z
+    .union([z.boolean(), z.enum(["true", "false", ""])])
+    .default("")
+    .transform((value) => value === true || value === "true")
+    .describe("${retain} (EMQX 5.1 and later): a retained publish; devices may not retain"),
 });
 
 export const emqxAuthorizationResponseSchema = z.object({ result: z.enum(["allow", "deny"]) });

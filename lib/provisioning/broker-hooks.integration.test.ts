@@ -55,8 +55,8 @@ async function emqxLogin(body: Record<string, string>) {
   return response.json() as Promise<{ result: string; is_superuser: boolean }>;
 }
 
-async function emqxMay(credentials: { username: string; clientId: string }, action: "publish" | "subscribe", topic: string) {
-  const response = await emqxAuthorize.POST(hook({ username: credentials.username, clientid: credentials.clientId, topic, action }));
+async function emqxMay(credentials: { username: string; clientId: string }, action: "publish" | "subscribe", topic: string, extra: Record<string, string> = {}) {
+  const response = await emqxAuthorize.POST(hook({ username: credentials.username, clientid: credentials.clientId, topic, action, ...extra }));
   expect(response.status).toBe(200);
   return ((await response.json()) as { result: string }).result;
 }
@@ -169,6 +169,13 @@ describe("EMQX HTTP authorisation", () => {
     expect(await emqxMay(a, "subscribe", "devices/+/telemetry")).toBe("deny");
     expect(await emqxMay(a, "subscribe", "#")).toBe("deny");
     expect(await emqxMay({ username: a.username, clientId: b.clientId }, "publish", b.topics.telemetry)).toBe("deny");
+  });
+
+  it("denies a device a retained publish (EMQX's ${retain}), even on its own topics", async () => {
+    expect(await emqxMay(a, "publish", a.topics.telemetry, { retain: "true" })).toBe("deny");
+    expect(await emqxMay(a, "publish", a.topics.status, { retain: "true" })).toBe("deny");
+    expect(await emqxMay(a, "publish", a.topics.telemetry, { retain: "false" })).toBe("allow");
+    expect(await emqxMay({ username: service.username, clientId: "sdm-web" }, "publish", b.topics.config, { retain: "true" })).toBe("allow");
   });
 
   it("takes a revoked device's topics away, even on a connection it already has", async () => {

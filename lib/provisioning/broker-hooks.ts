@@ -29,7 +29,7 @@ export async function emqxAuthenticate(db: Db, request: z.output<typeof emqxAuth
 
 /** Anything not positively allowed is "deny" (EMQX's no_match default is allow). */
 export async function emqxAuthorize(db: Db, request: z.output<typeof emqxAuthorizationRequestSchema>, service: ServiceAccount = serviceAccountFromConfig()): Promise<z.output<typeof emqxAuthorizationResponseSchema>> {
-  const allowed = await authorizeBrokerAccess(db, { username: request.username, clientId: request.clientid, topic: request.topic, action: request.action }, service);
+  const allowed = await authorizeBrokerAccess(db, { username: request.username, clientId: request.clientid, topic: request.topic, action: request.action, retain: request.retain }, service);
   return { result: allowed ? "allow" : "deny" };
 }
 
