@@ -313,13 +313,16 @@ test("on the device page a technician regenerates and revokes credentials and pr
   await expect(page.getByText("Credentials revoked: the device cannot connect until new ones are generated.").filter({ visible: true })).toBeVisible();
   await expect(page.locator('[data-credential="Password"]')).toHaveCount(0);
 
-  // The label: identity QR, and a claim QR once a token is generated for it.
+  // The label: identity QR, and a claim QR once a token is generated for it, by the button only
+  // (opening the page issues nothing: a link must not void a token already printed).
   await page.getByRole("link", { name: "Claim token for label" }).click();
   await expect(page.getByRole("heading", { level: 1, name: `Label for ${deviceId}` })).toBeVisible();
   await expect(page.getByRole("img", { name: `Label QR code of ${deviceId}` })).toHaveAttribute("data-qr-value", `SMARTDAIRY:${deviceId}:gateway`);
   const claimQr = page.getByRole("img", { name: `Claim QR code of ${deviceId}` });
+  await expect(claimQr).toHaveCount(0);
+  await page.getByRole("button", { name: "Add a claim QR (24 h token)" }).click();
+  expect(dialogs.at(-1)).toContain(`Generate a claim token for ${deviceId}?`);
   await expect(claimQr).toHaveAttribute("data-qr-value", new RegExp(`^smartdairy://claim\\?d=${deviceId}&t=[A-Za-z0-9_-]{32,}$`));
-  // The token is not left in the address: a reload must not replace a token already printed.
   await expect(page).toHaveURL(new RegExp(`/provisioning/label/${deviceId}$`));
   await expect(page.getByRole("button", { name: "Print label" })).toBeVisible();
 

@@ -62,6 +62,23 @@ export class RateLimitedError extends DomainError {
   }
 }
 
+/** A request body over the route's limit, refused before (or while) it is read, never parsed. */
+export class PayloadTooLargeError extends DomainError {
+  constructor(
+    readonly maxBytes: number,
+    what = "The request body",
+    readonly fieldErrors: FieldErrors = {},
+  ) {
+    super(`${what} is larger than ${formatBytes(maxBytes)}, the most this endpoint accepts.`, 413, "payload_too_large");
+  }
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / 1024 / 1024} MB`;
+  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KB`;
+  return `${bytes} bytes`;
+}
+
 export function isExpectedError(error: unknown): error is DomainError {
   return error instanceof DomainError;
 }

@@ -227,7 +227,7 @@ function CredentialsForm({ deviceId, device, credential, onCancel }: { deviceId:
               {revoking ? "Revoking…" : "Revoke credentials"}
             </button>
           </form>
-          <Link href={`/provisioning/label/${deviceId}?claim=1`} className={SECONDARY}>
+          <Link href={`/provisioning/label/${deviceId}`} className={SECONDARY}>
             Claim token for label
           </Link>
           <button type="button" onClick={onCancel} className={SECONDARY}>

@@ -1,7 +1,6 @@
 "use client";
 
-import { usePathname, useRouter } from "next/navigation";
-import { useEffect, useRef, useState } from "react";
+import { useState } from "react";
 import { claimTokenAction, type ClaimToken } from "@/app/(app)/devices/[deviceId]/actions";
 import { DEVICE_TYPE_LABEL, type DeviceTypeName } from "@/lib/devices/device-id";
 import { labelPayload } from "@/lib/provisioning/qr-payload";
@@ -16,15 +15,18 @@ type LabelDevice = { deviceId: string; name: string; deviceType: DeviceTypeName;
  * same text underneath for typing, and — only when a token was just generated — the claim QR of
  * I-013 §2.3.2. The token lives in this page's memory and on the paper, nowhere else.
  */
-export function DeviceLabel({ device, canClaim, autoClaim }: { device: LabelDevice; canClaim: boolean; autoClaim: boolean }) {
-  const router = useRouter();
-  const pathname = usePathname();
+export function DeviceLabel({ device, canClaim }: { device: LabelDevice; canClaim: boolean }) {
   const [claim, setClaim] = useState<ClaimToken | null>(null);
   const [claimState, setClaimState] = useState<{ busy: boolean; error: string | null }>({ busy: false, error: null });
-  const asked = useRef(false);
   const payload = labelPayload(device);
 
+  // A token is issued only by this explicit POST (a server action), never by opening the page: a
+  // link that issued one would void the token already printed on the device for whoever sent it.
   const generate = async () => {
+    const question = claim
+      ? `Generate a new claim token for ${device.deviceId}? The one just generated stops working.`
+      : `Generate a claim token for ${device.deviceId}? It is valid for 24 hours, and any earlier unused token of this device stops working.`;
+    if (!window.confirm(question)) return;
     setClaimState({ busy: true, error: null });
     const answer = await claimTokenAction(device.deviceId, null, {}).catch(() => ({ ok: false as const, error: "The token could not be generated. Try again." }));
     if (answer.ok) {
@@ -32,20 +34,6 @@ export function DeviceLabel({ device, canClaim, autoClaim }: { device: LabelDevi
       setClaimState({ busy: false, error: null });
     } else setClaimState({ busy: false, error: answer.error });
   };
-
-  // "Claim token for label" on the device page opens this page with ?claim=1: generate once, then
-  // drop the flag so a reload does not replace the token that may already be printed.
-  useEffect(() => {
-    if (!autoClaim || !canClaim || asked.current) return;
-    asked.current = true;
-    router.replace(pathname, { scroll: false });
-    void (async () => {
-      await Promise.resolve();
-      await generate();
-    })();
-    // generate is recreated every render; the ref makes this run once.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [autoClaim, canClaim, pathname, router]);
 
   const expires = claim ? new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: device.timeZone }).format(new Date(claim.expiresAt)) : null;
 

@@ -5,7 +5,8 @@
  */
 import { Readable } from "node:stream";
 import busboy from "busboy";
-import { InvalidError } from "../errors";
+import { InvalidError, PayloadTooLargeError } from "../errors";
+import { tooLargeCause } from "./request-guards";
 import { receiveToTempFile, UploadTooLargeError, type ReceivedFile } from "../storage/receive-file";
 
 export type MultipartUpload = { fields: Record<string, string | string[]>; file: (ReceivedFile & { fileName: string; field: string }) | null };
@@ -17,8 +18,9 @@ export async function readMultipartUpload(request: Request, options: { tmpDir: s
   }
   if (!request.body) throw new InvalidError("The request has no body.", { file: ["Choose a file"] });
   const declared = Number(request.headers.get("content-length") ?? NaN);
+  const tooLarge = () => new PayloadTooLargeError(options.maxBytes, "The file", { [options.fileField ?? "file"]: [new UploadTooLargeError(options.maxBytes).message] });
   // Refuse early what cannot fit, before reading a byte of it.
-  if (declared > options.maxBytes + 1024 * 1024) throw new InvalidError(new UploadTooLargeError(options.maxBytes).message, { file: [new UploadTooLargeError(options.maxBytes).message] });
+  if (declared > options.maxBytes + 1024 * 1024) throw tooLarge();
 
   const fields: MultipartUpload["fields"] = {};
   let file: MultipartUpload["file"] = null;
@@ -49,13 +51,18 @@ export async function readMultipartUpload(request: Request, options: { tmpDir: s
     parser.on("close", resolve);
   });
   try {
-    Readable.fromWeb(request.body as never).pipe(parser);
-    await done;
+    const source = Readable.fromWeb(request.body as never);
+    // pipe() does not pass a source's failure on: a body cut off at its limit would leave busboy waiting.
+    const cut = new Promise<never>((_, reject) => source.once("error", reject));
+    source.pipe(parser);
+    await Promise.race([done, cut]);
     await Promise.all(pending);
   } catch (error) {
     const received = file as MultipartUpload["file"];
     if (received) await import("node:fs/promises").then((fs) => fs.rm(received.file, { force: true }));
-    if (error instanceof UploadTooLargeError) throw new InvalidError(error.message, { file: [error.message] });
+    if (error instanceof UploadTooLargeError) throw tooLarge();
+    const over = tooLargeCause(error);
+    if (over) throw over;
     if (error instanceof InvalidError) throw error;
     throw new InvalidError("The upload could not be read (interrupted or malformed).", { file: ["The upload could not be read"] });
   }

@@ -1,6 +1,7 @@
 /**
- * Every /api/v1 route handler is wrapped once: who is calling (API key or session), may they
- * (permission), and how a failure becomes a response (one mapping of domain errors to status codes).
+ * Every /api/v1 route handler is wrapped once: how large its body may be, who is calling (API key
+ * or session; a session only from this app's own pages), may they (permission), and how a failure
+ * becomes a response (one mapping of domain errors to status codes).
  */
 import { NextResponse } from "next/server";
 import { z } from "zod";
@@ -8,7 +9,8 @@ import { apiKeyFromHeaders, authenticateApiKey } from "../auth/api-keys";
 import { can, type Actor, type Permission } from "../auth/permissions";
 import { currentActor } from "../auth/session";
 import { getDb } from "../db";
-import { ConflictError, fieldErrorsFromIssues, ForbiddenError, InvalidError, isExpectedError, RateLimitedError, UnauthorizedError } from "../errors";
+import { ConflictError, fieldErrorsFromIssues, ForbiddenError, InvalidError, isExpectedError, PayloadTooLargeError, RateLimitedError, UnauthorizedError } from "../errors";
+import { assertSameOriginRequest, bodyLimit, limitBody, SAFE_METHODS, tooLargeCause, type BodySpec } from "./request-guards";
 
 type RouteContext<P> = { params: Promise<P> };
 type Handler<P> = (input: { request: Request; actor: Actor; params: P }) => Promise<Response | unknown>;
@@ -19,7 +21,7 @@ export function errorResponse(error: unknown): Response {
   }
   if (isExpectedError(error)) {
     const body: Record<string, unknown> = { code: error.code, message: error.message };
-    if (error instanceof InvalidError || (error instanceof ConflictError && Object.keys(error.fieldErrors).length)) body.fields = error.fieldErrors;
+    if (error instanceof InvalidError || (error instanceof PayloadTooLargeError && Object.keys(error.fieldErrors).length) || (error instanceof ConflictError && Object.keys(error.fieldErrors).length)) body.fields = error.fieldErrors;
     const headers = error instanceof RateLimitedError ? { "Retry-After": String(error.retryAfterSeconds) } : undefined;
     return NextResponse.json({ error: body }, { status: error.status, headers });
   }
@@ -40,9 +42,14 @@ export async function resolveActor(request: Request): Promise<Actor> {
   return actor;
 }
 
-export function withApi<P = Record<string, never>>(handler: Handler<P>, options: { permission: Permission }) {
-  return async (request: Request, context: RouteContext<P>): Promise<Response> => {
+/** `body`: JSON (at most JSON_BODY_LIMIT) unless the route says it takes an upload and its limit. */
+export function withApi<P = Record<string, never>>(handler: Handler<P>, options: { permission: Permission; body?: BodySpec }) {
+  const body = options.body ?? { kind: "json" };
+  return async (original: Request, context: RouteContext<P>): Promise<Response> => {
     try {
+      const { maxBytes, tooLarge } = bodyLimit(body);
+      const request = limitBody(original, maxBytes, tooLarge);
+      if (!SAFE_METHODS.has(request.method) && !apiKeyFromHeaders(request.headers)) assertSameOriginRequest(request, body);
       const actor = await resolveActor(request);
       if (!can(actor.role, options.permission)) throw new ForbiddenError(`Your role (${actor.role}) does not allow ${options.permission}.`);
       const params = context?.params ? await context.params : ({} as P);
@@ -59,8 +66,8 @@ export async function readJson<T>(request: Request, schema: z.ZodType<T>): Promi
   let body: unknown;
   try {
     body = await request.json();
-  } catch {
-    throw new InvalidError("The request body must be JSON.");
+  } catch (error) {
+    throw tooLargeCause(error) ?? new InvalidError("The request body must be JSON.");
   }
   return schema.parse(body);
 }

@@ -5,7 +5,7 @@
  */
 import { Readable } from "node:stream";
 import { CsvError, parse, type Info } from "csv-parse";
-import { InvalidError } from "../errors";
+import { InvalidError, PayloadTooLargeError } from "../errors";
 import { mapHeader, type HeaderMap } from "./import-columns";
 
 /** The largest file accepted: 100,000 devices with every column fit in well under this. */
@@ -48,7 +48,7 @@ async function* chunksOf(source: CsvSource): AsyncGenerator<Uint8Array | string>
 }
 
 const notCsv = () => new InvalidError("The file is not a CSV text file (it looks binary or is not UTF-8 text).", { file: ["Upload a CSV file saved as UTF-8"] });
-const tooLarge = (limit: number) => new InvalidError(`The file is larger than ${Math.round(limit / 1024 / 1024)} MB.`, { file: [`At most ${Math.round(limit / 1024 / 1024)} MB per import; split the file`] });
+const tooLarge = (limit: number) => new PayloadTooLargeError(limit, "The file", { file: [`At most ${Math.round(limit / 1024 / 1024)} MB per import; split the file`] });
 
 /** Bytes → text, refusing NUL bytes and invalid UTF-8, and counting against the size limit. */
 async function* decoded(source: CsvSource, maxBytes: number): AsyncGenerator<string> {

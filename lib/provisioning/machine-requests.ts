@@ -5,6 +5,7 @@
  * bodies hold passwords and tokens.
  */
 import { z } from "zod";
+import { MACHINE_BODY_LIMIT, limitBody, tooLargeCause } from "../api/request-guards";
 import { errorResponse } from "../api/with-api";
 import { loadConfig } from "../config/env";
 import { sameSecret } from "../mqtt/broker-access";
@@ -46,11 +47,14 @@ export function assertBrokerHookSecret(headers: Headers, expected: string | unde
   if (!presented || !sameSecret(presented, expected)) throw new UnauthorizedError("The broker hook secret is missing or wrong.");
 }
 
-/** A route handler for a machine: its own failures become the same JSON errors as /api/v1's. */
+/**
+ * A route handler for a machine: its body capped at MACHINE_BODY_LIMIT before anyone (even an
+ * unauthenticated caller) gets it parsed, its failures the same JSON errors as /api/v1's.
+ */
 export function machineRoute(handler: (request: Request) => Promise<Response>) {
   return async (request: Request): Promise<Response> => {
     try {
-      return await handler(request);
+      return await handler(limitBody(request, MACHINE_BODY_LIMIT));
     } catch (error) {
       return errorResponse(error);
     }
@@ -74,8 +78,8 @@ export async function readHookBody<T>(request: Request, schema: z.ZodType<T>): P
   let body: unknown;
   try {
     body = type.includes("application/x-www-form-urlencoded") ? Object.fromEntries(new URLSearchParams(await request.text())) : await request.json();
-  } catch {
-    throw new InvalidError("The request body must be JSON or a URL-encoded form.");
+  } catch (error) {
+    throw tooLargeCause(error) ?? new InvalidError("The request body must be JSON or a URL-encoded form.");
   }
   return schema.parse(body);
 }

@@ -10,7 +10,7 @@ import { NotFoundError } from "@/lib/errors";
 
 export const dynamic = "force-dynamic";
 
-type Props = { params: Promise<{ deviceId: string }>; searchParams: Promise<{ claim?: string }> };
+type Props = { params: Promise<{ deviceId: string }> };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   return { title: `Label ${decodeURIComponent((await params).deviceId)}` };
@@ -29,7 +29,7 @@ const PRINT_CSS = `
 }`;
 
 /** The printable label of one device (print QR label, SCREENS.md). */
-export default async function DeviceLabelPage({ params, searchParams }: Props) {
+export default async function DeviceLabelPage({ params }: Props) {
   const actor = await requirePageActor("devices.provision");
   const deviceId = decodeURIComponent((await params).deviceId);
   let device;
@@ -62,7 +62,6 @@ export default async function DeviceLabelPage({ params, searchParams }: Props) {
           timeZone: device.farm.timezone,
         }}
         canClaim={!retired}
-        autoClaim={(await searchParams).claim === "1"}
       />
     </div>
   );

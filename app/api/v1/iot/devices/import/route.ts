@@ -1,3 +1,4 @@
+import { tooLargeCause } from "@/lib/api/request-guards";
 import { withApi } from "@/lib/api/with-api";
 import { getDb } from "@/lib/db";
 import { InvalidError } from "@/lib/errors";
@@ -13,9 +14,6 @@ import { importRequestSchema } from "@/lib/import/import-schemas";
 export const POST = withApi(
   async ({ request, actor }) => {
     const url = new URL(request.url);
-    const declared = Number(request.headers.get("content-length") ?? "0");
-    // a multipart envelope adds a little to the file itself
-    if (declared > MAX_IMPORT_BYTES + 64 * 1024) throw new InvalidError(`The file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB.`, { file: ["Split the file"] });
     const contentType = request.headers.get("content-type") ?? "";
     const fields: Record<string, string> = Object.fromEntries(url.searchParams);
     let source: ReadableStream<Uint8Array>;
@@ -25,8 +23,8 @@ export const POST = withApi(
       let form: FormData;
       try {
         form = await request.formData();
-      } catch {
-        throw new InvalidError("The multipart body could not be read.", { file: ["Send the CSV in a `file` field"] });
+      } catch (error) {
+        throw tooLargeCause(error) ?? new InvalidError("The multipart body could not be read.", { file: ["Send the CSV in a `file` field"] });
       }
       for (const [key, value] of form.entries()) if (typeof value === "string") fields[key] ??= value;
       const file = form.get("file");
@@ -46,5 +44,5 @@ export const POST = withApi(
     if (options.dry_run) return { dryRun: true, ...(await previewImport(db, actor, source, importOptions)) };
     return { dryRun: false, ...(await runImport(db, actor, source, importOptions)) };
   },
-  { permission: "devices.import" },
+  { permission: "devices.import", body: { kind: "upload", maxBytes: () => MAX_IMPORT_BYTES, envelope: 64 * 1024, field: "file" } },
 );

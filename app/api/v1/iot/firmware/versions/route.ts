@@ -1,5 +1,6 @@
 import { readMultipartUpload } from "@/lib/api/multipart-upload";
 import { withApi } from "@/lib/api/with-api";
+import { loadConfig } from "@/lib/config/env";
 import { getDb } from "@/lib/db";
 import { InvalidError } from "@/lib/errors";
 import { firmwareListQuerySchema } from "@/lib/firmware/firmware-schemas";
@@ -26,5 +27,5 @@ export const POST = withApi(
     const created = await createFirmwareVersion(getDb(), actor, fields, file, services);
     return NextResponse.json(created, { status: 201 });
   },
-  { permission: "firmware.write" },
+  { permission: "firmware.write", body: { kind: "upload", maxBytes: () => loadConfig().FIRMWARE_MAX_MB * 1024 * 1024, envelope: 1024 * 1024, field: "file" } },
 );
