@@ -7,14 +7,8 @@ import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { getDb } from "../db";
 import { isExpectedError } from "../errors";
+import { clientAddress } from "../http/client-address";
 import { signInWithPassword } from "./sign-in";
-
-function clientAddress(headers: Record<string, unknown> | undefined): string {
-  const forwarded = headers?.["x-forwarded-for"];
-  const first = typeof forwarded === "string" ? forwarded.split(",")[0]?.trim() : undefined;
-  const real = headers?.["x-real-ip"];
-  return first || (typeof real === "string" ? real : "") || "local";
-}
 
 export const authOptions: NextAuthOptions = {
   secret: process.env.AUTH_SECRET,
@@ -29,7 +23,7 @@ export const authOptions: NextAuthOptions = {
           const actor = await signInWithPassword(getDb(), {
             email: credentials?.email ?? "",
             password: credentials?.password ?? "",
-            ip: clientAddress(request?.headers),
+            ip: clientAddress(request?.headers as Record<string, unknown> | undefined),
           });
           return actor ? { id: String(actor.id), email: actor.label, name: actor.name } : null;
         } catch (error) {
