@@ -11,7 +11,7 @@ import * as claimRoute from "@/app/api/v1/provisioning/claim/route";
 import { disconnectDb, getDb } from "../db";
 import { PEER_ADDRESS_HEADER, PEER_ADDRESS_MARKER_ENV } from "../http/client-address";
 import { apiRequest, createApiFixture, noParams, removeApiFixture, withParams, type ApiFixture } from "../testing/api-fixture";
-import { MAX_CLAIM_FAILURES_PER_IP as FREE_CLAIM_FAILURES_PER_ADDRESS } from "./claim-device";
+import { FREE_CLAIM_FAILURES_PER_ADDRESS } from "./claim-device";
 import { verifyDeviceCredentials } from "./credentials";
 
 const db = getDb();
