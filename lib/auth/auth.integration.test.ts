@@ -4,6 +4,7 @@ import { RateLimitedError } from "../errors";
 import { authenticateApiKey, createApiKey, revokeApiKey } from "./api-keys";
 import { hashPassword } from "./password";
 import type { Actor } from "./permissions";
+import { endSession, sessionActor, startSession } from "./sessions";
 import { clearSignInFailures, FREE_FAILURES_PER_ACCOUNT, FREE_FAILURES_PER_ACCOUNT_ADDRESS, recentSignInFailures, signInWithPassword } from "./sign-in";
 
 const db = getDb();
@@ -73,6 +74,39 @@ describe("signing in", () => {
     expect(await clearSignInFailures(db, admin, admin.id)).toEqual({ cleared: FREE_FAILURES_PER_ACCOUNT_ADDRESS });
     expect(await db.auditEvent.findFirst({ where: { entityType: "user", entityId: String(admin.id), action: "sign_in_lock_cleared" }, select: { actorLabel: true } })).toEqual({ actorLabel: email });
     expect(await signInWithPassword(db, { email, password: "correct horse", ip: "10.0.0.4" })).not.toBeNull();
+  });
+});
+
+describe("sessions", () => {
+  it("ends at sign-out, and at a change of role or farm for good", async () => {
+    const signedOut = await startSession(db, admin, "10.0.0.5");
+    expect(await sessionActor(db, { uid: admin.id, sid: signedOut })).toMatchObject({ id: admin.id, role: "admin" });
+    expect(await sessionActor(db, { uid: admin.id + 1, sid: signedOut })).toBeNull();
+    await endSession(db, signedOut, "signed_out");
+    expect(await sessionActor(db, { uid: admin.id, sid: signedOut })).toBeNull();
+
+    const demoted = await startSession(db, admin, "10.0.0.5");
+    await db.user.update({ where: { id: admin.id }, data: { role: "viewer" } });
+    expect(await sessionActor(db, { uid: admin.id, sid: demoted })).toBeNull();
+    await db.user.update({ where: { id: admin.id }, data: { role: "admin" } });
+    expect(await sessionActor(db, { uid: admin.id, sid: demoted })).toBeNull();
+    expect(await db.userSession.findUnique({ where: { id: demoted }, select: { endReason: true } })).toEqual({ endReason: "role_changed" });
+    // A cookie from before server-side sessions names no session.
+    expect(await sessionActor(db, { uid: admin.id })).toBeNull();
+  });
+
+  it("ends a deactivated person's sessions and stops the API keys they created", async () => {
+    const session = await startSession(db, admin, "10.0.0.6");
+    const { key } = await createApiKey(db, admin, { name: "Made by someone who leaves", role: "viewer" });
+    expect(await authenticateApiKey(db, key)).not.toBeNull();
+    await db.user.update({ where: { id: admin.id }, data: { active: false } });
+    try {
+      expect(await sessionActor(db, { uid: admin.id, sid: session })).toBeNull();
+      expect(await authenticateApiKey(db, key)).toBeNull();
+    } finally {
+      await db.user.update({ where: { id: admin.id }, data: { active: true } });
+    }
+    expect(await sessionActor(db, { uid: admin.id, sid: session })).toBeNull();
   });
 });
 
