@@ -16,9 +16,13 @@ export type SessionEndReason = "signed_out" | "deactivated" | "role_changed";
 /** A new session for someone who just proved who they are; its id goes into the cookie. */
 export async function startSession(db: Db, actor: Actor, ip: string): Promise<string> {
   const id = randomBytes(24).toString("base64url");
-  await db.userSession.create({
-    data: { id, userId: actor.id, role: actor.role, farmId: actor.farmId, ip: ip.slice(0, 64), expiresAt: new Date(Date.now() + SESSION_MAX_AGE_SECONDS * 1000) },
-  });
+  await db.$transaction([
+    // The person's sessions expired for a day are of no more use (kept a day to explain a refusal).
+    db.userSession.deleteMany({ where: { userId: actor.id, expiresAt: { lt: new Date(Date.now() - 24 * 3600_000) } } }),
+    db.userSession.create({
+      data: { id, userId: actor.id, role: actor.role, farmId: actor.farmId, ip: ip.slice(0, 64), expiresAt: new Date(Date.now() + SESSION_MAX_AGE_SECONDS * 1000) },
+    }),
+  ]);
   return id;
 }
 
