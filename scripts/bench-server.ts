@@ -58,7 +58,7 @@ async function waitForHttp(url: string, timeoutMs: number, server?: ChildProcess
   return false;
 }
 
-/** `next start` (after `next build` when the build is missing or stale) against `databaseUrl`, stopped by cleanup(). */
+/** The production web server (after `next build` when the build is missing or stale) against `databaseUrl`, stopped by cleanup(). */
 export async function startProductionServer(databaseUrl: string, dataDir: string, extraEnv: Record<string, string> = {}, fixedPort?: number) {
   const port = fixedPort ?? (await findFreePort());
   const secret = newSecret(32);
@@ -84,7 +84,8 @@ export async function startProductionServer(databaseUrl: string, dataDir: string
 
   const logFile = path.join(dataDir, "server.log");
   const out = createWriteStream(logFile);
-  const server = spawn(bin("next"), ["start", "-p", String(port), "-H", "127.0.0.1"], { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  // The product's web server (as npm start runs it), so the benchmarks measure what runs.
+  const server = spawn(bin("tsx"), ["scripts/web-server.ts"], { env: { ...env, PORT: String(port), HOSTNAME: "127.0.0.1" }, stdio: ["ignore", "pipe", "pipe"], detached: true });
   server.stdout!.pipe(out);
   server.stderr!.pipe(out);
   cleanups.push(() => stopGroup(server));

@@ -172,14 +172,15 @@ async function main() {
   };
   const bin = (name: string) => path.resolve("node_modules", ".bin", name);
 
+  // scripts/web-server.ts rather than `next start`: it tells the app each request's socket address.
   if (args.has("--dev")) {
-    run("web", bin("next"), ["dev", "-p", String(config.PORT), "-H", config.HOSTNAME], env);
+    run("web", bin("tsx"), ["scripts/web-server.ts", "--dev"], env);
   } else {
     if (args.has("--rebuild") || buildIsStale()) {
       log("building the web app (first start or code changed; takes a minute or two)…");
       await runToEnd(bin("next"), ["build"], env);
     }
-    run("web", bin("next"), ["start", "-p", String(config.PORT), "-H", config.HOSTNAME], env);
+    run("web", bin("tsx"), ["scripts/web-server.ts"], env);
   }
   run("worker", bin("tsx"), [...WORKER_NODE_FLAGS, "workers/iot-worker.ts"], env);
 

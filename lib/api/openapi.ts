@@ -789,6 +789,18 @@ export function buildOpenApiDocument(): OpenApiDocument {
           responses: { "201": ok("The token, shown once", ref("ProvisioningToken")), ...errors(...CALLER, 404, 409) },
         }),
       },
+      "/devices/{id}/claim-failures": {
+        delete: operation("throttles.clear", {
+          operationId: "clearClaimFailures",
+          summary: "Clear a device's claim delays",
+          description:
+            "Refused claims slow further claims of the device down (per address, and per device from many addresses). " +
+            "This lifts the delays; the refusals stay in the device's history, with a line saying who cleared them.",
+          tags: ["Provisioning"],
+          parameters: [deviceIdParameter],
+          responses: { "200": ok("Cleared", output(z.object({ cleared: z.number().int() }))), ...errors(...CALLER, 404) },
+        }),
+      },
       "/provisioning/claim": {
         post: {
           operationId: "claimDevice",
@@ -1152,6 +1164,16 @@ export function buildOpenApiDocument(): OpenApiDocument {
           tags: ["Access"],
           parameters: [idParameter("API key", z.coerce.number().int().positive())],
           responses: { "200": ok("Revoked", output(z.object({ id: z.number().int(), revokedAt: timestamp }))), ...errors(400, ...CALLER, 404) },
+        }),
+      },
+      "/users/{id}/sign-in-failures": {
+        delete: operation("throttles.clear", {
+          operationId: "clearSignInFailures",
+          summary: "Clear an account's sign-in delays",
+          description: "Failed sign-ins slow further attempts down (per account and address, and per account from many addresses). This lifts them, from every address; audited.",
+          tags: ["Access"],
+          parameters: [idParameter("user", z.coerce.number().int().positive())],
+          responses: { "200": ok("Cleared", output(z.object({ cleared: z.number().int() }))), ...errors(400, ...CALLER, 404) },
         }),
       },
       "/iot/alerts": {

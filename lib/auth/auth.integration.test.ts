@@ -4,7 +4,8 @@ import { RateLimitedError } from "../errors";
 import { authenticateApiKey, createApiKey, revokeApiKey } from "./api-keys";
 import { hashPassword } from "./password";
 import type { Actor } from "./permissions";
-import { MAX_FAILURES_PER_EMAIL, signInWithPassword } from "./sign-in";
+import { endSession, sessionActor, startSession } from "./sessions";
+import { clearSignInFailures, FREE_FAILURES_PER_ACCOUNT, FREE_FAILURES_PER_ACCOUNT_ADDRESS, recentSignInFailures, signInWithPassword } from "./sign-in";
 
 const db = getDb();
 const suffix = Math.random().toString(36).slice(2, 8);
@@ -17,6 +18,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await db.auditEvent.deleteMany({ where: { entityType: "user", entityId: String(admin.id) } });
   await db.apiKey.deleteMany({ where: { createdById: admin.id } });
   await db.loginAttempt.deleteMany({ where: { email } });
   await db.user.deleteMany({ where: { email } });
@@ -36,14 +38,75 @@ describe("signing in", () => {
     expect(row.passwordHash).not.toContain("correct horse");
   });
 
-  it("locks an e-mail after repeated failures, even for the right password", async () => {
+  it("slows down an attacker's guesses without locking the owner out of their usual address", async () => {
     await db.loginAttempt.deleteMany({ where: { email } });
-    for (let i = 0; i < MAX_FAILURES_PER_EMAIL; i++) {
-      expect(await signInWithPassword(db, { email, password: "wrong", ip: "10.0.0.2" })).toBeNull();
+    const usual = "10.0.0.2";
+    expect(await signInWithPassword(db, { email, password: "correct horse", ip: usual })).not.toBeNull();
+    const attacker = "198.51.100.66";
+    const outcomes: unknown[] = [];
+    for (let i = 0; i < 20; i++) outcomes.push(await signInWithPassword(db, { email, password: `guess-${i}`, ip: attacker }).catch((caught: unknown) => caught));
+    // The first delay is seconds long: on a slow machine a late guess may find it over.
+    const judged = outcomes.filter((outcome) => outcome === null).length;
+    expect(judged).toBeGreaterThanOrEqual(FREE_FAILURES_PER_ACCOUNT_ADDRESS);
+    expect(judged).toBeLessThanOrEqual(FREE_FAILURES_PER_ACCOUNT_ADDRESS + 2);
+    expect(outcomes.filter((outcome) => outcome instanceof RateLimitedError)).toHaveLength(20 - judged);
+    expect(await signInWithPassword(db, { email, password: "correct horse", ip: usual })).toMatchObject({ id: admin.id });
+    // The owner's success does not reset the attacker's delay.
+    await expect(signInWithPassword(db, { email, password: "correct horse", ip: attacker })).rejects.toBeInstanceOf(RateLimitedError);
+  });
+
+  it("delays an account guessed from many addresses, except at an address it signed in from before", async () => {
+    await db.loginAttempt.deleteMany({ where: { email } });
+    expect(await signInWithPassword(db, { email, password: "correct horse", ip: "10.0.0.3" })).not.toBeNull();
+    await db.loginAttempt.createMany({ data: Array.from({ length: FREE_FAILURES_PER_ACCOUNT }, (_, i) => ({ email, ip: `203.0.113.${i}`, success: false })) });
+    await expect(signInWithPassword(db, { email, password: "correct horse", ip: "10.9.9.9" })).rejects.toBeInstanceOf(RateLimitedError);
+    expect(await signInWithPassword(db, { email, password: "correct horse", ip: "10.0.0.3" })).toMatchObject({ id: admin.id });
+  });
+
+  it("lets an admin, and nobody else, clear an account's sign-in delays (audited)", async () => {
+    await db.loginAttempt.deleteMany({ where: { email } });
+    for (let i = 0; i < FREE_FAILURES_PER_ACCOUNT_ADDRESS; i++) expect(await signInWithPassword(db, { email, password: "wrong", ip: "10.0.0.4" })).toBeNull();
+    await expect(signInWithPassword(db, { email, password: "correct horse", ip: "10.0.0.4" })).rejects.toBeInstanceOf(RateLimitedError);
+    expect((await recentSignInFailures(db, [email])).get(email)).toBe(FREE_FAILURES_PER_ACCOUNT_ADDRESS);
+
+    await expect(clearSignInFailures(db, { ...admin, role: "manager" }, admin.id)).rejects.toMatchObject({ status: 403 });
+    await expect(signInWithPassword(db, { email, password: "correct horse", ip: "10.0.0.4" })).rejects.toBeInstanceOf(RateLimitedError);
+    expect(await clearSignInFailures(db, admin, admin.id)).toEqual({ cleared: FREE_FAILURES_PER_ACCOUNT_ADDRESS });
+    expect(await db.auditEvent.findFirst({ where: { entityType: "user", entityId: String(admin.id), action: "sign_in_lock_cleared" }, select: { actorLabel: true } })).toEqual({ actorLabel: email });
+    expect(await signInWithPassword(db, { email, password: "correct horse", ip: "10.0.0.4" })).not.toBeNull();
+  });
+});
+
+describe("sessions", () => {
+  it("ends at sign-out, and at a change of role or farm for good", async () => {
+    const signedOut = await startSession(db, admin, "10.0.0.5");
+    expect(await sessionActor(db, { uid: admin.id, sid: signedOut })).toMatchObject({ id: admin.id, role: "admin" });
+    expect(await sessionActor(db, { uid: admin.id + 1, sid: signedOut })).toBeNull();
+    await endSession(db, signedOut, "signed_out");
+    expect(await sessionActor(db, { uid: admin.id, sid: signedOut })).toBeNull();
+
+    const demoted = await startSession(db, admin, "10.0.0.5");
+    await db.user.update({ where: { id: admin.id }, data: { role: "viewer" } });
+    expect(await sessionActor(db, { uid: admin.id, sid: demoted })).toBeNull();
+    await db.user.update({ where: { id: admin.id }, data: { role: "admin" } });
+    expect(await sessionActor(db, { uid: admin.id, sid: demoted })).toBeNull();
+    expect(await db.userSession.findUnique({ where: { id: demoted }, select: { endReason: true } })).toEqual({ endReason: "role_changed" });
+    // A cookie from before server-side sessions names no session.
+    expect(await sessionActor(db, { uid: admin.id })).toBeNull();
+  });
+
+  it("ends a deactivated person's sessions and stops the API keys they created", async () => {
+    const session = await startSession(db, admin, "10.0.0.6");
+    const { key } = await createApiKey(db, admin, { name: "Made by someone who leaves", role: "viewer" });
+    expect(await authenticateApiKey(db, key)).not.toBeNull();
+    await db.user.update({ where: { id: admin.id }, data: { active: false } });
+    try {
+      expect(await sessionActor(db, { uid: admin.id, sid: session })).toBeNull();
+      expect(await authenticateApiKey(db, key)).toBeNull();
+    } finally {
+      await db.user.update({ where: { id: admin.id }, data: { active: true } });
     }
-    await expect(signInWithPassword(db, { email, password: "correct horse", ip: "10.0.0.2" })).rejects.toBeInstanceOf(RateLimitedError);
-    await db.loginAttempt.deleteMany({ where: { email } });
-    expect(await signInWithPassword(db, { email, password: "correct horse", ip: "10.0.0.2" })).not.toBeNull();
+    expect(await sessionActor(db, { uid: admin.id, sid: session })).toBeNull();
   });
 });
 

@@ -1,24 +1,20 @@
 /**
- * next-auth (v4) configuration: e-mail + password, JWT sessions. The token carries the user id;
- * role and farm are re-read from the database on every server request (lib/auth/session.ts), so a
- * demoted or deactivated user loses rights at once, not when the token expires.
+ * next-auth (v4) configuration: e-mail + password, JWT sessions. The token carries the user id and
+ * the id of a server-side session (lib/auth/sessions.ts) that every server request checks
+ * (lib/auth/session.ts): signing out, deactivation and a change of role end it at once, not when
+ * the token expires.
  */
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { getDb } from "../db";
 import { isExpectedError } from "../errors";
+import { clientAddress } from "../http/client-address";
+import { endSession, SESSION_MAX_AGE_SECONDS, startSession } from "./sessions";
 import { signInWithPassword } from "./sign-in";
-
-function clientAddress(headers: Record<string, unknown> | undefined): string {
-  const forwarded = headers?.["x-forwarded-for"];
-  const first = typeof forwarded === "string" ? forwarded.split(",")[0]?.trim() : undefined;
-  const real = headers?.["x-real-ip"];
-  return first || (typeof real === "string" ? real : "") || "local";
-}
 
 export const authOptions: NextAuthOptions = {
   secret: process.env.AUTH_SECRET,
-  session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
+  session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
   pages: { signIn: "/login" },
   providers: [
     CredentialsProvider({
@@ -26,12 +22,10 @@ export const authOptions: NextAuthOptions = {
       credentials: { email: { label: "E-mail", type: "email" }, password: { label: "Password", type: "password" } },
       async authorize(credentials, request) {
         try {
-          const actor = await signInWithPassword(getDb(), {
-            email: credentials?.email ?? "",
-            password: credentials?.password ?? "",
-            ip: clientAddress(request?.headers),
-          });
-          return actor ? { id: String(actor.id), email: actor.label, name: actor.name } : null;
+          const ip = clientAddress(request?.headers as Record<string, unknown> | undefined);
+          const actor = await signInWithPassword(getDb(), { email: credentials?.email ?? "", password: credentials?.password ?? "", ip });
+          if (!actor) return null;
+          return { id: String(actor.id), email: actor.label, name: actor.name, sid: await startSession(getDb(), actor, ip) };
         } catch (error) {
           // next-auth shows a thrown error's message to the sign-in form: only expected ones.
           if (isExpectedError(error)) throw new Error(error.message);
@@ -43,11 +37,19 @@ export const authOptions: NextAuthOptions = {
   ],
   callbacks: {
     jwt({ token, user }) {
-      if (user) token.uid = Number(user.id);
+      if (user) {
+        token.uid = Number(user.id);
+        token.sid = (user as { sid?: string }).sid;
+      }
       return token;
     },
     session({ session, token }) {
-      return { ...session, uid: token.uid };
+      return { ...session, uid: token.uid, sid: token.sid };
+    },
+  },
+  events: {
+    async signOut({ token }) {
+      await endSession(getDb(), token?.sid, "signed_out");
     },
   },
 };

@@ -23,6 +23,8 @@ export const PERMISSIONS = [
   "groups.write",
   "maintenance.write",
   "users.manage",
+  /** Lifting the sign-in and device-claim delays that failures caused. */
+  "throttles.clear",
   "apikeys.manage",
   "audit.read",
 ] as const;

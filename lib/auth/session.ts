@@ -7,15 +7,17 @@ import { cache } from "react";
 import { getDb } from "../db";
 import { ForbiddenError, UnauthorizedError } from "../errors";
 import { authOptions } from "./options";
-import { can, type Actor, type Permission, type RoleName } from "./permissions";
+import { can, type Actor, type Permission } from "./permissions";
+import { sessionActor } from "./sessions";
 
-/** Loaded once per request (React cache), from the database rather than the token's copy. */
+/**
+ * Loaded once per request (React cache), from the database rather than the token's copy: the
+ * server-side session must still be live (lib/auth/sessions.ts).
+ */
 export const currentActor = cache(async (): Promise<Actor | null> => {
-  const session = (await getServerSession(authOptions)) as { uid?: number } | null;
-  if (!session?.uid) return null;
-  const user = await getDb().user.findUnique({ where: { id: session.uid } });
-  if (!user || !user.active) return null;
-  return { kind: "user", id: user.id, label: user.email, name: user.name, role: user.role as RoleName, farmId: user.farmId };
+  const session = (await getServerSession(authOptions)) as { uid?: unknown; sid?: unknown } | null;
+  if (!session) return null;
+  return sessionActor(getDb(), session);
 });
 
 /** For pages: the actor, or a redirect to the login page. */

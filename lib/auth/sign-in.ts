@@ -1,39 +1,58 @@
 /**
- * Password sign-in with rate limiting. Attempts are counted in PostgreSQL (login_attempts), per
- * e-mail and per client address, so several web instances share one limit.
+ * Password sign-in with throttling. Attempts are counted in PostgreSQL (login_attempts), so several
+ * web instances share one limit.
+ *
+ * Failures slow the guesser down without locking the owner out (a hard lock per account let anyone
+ * lock anyone out with five wrong passwords):
+ * - per account *and* address, a growing delay after a few failures: the guesser waits, the
+ *   owner at their own address does not;
+ * - per address over all accounts (spraying) and per account over all addresses (many addresses),
+ *   much higher limits, also as growing delays, which an address the account has signed in from
+ *   before ("known") does not meet;
+ * - an admin can clear an account's failures (clearSignInFailures).
  */
 import { z } from "zod";
 import type { Db } from "../db";
-import { RateLimitedError } from "../errors";
+import { ForbiddenError, NotFoundError, RateLimitedError } from "../errors";
+import { recordAudit } from "../audit/record";
+import { growingDelayMs, retryMessage } from "./throttle";
 import { dummyPasswordHash, verifyPassword } from "./password";
-import type { Actor, RoleName } from "./permissions";
+import { can, type Actor, type RoleName } from "./permissions";
 
-export const LOGIN_WINDOW_MS = 15 * 60 * 1000;
-export const MAX_FAILURES_PER_EMAIL = 5;
-export const MAX_FAILURES_PER_IP = 30;
+/** Failures older than this no longer count. */
+export const LOGIN_WINDOW_MS = 60 * 60 * 1000;
+/** Failures of one account from one address before the delays start. */
+export const FREE_FAILURES_PER_ACCOUNT_ADDRESS = 3;
+/** Failures from one address, any account, before the delays start (not for known addresses). */
+export const FREE_FAILURES_PER_ADDRESS = 30;
+/** Failures of one account, any address, before the delays start (not for known addresses). */
+export const FREE_FAILURES_PER_ACCOUNT = 50;
 
 export const signInSchema = z.object({
   email: z.string().trim().toLowerCase().email("Enter your e-mail address"),
   password: z.string().min(1, "Enter your password").max(200),
 });
 
-async function assertNotThrottled(db: Db, email: string, ip: string) {
-  const since = new Date(Date.now() - LOGIN_WINDOW_MS);
-  const [byEmail, byIp] = await Promise.all([
-    db.loginAttempt.findMany({ where: { email, success: false, createdAt: { gte: since } }, orderBy: { createdAt: "asc" }, select: { createdAt: true } }),
-    db.loginAttempt.count({ where: { ip, success: false, createdAt: { gte: since } } }),
-  ]);
-  if (byEmail.length >= MAX_FAILURES_PER_EMAIL || byIp >= MAX_FAILURES_PER_IP) {
-    const oldest = byEmail[0]?.createdAt ?? new Date();
-    const retryAfterSeconds = Math.max(60, Math.ceil((oldest.getTime() + LOGIN_WINDOW_MS - Date.now()) / 1000));
-    throw new RateLimitedError(
-      `Too many failed sign-ins. Try again in ${Math.ceil(retryAfterSeconds / 60)} minutes.`,
-      retryAfterSeconds,
-    );
-  }
+async function failures(db: Db, where: { email?: string; ip?: string }, since: Date) {
+  const found = await db.loginAttempt.aggregate({ where: { ...where, success: false, createdAt: { gte: since } }, _count: { _all: true }, _max: { createdAt: true } });
+  return { count: found._count._all, latest: found._max.createdAt };
 }
 
-/** The signed-in person, or null for a wrong e-mail/password. Throws RateLimitedError when locked. */
+async function assertNotThrottled(db: Db, email: string, ip: string) {
+  const since = new Date(Date.now() - LOGIN_WINDOW_MS);
+  const [pair, byAddress, byAccount, known] = await Promise.all([
+    failures(db, { email, ip }, since),
+    failures(db, { ip }, since),
+    failures(db, { email }, since),
+    db.loginAttempt.findFirst({ where: { email, ip, success: true }, select: { id: true } }),
+  ]);
+  const waits = [growingDelayMs(pair.count, pair.latest, FREE_FAILURES_PER_ACCOUNT_ADDRESS)];
+  if (!known) waits.push(growingDelayMs(byAddress.count, byAddress.latest, FREE_FAILURES_PER_ADDRESS), growingDelayMs(byAccount.count, byAccount.latest, FREE_FAILURES_PER_ACCOUNT));
+  const waitMs = Math.max(...waits);
+  if (waitMs > 0) throw new RateLimitedError(retryMessage("Too many failed sign-ins.", waitMs), Math.ceil(waitMs / 1000));
+}
+
+/** The signed-in person, or null for a wrong e-mail/password. Throws RateLimitedError while delayed. */
 export async function signInWithPassword(db: Db, input: { email: string; password: string; ip: string }): Promise<Actor | null> {
   const parsed = signInSchema.safeParse(input);
   if (!parsed.success) return null;
@@ -49,8 +68,31 @@ export async function signInWithPassword(db: Db, input: { email: string; passwor
 
   await db.$transaction([
     db.user.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } }),
-    // A successful sign-in clears the e-mail's failures, so a typo yesterday doesn't count today.
-    db.loginAttempt.deleteMany({ where: { email, success: false } }),
+    // Clears this address's failures only: the owner signing in must not reset a guesser's delay.
+    db.loginAttempt.deleteMany({ where: { email, ip, success: false } }),
   ]);
   return { kind: "user", id: user.id, label: user.email, name: user.name, role: user.role as RoleName, farmId: user.farmId };
+}
+
+/** Recent failed sign-ins per e-mail, for the users screen. */
+export async function recentSignInFailures(db: Db, emails: string[]): Promise<Map<string, number>> {
+  if (!emails.length) return new Map();
+  const rows = await db.loginAttempt.groupBy({
+    by: ["email"],
+    where: { email: { in: emails }, success: false, createdAt: { gte: new Date(Date.now() - LOGIN_WINDOW_MS) } },
+    _count: { _all: true },
+  });
+  return new Map(rows.map((row) => [row.email, row._count._all]));
+}
+
+/** An admin lifts every sign-in delay of an account (its failures from all addresses). */
+export async function clearSignInFailures(db: Db, actor: Actor, userId: number) {
+  if (!can(actor.role, "throttles.clear")) throw new ForbiddenError("Only admins clear sign-in locks.");
+  const user = await db.user.findUnique({ where: { id: userId }, select: { id: true, email: true } });
+  if (!user) throw new NotFoundError("User not found.");
+  return db.$transaction(async (tx) => {
+    const cleared = await tx.loginAttempt.deleteMany({ where: { email: user.email, success: false } });
+    await recordAudit(tx, actor, { entityType: "user", entityId: String(user.id), action: "sign_in_lock_cleared", before: { failedSignIns: cleared.count }, after: { failedSignIns: 0 } });
+    return { cleared: cleared.count };
+  });
 }

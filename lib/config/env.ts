@@ -3,6 +3,7 @@
  * launcher, tests) goes through `loadConfig()`, so a bad value fails at start with one readable
  * message instead of somewhere deep in a driver.
  */
+import proxyAddr from "proxy-addr";
 import { z } from "zod";
 
 const booleanFlag = z
@@ -54,6 +55,26 @@ export const configSchema = z
    */
   BROKER_HOOK_SECRET: z.string().min(24, "must be at least 24 characters (openssl rand -base64 32)").optional(),
   PORT: z.coerce.number({ message: "must be a number" }).int().min(1).max(65535).default(3000),
+  /**
+   * Reverse proxies whose X-Forwarded-For the throttles believe, as addresses or CIDRs separated by
+   * commas (10.0.0.5, 10.1.0.0/16, ::1) or proxy-addr's names (loopback, linklocal, uniquelocal).
+   * Unset: the socket's address counts and X-Forwarded-For is ignored. Or TRUSTED_PROXY_HOPS.
+   */
+  TRUSTED_PROXIES: z
+    .string()
+    .trim()
+    .transform((value) => value.split(",").map((entry) => entry.trim()).filter(Boolean))
+    .refine((list) => {
+      try {
+        proxyAddr.compile(list);
+        return true;
+      } catch {
+        return false;
+      }
+    }, "must be IP addresses or CIDRs separated by commas (10.0.0.5, 10.1.0.0/16), or loopback, linklocal, uniquelocal")
+    .optional(),
+  /** Instead of TRUSTED_PROXIES: how many proxies stand in front of the web app (their addresses unknown). */
+  TRUSTED_PROXY_HOPS: z.coerce.number({ message: "must be a number" }).int().min(0).max(10).optional(),
   HOSTNAME: z.string().min(1).default("0.0.0.0"),
   /**
    * The address devices reach this server by, for firmware download links in update offers.
@@ -113,6 +134,10 @@ export const configSchema = z
   /** Credit line shown on the map with the tiles (most tile licences require one). */
   MAP_TILE_ATTRIBUTION: z.string().trim().default("© OpenStreetMap contributors"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  })
+  .refine((config) => !(config.TRUSTED_PROXIES?.length && config.TRUSTED_PROXY_HOPS !== undefined), {
+    message: "set TRUSTED_PROXIES or TRUSTED_PROXY_HOPS, not both",
+    path: ["TRUSTED_PROXY_HOPS"],
   })
   .refine((config) => !config.STORAGE_S3_BUCKET || (config.STORAGE_S3_ACCESS_KEY_ID && config.STORAGE_S3_SECRET_ACCESS_KEY), {
     message: "STORAGE_S3_BUCKET needs STORAGE_S3_ACCESS_KEY_ID and STORAGE_S3_SECRET_ACCESS_KEY",

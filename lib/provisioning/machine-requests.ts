@@ -19,12 +19,6 @@ class BrokerHooksDisabledError extends DomainError {
   }
 }
 
-/** The caller's address for throttling and audit: the first X-Forwarded-For hop, else X-Real-IP. */
-export function clientIp(headers: Headers): string {
-  const forwarded = headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  return (forwarded || headers.get("x-real-ip")?.trim() || "unknown").slice(0, 64);
-}
-
 /**
  * The shared secret a broker proves itself with: the X-Broker-Hook-Secret header (EMQX's request
  * headers), or the password of HTTP Basic authentication (mosquitto-go-auth sends none of its own

@@ -9,7 +9,9 @@ import * as tokenRoute from "@/app/api/v1/devices/[id]/provisioning-token/route"
 import * as devicesRoute from "@/app/api/v1/devices/route";
 import * as claimRoute from "@/app/api/v1/provisioning/claim/route";
 import { disconnectDb, getDb } from "../db";
+import { PEER_ADDRESS_HEADER, PEER_ADDRESS_MARKER_ENV } from "../http/client-address";
 import { apiRequest, createApiFixture, noParams, removeApiFixture, withParams, type ApiFixture } from "../testing/api-fixture";
+import { FREE_CLAIM_FAILURES_PER_ADDRESS } from "./claim-device";
 import { verifyDeviceCredentials } from "./credentials";
 
 const db = getDb();
@@ -24,11 +26,18 @@ let fixture: ApiFixture;
 const keys = {} as Record<"admin" | "viewer" | "technician", string>;
 
 const forDevice = (id: string) => withParams({ id });
+/** Device ids that exist nowhere: every claim naming one is refused (401) and counted. */
+const strangers = Array.from({ length: FREE_CLAIM_FAILURES_PER_ADDRESS + 6 }, (_, i) => `QF${base + i}`);
+const trustedProxy = "192.0.2.250";
 const call = apiRequest;
 
-const claim = (body: unknown, ip = "203.0.113.10") => claimRoute.POST(call(null, "POST", "/api/v1/provisioning/claim", body, { "X-Forwarded-For": `${ip}, 10.0.0.2` }));
+/** A claim as scripts/web-server.ts hands it on: the socket's address in its header. */
+const claim = (body: unknown, ip = "203.0.113.10", forwardedFor?: string) =>
+  claimRoute.POST(call(null, "POST", "/api/v1/provisioning/claim", body, { [PEER_ADDRESS_HEADER]: ip, ...(forwardedFor ? { "X-Forwarded-For": forwardedFor } : {}) }));
 
 beforeAll(async () => {
+  process.env[PEER_ADDRESS_MARKER_ENV] = "1";
+  process.env.TRUSTED_PROXIES = trustedProxy;
   fixture = await createApiFixture(db, "QP", suffix);
   ({ farmA, farmB } = fixture);
   Object.assign(keys, fixture.keys);
@@ -41,7 +50,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await removeApiFixture(db, fixture, [registered, theirs, viaApi]);
+  await removeApiFixture(db, fixture, [registered, theirs, viaApi, ...strangers]);
   await disconnectDb();
 });
 
@@ -131,5 +140,26 @@ describe("provisioning token and claim", () => {
   it("refuses token generation to a viewer and for another farm's device", async () => {
     expect((await tokenRoute.POST(call(keys.viewer, "POST", `/api/v1/devices/${registered}/provisioning-token`), forDevice(registered))).status).toBe(403);
     expect((await tokenRoute.POST(call(keys.technician, "POST", `/api/v1/devices/${theirs}/provisioning-token`), forDevice(theirs))).status).toBe(404);
+  });
+});
+
+describe("the claim throttle's address", () => {
+  it("is the socket's, whatever X-Forwarded-For a client invents, and a trusted proxy's client's behind it", async () => {
+    const wrong = (deviceId: string, peer: string, forwardedFor: string) => claim({ deviceId, token: "a-token-that-was-never-issued" }, peer, forwardedFor);
+    const forger = "192.0.2.77";
+    const statuses: number[] = [];
+    for (const [i, deviceId] of strangers.slice(0, FREE_CLAIM_FAILURES_PER_ADDRESS + 1).entries()) {
+      statuses.push((await wrong(deviceId, forger, `203.0.113.${i}, 198.51.100.${i}`)).status);
+    }
+    expect(statuses.slice(0, FREE_CLAIM_FAILURES_PER_ADDRESS).every((status) => status === 401)).toBe(true);
+    expect(statuses.at(-1)).toBe(429);
+    expect(await db.auditEvent.count({ where: { action: "claim_refused", actorLabel: `claim:${forger}` } })).toBe(FREE_CLAIM_FAILURES_PER_ADDRESS);
+
+    // Behind the configured proxy, the proxy's clients are told apart and counted one by one.
+    for (const [i, deviceId] of strangers.slice(FREE_CLAIM_FAILURES_PER_ADDRESS + 1).entries()) {
+      expect((await wrong(deviceId, trustedProxy, `6.6.6.6, 203.0.113.${100 + i}`)).status).toBe(401);
+    }
+    expect(await db.auditEvent.count({ where: { action: "claim_refused", actorLabel: { in: ["claim:203.0.113.100", "claim:203.0.113.104"] } } })).toBe(2);
+    expect(await db.auditEvent.count({ where: { action: "claim_refused", actorLabel: `claim:${trustedProxy}` } })).toBe(0);
   });
 });

@@ -8,7 +8,7 @@ import type { Actor } from "../auth/permissions";
 import { disconnectDb, getDb } from "../db";
 import { retireDevice } from "../devices/device-registry";
 import { ConflictError, ForbiddenError, InvalidError, NotFoundError, RateLimitedError } from "../errors";
-import { MAX_CLAIM_FAILURES_PER_DEVICE, MAX_CLAIM_FAILURES_PER_IP } from "./claim-device";
+import { clearClaimFailures, FREE_CLAIM_FAILURES_PER_ADDRESS, FREE_CLAIM_FAILURES_PER_DEVICE, FREE_CLAIM_FAILURES_PER_DEVICE_ADDRESS } from "./claim-device";
 import { verifyDeviceCredentials } from "./credentials";
 import { claimDevice, ClaimRefusedError, generateProvisioningToken, provisionDevice, regenerateCredentials, revokeCredentials } from "./provision-device";
 import { createTestPerson } from "../testing/people";
@@ -17,7 +17,10 @@ const db = getDb();
 const suffix = String(Math.floor(Math.random() * 1_000_000)).padStart(6, "0");
 let sequence = 0;
 /** A fresh device id per test: two letters of our own and the run's six digits. */
-const nextId = () => `P${String.fromCharCode(65 + (sequence++ % 26))}${suffix}`;
+const nextId = () => {
+  const n = sequence++;
+  return `${String.fromCharCode(80 + (Math.floor(n / 26) % 11))}${String.fromCharCode(65 + (n % 26))}${suffix}`;
+};
 let ipSequence = 0;
 /** A fresh documentation address per test, so the per-address throttle of one test leaves the others alone. */
 const nextIp = () => `198.51.100.${++ipSequence}`;
@@ -242,25 +245,64 @@ describe("provisioning tokens and the claim", () => {
     await expect(claimDevice(db, { deviceId, token, ip: nextIp() })).rejects.toMatchObject({ reason: "device_retired", status: 409 });
   });
 
-  it(`throttles a device after ${MAX_CLAIM_FAILURES_PER_DEVICE} refusals, even with the right token`, async () => {
+  it("slows down whoever sends a device wrong tokens, not the installer at another address", async () => {
     const deviceId = await registeredDevice();
     const { token } = await generateProvisioningToken(db, technicianA, deviceId);
-    for (let attempt = 0; attempt < MAX_CLAIM_FAILURES_PER_DEVICE; attempt++) {
-      await expect(claimDevice(db, { deviceId, token: `wrong-token-number-${attempt}`, ip: nextIp() })).rejects.toBeInstanceOf(ClaimRefusedError);
+    const attacker = nextIp();
+    const outcomes: unknown[] = [];
+    for (let attempt = 0; attempt < 20; attempt++) {
+      outcomes.push(await claimDevice(db, { deviceId, token: `wrong-token-number-${attempt}`, ip: attacker }).catch((caught: unknown) => caught));
     }
-    const throttled = await claimDevice(db, { deviceId, token, ip: nextIp() }).catch((caught: unknown) => caught);
-    expect(throttled).toBeInstanceOf(RateLimitedError);
-    expect((throttled as RateLimitedError).retryAfterSeconds).toBeGreaterThanOrEqual(60);
+    // The first delay is seconds long: on a slow machine a late attempt may find it over.
+    const refused = outcomes.filter((outcome) => outcome instanceof ClaimRefusedError).length;
+    expect(refused).toBeGreaterThanOrEqual(FREE_CLAIM_FAILURES_PER_DEVICE_ADDRESS);
+    expect(refused).toBeLessThanOrEqual(FREE_CLAIM_FAILURES_PER_DEVICE_ADDRESS + 2);
+    const slowed = outcomes.filter((outcome) => outcome instanceof RateLimitedError) as RateLimitedError[];
+    expect(slowed).toHaveLength(20 - refused);
+    expect(slowed[0]!.retryAfterSeconds).toBeGreaterThan(0);
     // Throttled requests are not written down one by one (a flood must not fill the history).
-    expect(await db.auditEvent.count({ where: { entityId: deviceId, action: "claim_refused" } })).toBe(MAX_CLAIM_FAILURES_PER_DEVICE);
-    expect(await db.deviceCredential.count({ where: { device: { deviceId } } })).toBe(0);
+    expect(await db.auditEvent.count({ where: { entityId: deviceId, action: "claim_refused" } })).toBe(refused);
+    await expect(claimDevice(db, { deviceId, token, ip: nextIp() })).resolves.toMatchObject({ username: `dev-${deviceId}` });
   });
 
-  it(`throttles an address after ${MAX_CLAIM_FAILURES_PER_IP} refusals, whatever device it names`, async () => {
+  /** Refusals of one device from as many addresses as the per-device limit allows for free. */
+  async function refusedFromManyAddresses(deviceId: string) {
+    for (let attempt = 0; attempt < FREE_CLAIM_FAILURES_PER_DEVICE; attempt++) {
+      await expect(claimDevice(db, { deviceId, token: `wrong-token-number-${attempt}`, ip: `fd00::${suffix.slice(0, 3)}:${suffix.slice(3)}:${attempt.toString(16)}` })).rejects.toBeInstanceOf(ClaimRefusedError);
+    }
+  }
+
+  it("delays a device's claim after refusals from many addresses, except for an address that has claimed before", async () => {
+    const installer = nextIp();
+    const earlier = await registeredDevice();
+    await claimDevice(db, { deviceId: earlier, token: (await generateProvisioningToken(db, technicianA, earlier)).token, ip: installer });
+
+    const deviceId = await registeredDevice();
+    const { token } = await generateProvisioningToken(db, technicianA, deviceId);
+    await refusedFromManyAddresses(deviceId);
+    await expect(claimDevice(db, { deviceId, token, ip: nextIp() })).rejects.toBeInstanceOf(RateLimitedError);
+    await expect(claimDevice(db, { deviceId, token, ip: installer })).resolves.toMatchObject({ username: `dev-${deviceId}` });
+  });
+
+  it("lets an admin, and nobody else, clear a device's claim delays (audited)", async () => {
+    const deviceId = await registeredDevice();
+    const { token } = await generateProvisioningToken(db, technicianA, deviceId);
+    await refusedFromManyAddresses(deviceId);
+    const stranger = nextIp();
+    await expect(claimDevice(db, { deviceId, token, ip: stranger })).rejects.toBeInstanceOf(RateLimitedError);
+    await expect(clearClaimFailures(db, technicianA, deviceId)).rejects.toMatchObject({ status: 403 });
+    await expect(claimDevice(db, { deviceId, token, ip: stranger })).rejects.toBeInstanceOf(RateLimitedError);
+
+    expect(await clearClaimFailures(db, admin, deviceId)).toEqual({ cleared: FREE_CLAIM_FAILURES_PER_DEVICE });
+    expect(await db.auditEvent.findFirst({ where: { entityId: deviceId, action: "claim_lock_cleared" }, select: { actorLabel: true } })).toEqual({ actorLabel: admin.label });
+    await expect(claimDevice(db, { deviceId, token, ip: stranger })).resolves.toMatchObject({ username: `dev-${deviceId}` });
+  });
+
+  it(`slows down an address after ${FREE_CLAIM_FAILURES_PER_ADDRESS} refusals, whatever device it names`, async () => {
     const ip = nextIp();
-    const deviceIds = await Promise.all(Array.from({ length: 4 }, () => registeredDevice()));
-    for (let attempt = 0; attempt < MAX_CLAIM_FAILURES_PER_IP; attempt++) {
-      await expect(claimDevice(db, { deviceId: deviceIds[attempt % 4]!, token: `wrong-token-number-${attempt}`, ip })).rejects.toBeInstanceOf(ClaimRefusedError);
+    const deviceIds = await Promise.all(Array.from({ length: 8 }, () => registeredDevice()));
+    for (let attempt = 0; attempt < FREE_CLAIM_FAILURES_PER_ADDRESS; attempt++) {
+      await expect(claimDevice(db, { deviceId: deviceIds[attempt % 8]!, token: `wrong-token-number-${attempt}`, ip })).rejects.toBeInstanceOf(ClaimRefusedError);
     }
     const fresh = await registeredDevice();
     const { token } = await generateProvisioningToken(db, technicianA, fresh);

@@ -1,8 +1,10 @@
 import type { Metadata } from "next";
+import { ClearSignInFailuresButton } from "@/components/admin/user-forms";
 import { DataTable } from "@/components/ui/data-table";
 import { PageHeader } from "@/components/ui/page-header";
 import { ROLE_LABEL, type RoleName } from "@/lib/auth/permissions";
 import { requirePageActor } from "@/lib/auth/session";
+import { recentSignInFailures } from "@/lib/auth/sign-in";
 import { getDb } from "@/lib/db";
 
 export const metadata: Metadata = { title: "Users" };
@@ -11,6 +13,7 @@ export const dynamic = "force-dynamic";
 export default async function UsersPage() {
   await requirePageActor("users.manage");
   const users = await getDb().user.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true, email: true, role: true, active: true, lastLoginAt: true, farm: { select: { name: true } } } });
+  const failures = await recentSignInFailures(getDb(), users.map((user) => user.email));
   return (
     <>
       <PageHeader title="Users" description="People who sign in, their role and the farm they are bound to." />
@@ -23,7 +26,10 @@ export default async function UsersPage() {
                 </td>
                 <td className="px-3 py-2">{ROLE_LABEL[user.role as RoleName]}</td>
                 <td className="px-3 py-2">{user.farm?.name ?? "All farms"}</td>
-                <td className="px-3 py-2">{user.lastLoginAt ? user.lastLoginAt.toISOString().slice(0, 16).replace("T", " ") + " UTC" : "never"}</td>
+                <td className="px-3 py-2">
+                  <span className="block">{user.lastLoginAt ? user.lastLoginAt.toISOString().slice(0, 16).replace("T", " ") + " UTC" : "never"}</span>
+                  {failures.get(user.email) ? <ClearSignInFailuresButton id={user.id} name={user.name} failures={failures.get(user.email)!} /> : null}
+                </td>
               </tr>
             ))}
       </DataTable>

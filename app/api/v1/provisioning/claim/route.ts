@@ -1,6 +1,7 @@
 import { NextResponse } from "next/server";
 import { getDb } from "@/lib/db";
-import { clientIp, machineRoute, readHookBody } from "@/lib/provisioning/machine-requests";
+import { clientAddress } from "@/lib/http/client-address";
+import { machineRoute, readHookBody } from "@/lib/provisioning/machine-requests";
 import { claimDevice } from "@/lib/provisioning/provision-device";
 import { claimRequestSchema } from "@/lib/provisioning/provisioning-schemas";
 
@@ -10,6 +11,6 @@ import { claimRequestSchema } from "@/lib/provisioning/provisioning-schemas";
  */
 export const POST = machineRoute(async (request) => {
   const body = await readHookBody(request, claimRequestSchema);
-  const credentials = await claimDevice(getDb(), { ...body, ip: clientIp(request.headers) });
+  const credentials = await claimDevice(getDb(), { ...body, ip: clientAddress(request.headers) });
   return NextResponse.json(credentials, { headers: { "Cache-Control": "no-store" } });
 });
