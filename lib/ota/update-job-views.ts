@@ -12,6 +12,7 @@ import { CONNECTION_STATUSES } from "../devices/device-fields";
 import { deviceWhere, parseDeviceListQuery } from "../devices/device-list";
 import type { BulkTarget } from "../devices/device-schemas";
 import { InvalidError, NotFoundError } from "../errors";
+import { containsPattern } from "../search/like-pattern";
 import { allowedJobActions, type JobAction } from "./job-actions";
 import { ROLLBACK_DEFAULTS } from "./rollout-plan";
 import { IN_FLIGHT_STATES, UPDATE_LOG_STATES, type UpdateLogStateName } from "./update-log-states";
@@ -370,7 +371,7 @@ export async function listUpdateJobLogs(db: Pick<Db, "$queryRaw">, actor: Actor,
   }
   const search = query.search?.trim().slice(0, 100);
   if (search) {
-    const pattern = `%${search.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+    const pattern = containsPattern(search);
     and.push(Prisma.sql`(d.device_id ILIKE ${pattern} OR d.name ILIKE ${pattern})`);
   }
   if (query.cursor !== undefined && query.cursor !== null && query.cursor !== "") {

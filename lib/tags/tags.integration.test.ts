@@ -85,6 +85,14 @@ describe("tags", () => {
     expect((await updateTag(db, admin, other.id, { name: other.name.toUpperCase() })).name).toBe(other.name.toUpperCase());
   });
 
+  it("compares names literally: % and _ in a name are not wildcards", async () => {
+    const name = tagName("Pen_1");
+    await newTag(admin, { name });
+    expect((await newTag(admin, { name: name.replace("_", "X") })).name).toBe(name.replace("_", "X"));
+    expect((await newTag(admin, { name: `100 ${suffix}` })).name).toBe(`100 ${suffix}`);
+    expect((await newTag(admin, { name: `100% ${suffix}` })).name).toBe(`100% ${suffix}`);
+  });
+
   it("renames and recolours, recording only what changed", async () => {
     const tag = await newTag(admin, { color: 1 });
     const renamed = tagName("Heifers");

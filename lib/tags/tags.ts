@@ -8,6 +8,7 @@ import { can, farmScope, type Actor } from "../auth/permissions";
 import type { Db } from "../db";
 import { ConflictError, ForbiddenError, NotFoundError } from "../errors";
 import { changedFields } from "../groups/group-rules";
+import { equalsInsensitive } from "../search/like-pattern";
 import type { TagCreateInput, TagUpdateInput } from "./tag-schemas";
 
 export type TagSummary = { id: number; name: string; color: number; deviceCount: number; createdAt: Date };
@@ -54,7 +55,7 @@ function nameTaken(name: string) {
 
 /** "Fresh cows" and "fresh cows" are one tag to a person reading chips, so names clash case-insensitively. */
 async function assertNameFree(db: Pick<Db, "deviceTag">, name: string, exceptId?: number) {
-  const clash = await db.deviceTag.findFirst({ where: { name: { equals: name, mode: "insensitive" }, ...(exceptId ? { id: { not: exceptId } } : {}) }, select: { name: true } });
+  const clash = await db.deviceTag.findFirst({ where: { name: equalsInsensitive(name), ...(exceptId ? { id: { not: exceptId } } : {}) }, select: { name: true } });
   if (clash) throw nameTaken(clash.name);
 }
 
