@@ -114,6 +114,8 @@ const ACTION_LABEL: Record<string, string> = {
   addTag: "tagged",
   removeTag: "untagged",
   bulk_updated: "changed in bulk",
+  tag_renamed: "had a tag renamed",
+  tag_deleted: "had a tag deleted",
 };
 
 export function actionLabel(action: string): string {
