@@ -1147,7 +1147,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
         post: operation("apikeys.manage", {
           operationId: "createApiKey",
           summary: "Create an API key",
-          description: "The answer holds the key itself, once.",
+          description: "The answer holds the key itself, once. A key with a farmId reads and changes that farm only, whatever its role; a caller bound to one farm may not manage keys (403).",
           tags: ["Access"],
           requestBody: { required: true, content: json(ref("ApiKeyCreate")) },
           responses: { "201": ok("The new key", ref("ApiKeyCreated")), ...errors(400, ...CALLER) },

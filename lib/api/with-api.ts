@@ -5,7 +5,7 @@
 import { NextResponse } from "next/server";
 import { z } from "zod";
 import { apiKeyFromHeaders, authenticateApiKey } from "../auth/api-keys";
-import { can, type Actor, type Permission } from "../auth/permissions";
+import { permissionRefusal, type Actor, type Permission } from "../auth/permissions";
 import { currentActor } from "../auth/session";
 import { getDb } from "../db";
 import { ConflictError, fieldErrorsFromIssues, ForbiddenError, InvalidError, isExpectedError, RateLimitedError, UnauthorizedError } from "../errors";
@@ -44,7 +44,8 @@ export function withApi<P = Record<string, never>>(handler: Handler<P>, options:
   return async (request: Request, context: RouteContext<P>): Promise<Response> => {
     try {
       const actor = await resolveActor(request);
-      if (!can(actor.role, options.permission)) throw new ForbiddenError(`Your role (${actor.role}) does not allow ${options.permission}.`);
+      const refusal = permissionRefusal(actor, options.permission);
+      if (refusal) throw new ForbiddenError(refusal);
       const params = context?.params ? await context.params : ({} as P);
       const result = await handler({ request, actor, params });
       return result instanceof Response ? result : NextResponse.json(result);
