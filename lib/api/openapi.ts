@@ -651,7 +651,7 @@ const DEVICE_HEALTH_SCHEMA: JsonSchema = {
     maintenanceMode: { type: "boolean" },
     lastSeen: { type: ["string", "null"], format: "date-time" },
     lastHealthCheck: { type: ["string", "null"], format: "date-time" },
-    healthCheckInterval: { type: "integer", description: "seconds" },
+    healthCheckInterval: { type: "integer", description: "Seconds between health checks: the device's own, else its group's, else 60" },
     openAlerts: {
       type: "array",
       items: {
