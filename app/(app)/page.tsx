@@ -25,7 +25,7 @@ export default async function DashboardPage() {
   const farmId = await selectedFarmId(actor);
   const db = getDb();
   const config = loadConfig();
-  const [summary, alerts, events, map] = await Promise.all([fleetSummary(db, actor, farmId), openAlertsFeed(db, farmId), recentEvents(db, farmId), deviceMapData(db, farmId)]);
+  const [summary, alerts, events, map] = await Promise.all([fleetSummary(db, actor, farmId), openAlertsFeed(db, actor, farmId), recentEvents(db, actor, farmId), deviceMapData(db, farmId)]);
   const open = summary.openAlerts;
 
   return (

@@ -24,10 +24,13 @@ export function CreateApiKeyForm({ farms }: { farms: { id: number; name: string 
       </div>
       <div>
         <label htmlFor="key-farm" className="mb-1 block text-sm font-medium">Farm</label>
-        <select id="key-farm" name="farmId" defaultValue="" className="w-full rounded-md border border-stone-300 px-3 py-2">
+        <select id="key-farm" name="farmId" defaultValue="" aria-describedby="key-farm-hint" className="w-full rounded-md border border-stone-300 px-3 py-2">
           <option value="">All farms</option>
           {farms.map((farm) => <option key={farm.id} value={farm.id}>{farm.name}</option>)}
         </select>
+        <p id="key-farm-hint" className="mt-1 text-xs text-stone-500">
+          A key for one farm reads and changes that farm only, whatever its role; firmware, users and API keys take a key for all farms.
+        </p>
       </div>
       {fieldError("farmId") ? <p className="text-sm text-red-700">{fieldError("farmId")}</p> : null}
       {state && !state.ok ? <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">{state.error}</p> : null}

@@ -173,7 +173,7 @@ export function DeviceEditForm({ device, values, stateOptions, farms, groups, ta
       </Section>
 
       <Section title="Health & calibration">
-        <TextField name="healthCheckInterval" label="Health check interval (seconds)" defaultValue={values.healthCheckInterval} error={error("healthCheckInterval")} inputMode="numeric" hint="10 to 86,400. Blank keeps the current value." />
+        <TextField name="healthCheckInterval" label="Health check interval (seconds)" defaultValue={values.healthCheckInterval} error={error("healthCheckInterval")} inputMode="numeric" hint="10 to 86,400. Blank: the group's interval." />
         <FieldShell name="calibrationStatus" label="Calibration" error={error("calibrationStatus")}>
           {(props) => (
             <select {...props} defaultValue={values.calibrationStatus} className={INPUT}>

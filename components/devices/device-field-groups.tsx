@@ -2,6 +2,7 @@ import Link from "next/link";
 import { ConnectionBadge, HealthBadge } from "@/components/ui/status-badge";
 import { TagChip } from "@/components/ui/tag-chip";
 import { timeAgo } from "@/components/ui/time-ago";
+import { effectiveHealthCheckInterval } from "@/lib/health/device-health";
 import type { DeviceDetail } from "@/lib/devices/device-detail";
 import {
   CALIBRATION_LABEL,
@@ -90,7 +91,11 @@ export function DeviceFieldGroups({ device, now }: { device: DeviceDetail; now: 
           <span className={device.needsAttention ? "font-medium text-amber-800" : undefined}>{yesNo(device.needsAttention)}</span>
         </Field>
         <Field label="Health last changed">{device.lastHealthCheck ? at(device.lastHealthCheck) : null}</Field>
-        <Field label="Health check interval">{formatNumber(device.healthCheckInterval, "s")}</Field>
+        <Field label="Health check interval">
+          {device.healthCheckInterval !== null
+            ? formatNumber(device.healthCheckInterval, "s")
+            : `${formatNumber(effectiveHealthCheckInterval(null, device.group?.healthCheckInterval), "s")} (${device.group ? "the group's" : "default"})`}
+        </Field>
         <Field label="Errors reported">{formatNumber(device.errorCount)}</Field>
         <Field label="Calibration">
           <span className={device.calibrationStatus === "due" || device.calibrationStatus === "overdue" ? "font-medium text-amber-800" : undefined}>{CALIBRATION_LABEL[device.calibrationStatus]}</span>

@@ -9,6 +9,8 @@ const ACTION_WORDS: Record<string, string> = {
   maintenance_on: "put the device in maintenance",
   maintenance_off: "took the device out of maintenance",
   retired: "retired the device",
+  tag_renamed: "renamed a tag of the device",
+  tag_deleted: "deleted a tag of the device",
 };
 
 /** Tracked fields that hold a calendar date, stored at UTC midnight. */

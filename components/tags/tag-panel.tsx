@@ -8,7 +8,7 @@ import { useActionForm } from "@/components/groups/use-action-form";
 import { TagChip } from "@/components/ui/tag-chip";
 import { ColorSwatchPicker } from "./color-swatch-picker";
 
-export type TagPanelTag = { id: number; name: string; color: number; deviceCount: number };
+export type TagPanelTag = { id: number; name: string; color: number; deviceCount: number; editable: boolean; shared: boolean };
 
 /** Tags with their colour and device count; managers and admins add, rename, recolour and delete here. */
 export function TagPanel({ tags, canWrite }: { tags: TagPanelTag[]; canWrite: boolean }) {
@@ -41,7 +41,12 @@ function TagRow({ tag, canWrite }: { tag: TagPanelTag; canWrite: boolean }) {
             {tag.deviceCount} device{tag.deviceCount === 1 ? "" : "s"}
             <span className="sr-only"> tagged {tag.name}</span>
           </Link>
-          {canWrite ? (
+          {canWrite && !tag.editable ? (
+            <span className="text-xs text-stone-500" title={tag.shared ? "Other farms' devices carry this tag: an admin renames, recolours or deletes it." : "Not made for your farm: an admin changes it."}>
+              {tag.shared ? "Shared · admin edits" : "Admin edits"}
+            </span>
+          ) : null}
+          {canWrite && tag.editable ? (
             <button type="button" onClick={() => setEditing(!editing)} aria-expanded={editing} className="rounded-md border border-stone-300 bg-white px-2 py-0.5 text-xs hover:bg-stone-50">
               {editing ? "Close" : "Edit"}
               <span className="sr-only"> tag {tag.name}</span>

@@ -4,7 +4,7 @@
  * beside its fields. A viewer who forges the POST gets "forbidden", whatever the page showed.
  */
 import { z } from "zod";
-import { can, type Actor, type Permission } from "../auth/permissions";
+import { can, permissionRefusal, type Actor, type Permission } from "../auth/permissions";
 import { currentActor } from "../auth/session";
 import { ConflictError, fieldErrorsFromIssues, type FieldErrors, InvalidError, isExpectedError } from "../errors";
 
@@ -33,6 +33,8 @@ export function defineAction<S extends z.ZodType, T>(
       const actor = await currentActor();
       if (!actor) return { ok: false, error: "Your session has ended. Sign in again." };
       if (!can(actor.role, options.permission)) return { ok: false, error: `Your role (${actor.role}) does not allow this.` };
+      const refusal = permissionRefusal(actor, options.permission);
+      if (refusal) return { ok: false, error: refusal };
       const raw = input instanceof FormData ? formDataToObject(input) : input;
       const parsed = options.schema.safeParse(raw);
       if (!parsed.success) return { ok: false, error: "Please correct the highlighted fields.", fieldErrors: fieldErrorsFromIssues(parsed.error.issues) };

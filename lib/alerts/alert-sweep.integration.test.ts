@@ -246,6 +246,35 @@ describe("per-group interval", () => {
   });
 });
 
+describe("a device's own interval", () => {
+  it("wins over its group's: shorter, the device goes offline by its own; longer, it waits for its own minute", async () => {
+    const group = await db.deviceGroup.create({ data: { name: "Hourly group", code: `AS${suffix}-HOURLY`, farmId, healthCheckInterval: 3600 } });
+    const silentFor = OFFLINE_AFTER_MS + 5 * 60_000;
+    const start = Math.floor(Date.now() / 60_000) * 60_000 + 30_000;
+    const eager = await device({ healthCheckInterval: 60, group: { connect: { id: group.id } }, lastSeen: new Date(start - silentFor) });
+    const inherits = await device({ group: { connect: { id: group.id } }, lastSeen: new Date(start - silentFor) });
+    // A minute in which neither the group's hourly slot of either device comes up.
+    const at = Array.from({ length: 10 }, (_, m) => new Date(start + m * 60_000)).find((minute) => !healthCheckDue(eager.id, 3600, minute) && !healthCheckDue(inherits.id, 3600, minute))!;
+    await setDevice(eager.id, { lastSeen: new Date(at.getTime() - silentFor) });
+    await setDevice(inherits.id, { lastSeen: new Date(at.getTime() - silentFor) });
+
+    await sweep(at);
+    expect(await db.device.findUniqueOrThrow({ where: { id: eager.id } })).toMatchObject({ connectionStatus: "offline", healthStatus: "critical" });
+    expect(await alertsOf(eager.id)).toMatchObject([{ alertType: "offline" }]);
+    // Without an interval of its own the device keeps its group's hour.
+    expect(await db.device.findUniqueOrThrow({ where: { id: inherits.id } })).toMatchObject({ connectionStatus: "online", healthStatus: "healthy" });
+
+    // A device slower than its group is checked in its own minute only.
+    const fastGroup = await db.deviceGroup.create({ data: { name: "Minute group", code: `AS${suffix}-MINUTE`, farmId, healthCheckInterval: 60 } });
+    const patient = await device({ healthCheckInterval: 600, batteryLevel: 5, group: { connect: { id: fastGroup.id } } });
+    const minutes = Array.from({ length: 10 }, (_, m) => new Date(start + m * 60_000));
+    await sweep(minutes.find((minute) => !healthCheckDue(patient.id, 600, minute))!);
+    expect(await alertsOf(patient.id)).toEqual([]);
+    await sweep(minutes.find((minute) => healthCheckDue(patient.id, 600, minute))!);
+    expect(await alertsOf(patient.id)).toMatchObject([{ alertType: "low_battery" }]);
+  });
+});
+
 describe("group offline threshold", () => {
   it("raises one group alert at the threshold (sub-groups' devices count), counts repeats, resolves when back under", async () => {
     const root = await db.deviceGroup.create({ data: { name: "Barn", code: `AS${suffix}-BARN`, farmId, offlineAlertThreshold: 2 } });

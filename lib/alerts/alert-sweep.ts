@@ -9,7 +9,7 @@
  *      something about them (old last_seen, low battery, poor signal, errors, calibration,
  *      firmware) or because they have an open alert;
  *   2. in memory, with the pure rules (lib/health, ./alert-rules): which candidates are due
- *      (`healthCheckDue`, their group's interval), their issues (`deviceIssues`), their aged
+ *      (`healthCheckDue`, their own interval or else their group's), their issues (`deviceIssues`), their aged
  *      connection status (`computeConnectionStatus`), each group's offline count over its subtree;
  *   3. write back set-based (unnest arrays), in parallel: the devices that changed, one upsert for
  *      the device alerts, one for the group alerts, one update for every alert to resolve.
@@ -30,7 +30,7 @@
  * indexes, four of them trigram GIN; the updates cannot be HOT) — measured at 14–20 s for 92,000
  * rows on a busy 2-core machine, ten times the sweep's budget — to record "nothing happened". So
  * it reads "when the monitor last changed this device's health"; when a device is checked follows
- * from its group's interval (`healthCheckDue`). Ingest no longer writes it.
+ * from its interval, its own or its group's (`healthCheckDue`). Ingest no longer writes it.
  *
  * Alerts (M92 `_create_or_update_alert`, `_resolve_stale_alerts`): one open alert (active or
  * acknowledged) per device and type — enforced by the partial unique index the upsert targets —
@@ -45,6 +45,7 @@ import {
   computeConnectionStatus,
   CONNECTION_ONLINE_MS,
   DEFAULT_HEALTH_CHECK_INTERVAL_S,
+  effectiveHealthCheckInterval,
   ERRORS_WARNING_ABOVE,
   healthCheckDue,
   isOffline,
@@ -62,7 +63,7 @@ import {
 } from "./alert-rules";
 
 export type HealthSweepResult = {
-  /** Devices whose health check was due this minute (active, not in maintenance, their group's interval). */
+  /** Devices whose health check was due this minute (active, not in maintenance, their own or their group's interval). */
   checked: number;
   /** Devices whose connection or health status the sweep changed. */
   changed: number;
@@ -94,6 +95,8 @@ type DeviceRow = {
   firmware_update_status: string;
   connection_status: string;
   health_status: string;
+  /** The device's own interval in seconds; null: its group's. */
+  health_check_interval: number | null;
 };
 
 type OpenAlertRow = { id: number; device_id: number | null; group_id: number | null; alert_type: string; device_state: string | null };
@@ -116,7 +119,7 @@ export async function runHealthSweep(sql: Sql, now: Date): Promise<HealthSweepRe
       `SELECT d.id, d.group_id, (extract(epoch FROM d.last_seen) * 1000)::float8 AS last_seen_ms, d.battery_level,
               d.low_battery_threshold, d.signal_strength, d.error_count, d.calibration_status::text AS calibration_status,
               d.firmware_update_status::text AS firmware_update_status, d.connection_status::text AS connection_status,
-              d.health_status::text AS health_status
+              d.health_status::text AS health_status, d.health_check_interval
          FROM devices d
         WHERE d.state = 'active' AND NOT d.maintenance_mode
           AND (d.last_seen < $1::timestamptz - make_interval(secs => $2::float8 / 1000)
@@ -138,7 +141,7 @@ export async function runHealthSweep(sql: Sql, now: Date): Promise<HealthSweepRe
               count(*) FILTER (WHERE d.id % k.every = $3::bigint % k.every)::int AS due
          FROM devices d
          LEFT JOIN device_groups g ON g.id = d.group_id
-        CROSS JOIN LATERAL (SELECT GREATEST(1, round(COALESCE(g.health_check_interval, $4) / 60.0))::int AS every) k
+        CROSS JOIN LATERAL (SELECT GREATEST(1, round(COALESCE(d.health_check_interval, g.health_check_interval, $4) / 60.0))::int AS every) k
         WHERE d.state = 'active' AND NOT d.maintenance_mode
         GROUP BY d.group_id`,
       [nowIso, OFFLINE_AFTER_MS, minute, DEFAULT_HEALTH_CHECK_INTERVAL_S],
@@ -180,7 +183,7 @@ export async function runHealthSweep(sql: Sql, now: Date): Promise<HealthSweepRe
   let becameCritical = 0;
 
   for (const row of candidates.rows) {
-    const interval = row.group_id === null ? DEFAULT_HEALTH_CHECK_INTERVAL_S : (groups.get(row.group_id)?.health_check_interval ?? DEFAULT_HEALTH_CHECK_INTERVAL_S);
+    const interval = effectiveHealthCheckInterval(row.health_check_interval, row.group_id === null ? null : groups.get(row.group_id)?.health_check_interval);
     if (!healthCheckDue(row.id, interval, now)) continue;
     checked.add(row.id);
 

@@ -218,7 +218,15 @@ const group = z.object({
   subtreeOnlineCount: z.number().int(),
 });
 
-const tag = z.object({ id: z.number().int(), name: z.string(), color: z.number().int(), createdAt: timestamp, deviceCount: z.number().int() });
+const tag = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  color: z.number().int(),
+  createdAt: timestamp,
+  deviceCount: z.number().int(),
+  editable: z.boolean().describe("Whether the caller may rename, recolour or delete it"),
+  shared: z.boolean().describe("Carried by devices of a farm other than the caller's: an admin (a caller of every farm) changes it"),
+});
 const farm = z.object({ id: z.number().int(), code: z.string(), name: z.string(), timezone: z.string() });
 const me = z.object({ kind: z.enum(["user", "api_key"]), name: z.string(), label: z.string(), role: z.enum(ROLES), farmId: z.number().int().nullable().describe("null = every farm") });
 const apiKey = z.object({
@@ -643,7 +651,7 @@ const DEVICE_HEALTH_SCHEMA: JsonSchema = {
     maintenanceMode: { type: "boolean" },
     lastSeen: { type: ["string", "null"], format: "date-time" },
     lastHealthCheck: { type: ["string", "null"], format: "date-time" },
-    healthCheckInterval: { type: "integer", description: "seconds" },
+    healthCheckInterval: { type: "integer", description: "Seconds between health checks: the device's own, else its group's, else 60" },
     openAlerts: {
       type: "array",
       items: {
@@ -1109,6 +1117,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
         put: operation("groups.write", {
           operationId: "updateTag",
           summary: "Rename or recolour a tag",
+          description: "A farm-bound caller changes only a tag carried solely by their farm's devices, or one made for their farm that no device carries (403 otherwise). A rename is written in the history of every device carrying the tag.",
           tags: ["Tags"],
           parameters: [idParameter("tag", tagIdSchema)],
           requestBody: { required: true, content: json(ref("TagUpdate")) },
@@ -1117,7 +1126,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
         delete: operation("groups.write", {
           operationId: "deleteTag",
           summary: "Delete a tag",
-          description: "The tag comes off every device that carries it.",
+          description: "The tag comes off every device that carries it, and each device's history says so. The same rule as renaming applies to a farm-bound caller (403).",
           tags: ["Tags"],
           parameters: [idParameter("tag", tagIdSchema)],
           responses: { "200": ok("Deleted", ref("Deleted")), ...errors(400, ...CALLER, 404) },
@@ -1150,7 +1159,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
         post: operation("apikeys.manage", {
           operationId: "createApiKey",
           summary: "Create an API key",
-          description: "The answer holds the key itself, once.",
+          description: "The answer holds the key itself, once. A key with a farmId reads and changes that farm only, whatever its role; a caller bound to one farm may not manage keys (403).",
           tags: ["Access"],
           requestBody: { required: true, content: json(ref("ApiKeyCreate")) },
           responses: { "201": ok("The new key", ref("ApiKeyCreated")), ...errors(400, ...CALLER) },

@@ -6,7 +6,7 @@
 import { NextResponse } from "next/server";
 import { z } from "zod";
 import { apiKeyFromHeaders, authenticateApiKey } from "../auth/api-keys";
-import { can, type Actor, type Permission } from "../auth/permissions";
+import { permissionRefusal, type Actor, type Permission } from "../auth/permissions";
 import { currentActor } from "../auth/session";
 import { getDb } from "../db";
 import { ConflictError, fieldErrorsFromIssues, ForbiddenError, InvalidError, isExpectedError, PayloadTooLargeError, RateLimitedError, UnauthorizedError } from "../errors";
@@ -51,7 +51,8 @@ export function withApi<P = Record<string, never>>(handler: Handler<P>, options:
       const request = limitBody(original, maxBytes, tooLarge);
       if (!SAFE_METHODS.has(request.method) && !apiKeyFromHeaders(request.headers)) assertSameOriginRequest(request, body);
       const actor = await resolveActor(request);
-      if (!can(actor.role, options.permission)) throw new ForbiddenError(`Your role (${actor.role}) does not allow ${options.permission}.`);
+      const refusal = permissionRefusal(actor, options.permission);
+      if (refusal) throw new ForbiddenError(refusal);
       const params = context?.params ? await context.params : ({} as P);
       const result = await handler({ request, actor, params });
       return result instanceof Response ? result : NextResponse.json(result);

@@ -6,7 +6,7 @@ import { z } from "zod";
 import type { Db } from "../db";
 import { ForbiddenError, NotFoundError } from "../errors";
 import { hashSecret, newSecret } from "../provisioning/credentials";
-import { can, ROLES, type Actor, type RoleName } from "./permissions";
+import { can, permissionRefusal, ROLES, type Actor, type RoleName } from "./permissions";
 import { recordAudit } from "../audit/record";
 
 export const API_KEY_PREFIX = "sdm_";
@@ -21,6 +21,8 @@ export type CreateApiKeyInput = z.infer<typeof createApiKeySchema>;
 
 export async function createApiKey(db: Db, actor: Actor, input: CreateApiKeyInput) {
   if (!can(actor.role, "apikeys.manage")) throw new ForbiddenError("Only admins create API keys.");
+  const refusal = permissionRefusal(actor, "apikeys.manage");
+  if (refusal) throw new ForbiddenError(refusal);
   const key = `${API_KEY_PREFIX}${newSecret(32)}`;
   const record = await db.apiKey.create({
     data: {
@@ -38,6 +40,8 @@ export async function createApiKey(db: Db, actor: Actor, input: CreateApiKeyInpu
 
 export async function revokeApiKey(db: Db, actor: Actor, id: number) {
   if (!can(actor.role, "apikeys.manage")) throw new ForbiddenError("Only admins revoke API keys.");
+  const refusal = permissionRefusal(actor, "apikeys.manage");
+  if (refusal) throw new ForbiddenError(refusal);
   const existing = await db.apiKey.findUnique({ where: { id } });
   if (!existing) throw new NotFoundError("API key not found.");
   if (existing.revokedAt) return existing;

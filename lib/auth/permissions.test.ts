@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { can, farmScope, PERMISSIONS } from "./permissions";
+import { allows, can, farmScope, permissionRefusal, PERMISSIONS } from "./permissions";
 
 describe("role permissions", () => {
   it("lets viewers read and nothing else", () => {
@@ -28,9 +28,21 @@ describe("role permissions", () => {
     for (const permission of PERMISSIONS) expect(can("admin", permission)).toBe(true);
   });
 
-  it("scopes farm-bound people to their farm, admins to all", () => {
+  it("scopes whoever is bound to a farm to that farm, whatever the role", () => {
     expect(farmScope({ role: "manager", farmId: 3 })).toBe(3);
-    expect(farmScope({ role: "admin", farmId: 3 })).toBeNull();
+    expect(farmScope({ role: "admin", farmId: 3 })).toBe(3);
+    expect(farmScope({ role: "admin", farmId: null })).toBeNull();
     expect(farmScope({ role: "viewer", farmId: null })).toBeNull();
+  });
+
+  it("keeps what every farm shares from anyone bound to one farm, and says why", () => {
+    const farmAdminKey = { kind: "api_key" as const, role: "admin" as const, farmId: 3 };
+    for (const permission of ["firmware.write", "firmware.publish", "users.manage", "apikeys.manage"] as const) {
+      expect(allows(farmAdminKey, permission), permission).toBe(false);
+      expect(allows({ ...farmAdminKey, farmId: null }, permission), permission).toBe(true);
+    }
+    expect(permissionRefusal(farmAdminKey, "apikeys.manage")).toMatch(/bound to one farm/);
+    expect(allows(farmAdminKey, "devices.import")).toBe(true);
+    expect(permissionRefusal({ kind: "user", role: "viewer", farmId: null }, "devices.write")).toBe("Your role (viewer) does not allow devices.write.");
   });
 });

@@ -60,11 +60,35 @@ export type Actor = {
   label: string;
   name: string;
   role: RoleName;
-  /** Managers and technicians are scoped to one farm; null = every farm. */
+  /** The one farm this person or key is bound to, whatever the role; null = every farm. */
   farmId: number | null;
 };
 
-/** The farms an actor may touch: null means all of them. */
+/**
+ * The farms an actor may touch: null means all of them. A farm binding holds for every role: an
+ * admin key made for one farm reads and writes that farm only, as the key list says.
+ */
 export function farmScope(actor: Pick<Actor, "farmId" | "role">): number | null {
-  return actor.role === "admin" ? null : actor.farmId;
+  return actor.farmId;
+}
+
+/**
+ * What every farm shares (the firmware catalogue, people, API keys): changing it reaches other
+ * farms, so a farm binding leaves no room for it, whatever the role.
+ */
+const EVERY_FARM: ReadonlySet<Permission> = new Set(["firmware.write", "firmware.publish", "users.manage", "apikeys.manage"]);
+
+/** Why the actor may not use `permission`, or null if they may: the role, then the farm binding. */
+export function permissionRefusal(actor: Pick<Actor, "kind" | "role" | "farmId">, permission: Permission): string | null {
+  if (!can(actor.role, permission)) return `Your role (${actor.role}) does not allow ${permission}.`;
+  if (EVERY_FARM.has(permission) && farmScope(actor) !== null) {
+    return actor.kind === "api_key"
+      ? `This key is bound to one farm; ${permission} changes what every farm shares, which takes a key of every farm.`
+      : `You are bound to one farm; ${permission} changes what every farm shares, which takes an account of every farm.`;
+  }
+  return null;
+}
+
+export function allows(actor: Pick<Actor, "kind" | "role" | "farmId">, permission: Permission): boolean {
+  return permissionRefusal(actor, permission) === null;
 }

@@ -7,7 +7,7 @@ import { cache } from "react";
 import { getDb } from "../db";
 import { ForbiddenError, UnauthorizedError } from "../errors";
 import { authOptions } from "./options";
-import { can, type Actor, type Permission } from "./permissions";
+import { allows, type Actor, type Permission } from "./permissions";
 import { sessionActor } from "./sessions";
 
 /**
@@ -25,7 +25,7 @@ export async function requirePageActor(permission?: Permission): Promise<Actor> 
   const actor = await currentActor();
   if (!actor) redirect("/login");
   // Production hides thrown messages, so a page the role may not see gets its own explanation.
-  if (permission && !can(actor.role, permission)) redirect("/forbidden");
+  if (permission && !allows(actor, permission)) redirect("/forbidden");
   return actor;
 }
 
@@ -33,6 +33,6 @@ export async function requirePageActor(permission?: Permission): Promise<Actor> 
 export async function requireActor(permission?: Permission): Promise<Actor> {
   const actor = await currentActor();
   if (!actor) throw new UnauthorizedError();
-  if (permission && !can(actor.role, permission)) throw new ForbiddenError();
+  if (permission && !allows(actor, permission)) throw new ForbiddenError();
   return actor;
 }

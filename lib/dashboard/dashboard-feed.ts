@@ -3,8 +3,10 @@
  * raised and cleared (an offline alert the monitor clears is a device that came back), devices that fell
  * silent, and the change history of the farm's devices. Each is one query, newest first.
  */
+import { farmScope, type Actor } from "../auth/permissions";
 import type { Db } from "../db";
 import { TRACKED_FIELD_LABEL } from "../devices/device-history";
+import { updateJobVisibleTo } from "../ota/update-job-views";
 import { alertTypeLabel, wasAutoResolved } from "./alert-labels";
 
 /** "Since yesterday": a farm manager's morning look covers the night and the day before. */
@@ -36,8 +38,14 @@ type AlertRow = {
   group_name: string | null;
 };
 
+/** The farm a feed covers: a farm-bound person's own whatever was asked, else the one picked (null: all). */
+function feedFarm(actor: Pick<Actor, "role" | "farmId">, farmId: number | null): number | null {
+  return farmScope(actor) ?? farmId;
+}
+
 /** Open alerts (not resolved), the most severe first, then the most recent. */
-export async function openAlertsFeed(db: Db, farmId: number | null, take = 8): Promise<FeedAlert[]> {
+export async function openAlertsFeed(db: Db, actor: Actor, selectedFarm: number | null, take = 8): Promise<FeedAlert[]> {
+  const farmId = feedFarm(actor, selectedFarm);
   const rows = await db.$queryRaw<AlertRow[]>`
     SELECT a.id, a.alert_type::text AS alert_type, a.severity::text AS severity, a.state::text AS state, a.message,
            a.occurrence_count, a.last_occurrence, d.device_id, d.name AS device_name, g.code AS group_code, g.name AS group_name
@@ -106,6 +114,8 @@ const ACTION_LABEL: Record<string, string> = {
   addTag: "tagged",
   removeTag: "untagged",
   bulk_updated: "changed in bulk",
+  tag_renamed: "had a tag renamed",
+  tag_deleted: "had a tag deleted",
 };
 
 export function actionLabel(action: string): string {
@@ -168,8 +178,11 @@ export function describeEvent(row: EventRow): RecentEvent {
 /**
  * What changed in the last day, newest first. "Went silent" are devices heard from in that window
  * that are offline now: the sweep does not log transitions, but the last-seen time dates them.
+ * An update job shows where it touches the farm and only if the person may open it: a job that
+ * spans farms would tell a farm-bound person another farm's job name and results.
  */
-export async function recentEvents(db: Db, farmId: number | null, now = new Date(), take = 12): Promise<RecentEvent[]> {
+export async function recentEvents(db: Db, actor: Actor, selectedFarm: number | null, now = new Date(), take = 12): Promise<RecentEvent[]> {
+  const farmId = feedFarm(actor, selectedFarm);
   const since = new Date(now.getTime() - RECENT_WINDOW_MS);
   const rows = await db.$queryRaw<EventRow[]>`
     (SELECT 'alert_raised' AS kind, a.first_occurrence AS at, d.device_id, d.name AS device_name, a.id AS alert_id,
@@ -199,6 +212,7 @@ export async function recentEvents(db: Db, farmId: number | null, now = new Date
       WHERE e.entity_type = 'update_job' AND e.action IN ('completed', 'auto_rollback', 'halted') AND j.notify_on_complete
         AND e.created_at >= ${since}
         AND (${farmId}::int IS NULL OR EXISTS (SELECT 1 FROM update_logs l JOIN devices d ON d.id = l.device_id WHERE l.job_id = j.id AND d.farm_id = ${farmId}::int))
+        AND ${updateJobVisibleTo(actor)}
       ORDER BY e.created_at DESC LIMIT ${take})
     ORDER BY at DESC
     LIMIT ${take}`;

@@ -69,7 +69,7 @@ afterAll(async () => {
 
 describe("the open alerts feed", () => {
   it("lists a farm's unresolved device and group alerts, the most severe first", async () => {
-    const feed = await openAlertsFeed(db, farmA);
+    const feed = await openAlertsFeed(db, admin, farmA);
     expect(feed.map((alert) => [alert.alertType, alert.severity])).toEqual([
       ["offline", "critical"],
       ["low_battery", "warning"],
@@ -77,14 +77,14 @@ describe("the open alerts feed", () => {
     ]);
     expect(feed[0]!.device).toEqual({ deviceId: SILENT, name: "Silent" });
     expect(feed[2]!.group).toEqual({ code: `DB-G-${suffix}`, name: "Parlour" });
-    expect((await openAlertsFeed(db, farmB)).map((alert) => alert.device?.deviceId)).toEqual([OTHER]);
-    expect(await openAlertsFeed(db, farmA, 1)).toHaveLength(1);
+    expect((await openAlertsFeed(db, admin, farmB)).map((alert) => alert.device?.deviceId)).toEqual([OTHER]);
+    expect(await openAlertsFeed(db, admin, farmA, 1)).toHaveLength(1);
   });
 });
 
 describe("since yesterday", () => {
   it("tells a farm what changed in the last day, newest first, and nothing of other farms or older", async () => {
-    const events = await recentEvents(db, farmA, now);
+    const events = await recentEvents(db, admin, farmA, now);
     expect(events.map((event) => [event.title, event.detail?.split(" ")[0]])).toEqual([
       ["Came back online", BACK], // 5 min ago
       [`${EDITED} Edited changed`, "Name,"], // 15 min ago
@@ -95,7 +95,7 @@ describe("since yesterday", () => {
     ]);
     expect(events[0]!.href).toMatch(/^\/alerts\/\d+$/);
     expect(events.find((event) => event.title === "Went silent")!.href).toBe(`/devices/${SILENT}`);
-    const everywhere = await recentEvents(db, null, now, 50);
+    const everywhere = await recentEvents(db, admin, null, now, 50);
     expect(everywhere.some((event) => event.detail?.startsWith(OTHER))).toBe(true);
     expect(everywhere.some((event) => event.detail?.startsWith(OLD_SILENT))).toBe(false);
   });
@@ -134,16 +134,41 @@ describe("the map and the headline numbers", () => {
       ],
     });
     try {
-      const jobs = (await recentEvents(db, farmA, now, 50)).filter((event) => event.kind === "update_job");
+      const jobs = (await recentEvents(db, admin, farmA, now, 50)).filter((event) => event.kind === "update_job");
       expect(jobs).toEqual([
         expect.objectContaining({ title: `Update rolled back by itself: Rolled ${suffix}`, detail: "Automatic rollback in phase 1: 6 of 11 devices failed", href: `/updates/${rolled.id}`, tone: "bad" }),
         expect.objectContaining({ title: `Update finished: Done ${suffix}`, detail: "1 of 1 devices updated", href: `/updates/${done.id}`, tone: "good" }),
       ]);
       // Another farm's people do not hear of it.
-      expect((await recentEvents(db, farmB, now, 50)).some((event) => event.kind === "update_job")).toBe(false);
+      expect((await recentEvents(db, admin, farmB, now, 50)).some((event) => event.kind === "update_job")).toBe(false);
     } finally {
       await db.auditEvent.deleteMany({ where: { entityType: "update_job", entityId: { in: [done, rolled, quiet].map((j) => String(j.id)) } } });
       await db.updateJob.deleteMany({ where: { id: { in: [done.id, rolled.id, quiet.id] } } });
+      await db.firmwareVersion.delete({ where: { id: firmware.id } });
+    }
+  });
+
+  it("tells a farm-bound person nothing of a job that also updates another farm's devices", async () => {
+    const firmware = await db.firmwareVersion.create({ data: { name: `FW ${suffix}`, version: `9.7.${base}`, deviceType: "collar" } });
+    const logs = { create: [{ deviceId: dbId.get(BACK)!, targetVersion: firmware.version }, { deviceId: dbId.get(OTHER)!, targetVersion: firmware.version }] };
+    const finished = await db.updateJob.create({ data: { name: `Farm A and B ${suffix}`, firmwareId: firmware.id, state: "completed", notifyOnComplete: true, scheduledAt: now, logs } });
+    const running = await db.updateJob.create({ data: { name: `Running A and B ${suffix}`, firmwareId: firmware.id, state: "in_progress", scheduledAt: now, logs } });
+    await db.auditEvent.create({ data: { entityType: "update_job", entityId: String(finished.id), action: "halted", actorLabel: "worker", after: { reason: `${BACK} failed` }, createdAt: ago(2) } });
+    const managerB: Actor = { kind: "user", id: 0, label: "manager-b@test.example", name: "Manager B", role: "manager", farmId: farmB };
+    try {
+      const seenByB = await recentEvents(db, managerB, farmB, now, 50);
+      expect(seenByB.filter((event) => event.kind === "update_job")).toEqual([]);
+      expect(JSON.stringify(seenByB)).not.toContain(BACK);
+      // Whatever farm is asked for, a farm-bound person's feed is their own farm's.
+      expect(JSON.stringify(await recentEvents(db, managerB, farmA, now, 50))).not.toMatch(new RegExp(`${BACK}|Farm A and B`));
+      expect(JSON.stringify(await openAlertsFeed(db, managerB, farmA))).not.toContain(SILENT);
+      expect((await fleetSummary(db, managerB, farmB)).runningJobs).toBe(0);
+      // An admin looking at either farm hears of it.
+      expect((await recentEvents(db, admin, farmB, now, 50)).map((event) => event.title)).toContain(`Update halted: Farm A and B ${suffix}`);
+      expect((await fleetSummary(db, admin, farmB)).runningJobs).toBe(1);
+    } finally {
+      await db.auditEvent.deleteMany({ where: { entityType: "update_job", entityId: String(finished.id) } });
+      await db.updateJob.deleteMany({ where: { id: { in: [finished.id, running.id] } } });
       await db.firmwareVersion.delete({ where: { id: firmware.id } });
     }
   });

@@ -12,7 +12,7 @@ export async function getDeviceDetail(db: Db, actor: Actor, deviceId: string) {
     where: { deviceId },
     include: {
       farm: { select: { id: true, code: true, name: true, timezone: true } },
-      group: { select: { id: true, code: true, name: true } },
+      group: { select: { id: true, code: true, name: true, healthCheckInterval: true } },
       tags: { select: { tag: { select: { id: true, name: true, color: true } } }, orderBy: { tag: { name: "asc" } } },
       firmware: { select: { id: true, version: true, name: true, state: true } },
       targetFirmware: { select: { id: true, version: true, name: true } },

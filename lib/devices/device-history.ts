@@ -17,6 +17,7 @@ export const TRACKED_FIELD_LABEL: Record<string, string> = {
   tags: "Tags",
   tagAdded: "Tag added",
   tagRemoved: "Tag removed",
+  tagRenamed: "Tag renamed",
   firmwareVersion: "Firmware",
   maintenanceMode: "Maintenance mode",
   maintenanceNotes: "Maintenance notes",

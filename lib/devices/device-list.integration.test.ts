@@ -96,6 +96,24 @@ describe("finding devices", () => {
     expect(new Set(first.items.map((device) => device.deviceId)).size).toBe(4);
   });
 
+  it("takes % and _ in a search as the characters themselves, on both search paths", async () => {
+    const farmC = (await db.farm.create({ data: { code: `LC${suffix}`, name: `List Farm C ${suffix}` } })).id;
+    try {
+      const names = [`Tank 100% full ${suffix}`, `Tank 100 full ${suffix}`, `Gate_north ${suffix}`, `Gate north ${suffix}`];
+      await db.device.createMany({ data: names.map((name, n) => ({ deviceId: id("GT", 20 + n), name, deviceType: "gate" as const, farmId: farmC, state: "active" as const })) });
+      const farm = String(farmC);
+      // One character: the Prisma filter; three or more: the trigram prefetch in raw SQL.
+      expect(await ids(admin, { farm, q: "%" })).toEqual([id("GT", 20)]);
+      expect(await ids(admin, { farm, q: "_" })).toEqual([id("GT", 22)]);
+      expect(await ids(admin, { farm, q: "0% f" })).toEqual([id("GT", 20)]);
+      expect(await ids(admin, { farm, q: "E_N" })).toEqual([id("GT", 22)]);
+      expect(await ids(admin, { farm, q: "\\" })).toEqual([]);
+    } finally {
+      await db.device.deleteMany({ where: { farmId: farmC } });
+      await db.farm.delete({ where: { id: farmC } });
+    }
+  });
+
   it("keeps a farm-bound manager inside their farm whatever the URL says", async () => {
     expect(await ids(manager, { q: suffix })).not.toContain(id("MM", 6));
     expect(await ids(manager, { farm: String(farmB) })).toEqual([]);

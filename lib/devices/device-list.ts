@@ -12,6 +12,7 @@ import { deviceListQuerySchema } from "./device-schemas";
 import { fieldErrorsFromIssues } from "../errors";
 import { CONNECTION_LABEL, DEVICE_STATE_LABEL, DEVICE_STATES, HEALTH_LABEL } from "./device-fields";
 import { DEVICE_TYPE_LABEL } from "./device-id";
+import { containsInsensitive, containsPattern } from "../search/like-pattern";
 
 type Reader = Pick<Db, "device" | "deviceGroup" | "farm" | "$queryRaw">;
 
@@ -50,11 +51,11 @@ const SEARCH_PREFETCH_LIMIT = 2000;
  * trigrams). Why: PostgreSQL estimates `ILIKE '%0482%'` at ~1 % of the rows, so for a rare match
  * it walks the device-id index in sort order and filters 40,000 rows to fill a page (66 ms at
  * 100,000 devices); with `id IN (…)` it knows how few rows there are and sorts them (< 1 ms).
- * The pattern is Prisma's own `contains` (no escaping of % and _), so the matches are the same.
+ * The pattern is the same as the Prisma fallback's (escaped alike), so the matches are the same.
  */
 async function searchMatches(db: Pick<Db, "$queryRaw">, q: string): Promise<number[] | null> {
   if (q.length < 3) return null;
-  const pattern = `%${q}%`;
+  const pattern = containsPattern(q);
   const rows = await db.$queryRaw<{ id: number }[]>`
     SELECT id FROM devices
     WHERE device_id ILIKE ${pattern} OR name ILIKE ${pattern} OR serial_number ILIKE ${pattern} OR mac_address ILIKE ${pattern}
@@ -71,7 +72,7 @@ export async function deviceWhere(db: Pick<Db, "$queryRaw">, actor: Actor, filte
   if (!filter.retired && !filter.state?.includes("decommissioned")) and.push({ state: { in: LIVE_STATES } });
   if (filter.q) {
     const matches = await searchMatches(db, filter.q);
-    const contains = { contains: filter.q, mode: "insensitive" as const };
+    const contains = containsInsensitive(filter.q);
     and.push(matches ? { id: { in: matches } } : { OR: [{ deviceId: contains }, { name: contains }, { serialNumber: contains }, { macAddress: contains }] });
   }
   if (filter.type?.length) and.push({ deviceType: { in: filter.type } });

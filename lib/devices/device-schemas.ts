@@ -62,7 +62,8 @@ const editableFields = {
   lowBatteryThreshold: keepWhenBlank(optionalNumber({ min: 0, max: 100 })),
   connectionType: optionalEnum(CONNECTION_TYPES, "Unknown connection type"),
   ssid: optionalText(64),
-  healthCheckInterval: keepWhenBlank(optionalNumber({ min: 10, max: 86_400, int: true })),
+  /** Blank (null): the device is checked at its group's interval. */
+  healthCheckInterval: optionalNumber({ min: 10, max: 86_400, int: true }),
   calibrationStatus: z.enum(CALIBRATION_STATUSES, { error: "Unknown calibration status" }).optional(),
   lastCalibration: optionalDate,
   groupId: optionalId,

@@ -7,6 +7,8 @@ import * as bulkRoute from "@/app/api/v1/devices/bulk/route";
 import * as exportRoute from "@/app/api/v1/devices/export/route";
 import * as deviceRoute from "@/app/api/v1/devices/[id]/route";
 import * as devicesRoute from "@/app/api/v1/devices/route";
+import * as apiKeysRoute from "@/app/api/v1/api-keys/route";
+import { createApiKey } from "../auth/api-keys";
 import { disconnectDb, getDb } from "../db";
 import { apiRequest, createApiFixture, noParams, removeApiFixture, withParams, type ApiFixture } from "../testing/api-fixture";
 
@@ -60,6 +62,38 @@ describe("reading devices", () => {
     expect((await deviceRoute.GET(call(keys.technician, "GET", `/api/v1/devices/${theirs}`), forDevice(theirs))).status).toBe(404);
     expect((await deviceRoute.GET(call(keys.technician, "GET", `/api/v1/devices/${ours}`), forDevice(ours))).status).toBe(200);
     expect((await deviceRoute.GET(call(keys.viewer, "GET", "/api/v1/devices/not-a-device"), forDevice("not-a-device"))).status).toBe(404);
+  });
+});
+
+describe("an admin key bound to one farm", () => {
+  let farmAdmin = "";
+  beforeAll(async () => {
+    const owner = { kind: "user" as const, id: fixture.userId, label: "owner", name: "Owner", role: "admin" as const, farmId: null };
+    farmAdmin = (await createApiKey(db, owner, { name: `DA farm admin ${suffix}`, role: "admin", farmId: farmA })).key;
+  });
+
+  it("reads its farm only: the list, one device, the export", async () => {
+    const list = await (await devicesRoute.GET(call(farmAdmin, "GET", "/api/v1/devices?pageSize=200"), noParams)).json();
+    expect(list.data.map((device: { deviceId: string }) => device.deviceId)).toContain(ours);
+    expect(list.data.map((device: { deviceId: string }) => device.deviceId)).not.toContain(theirs);
+    expect((await devicesRoute.GET(call(farmAdmin, "GET", `/api/v1/devices?farm=${farmB}`), noParams).then((response) => response.json())).total).toBe(0);
+    expect((await deviceRoute.GET(call(farmAdmin, "GET", `/api/v1/devices/${theirs}`), forDevice(theirs))).status).toBe(404);
+    expect(await (await exportRoute.GET(call(farmAdmin, "GET", `/api/v1/devices/export?deviceIds=${theirs}`), noParams)).text()).not.toContain(theirs);
+  });
+
+  it("changes nothing on another farm", async () => {
+    expect((await deviceRoute.PUT(call(farmAdmin, "PUT", `/api/v1/devices/${theirs}`, { name: "Renamed from farm A" }), forDevice(theirs))).status).toBe(404);
+    expect((await devicesRoute.POST(call(farmAdmin, "POST", "/api/v1/devices", { deviceId: `FD${base + 4}`, name: "Elsewhere", deviceType: "feeder", farmId: farmB }), noParams)).status).toBe(400);
+    const bulk = await bulkRoute.POST(call(farmAdmin, "POST", "/api/v1/devices/bulk", { action: "maintenanceOn", target: { deviceIds: [theirs] } }), noParams);
+    expect(bulk.status).not.toBe(200);
+    expect(await db.device.findUniqueOrThrow({ where: { deviceId: theirs } })).toMatchObject({ name: "Neighbour's meter", maintenanceMode: false });
+    expect(await db.device.findUnique({ where: { deviceId: `FD${base + 4}` } })).toBeNull();
+  });
+
+  it("may not make keys, which would reach every farm (403 with the reason)", async () => {
+    const response = await apiKeysRoute.POST(call(farmAdmin, "POST", "/api/v1/api-keys", { name: "Escape", role: "admin" }), noParams);
+    expect(response.status).toBe(403);
+    expect((await response.json()).error.message).toMatch(/bound to one farm/);
   });
 });
 

@@ -6,7 +6,7 @@
 import path from "node:path";
 import { rm } from "node:fs/promises";
 import { Prisma } from "@prisma/client";
-import { can, type Actor, type Permission } from "../auth/permissions";
+import { permissionRefusal, type Actor, type Permission } from "../auth/permissions";
 import { recordAudit } from "../audit/record";
 import { loadConfig } from "../config/env";
 import type { Db } from "../db";
@@ -25,7 +25,8 @@ export function firmwareServices(): FirmwareServices {
 }
 
 function requirePermission(actor: Actor, permission: Permission) {
-  if (!can(actor.role, permission)) throw new ForbiddenError(`Your role (${actor.role}) does not allow ${permission}.`);
+  const refusal = permissionRefusal(actor, permission);
+  if (refusal) throw new ForbiddenError(refusal);
 }
 
 const SUMMARY_SELECT = {

@@ -9,6 +9,7 @@ import { can, farmScope, type Actor } from "../auth/permissions";
 import type { Db } from "../db";
 import { ConflictError, type FieldErrors, ForbiddenError, InvalidError, NotFoundError } from "../errors";
 import { changedFields, describeDevices, groupVisible, groupWriteRefusal, parentRefusal, rollUpCounts, wouldCreateCycle, type GroupCounts, type GroupFit } from "./group-rules";
+import { equalsInsensitive } from "../search/like-pattern";
 import type { GroupCreateInput, GroupListQuery, GroupUpdateInput } from "./group-schemas";
 
 type Tx = Prisma.TransactionClient;
@@ -133,7 +134,7 @@ function codeTaken(code: string) {
 
 async function assertCodeFree(tx: Tx, code: string, exceptId?: number) {
   // Codes are stored upper-case; `insensitive` also catches rows written before that rule.
-  const clash = await tx.deviceGroup.findFirst({ where: { code: { equals: code, mode: "insensitive" }, ...(exceptId ? { id: { not: exceptId } } : {}) }, select: { id: true } });
+  const clash = await tx.deviceGroup.findFirst({ where: { code: equalsInsensitive(code), ...(exceptId ? { id: { not: exceptId } } : {}) }, select: { id: true } });
   if (clash) throw codeTaken(code);
 }
 

@@ -6,6 +6,8 @@ import {
   computeHealthStatus,
   computeNeedsAttention,
   computeSignalQuality,
+  DEFAULT_HEALTH_CHECK_INTERVAL_S,
+  effectiveHealthCheckInterval,
   isOffline,
 } from "./device-health";
 
@@ -196,5 +198,15 @@ describe("isOffline (M92: not seen for more than 10 minutes)", () => {
     expect(isOffline(minutesAgo(10), now)).toBe(false);
     expect(isOffline(new Date(minutesAgo(10).getTime() - 1), now)).toBe(true);
     expect(isOffline(null, now)).toBe(false);
+  });
+});
+
+describe("effectiveHealthCheckInterval", () => {
+  it("takes the device's own interval over its group's, either way, then the default", () => {
+    expect(effectiveHealthCheckInterval(60, 3600)).toBe(60);
+    expect(effectiveHealthCheckInterval(600, 60)).toBe(600);
+    expect(effectiveHealthCheckInterval(null, 300)).toBe(300);
+    expect(effectiveHealthCheckInterval(null, null)).toBe(DEFAULT_HEALTH_CHECK_INTERVAL_S);
+    expect(effectiveHealthCheckInterval(null, undefined)).toBe(DEFAULT_HEALTH_CHECK_INTERVAL_S);
   });
 });

@@ -120,8 +120,16 @@ export function assessDevice(device: HealthInputs & Omit<AttentionInputs, "healt
 export const DEFAULT_HEALTH_CHECK_INTERVAL_S = 60;
 
 /**
+ * The interval a device is checked at: its own when set, else its group's, else the default.
+ * The device's wins either way, shorter or longer: it is the more specific choice.
+ */
+export function effectiveHealthCheckInterval(deviceSeconds: number | null, groupSeconds: number | null | undefined): number {
+  return deviceSeconds ?? groupSeconds ?? DEFAULT_HEALTH_CHECK_INTERVAL_S;
+}
+
+/**
  * Whether the health sweep of the minute containing `now` checks this device (or group), given
- * its group's `health_check_interval` in seconds. The sweep runs once a minute, so intervals are
+ * its interval in seconds (a device's: `effectiveHealthCheckInterval`). The sweep runs once a minute, so intervals are
  * rounded to whole minutes (at least 1): 60 s → every sweep, 300 s → every fifth, 90 s → every
  * second. Stateless — minute-of-epoch modulo, offset by the row id — so the sweep needs no
  * per-device bookkeeping to decide, and a group of 1,000 devices on a 10-minute interval is

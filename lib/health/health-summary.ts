@@ -9,6 +9,7 @@ import { farmScope } from "../auth/permissions";
 import type { Db } from "../db";
 import { HEALTH_STATUSES } from "../devices/device-fields";
 import { NotFoundError } from "../errors";
+import { effectiveHealthCheckInterval } from "./device-health";
 
 /** What the summary counts by; "connecting" and "error" are never stored by the sweep. */
 export const CONNECTION_STATUSES = ["online", "degraded", "offline", "unknown"] as const;
@@ -169,6 +170,7 @@ export async function deviceHealth(db: Db, actor: Actor, deviceId: string) {
       lastSeen: true,
       lastHealthCheck: true,
       healthCheckInterval: true,
+      group: { select: { healthCheckInterval: true } },
     },
   });
   const scope = farmScope(actor);
@@ -178,9 +180,16 @@ export async function deviceHealth(db: Db, actor: Actor, deviceId: string) {
     orderBy: [{ lastOccurrence: "desc" }, { id: "desc" }],
     select: { id: true, alertType: true, severity: true, state: true, message: true, occurrenceCount: true, firstOccurrence: true, lastOccurrence: true },
   });
-  const { id, farmId, ...fields } = device;
+  const { id, farmId, group, ...fields } = device;
   void farmId;
-  return { dbId: id, ...fields, batteryLow: device.batteryLevel !== null && device.batteryLevel < device.lowBatteryThreshold, openAlerts };
+  return {
+    dbId: id,
+    ...fields,
+    // The interval the monitor really uses: the device's own, else its group's.
+    healthCheckInterval: effectiveHealthCheckInterval(device.healthCheckInterval, group?.healthCheckInterval),
+    batteryLow: device.batteryLevel !== null && device.batteryLevel < device.lowBatteryThreshold,
+    openAlerts,
+  };
 }
 
 export type DeviceHealth = Awaited<ReturnType<typeof deviceHealth>>;

@@ -12,6 +12,7 @@ import { CONNECTION_STATUSES } from "../devices/device-fields";
 import { deviceWhere, parseDeviceListQuery } from "../devices/device-list";
 import type { BulkTarget } from "../devices/device-schemas";
 import { InvalidError, NotFoundError } from "../errors";
+import { containsPattern } from "../search/like-pattern";
 import { allowedJobActions, type JobAction } from "./job-actions";
 import { ROLLBACK_DEFAULTS } from "./rollout-plan";
 import { IN_FLIGHT_STATES, UPDATE_LOG_STATES, type UpdateLogStateName } from "./update-log-states";
@@ -74,8 +75,12 @@ function tally(counts: LogCounts, deviceCount: number) {
   };
 }
 
-/** The job is visible to the actor: every device of it is on the actor's farm (or no scope). */
-function visibleTo(actor: Actor, job: Prisma.Sql = Prisma.sql`j.id`): Prisma.Sql {
+/**
+ * The job is visible to the actor: every device of it is on the actor's farm (or no scope). A job
+ * that spans farms names devices and farms a farm-bound person may not see, so it is not theirs
+ * to open; every view of jobs (pages, API, the dashboard) takes this one rule.
+ */
+export function updateJobVisibleTo(actor: Pick<Actor, "role" | "farmId">, job: Prisma.Sql = Prisma.sql`j.id`): Prisma.Sql {
   const scope = farmScope(actor);
   if (scope === null) return Prisma.sql`TRUE`;
   return Prisma.sql`NOT EXISTS (SELECT 1 FROM update_logs sl JOIN devices sd ON sd.id = sl.device_id WHERE sl.job_id = ${job} AND sd.farm_id <> ${scope})`;
@@ -206,7 +211,7 @@ function stateCondition(state: string | undefined): Prisma.Sql {
 export async function listUpdateJobs(db: Pick<Db, "$queryRaw">, actor: Actor, query: UpdateJobListQuery = {}): Promise<{ items: UpdateJobListItem[]; total: number }> {
   const page = positiveInt(query.page, 1, 100_000, "page");
   const pageSize = positiveInt(query.pageSize, 20, 200, "pageSize");
-  const where = Prisma.sql`${stateCondition(query.state)} AND ${visibleTo(actor)}`;
+  const where = Prisma.sql`${stateCondition(query.state)} AND ${updateJobVisibleTo(actor)}`;
   const [counted, rows] = await Promise.all([
     db.$queryRaw<{ total: number }[]>`SELECT count(*)::int AS total FROM update_jobs j WHERE ${where}`,
     db.$queryRaw<JobRow[]>`SELECT ${JOB_COLUMNS} ${JOB_FROM} WHERE ${where} ORDER BY j.created_at DESC, j.id DESC LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`,
@@ -272,7 +277,7 @@ export async function getUpdateJob(db: Pick<Db, "$queryRaw">, actor: Actor, id: 
     SELECT ${JOB_COLUMNS}, j.target_spec, j.strategy_config, j.maintenance_window, j.force_update, j.rollback_on_failure, j.notify_on_complete,
            (SELECT CASE WHEN count(DISTINCT fa.id) = 1 THEN min(fa.timezone) END
               FROM update_logs tl JOIN devices td ON td.id = tl.device_id JOIN farms fa ON fa.id = td.farm_id WHERE tl.job_id = j.id) AS time_zone
-    ${JOB_FROM} WHERE j.id = ${id} AND ${visibleTo(actor)}`;
+    ${JOB_FROM} WHERE j.id = ${id} AND ${updateJobVisibleTo(actor)}`;
   if (!job) throw new NotFoundError("No such update job.");
   const [phases, groups] = await Promise.all([
     db.$queryRaw<
@@ -357,7 +362,7 @@ export type UpdateJobLogQuery = { state?: string; search?: string; cursor?: numb
 export async function listUpdateJobLogs(db: Pick<Db, "$queryRaw">, actor: Actor, jobId: number, query: UpdateJobLogQuery = {}): Promise<{ items: UpdateJobLog[]; nextCursor: number | null }> {
   if (!Number.isSafeInteger(jobId) || jobId < 1) throw new NotFoundError("No such update job.");
   const limit = positiveInt(query.limit, 50, 500, "limit");
-  const [job] = await db.$queryRaw<{ id: number }[]>`SELECT j.id FROM update_jobs j WHERE j.id = ${jobId} AND ${visibleTo(actor)}`;
+  const [job] = await db.$queryRaw<{ id: number }[]>`SELECT j.id FROM update_jobs j WHERE j.id = ${jobId} AND ${updateJobVisibleTo(actor)}`;
   if (!job) throw new NotFoundError("No such update job.");
 
   const and: Prisma.Sql[] = [Prisma.sql`l.job_id = ${jobId}`];
@@ -370,7 +375,7 @@ export async function listUpdateJobLogs(db: Pick<Db, "$queryRaw">, actor: Actor,
   }
   const search = query.search?.trim().slice(0, 100);
   if (search) {
-    const pattern = `%${search.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+    const pattern = containsPattern(search);
     and.push(Prisma.sql`(d.device_id ILIKE ${pattern} OR d.name ILIKE ${pattern})`);
   }
   if (query.cursor !== undefined && query.cursor !== null && query.cursor !== "") {

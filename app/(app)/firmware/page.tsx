@@ -5,7 +5,7 @@ import { Card } from "@/components/ui/card";
 import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
-import { can } from "@/lib/auth/permissions";
+import { allows } from "@/lib/auth/permissions";
 import { requirePageActor } from "@/lib/auth/session";
 import { loadConfig } from "@/lib/config/env";
 import { getDb } from "@/lib/db";
@@ -31,7 +31,7 @@ function formatSize(bytes: number) {
 export default async function FirmwarePage() {
   const actor = await requirePageActor("firmware.read");
   const versions = await listFirmwareVersions(getDb(), actor);
-  const mayUpload = can(actor.role, "firmware.write");
+  const mayUpload = allows(actor, "firmware.write");
   const key = signingPublicKey();
   return (
     <>

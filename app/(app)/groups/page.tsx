@@ -78,7 +78,7 @@ export default async function GroupsPage() {
           )}
         </Card>
         <Card title={`Tags (${tags.length})`}>
-          <TagPanel tags={tags.map(({ id, name, color, deviceCount }) => ({ id, name, color, deviceCount }))} canWrite={canWrite} />
+          <TagPanel tags={tags.map(({ id, name, color, deviceCount, editable, shared }) => ({ id, name, color, deviceCount, editable, shared }))} canWrite={canWrite} />
         </Card>
       </div>
     </>

@@ -13,9 +13,10 @@ export default async function ApiKeysPage() {
   await requirePageActor("apikeys.manage");
   const db = getDb();
   const [keys, farms] = await Promise.all([
-    db.apiKey.findMany({ orderBy: { createdAt: "desc" }, select: { id: true, name: true, prefix: true, role: true, createdAt: true, lastUsedAt: true, revokedAt: true, createdBy: { select: { name: true } } } }),
+    db.apiKey.findMany({ orderBy: { createdAt: "desc" }, select: { id: true, name: true, prefix: true, role: true, createdAt: true, lastUsedAt: true, revokedAt: true, farmId: true, createdBy: { select: { name: true } } } }),
     db.farm.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true } }),
   ]);
+  const farmName = new Map(farms.map((farm) => [farm.id, farm.name]));
   return (
     <>
       <PageHeader title="API keys" description="Keys for integrations calling /api/v1 (header X-API-Key or Authorization: Bearer). A key is shown once; we keep only its hash." />
@@ -33,7 +34,7 @@ export default async function ApiKeysPage() {
                   <span className="min-w-0">
                     <span className="font-medium">{key.name}</span> <span className="font-mono text-xs text-stone-500">{key.prefix}…</span>
                     <span className="block text-xs text-stone-500">
-                      {ROLE_LABEL[key.role as RoleName]} · by {key.createdBy.name} · {key.lastUsedAt ? `last used ${key.lastUsedAt.toISOString().slice(0, 16).replace("T", " ")} UTC` : "never used"}
+                      {ROLE_LABEL[key.role as RoleName]} · {key.farmId === null ? "all farms" : `${farmName.get(key.farmId) ?? "a removed farm"} only`} · by {key.createdBy.name} · {key.lastUsedAt ? `last used ${key.lastUsedAt.toISOString().slice(0, 16).replace("T", " ")} UTC` : "never used"}
                     </span>
                   </span>
                   {key.revokedAt ? <span className="text-xs font-medium text-red-700">Revoked</span> : <RevokeApiKeyButton id={key.id} name={key.name} />}
