@@ -1,5 +1,6 @@
 import path from "node:path";
 import { defineConfig } from "vitest/config";
+import { coverage } from "./vitest.config.js";
 
 /**
  * Integration tests against a real PostgreSQL and a real MQTT broker. Run them through
@@ -14,5 +15,6 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     fileParallelism: false,
+    coverage: { ...coverage, reportsDirectory: "coverage/integration" },
   },
 });

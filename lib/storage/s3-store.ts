@@ -13,9 +13,17 @@ export type S3Options = { endpoint: string; bucket: string; region: string; acce
 export class S3BlobStore implements BlobStore {
   readonly kind = "s3" as const;
   private readonly client: AwsClient;
+  /**
+   * aws4fetch retries a 5xx or 429 answer by sending the same request again, which a streamed body
+   * cannot be: a bucket's "503 SlowDown" on upload failed as "Response body object should not be
+   * disturbed or locked". Uploads are sent once and a refusal is reported as such.
+   */
+  private readonly uploadClient: AwsClient;
 
   constructor(private readonly options: S3Options) {
-    this.client = new AwsClient({ accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey, region: options.region, service: "s3" });
+    const credentials = { accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey, region: options.region, service: "s3" };
+    this.client = new AwsClient(credentials);
+    this.uploadClient = new AwsClient({ ...credentials, retries: 0 });
   }
 
   private urlOf(key: string) {
@@ -26,7 +34,7 @@ export class S3BlobStore implements BlobStore {
 
   async putFile(key: string, file: string, meta: { size: number; sha256: string; contentType?: string }) {
     // The payload hash is known from the upload, so the body can stream and still be signed.
-    const response = await this.client.fetch(this.urlOf(key), {
+    const response = await this.uploadClient.fetch(this.urlOf(key), {
       method: "PUT",
       body: Readable.toWeb(createReadStream(file)) as ReadableStream,
       headers: {

@@ -39,13 +39,19 @@ export function keepWhenBlank<T extends z.ZodType>(schema: T) {
 /** A positive integer id (farm, group, tag) from a form or JSON; blank means none. */
 export const optionalId = z.preprocess(blankToNull, z.coerce.number({ error: "Pick one from the list" }).int().positive("Pick one from the list").nullable().optional());
 
-/** A calendar date (YYYY-MM-DD), kept as a Date at UTC midnight. */
+/**
+ * A calendar date (YYYY-MM-DD), kept as a Date at UTC midnight. The date must read back the same:
+ * JavaScript takes "2026-02-30" as 2 March, which would store a day nobody entered.
+ */
 export const optionalDate = z.preprocess(
   blankToNull,
   z
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}$/, "Use the format YYYY-MM-DD")
-    .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)), "Not a real date")
+    .refine((value) => {
+      const time = Date.parse(`${value}T00:00:00Z`);
+      return !Number.isNaN(time) && new Date(time).toISOString().slice(0, 10) === value;
+    }, "Not a real date")
     .transform((value) => new Date(`${value}T00:00:00Z`))
     .nullable()
     .optional(),
