@@ -88,8 +88,9 @@ export async function recentSignInFailures(db: Db, emails: string[]): Promise<Ma
 /** An admin lifts every sign-in delay of an account (its failures from all addresses). */
 export async function clearSignInFailures(db: Db, actor: Actor, userId: number) {
   if (!can(actor.role, "throttles.clear")) throw new ForbiddenError("Only admins clear sign-in locks.");
-  const user = await db.user.findUnique({ where: { id: userId }, select: { id: true, email: true } });
-  if (!user) throw new NotFoundError("User not found.");
+  const user = await db.user.findUnique({ where: { id: userId }, select: { id: true, email: true, farmId: true } });
+  // A farm-bound admin (or admin key) reaches only the people of its farm, as everywhere else.
+  if (!user || (actor.farmId !== null && user.farmId !== actor.farmId)) throw new NotFoundError("User not found.");
   return db.$transaction(async (tx) => {
     const cleared = await tx.loginAttempt.deleteMany({ where: { email: user.email, success: false } });
     await recordAudit(tx, actor, { entityType: "user", entityId: String(user.id), action: "sign_in_lock_cleared", before: { failedSignIns: cleared.count }, after: { failedSignIns: 0 } });
