@@ -33,9 +33,9 @@ describe("deviceCreateSchema", () => {
 });
 
 describe("deviceUpdateSchema", () => {
-  it("takes any subset, and leaves a blank threshold as it is rather than clearing it", () => {
+  it("takes any subset, leaves a blank threshold as it is, and reads a blank interval as the group's", () => {
     expect(deviceUpdateSchema.parse({ name: " Meter 2 " })).toEqual({ name: "Meter 2" });
-    expect(deviceUpdateSchema.parse({ lowBatteryThreshold: "", healthCheckInterval: "" })).toEqual({ lowBatteryThreshold: undefined, healthCheckInterval: undefined });
+    expect(deviceUpdateSchema.parse({ lowBatteryThreshold: "", healthCheckInterval: "" })).toEqual({ lowBatteryThreshold: undefined, healthCheckInterval: null });
   });
 
   it("refuses an empty change, and identity fields that are fixed once the device exists", () => {
