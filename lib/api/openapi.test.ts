@@ -121,3 +121,14 @@ describe("the OpenAPI document of /api/v1", () => {
     expect(JSON.parse(JSON.stringify(document))).toEqual(document);
   });
 });
+
+describe("bounded bodies", () => {
+  it("documents 413 on every operation that takes a body, and on none that does not", () => {
+    const document = buildOpenApiDocument();
+    const changes = Object.values(document.paths).flatMap((item) => (["put", "post", "patch", "delete"] as const).map((method) => item[method]).filter((op) => op !== undefined));
+    expect(changes.length).toBeGreaterThan(10);
+    for (const op of changes) expect(op.responses["413"], op.operationId).toEqual({ $ref: "#/components/responses/PayloadTooLarge" });
+    for (const item of Object.values(document.paths)) if (item.get) expect(item.get.responses["413"]).toBeUndefined();
+    expect(document.components.responses.PayloadTooLarge?.description).toMatch(/64 KB of JSON/);
+  });
+});

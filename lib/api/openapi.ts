@@ -497,9 +497,10 @@ const errors = (...statuses: (400 | 401 | 403 | 404 | 409)[]) => Object.fromEntr
 const ERROR_RESPONSE = {
   400: ["BadRequest", "The request is not valid: `error.fields` names each field and what is wrong with it"],
   401: ["Unauthorized", "No session or API key, or the key is unknown or revoked"],
-  403: ["Forbidden", "The caller's role does not allow this"],
+  403: ["Forbidden", "The caller's role or farm binding does not allow this, or a change authenticated by the session cookie came from another site or without a JSON (or, for uploads, multipart) body"],
   404: ["NotFound", "No such record, or it belongs to a farm the caller may not see"],
   409: ["Conflict", "The change clashes with existing data (a taken id, code or name, a group still in use)"],
+  413: ["PayloadTooLarge", "The body is larger than this endpoint accepts (64 KB of JSON, 16 KB for claims and broker hooks, FIRMWARE_MAX_MB for firmware, 20 MB for CSV)"],
 } as const;
 
 const CALLER = [401, 403] as const;
@@ -688,7 +689,7 @@ const FARM_HEALTH_SUMMARY_SCHEMA: JsonSchema = {
 };
 
 export function buildOpenApiDocument(): OpenApiDocument {
-  return {
+  return withBodyLimits({
     openapi: "3.1.0",
     info: {
       title: "Smart Dairy Device Manager API",
@@ -1377,5 +1378,19 @@ export function buildOpenApiDocument(): OpenApiDocument {
       },
       responses: Object.fromEntries(Object.values(ERROR_RESPONSE).map(([name, description]) => [name, { description, content: json(ref("Error")) }])),
     },
-  };
+  });
+}
+
+/**
+ * Every request that carries a body is bounded before it is read (lib/api/request-guards.ts), so
+ * every such operation can answer 413: said once here rather than in each operation.
+ */
+function withBodyLimits(document: OpenApiDocument): OpenApiDocument {
+  for (const item of Object.values(document.paths)) {
+    for (const method of ["put", "post", "patch", "delete"] as const) {
+      const op = item[method];
+      if (op && !op.responses["413"]) op.responses = { ...op.responses, "413": { $ref: `#/components/responses/${ERROR_RESPONSE[413][0]}` } };
+    }
+  }
+  return document;
 }
