@@ -63,9 +63,10 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 
 export async function authenticateApiKey(db: Db, key: string): Promise<Actor | null> {
   if (!key.startsWith(API_KEY_PREFIX)) return null;
-  const record = await db.apiKey.findUnique({ where: { keyHash: hashSecret(key) }, include: { createdBy: { select: { active: true } } } });
-  // A key acts on its creator's authority: it stops with them, as their sessions do.
-  if (!record || record.revokedAt || !record.createdBy.active) return null;
+  const record = await db.apiKey.findUnique({ where: { keyHash: hashSecret(key) }, include: { createdBy: { select: { active: true, role: true, farmId: true } } } });
+  // A key acts on its creator's authority: it stops with them, as their sessions do — when they
+  // leave, and when they are no longer an admin of every farm (what minting a key takes).
+  if (!record || record.revokedAt || !record.createdBy.active || record.createdBy.role !== "admin" || record.createdBy.farmId !== null) return null;
   // Record use at most once a minute, so a busy integration does not write on every request.
   if (!record.lastUsedAt || Date.now() - record.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
     await db.apiKey.update({ where: { id: record.id }, data: { lastUsedAt: new Date() } });

@@ -108,6 +108,20 @@ describe("sessions", () => {
     }
     expect(await sessionActor(db, { uid: admin.id, sid: session })).toBeNull();
   });
+
+  it("stops the API keys of a creator who is no longer an admin of every farm, and only while so", async () => {
+    const { key } = await createApiKey(db, admin, { name: "Made by someone demoted", role: "admin" });
+    const farm = await db.farm.upsert({ where: { code: "AUTHDEMOTE" }, update: {}, create: { code: "AUTHDEMOTE", name: "Demotion test farm" }, select: { id: true } });
+    for (const change of [{ role: "manager" as const }, { farmId: farm.id }]) {
+      await db.user.update({ where: { id: admin.id }, data: change });
+      try {
+        expect(await authenticateApiKey(db, key)).toBeNull();
+      } finally {
+        await db.user.update({ where: { id: admin.id }, data: { role: "admin", farmId: null } });
+      }
+    }
+    expect(await authenticateApiKey(db, key)).toMatchObject({ kind: "api_key", role: "admin" });
+  });
 });
 
 describe("API keys", () => {
