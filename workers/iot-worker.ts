@@ -365,6 +365,9 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
     // Not reading the socket means not reading the broker's PINGRESP either: mqtt.js would call
     // that a dead connection after 1.5 keepalives and reconnect. While held, this pings for it.
     let pinger: NodeJS.Timeout | null = null;
+    // Holds still waiting: one of a lost connection may outlive the new connection's, and the
+    // pinging must go on until the last is released.
+    let holds = 0;
     const stopPinging = () => {
       if (!pinger) return;
       clearInterval(pinger);
@@ -373,6 +376,7 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
       if (pausedConnections === 0) backpressureEnded();
     };
     const hold = (until: Promise<void>, next: () => void) => {
+      holds += 1;
       if (!pinger) {
         pausedConnections += 1;
         if (pausedConnections === 1) backpressureStarted();
@@ -384,7 +388,8 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
         }, ((client.keepalive || keepaliveSeconds) * 1000) / 3);
       }
       const release = () => {
-        stopPinging();
+        holds -= 1;
+        if (holds === 0) stopPinging();
         next();
       };
       until.then(release, release);
