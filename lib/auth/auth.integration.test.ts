@@ -55,6 +55,16 @@ describe("signing in", () => {
     await expect(signInWithPassword(db, { email, password: "correct horse", ip: attacker })).rejects.toBeInstanceOf(RateLimitedError);
   });
 
+  it("judges one guess at a time per account and address: a burst sent at once does not pass the same count", async () => {
+    await db.loginAttempt.deleteMany({ where: { email } });
+    const burst = await Promise.all(Array.from({ length: 12 }, (_, i) => signInWithPassword(db, { email, password: `burst-${i}`, ip: "203.0.113.9" }).catch((caught: unknown) => caught)));
+    expect(burst.filter((outcome) => outcome === null)).toHaveLength(1);
+    expect(burst.filter((outcome) => outcome instanceof RateLimitedError)).toHaveLength(11);
+    expect(await db.loginAttempt.count({ where: { email, ip: "203.0.113.9" } })).toBe(1);
+    // Another address is judged on its own.
+    expect(await signInWithPassword(db, { email, password: "correct horse", ip: "10.0.0.9" })).toMatchObject({ id: admin.id });
+  });
+
   it("delays an account guessed from many addresses, except at an address it signed in from before", async () => {
     await db.loginAttempt.deleteMany({ where: { email } });
     expect(await signInWithPassword(db, { email, password: "correct horse", ip: "10.0.0.3" })).not.toBeNull();
