@@ -15,7 +15,7 @@ import { z } from "zod";
 import type { Db } from "../db";
 import { ForbiddenError, NotFoundError, RateLimitedError } from "../errors";
 import { recordAudit } from "../audit/record";
-import { growingDelayMs, retryMessage } from "./throttle";
+import { growingDelayMs, oneAttemptAtATime, retryMessage } from "./throttle";
 import { dummyPasswordHash, verifyPassword } from "./password";
 import { can, type Actor, type RoleName } from "./permissions";
 
@@ -52,34 +52,20 @@ async function assertNotThrottled(db: Db, email: string, ip: string) {
   if (waitMs > 0) throw new RateLimitedError(retryMessage("Too many failed sign-ins.", waitMs), Math.ceil(waitMs / 1000));
 }
 
-const attemptsInFlight = new Set<string>();
-
-function findUserWithHash(db: Db, email: string) {
-  return db.user.findUnique({ where: { email }, omit: { passwordHash: false } });
-}
-
 /** The signed-in person, or null for a wrong e-mail/password. Throws RateLimitedError while delayed. */
 export async function signInWithPassword(db: Db, input: { email: string; password: string; ip: string }): Promise<Actor | null> {
   const parsed = signInSchema.safeParse(input);
   if (!parsed.success) return null;
   const { email, password } = parsed.data;
   const ip = input.ip.slice(0, 64) || "unknown";
-  // The delays count failures already written, so guesses sent at once would all pass the same
-  // count: one attempt per account and address at a time (per web process) closes that.
-  const pair = `${email}\n${ip}`;
-  if (attemptsInFlight.has(pair)) throw new RateLimitedError("A sign-in for this account from your address is already being checked; try again in a moment.", 1);
-  attemptsInFlight.add(pair);
-  let success = false;
-  let user: Awaited<ReturnType<typeof findUserWithHash>> = null;
-  try {
+  const { success, user } = await oneAttemptAtATime(`sign-in\n${email}\n${ip}`, "A sign-in for this account from your address is already being checked; try again in a moment.", async () => {
     await assertNotThrottled(db, email, ip);
-    user = await findUserWithHash(db, email);
+    const user = await db.user.findUnique({ where: { email }, omit: { passwordHash: false } });
     const ok = await verifyPassword(password, user?.passwordHash ?? dummyPasswordHash());
-    success = Boolean(user && user.active && ok);
+    const success = Boolean(user && user.active && ok);
     await db.loginAttempt.create({ data: { email, ip, success } });
-  } finally {
-    attemptsInFlight.delete(pair);
-  }
+    return { success, user };
+  });
   if (!success || !user) return null;
 
   await db.$transaction([

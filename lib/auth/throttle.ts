@@ -3,6 +3,8 @@
  * cost nothing, then each further one doubles the wait after the latest failure, up to a cap. A
  * guesser is slowed to a few tries an hour; nobody is locked out for good by someone else.
  */
+import { RateLimitedError } from "../errors";
+
 export const FIRST_DELAY_MS = 5_000;
 export const MAX_DELAY_MS = 15 * 60 * 1000;
 
@@ -17,4 +19,21 @@ export function retryMessage(what: string, waitMs: number): string {
   const seconds = Math.ceil(waitMs / 1000);
   const when = seconds < 90 ? `${seconds} second${seconds === 1 ? "" : "s"}` : `${Math.ceil(seconds / 60)} minutes`;
   return `${what} Try again in ${when}.`;
+}
+
+const attemptsInFlight = new Set<string>();
+
+/**
+ * The delays count failures already written, so attempts sent at once would all pass the same
+ * count: one attempt per key (account or device, and address) at a time in this process closes
+ * that; the others are refused at once.
+ */
+export async function oneAttemptAtATime<T>(key: string, busyMessage: string, attempt: () => Promise<T>): Promise<T> {
+  if (attemptsInFlight.has(key)) throw new RateLimitedError(busyMessage, 1);
+  attemptsInFlight.add(key);
+  try {
+    return await attempt();
+  } finally {
+    attemptsInFlight.delete(key);
+  }
 }

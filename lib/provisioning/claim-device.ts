@@ -15,7 +15,7 @@
  *   device's refusals (clearClaimFailures): an audit line from which the counting starts again.
  */
 import { recordAudit } from "../audit/record";
-import { growingDelayMs, retryMessage } from "../auth/throttle";
+import { growingDelayMs, oneAttemptAtATime, retryMessage } from "../auth/throttle";
 import { can, type Actor } from "../auth/permissions";
 import type { Db } from "../db";
 import { DomainError, fieldErrorsFromIssues, ForbiddenError, InvalidError, NotFoundError, RateLimitedError } from "../errors";
@@ -95,6 +95,10 @@ export async function claimDevice(db: Db, input: { deviceId: string; token: stri
   if (!parsed.success) throw new InvalidError("Send a device id and its provisioning token.", fieldErrorsFromIssues(parsed.error.issues));
   const { deviceId, token } = parsed.data;
   const ip = input.ip.trim().slice(0, 64) || "unknown";
+  return oneAttemptAtATime(`claim\n${deviceId}\n${ip}`, "A claim of this device from your address is already being checked; try again in a moment.", () => judgeClaim(db, deviceId, token, ip));
+}
+
+async function judgeClaim(db: Db, deviceId: string, token: string, ip: string): Promise<DeviceConnectionDetails> {
   await assertNotThrottled(db, deviceId, ip);
 
   const brokerUrl = brokerUrlForDevices();

@@ -238,6 +238,16 @@ describe("provisioning tokens and the claim", () => {
     expect(await verifyDeviceCredentials(db, winner.username, winner.password)).toBe(deviceId);
   });
 
+  it("judges one claim of a device from one address at a time: a burst does not pass the same count", async () => {
+    const deviceId = await registeredDevice();
+    await generateProvisioningToken(db, technicianA, deviceId);
+    const ip = nextIp();
+    const burst = await Promise.all(Array.from({ length: 12 }, (_, i) => claimDevice(db, { deviceId, token: `wrong-burst-token-${i}`, ip }).catch((caught: unknown) => caught)));
+    expect(burst.filter((outcome) => outcome instanceof ClaimRefusedError)).toHaveLength(1);
+    expect(burst.filter((outcome) => outcome instanceof RateLimitedError)).toHaveLength(11);
+    expect((await history(deviceId)).filter((event) => event.action === "claim_refused")).toHaveLength(1);
+  });
+
   it("refuses a retired device's outstanding token", async () => {
     const deviceId = await registeredDevice();
     const { token } = await generateProvisioningToken(db, technicianA, deviceId);
