@@ -42,6 +42,8 @@ export const commandPayload = z.object({
   command: z.string().min(1).max(64),
   parameters: z.record(z.string(), z.unknown()).default({}),
   timestamp: z.iso.datetime({ offset: true }),
+  /** A device that gets the command after this (it sat in a queue) ignores it. */
+  expires_at: z.iso.datetime({ offset: true }).optional(),
 });
 export type CommandPayload = z.infer<typeof commandPayload>;
 
