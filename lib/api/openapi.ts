@@ -36,6 +36,7 @@ import { scheduleUpdateSchema } from "../ota/update-job-schemas";
 import { jobActionRequestSchema, updateJobIdSchema, updateJobListQuerySchema, updateLogQuerySchema } from "../ota/update-job-requests";
 import { UPDATE_JOB_STATE_FILTERS, UPDATE_JOB_STATES, UPDATE_LOG_STATE_FILTERS } from "../ota/update-job-views";
 import { UPDATE_LOG_STATES } from "../ota/update-log-states";
+import { logsOpenApiPaths } from "../commands/logs-openapi";
 
 export type JsonSchema = { [key: string]: unknown };
 
@@ -719,6 +720,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
       { name: "Broker hooks", description: "Called by an external MQTT broker (EMQX 5, mosquitto-go-auth) to authenticate clients and check topics; protected by BROKER_HOOK_SECRET" },
     ],
     paths: {
+      ...logsOpenApiPaths,
       "/devices": {
         get: operation("devices.read", {
           operationId: "listDevices",

@@ -104,6 +104,12 @@ export const configSchema = z
   SIMULATOR_OTA_FAIL_SHARE: z.coerce.number({ message: "must be a number" }).min(0, "must be between 0 and 1").max(1, "must be between 0 and 1").default(0),
   /** Share (0…1) of the simulated devices that accept an update and then never answer again. */
   SIMULATOR_OTA_SILENT_SHARE: z.coerce.number({ message: "must be a number" }).min(0, "must be between 0 and 1").max(1, "must be between 0 and 1").default(0),
+  /** Shares (0…1) of the simulated devices that fail every command, answer after the timeout, never answer. */
+  SIMULATOR_COMMAND_FAIL_SHARE: z.coerce.number({ message: "must be a number" }).min(0, "must be between 0 and 1").max(1, "must be between 0 and 1").default(0),
+  SIMULATOR_COMMAND_LATE_SHARE: z.coerce.number({ message: "must be a number" }).min(0, "must be between 0 and 1").max(1, "must be between 0 and 1").default(0),
+  SIMULATOR_COMMAND_SILENT_SHARE: z.coerce.number({ message: "must be a number" }).min(0, "must be between 0 and 1").max(1, "must be between 0 and 1").default(0),
+  /** Multiplies the simulated devices' command delays (1 = plausible, 0 = at once for benchmarks). */
+  SIMULATOR_COMMAND_DELAY_SCALE: z.coerce.number({ message: "must be a number" }).min(0).max(100).default(1),
   /**
    * Firmware binaries go to DATA_DIR/storage unless a bucket is set: then to that S3-compatible
    * bucket (AWS S3, MinIO, Ceph, R2), path-style, with these keys.
@@ -113,6 +119,8 @@ export const configSchema = z
   STORAGE_S3_REGION: z.string().trim().min(1).default("us-east-1"),
   STORAGE_S3_ACCESS_KEY_ID: z.string().trim().min(1).optional(),
   STORAGE_S3_SECRET_ACCESS_KEY: z.string().trim().min(1).optional(),
+  /** Largest log bundle a device may upload (gzip bytes); its lines are read up to 8× that. */
+  LOG_BUNDLE_MAX_BYTES: z.coerce.number({ message: "must be a number" }).int().min(1024).max(1024 * 1024 * 1024).default(20 * 1024 * 1024),
   /** Largest firmware binary accepted, in MB. */
   FIRMWARE_MAX_MB: z.coerce.number({ message: "must be a number" }).int().min(1).max(2048).default(64),
   /**
