@@ -7,13 +7,15 @@
  *   npm run simulate -- --devices 200 [--interval 5] [--offline 0.1] [--low-battery 0.1] [--errors 0.1]
  *                       [--fleet .data/simulator-fleet.json] [--public-key-file .data/firmware-signing-public-key.pem]
  *                       [--ota-fail 0.1] [--ota-silent 0.05] [--ota-fail-version 2.2.0=0.5] [--ota-step-ms 500]
+ *                       [--command-fail 0.1] [--command-late 0.05] [--command-silent 0.05] [--command-delay-scale 1]
  *   npm run simulate -- --device MM001 --username dev-MM001 --password XXX [--type milk_meter] [--firmware 2.0.3]
  *
  * Misbehaviour switches pick a share of the fleet (at least one device each when not zero, never
  * the same device twice): devices that never connect, devices whose battery is nearly flat,
  * devices whose error count keeps rising, devices that fail every update at installing, devices
- * that take an update and then go silent. `--ota-fail-version` fails one version on a share of the
- * devices (the same ones on every run). `npm start` turns them on for the demo.
+ * that take an update and then go silent, devices that fail every remote command, answer them after
+ * their timeout or never answer (workers/simulator-commands.ts). `--ota-fail-version` fails one
+ * version on a share of the devices (the same ones on every run). `npm start` turns them on for the demo.
  */
 import { parseArgs } from "node:util";
 import { pathToFileURL } from "node:url";
@@ -22,8 +24,6 @@ import mqtt, { type MqttClient } from "mqtt";
 import {
   commandPayload,
   decodePayload,
-  type CommandPayload,
-  type CommandResponsePayload,
   type OtaStatusPayload,
   type StatusPayload,
   type TelemetryPayload,
@@ -32,6 +32,8 @@ import { topics } from "../lib/mqtt/topics";
 import { mqttIdentity } from "../lib/provisioning/credentials";
 import type { SimulatedDevice } from "./simulator-fleet";
 import { DeviceOta, parseOtaFailVersions, type OtaMisbehaviour, type OtaStats } from "./simulator-ota";
+import { DeviceCommands, type CommandMisbehaviour, type CommandStats } from "./simulator-commands";
+import { DeviceLog } from "./simulator-logs";
 
 export type SimulatorOptions = {
   mqttUrl: string;
@@ -55,6 +57,14 @@ export type SimulatorOptions = {
    * offers whose manifest it does not verify are refused. Unset: every update fails.
    */
   firmwarePublicKeyPem?: string;
+  /** Shares (0…1) of the fleet that fail every command / answer after the timeout / never answer. */
+  commandFailShare?: number;
+  commandLateShare?: number;
+  commandSilentShare?: number;
+  /** Multiplies command delays (1 = plausible 0.2–8 s; 0 = at once, for benchmarks). */
+  commandDelayScale?: number;
+  /** A minute of debug logging in ms (tests shorten it; default 60,000). */
+  debugMinuteMs?: number;
   /** Spread of the first connections, so 1,000 devices do not all connect in one millisecond. */
   connectSpreadMs?: number;
   log?: (line: string) => void;
@@ -62,7 +72,7 @@ export type SimulatorOptions = {
   random?: () => number;
 };
 
-export type SimulatorStats = { connected: number; refused: number; offlineByDesign: number; published: number; commands: number } & OtaStats;
+export type SimulatorStats = { connected: number; refused: number; offlineByDesign: number; published: number } & CommandStats & OtaStats;
 
 export type Simulator = { stop(): Promise<void>; stats(): SimulatorStats };
 
@@ -72,9 +82,10 @@ export type Simulator = { stop(): Promise<void>; stats(): SimulatorStats };
  */
 const BATTERY_TYPES = new Set(["collar", "temperature", "environmental", "waterer"]);
 
-type Behaviour = { offline: boolean; lowBattery: boolean; errors: boolean; ota: OtaMisbehaviour };
+type Behaviour = { offline: boolean; lowBattery: boolean; errors: boolean; ota: OtaMisbehaviour; commands: CommandMisbehaviour };
 
-type RunnerOptions = Required<Pick<SimulatorOptions, "mqttUrl" | "intervalSeconds" | "log" | "random" | "otaStepMs">> & Pick<SimulatorOptions, "firmwarePublicKeyPem">;
+type RunnerOptions = Required<Pick<SimulatorOptions, "mqttUrl" | "intervalSeconds" | "log" | "random" | "otaStepMs" | "commandDelayScale" | "debugMinuteMs">> &
+  Pick<SimulatorOptions, "firmwarePublicKeyPem">;
 
 function round(value: number, digits = 1) {
   const factor = 10 ** digits;
@@ -129,6 +140,10 @@ class SimulatedDeviceRunner {
   /** The version it runs: changes when an update or rollback completes. */
   private firmware: string;
   private readonly ota: DeviceOta;
+  private readonly commands: DeviceCommands;
+  private readonly deviceLog: DeviceLog;
+  /** Load figures, drifting from one telemetry message to the next. */
+  private load = { cpu: 10, memory: 40, storage: 25 };
   /** Waiting for the device to be back online after a reboot. */
   private afterConnect: (() => void)[] = [];
   /** Counted once in the stats: a reboot's reconnection is not another device. */
@@ -157,6 +172,34 @@ class SimulatedDeviceRunner {
       },
       behaviour.ota,
       { publicKeyPem: options.firmwarePublicKeyPem, stepMs: options.otaStepMs, random },
+      stats,
+    );
+    this.deviceLog = new DeviceLog(device.deviceType, random);
+    this.deviceLog.write("INFO", "boot", `booted firmware ${this.firmware}`);
+    this.load = { cpu: 5 + random() * 30, memory: 30 + random() * 30, storage: 20 + random() * 10 };
+    this.commands = new DeviceCommands(
+      {
+        snapshot: () => ({
+          deviceId: device.deviceId,
+          deviceType: device.deviceType,
+          firmware: this.firmware,
+          uptimeSeconds: this.uptimeSeconds(),
+          battery: this.reportsBattery ? this.battery : null,
+          signal: this.signal(),
+          errorCount: this.errorCount,
+          cpuPercent: this.load.cpu,
+          memoryPercent: this.load.memory,
+          storagePercent: this.load.storage,
+          debugLevel: this.deviceLog.debugLevel,
+          failing: behaviour.errors,
+        }),
+        respond: (commandId, response) => this.publish(topics.commandResponse(device.deviceId, commandId), response),
+        restart: (offlineMs) => this.reboot(this.firmware, { offlineMs, reason: "restart command" }),
+        log: this.deviceLog,
+        say: options.log,
+      },
+      behaviour.commands,
+      { delayScale: options.commandDelayScale, minuteMs: options.debugMinuteMs, random },
       stats,
     );
   }
@@ -249,6 +292,12 @@ class SimulatedDeviceRunner {
     // (M92), so the demo shows a device getting worse, not one that is simply bad.
     if (this.behaviour.errors) this.errorCount = this.errorCount < 6 ? 6 : Math.min(this.errorCount + 1 + Math.round(random()), 60);
     else if (random() < 0.01) this.errorCount += 1;
+    this.load = {
+      cpu: clamp(this.load.cpu + (random() - 0.5) * 6, 2, 95),
+      memory: clamp(this.load.memory + (random() - 0.5) * 2, 20, 90),
+      storage: clamp(this.load.storage + random() * 0.01, 5, 95),
+    };
+    this.deviceLog.tick(this.behaviour.errors);
     const now = new Date();
     const telemetry: TelemetryPayload = {
       ts: now.toISOString(),
@@ -257,9 +306,9 @@ class SimulatedDeviceRunner {
       signal_strength: this.signal(),
       error_count: this.errorCount,
       uptime_seconds: this.uptimeSeconds(),
-      cpu_percent: round(5 + random() * 30),
-      memory_percent: round(30 + random() * 30),
-      storage_percent: round(20 + random() * 10),
+      cpu_percent: round(this.load.cpu),
+      memory_percent: round(this.load.memory),
+      storage_percent: round(this.load.storage),
       firmware_version: this.firmware,
       bytes_sent: 200 + Math.round(random() * 300),
       readings: readingsFor(this.device.deviceType, random, now),
@@ -272,47 +321,18 @@ class SimulatedDeviceRunner {
     if (topic !== topics.commands(this.device.deviceId)) return;
     const decoded = decodePayload(commandPayload, payload);
     if (!decoded.ok) {
+      this.deviceLog.write("WARN", "cmd", `malformed command ignored: ${decoded.error}`);
       this.options.log(`sim ${this.device.deviceId}: ignored malformed command: ${decoded.error}`);
       return;
     }
-    this.stats.commands += 1;
-    const command = decoded.value;
-    const respond = (response: CommandResponsePayload) => this.publish(topics.commandResponse(this.device.deviceId, command.command_id), response);
-    this.answer(command, respond);
-  }
-
-  private answer(command: CommandPayload, respond: (response: CommandResponsePayload) => void) {
-    switch (command.command) {
-      case "ping":
-        respond({ status: "completed", result: { pong: true, rtt_ms: Math.max(0, Date.now() - Date.parse(command.timestamp)) } });
-        return;
-      case "get_status":
-        respond({
-          status: "completed",
-          result: {
-            battery_level: this.reportsBattery ? round(this.battery) : null,
-            signal_strength: this.signal(),
-            uptime_seconds: this.uptimeSeconds(),
-            firmware_version: this.firmware,
-            error_count: this.errorCount,
-          },
-        });
-        return;
-      case "restart": {
-        respond({ status: "completed", result: { restarting: true } });
-        setTimeout(() => void this.reboot(), 500);
-        return;
-      }
-      default:
-        respond({ status: "failed", error: `unknown command "${command.command}"` });
-    }
+    void this.commands.handle(decoded.value);
   }
 
   /**
    * Reconnects as a rebooted device would: the session ends, uptime starts again; into `version`
    * after an update. Resolves once it is back online (or stopped).
    */
-  private reboot(version = this.firmware): Promise<void> {
+  private reboot(version = this.firmware, restart?: { offlineMs: number; reason: string }): Promise<void> {
     if (this.stopped) return Promise.resolve();
     this.firmware = version;
     const client = this.client;
@@ -320,18 +340,22 @@ class SimulatedDeviceRunner {
     this.timer = null;
     return new Promise((resolve) => {
       this.afterConnect.push(resolve);
-      const restart = () => {
+      const boot = () => {
         this.startedAt = Date.now();
         this.connect();
       };
-      if (client) client.end(false, {}, restart);
-      else restart();
+      const back = () => (restart && restart.offlineMs > 0 ? setTimeout(boot, restart.offlineMs) : boot());
+      // A clean DISCONNECT suppresses the last will: a commanded restart says offline itself.
+      if (client && restart && client.connected) client.publish(topics.status(this.device.deviceId), JSON.stringify({ status: "offline", reason: restart.reason } satisfies StatusPayload), { qos: 1 });
+      if (client) client.end(false, {}, back);
+      else back();
     });
   }
 
   stop(): Promise<void> {
     this.stopped = true;
     this.ota.stop();
+    this.commands.stop();
     const waiting = this.afterConnect;
     this.afterConnect = [];
     for (const resolve of waiting) resolve();
@@ -369,7 +393,20 @@ function pick(count: number, share: number, random: () => number, taken: Set<num
 export function startSimulator(options: SimulatorOptions): Simulator {
   const random = options.random ?? Math.random;
   const log = options.log ?? ((line: string) => console.log(line));
-  const stats: SimulatorStats = { connected: 0, refused: 0, offlineByDesign: 0, published: 0, commands: 0, otaOffers: 0, otaCompleted: 0, otaFailed: 0 };
+  const stats: SimulatorStats = {
+    connected: 0,
+    refused: 0,
+    offlineByDesign: 0,
+    published: 0,
+    commands: 0,
+    commandDuplicates: 0,
+    commandsExpired: 0,
+    logUploads: 0,
+    logUploadsRefused: 0,
+    otaOffers: 0,
+    otaCompleted: 0,
+    otaFailed: 0,
+  };
   const count = options.devices.length;
   const taken = new Set<number>();
   const offline = pick(count, options.offlineShare ?? 0, random, taken);
@@ -379,6 +416,9 @@ export function startSimulator(options: SimulatorOptions): Simulator {
   // After the others, so adding the update switches leaves the same devices offline or flat.
   const otaFail = pick(count, options.otaFailShare ?? 0, random, taken);
   const otaSilent = pick(count, options.otaSilentShare ?? 0, random, taken);
+  const commandFail = pick(count, options.commandFailShare ?? 0, random, taken);
+  const commandLate = pick(count, options.commandLateShare ?? 0, random, taken);
+  const commandSilent = pick(count, options.commandSilentShare ?? 0, random, taken);
   const otaFailVersions = options.otaFailVersions ?? {};
   const spread = options.connectSpreadMs ?? Math.min(30_000, count * 20);
 
@@ -387,6 +427,9 @@ export function startSimulator(options: SimulatorOptions): Simulator {
   options.devices.forEach((device, index) => {
     if (otaFail.has(index)) log(`sim ${device.deviceId}: fails every update at installing (--ota-fail)`);
     if (otaSilent.has(index)) log(`sim ${device.deviceId}: goes silent during an update (--ota-silent)`);
+    if (commandFail.has(index)) log(`sim ${device.deviceId}: fails every command (--command-fail)`);
+    if (commandLate.has(index)) log(`sim ${device.deviceId}: answers commands after their timeout (--command-late)`);
+    if (commandSilent.has(index)) log(`sim ${device.deviceId}: never answers commands (--command-silent)`);
     if (offline.has(index)) {
       stats.offlineByDesign += 1;
       log(`sim ${device.deviceId}: stays offline (--offline)`);
@@ -399,6 +442,7 @@ export function startSimulator(options: SimulatorOptions): Simulator {
         lowBattery: lowBattery.has(index),
         errors: errors.has(index),
         ota: { failEveryInstall: otaFail.has(index), silent: otaSilent.has(index), failVersions: otaFailVersions },
+        commands: { failAll: commandFail.has(index), late: commandLate.has(index), silent: commandSilent.has(index) },
       },
       {
         mqttUrl: options.mqttUrl,
@@ -406,6 +450,8 @@ export function startSimulator(options: SimulatorOptions): Simulator {
         log,
         random,
         otaStepMs: options.otaStepMs ?? 500,
+        commandDelayScale: options.commandDelayScale ?? 1,
+        debugMinuteMs: options.debugMinuteMs ?? 60_000,
         firmwarePublicKeyPem: options.firmwarePublicKeyPem,
       },
       stats,
@@ -429,6 +475,7 @@ export function simulatorUsage() {
     "       npm run simulate -- --device MM001 --username dev-MM001 --password XXX [--type milk_meter] [--firmware 2.0.3]",
     "  updates: [--public-key-file .data/firmware-signing-public-key.pem] [--ota-fail 0.1] [--ota-silent 0.05]",
     "           [--ota-fail-version 2.2.0=0.5 (repeatable or comma-separated)] [--ota-step-ms 500]",
+    "  commands: [--command-fail 0.1] [--command-late 0.05] [--command-silent 0.05] [--command-delay-scale 1 (0 = answer at once)]",
   ].join("\n");
 }
 
@@ -475,6 +522,11 @@ async function main() {
       "ota-silent": { type: "string", default: "0" },
       "ota-fail-version": { type: "string", multiple: true, default: [] },
       "ota-step-ms": { type: "string", default: "500" },
+      // Defaults from the environment (SIMULATOR_COMMAND_*), read with loadConfig below.
+      "command-fail": { type: "string" },
+      "command-late": { type: "string" },
+      "command-silent": { type: "string" },
+      "command-delay-scale": { type: "string" },
       help: { type: "boolean", default: false },
     },
   });
@@ -537,7 +589,12 @@ async function main() {
     errorShare: share("errors", values.errors),
     otaFailShare: share("ota-fail", values["ota-fail"]),
     otaSilentShare: share("ota-silent", values["ota-silent"]),
+    commandFailShare: share("command-fail", values["command-fail"] ?? String(config.SIMULATOR_COMMAND_FAIL_SHARE)),
+    commandLateShare: share("command-late", values["command-late"] ?? String(config.SIMULATOR_COMMAND_LATE_SHARE)),
+    commandSilentShare: share("command-silent", values["command-silent"] ?? String(config.SIMULATOR_COMMAND_SILENT_SHARE)),
   };
+  const commandDelayScale = Number(values["command-delay-scale"] ?? config.SIMULATOR_COMMAND_DELAY_SCALE);
+  if (!Number.isFinite(commandDelayScale) || commandDelayScale < 0) throw new Error("--command-delay-scale must be a number ≥ 0");
   const firmwarePublicKeyPem = await trustedFirmwareKey(values["public-key-file"]);
   console.log(`sim: ${devices.length} device(s) → ${mqttUrl}, telemetry every ~${interval}s`);
   for (const [version, failing] of Object.entries(otaFailVersions)) console.log(`sim: installing ${version} fails on ${Math.round(failing * 100)} % of the devices (--ota-fail-version)`);
@@ -548,6 +605,7 @@ async function main() {
     ...shares,
     otaFailVersions,
     otaStepMs,
+    commandDelayScale,
     firmwarePublicKeyPem,
   });
   // Every device refused: nothing will ever connect, so say so with a failing exit code.
