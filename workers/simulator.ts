@@ -65,6 +65,8 @@ export type SimulatorOptions = {
   commandDelayScale?: number;
   /** A minute of debug logging in ms (tests shorten it; default 60,000). */
   debugMinuteMs?: number;
+  /** Log lines each device keeps (default 2,000; fewer in fleets over 100 devices, to bound memory). */
+  logLines?: number;
   /** Spread of the first connections, so 1,000 devices do not all connect in one millisecond. */
   connectSpreadMs?: number;
   log?: (line: string) => void;
@@ -84,7 +86,7 @@ const BATTERY_TYPES = new Set(["collar", "temperature", "environmental", "watere
 
 type Behaviour = { offline: boolean; lowBattery: boolean; errors: boolean; ota: OtaMisbehaviour; commands: CommandMisbehaviour };
 
-type RunnerOptions = Required<Pick<SimulatorOptions, "mqttUrl" | "intervalSeconds" | "log" | "random" | "otaStepMs" | "commandDelayScale" | "debugMinuteMs">> &
+type RunnerOptions = Required<Pick<SimulatorOptions, "mqttUrl" | "intervalSeconds" | "log" | "random" | "otaStepMs" | "commandDelayScale" | "debugMinuteMs" | "logLines">> &
   Pick<SimulatorOptions, "firmwarePublicKeyPem">;
 
 function round(value: number, digits = 1) {
@@ -174,7 +176,7 @@ class SimulatedDeviceRunner {
       { publicKeyPem: options.firmwarePublicKeyPem, stepMs: options.otaStepMs, random },
       stats,
     );
-    this.deviceLog = new DeviceLog(device.deviceType, random);
+    this.deviceLog = new DeviceLog(device.deviceType, random, options.logLines);
     this.deviceLog.write("INFO", "boot", `booted firmware ${this.firmware}`);
     this.load = { cpu: 5 + random() * 30, memory: 30 + random() * 30, storage: 20 + random() * 10 };
     this.commands = new DeviceCommands(
@@ -452,6 +454,8 @@ export function startSimulator(options: SimulatorOptions): Simulator {
         otaStepMs: options.otaStepMs ?? 500,
         commandDelayScale: options.commandDelayScale ?? 1,
         debugMinuteMs: options.debugMinuteMs ?? 60_000,
+        // 10,000 benchmark devices × 2,000 lines would hold gigabytes: 200,000 lines in all is plenty.
+        logLines: options.logLines ?? Math.max(100, Math.min(2_000, Math.floor(200_000 / Math.max(1, count)))),
         firmwarePublicKeyPem: options.firmwarePublicKeyPem,
       },
       stats,
