@@ -5,10 +5,10 @@
  * commands to the devices that are there to take them.
  *
  * Everything it knows lives in the `commands` table, so a restarted worker carries on where the
- * last tick left off. A command is published first and marked sent after, in one transaction that
- * holds its row: a crash in between sends it again (the device dedupes by command_id), a cancel
- * waits and then sees "sent", and an answer faster than the commit waits and then finds the command
- * sent. Only `queued` commands are sent: one the device acknowledged is never sent again. One tick
+ * last tick left off. A command is marked sent in a transaction that commits only once it is
+ * published: a crash in between leaves it queued and sends it again (the device dedupes by
+ * command_id), a cancel waits and then sees "sent", and an answer faster than the commit waits and
+ * then finds the command sent. Only `queued` commands are sent: one the device acknowledged is never sent again. One tick
  * runs at a time across workers (advisory lock, lib/worker/engine-tick.ts).
  */
 import { commandPayload, type CommandPayload } from "../mqtt/payloads";
@@ -154,40 +154,105 @@ export class CommandEngine {
   }
 
   /** Queued commands of reachable devices, oldest first, in rounds of `chunk`, within the rate. */
+  /**
+   * Two connections take turns so the database and the broker work at the same time: while one
+   * round is published (its transaction open until the broker took it all), the next is marked.
+   * The second connection is taken only when a round came back full.
+   */
   private async send(sql: Sql, clock: () => Date): Promise<number> {
     let sent = 0;
     const started = performance.now();
-    for (;;) {
-      this.refill();
-      const room = Math.min(this.chunk, Math.floor(this.allowance));
-      if (room < 1) break;
-      const round = await atomically(sql, () => this.sendRound(sql, clock(), room));
-      this.allowance -= round;
-      sent += round;
-      if (round < room) break;
+    const timing = { marking: 0, publishing: 0 };
+    let spare: Awaited<ReturnType<SqlPool["connect"]>> | null = null;
+    let spareFailed: Error | undefined;
+    const ignoreDrop = () => undefined;
+    /** The previous round: published, then committed (or rolled back). */
+    let inFlight: Promise<void> | null = null;
+    let turn = 0;
+    try {
+      for (;;) {
+        this.refill();
+        const room = Math.min(this.chunk, Math.floor(this.allowance));
+        if (room < 1) break;
+        if (turn === 1 && !spare) {
+          spare = await this.pool.connect();
+          spare.on("error", ignoreDrop);
+        }
+        const conn: Sql = turn % 2 === 0 || !spare ? sql : spare;
+        turn += 1;
+        const markedAt = performance.now();
+        await conn.query("BEGIN");
+        let round: { count: number; messages: CommandMessage[] };
+        try {
+          round = await this.markRound(conn, clock(), room);
+          timing.marking += performance.now() - markedAt;
+          // One round in flight at a time: its failure stops this one too.
+          if (inFlight) await inFlight;
+        } catch (error) {
+          await conn.query("ROLLBACK").catch(() => undefined);
+          if (conn === spare) spareFailed = error instanceof Error ? error : new Error(String(error));
+          throw error;
+        }
+        inFlight = (async () => {
+          try {
+            const publishedAt = performance.now();
+            if (round.messages.length > 0) await this.options.publish(round.messages);
+            timing.publishing += performance.now() - publishedAt;
+            await conn.query("COMMIT");
+          } catch (error) {
+            await conn.query("ROLLBACK").catch(() => undefined);
+            if (conn === spare) spareFailed = error instanceof Error ? error : new Error(String(error));
+            throw error;
+          }
+        })();
+        // Awaited before the next round publishes; until then its failure must not go unhandled.
+        inFlight.catch(() => undefined);
+        this.allowance -= round.count;
+        sent += round.count;
+        if (round.count < room) break;
+      }
+      if (inFlight) await inFlight;
+    } finally {
+      await inFlight?.catch(() => undefined);
+      if (spare) {
+        spare.off("error", ignoreDrop);
+        spare.release(spareFailed);
+      }
     }
-    if (sent > 0) this.log(`commands: ${sent} sent in ${Math.round(performance.now() - started)} ms`);
+    if (sent > 0) {
+      this.log(`commands: ${sent} sent in ${Math.round(performance.now() - started)} ms (marking ${Math.round(timing.marking)} ms, publishing ${Math.round(timing.publishing)} ms, overlapped)`);
+    }
     return sent;
   }
 
-  private async sendRound(sql: Sql, now: Date, limit: number): Promise<number> {
-    // SKIP LOCKED: a command a person is cancelling right now is left for the next round.
+  /** Marks up to `limit` queued commands sent (uncommitted) and returns what to publish. */
+  private async markRound(sql: Sql, now: Date, limit: number): Promise<{ count: number; messages: CommandMessage[] }> {
+    // Marked sent and published in one transaction, committed only once the broker took them all:
+    // until then no one sees "sent" (a failed publish rolls back to queued; a crash re-sends), and
+    // the rows stay locked — a cancel waits and then sees "sent", an answer faster than the commit
+    // waits and then finds its command sent. SKIP LOCKED: a command a person is cancelling right now
+    // is left for the next round.
     const { rows } = await sql.query<QueuedRow>(
-      `SELECT c.id, c.command_id, c.command_type, c.parameters, c.expires_at, c.timeout_seconds, d.device_id, d.id AS device_pk, b.id AS bundle_id
-         FROM commands c
-         JOIN devices d ON d.id = c.device_id
-         LEFT JOIN device_log_bundles b ON b.command_id = c.id
-        WHERE c.status = 'queued' AND c.expires_at > $1 AND d.connection_status IN ${REACHABLE_SQL}
-        ORDER BY c.created_at, c.id
-        LIMIT $2
-          FOR UPDATE OF c SKIP LOCKED`,
+      `WITH due AS (
+         SELECT c.id, d.device_id, d.id AS device_pk
+           FROM commands c
+           JOIN devices d ON d.id = c.device_id
+          WHERE c.status = 'queued' AND c.expires_at > $1 AND d.connection_status IN ${REACHABLE_SQL}
+          ORDER BY c.created_at, c.id
+          LIMIT $2
+            FOR UPDATE OF c SKIP LOCKED
+       )
+       UPDATE commands AS c SET status = 'sent', sent_at = $1
+         FROM due
+        WHERE c.id = due.id
+       RETURNING c.id, c.command_id, c.command_type, c.parameters, c.expires_at, c.timeout_seconds, due.device_id, due.device_pk,
+                 (SELECT b.id FROM device_log_bundles b WHERE b.command_id = c.id) AS bundle_id`,
       [now.toISOString(), limit],
     );
-    if (rows.length === 0) return 0;
+    if (rows.length === 0) return { count: 0, messages: [] };
     const timestamp = now.toISOString();
     const uploads = await this.prepareLogUploads(sql, rows, now);
     const messages: CommandMessage[] = [];
-    const sendable: number[] = [];
     const refused: { id: number; reason: string }[] = [];
     for (const row of rows) {
       const parameters = { ...(row.parameters ?? {}), ...uploads.get(row.id) };
@@ -197,18 +262,15 @@ export class CommandEngine {
         continue;
       }
       messages.push({ deviceId: row.device_id, payload: parsed.data });
-      sendable.push(row.id);
     }
-    if (messages.length > 0) await this.options.publish(messages);
-    await sql.query(`UPDATE commands SET status = 'sent', sent_at = $2 WHERE id = ANY($1::int[]) AND status = 'queued'`, [sendable, timestamp]);
     if (refused.length > 0) {
       await sql.query(
-        `UPDATE commands AS c SET status = 'failed', completed_at = $3, error_message = u.reason
-           FROM unnest($1::int[], $2::text[]) AS u(id, reason) WHERE c.id = u.id AND c.status = 'queued'`,
+        `UPDATE commands AS c SET status = 'failed', sent_at = NULL, completed_at = $3, error_message = u.reason
+           FROM unnest($1::int[], $2::text[]) AS u(id, reason) WHERE c.id = u.id`,
         [refused.map((r) => r.id), refused.map((r) => r.reason), timestamp],
       );
     }
-    return rows.length;
+    return { count: rows.length, messages };
   }
 
   /**
