@@ -1,7 +1,7 @@
 /**
  * Devices' answers to commands, stored in the ingest window's transaction (store-window.ts), and
  * what a finished command changes besides its own row: `get_status` refreshes the device's own
- * fields, `run_diagnostics` files a Diagnostic, `restart` counts a restart, `set_debug_level`
+ * fields (handed back to store-window.ts, which writes the device row once), `run_diagnostics` files a Diagnostic, `restart` counts a restart, `set_debug_level`
  * records the debug mode the device confirmed, a failed `get_logs` fails its bundle. Set-based: one
  * statement per kind of consequence whatever the window's size.
  *
@@ -31,6 +31,17 @@ export type AnswersStored = {
   applied: number;
   /** Responses to an unknown command or another device's: nothing stored. */
   refused: number;
+  /** Device fields a completed get_status reported, by devices.id: for the caller to write with the device's row. */
+  statusRefresh: Map<number, StatusRefresh>;
+};
+
+/** What get_status refreshes on the device (undefined = not reported, keep the stored value). */
+export type StatusRefresh = {
+  cpuPercent: number | undefined;
+  memoryPercent: number | undefined;
+  storagePercent: number | undefined;
+  uptimeSeconds: number | undefined;
+  firmwareVersion: string | undefined;
 };
 
 type Finished = {
@@ -46,7 +57,7 @@ type Finished = {
 };
 
 export async function storeCommandAnswers(sql: Sql, answers: readonly CommandAnswer[]): Promise<AnswersStored> {
-  if (answers.length === 0) return { applied: 0, refused: 0 };
+  if (answers.length === 0) return { applied: 0, refused: 0, statusRefresh: new Map() };
   const params = [
     answers.map((a) => a.commandId),
     answers.map((a) => a.devicePk),
@@ -82,8 +93,8 @@ export async function storeCommandAnswers(sql: Sql, answers: readonly CommandAns
       RETURNING c.id, c.command_id, c.command_type, c.device_id, c.status::text AS status, c.result, c.parameters, u.received_at, c.sent_at`,
     params,
   );
-  await applyConsequences(sql, rows.filter((row) => row.status !== "executing"));
-  return { applied: rows.length, refused };
+  const statusRefresh = await applyConsequences(sql, rows.filter((row) => row.status !== "executing"));
+  return { applied: rows.length, refused, statusRefresh };
 }
 
 /** Newest per device: one UPDATE cannot change a row twice. */
@@ -96,35 +107,24 @@ function latestPerDevice<T extends { device_id: number; received_at: Date }>(row
   return [...byDevice.values()];
 }
 
-async function applyConsequences(sql: Sql, finished: Finished[]) {
-  if (finished.length === 0) return;
+async function applyConsequences(sql: Sql, finished: Finished[]): Promise<Map<number, StatusRefresh>> {
+  if (finished.length === 0) return new Map();
   const of = (type: string, status?: Finished["status"]) => finished.filter((row) => row.command_type === type && (!status || row.status === status));
 
-  // get_status: only values the catalogue's result schema accepts reach the device's own fields.
-  const statuses = latestPerDevice(of("get_status", "completed"))
-    .map((row) => ({ row, parsed: statusResult.safeParse(row.result ?? {}) }))
-    .filter((entry) => entry.parsed.success)
-    .map(({ row, parsed }) => ({ row, value: parsed.data! }));
-  if (statuses.length > 0) {
-    await sql.query(
-      `UPDATE devices AS d SET
-          cpu_percent = COALESCE(u.cpu, d.cpu_percent),
-          memory_percent = COALESCE(u.memory, d.memory_percent),
-          storage_percent = COALESCE(u.storage, d.storage_percent),
-          uptime_seconds = COALESCE(u.uptime, d.uptime_seconds),
-          firmware_version = COALESCE(u.firmware, d.firmware_version),
-          updated_at = now()
-         FROM unnest($1::int[], $2::float8[], $3::float8[], $4::float8[], $5::int[], $6::text[]) AS u(id, cpu, memory, storage, uptime, firmware)
-        WHERE d.id = u.id`,
-      [
-        statuses.map((s) => s.row.device_id),
-        statuses.map((s) => s.value.cpu_percent ?? null),
-        statuses.map((s) => s.value.memory_percent ?? null),
-        statuses.map((s) => s.value.storage_percent ?? null),
-        statuses.map((s) => s.value.uptime_seconds ?? null),
-        statuses.map((s) => s.value.firmware_version ?? null),
-      ],
-    );
+  // get_status: only values the catalogue's result schema accepts reach the device's own fields,
+  // through the caller's row write (store-window.ts writes each device row once per window).
+  const refresh = new Map<number, StatusRefresh>();
+  for (const row of latestPerDevice(of("get_status", "completed"))) {
+    const parsed = statusResult.safeParse(row.result ?? {});
+    if (!parsed.success) continue;
+    const value = parsed.data;
+    refresh.set(row.device_id, {
+      cpuPercent: value.cpu_percent ?? undefined,
+      memoryPercent: value.memory_percent ?? undefined,
+      storagePercent: value.storage_percent ?? undefined,
+      uptimeSeconds: value.uptime_seconds ?? undefined,
+      firmwareVersion: value.firmware_version ?? undefined,
+    });
   }
 
   // run_diagnostics: a Diagnostic per answer; the device's diagnostic fields show the newest.
@@ -209,6 +209,7 @@ async function applyConsequences(sql: Sql, finished: Finished[]) {
   }
 
   await failLogBundles(sql, of("get_logs", "failed").map((row) => row.id));
+  return refresh;
 }
 
 /** get_logs that failed, timed out or expired: the bundle will never come, the page says so. */

@@ -13,7 +13,7 @@ import { stateChangeRefusal } from "../devices/lifecycle";
 import type { DeviceStateName } from "../devices/device-fields";
 import { assessDevice, type AttentionInputs } from "../health/device-health";
 import { MAX_CLOCK_SKEW_MS, NOTHING_REPORTED, type DeviceStateUpdate, type ReportedValues, type TelemetryWindow } from "./coalesce";
-import { storeCommandAnswers } from "../commands/command-outcomes";
+import { storeCommandAnswers, type StatusRefresh } from "../commands/command-outcomes";
 import { inTransaction, keepToBtreeLookups, type Sql, type SqlPool } from "./sql";
 
 type StoredDevice = {
@@ -122,6 +122,19 @@ const iso = (date: Date | null) => (date ? date.toISOString() : null);
 const epochMs = (column: string) => `(extract(epoch FROM ${column}) * 1000)::float8`;
 const orNull = <T>(value: T | undefined): T | null => (value === undefined ? null : value);
 
+/** The reported values with what a get_status answer said on top (it asked the device just now). */
+function withRefresh(values: ReportedValues, refresh: StatusRefresh | undefined): ReportedValues {
+  if (!refresh) return values;
+  return {
+    ...values,
+    cpuPercent: refresh.cpuPercent ?? values.cpuPercent,
+    memoryPercent: refresh.memoryPercent ?? values.memoryPercent,
+    storagePercent: refresh.storagePercent ?? values.storagePercent,
+    uptimeSeconds: refresh.uptimeSeconds ?? values.uptimeSeconds,
+    firmwareVersion: refresh.firmwareVersion ?? values.firmwareVersion,
+  };
+}
+
 export async function storeWindow(pool: SqlPool, window: TelemetryWindow, now: Date, options: StoreOptions = {}): Promise<StoreResult> {
   const deviceIds = [...window.states.keys()];
   if (deviceIds.length === 0) return { stored: 0, unknownDeviceIds: [], unknownMessages: 0 };
@@ -157,6 +170,15 @@ async function writeWindow(
   const known = new Map(rows.filter((row) => row.state !== "decommissioned").map((row) => [row.device_id, row]));
   const unknownDeviceIds = deviceIds.filter((id) => !known.has(id));
   const unknownMessages = window.messages.filter((message) => !known.has(message.deviceId)).length;
+
+  // Answers to commands, and what a finished command changes (lib/commands/command-outcomes.ts).
+  // First: a get_status answer's values join the device's row write below, one write per device.
+  const answers = await storeCommandAnswers(
+    sql,
+    [...window.commandOutcomes.values()]
+      .filter((outcome) => known.has(outcome.deviceId))
+      .map((outcome) => ({ ...outcome, devicePk: known.get(outcome.deviceId)!.id })),
+  );
 
   // Device clocks: one ahead of ours was already replaced by our receive time (coalesce.ts); one
   // reading before the device was even provisioned (a reset real-time clock: 1970, 2000) is
@@ -221,7 +243,8 @@ async function writeWindow(
     // reading filed under our receive time is current.)
     const valuesAt = Math.max(update.valuesAt ?? -Infinity, newestInWindow.get(update.deviceId) ?? -Infinity);
     const late = valuesAt !== -Infinity && current.values_at !== null && valuesAt < current.values_at;
-    const values: ReportedValues = late ? NOTHING_REPORTED : update;
+    const refreshed = answers.statusRefresh.get(current.id);
+    const values: ReportedValues = withRefresh(late ? NOTHING_REPORTED : update, refreshed);
     // The row as it will be after this write: what the health rules must judge.
     const lastSeen =
       update.lastSeen && (current.last_seen === null || update.lastSeen.getTime() > current.last_seen)
@@ -260,7 +283,8 @@ async function writeWindow(
       last.needsAttention === assessed.needsAttention &&
       last.signalQuality === assessed.signalQuality &&
       values.firmwareVersion === undefined &&
-      values.latitude === undefined
+      values.latitude === undefined &&
+      !refreshed
     ) {
       deferred.push(late ? { ...update, ...NOTHING_REPORTED } : update);
       continue;
@@ -373,14 +397,6 @@ async function writeWindow(
       ],
     );
   }
-
-  // Answers to commands, and what a finished command changes (lib/commands/command-outcomes.ts).
-  const answers = await storeCommandAnswers(
-    sql,
-    [...window.commandOutcomes.values()]
-      .filter((outcome) => known.has(outcome.deviceId))
-      .map((outcome) => ({ ...outcome, devicePk: known.get(outcome.deviceId)!.id })),
-  );
 
   return {
     stored: window.size - unknownMessages - answers.refused,
