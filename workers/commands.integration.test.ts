@@ -285,7 +285,8 @@ describe("command engine", () => {
 
     // Time is up (as the app tracks it): cleared, and the device is told to go back to info.
     await db.device.update({ where: { id: device(10).id }, data: { debugUntil: new Date(Date.now() - 1_000) } });
-    const off = await waitFor(async () => live.received.find((c) => c.command === "set_debug_level" && c.parameters.level === "info"), 3_000);
+    // (The engine looks for ended modes every 5 s.)
+    const off = await waitFor(async () => live.received.find((c) => c.command === "set_debug_level" && c.parameters.level === "info"), 8_000);
     expect(off.parameters).toEqual({ level: "info", duration_minutes: 30 });
     const row = await db.device.findUniqueOrThrow({ where: { id: device(10).id } });
     expect(row).toMatchObject({ debugLevel: null, debugUntil: null });

@@ -31,6 +31,11 @@ export type CommandEngineOptions = {
   maxPerSecond?: number;
   /** Commands published and marked sent per round (default 1,000): sent_at stays close to the real send. */
   chunk?: number;
+  /**
+   * How often debug modes are checked for their end (default 5 s): minutes-long modes need no
+   * 500 ms precision, and the check reads every device row (debug_until has no index).
+   */
+  debugCheckMs?: number;
   log?: (line: string) => void;
 };
 
@@ -64,6 +69,7 @@ export class CommandEngine {
   /** Token bucket: commands that may go out now; refilled at `rate` per second up to a second's worth. */
   private allowance: number;
   private refilledAt = Date.now();
+  private debugCheckedAt = 0;
 
   constructor(
     private readonly pool: SqlPool,
@@ -82,7 +88,10 @@ export class CommandEngine {
     const outcome = await runExclusively(this.pool, COMMAND_ENGINE_LOCK, async (sql) => {
       result.expired = await this.expire(sql, clock());
       result.timedOut = await this.timeOut(sql, clock());
-      result.debugEnded = await this.endDebugModes(sql, clock());
+      if (now || Date.now() - this.debugCheckedAt >= (this.options.debugCheckMs ?? 5_000)) {
+        this.debugCheckedAt = Date.now();
+        result.debugEnded = await this.endDebugModes(sql, clock());
+      }
       result.sent = await this.send(sql, clock);
     });
     result.ran = outcome.ran;
