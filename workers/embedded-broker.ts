@@ -87,7 +87,7 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
         log(`refused retained publish by ${client.id} to ${packet.topic}`);
         return done(new Error(`not authorized to retain messages on ${packet.topic}`));
       }
-      if (mayAccess(identity, packet.topic)) return done(null);
+      if (mayAccess(identity, packet.topic, "publish")) return done(null);
       log(`refused publish by ${client.id} to ${packet.topic}`);
       // An error makes Aedes drop the message and the connection: a device writing outside its
       // own topics is misbehaving or compromised.

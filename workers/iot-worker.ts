@@ -41,6 +41,9 @@ import { OtaEngine, type OtaOffer } from "../lib/ota/ota-engine";
 import { OtaStatusBatcher } from "../lib/ota/status-batcher";
 import type { StatusReport } from "../lib/ota/update-status";
 import { topics } from "../lib/mqtt/topics";
+import { publishMany } from "../lib/mqtt/publish-many";
+import { CommandEngine, type CommandMessage } from "../lib/commands/command-engine";
+import { listenForCommands } from "../lib/commands/command-notify";
 
 export type IotWorkerOptions = {
   mqttUrl: string;
@@ -82,6 +85,12 @@ export type IotWorkerOptions = {
    * 0 = off), where devices download binaries from, and the key offers are signed with.
    */
   ota?: { tickMs?: number; publicUrl: string; signingKey: SigningKey; maxOffersPerTick?: number };
+  /**
+   * The command engine (lib/commands/command-engine.ts): how often it ticks (default 500 ms; 0 =
+   * only when kicked), where devices upload log bundles, and how many commands go out per second.
+   * It also ticks at once on a NOTIFY on `sdm_commands` and when a device says it is online.
+   */
+  commands?: { tickMs?: number; publicUrl: string; maxPerSecond?: number; listen?: boolean };
   log?: (line: string) => void;
 };
 
@@ -122,6 +131,13 @@ export type IotWorkerStats = {
   otaBatchMs: number;
   /** Redeliveries of messages a lost connection held: acknowledged (once stored), not stored again. */
   redelivered: number;
+  /** Commands sent, timed out and expired by this worker's engine ticks. */
+  commandsSent: number;
+  commandsTimedOut: number;
+  commandsExpired: number;
+  /** Command answers stored (moved a command on), and responses refused: unknown command or another device's. */
+  commandResponses: number;
+  commandRefused: number;
   /** Whether reading from the broker is paused now because the backlog is full (database down), and for how long in all. */
   paused: boolean;
   pausedMs: number;
@@ -132,6 +148,8 @@ export type IotWorker = {
   stats(): IotWorkerStats;
   /** Runs the update engine now (tests, and after a status batch finished devices). */
   otaTick(now?: Date): Promise<void>;
+  /** Runs the command engine now (tests; the worker also ticks it by itself). */
+  commandTick(now?: Date): Promise<void>;
 };
 
 /** An update's progress, for the OTA status batcher rather than the telemetry ingestor. */
@@ -200,6 +218,8 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
 
   // Ticks soon after a batch finished some devices' updates: a phase may be ready to judge.
   let kickEngine: () => void = () => undefined;
+  // Waiting commands go out as soon as their device says it is back (set once the engine exists).
+  let kickCommands: () => void = () => undefined;
   const statusBatcher = new OtaStatusBatcher({
     pool,
     log,
@@ -310,6 +330,9 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
         return null;
     }
   }
+
+  /** A device saying it is online: once stored (connection_status online), its waiting commands go out. */
+  const cameOnline = (message: DeviceMessage) => message.kind === "status" && message.payload.status === "online";
 
   /**
    * One broker connection feeding the shared ingestor. A broker lets each client have only so many
@@ -426,7 +449,7 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
       if (!message || packet.qos === 0) {
         // Nothing to store (or QoS 0, which has no acknowledgement): let mqtt.js PUBACK now.
         if (message?.kind === "ota_status") statusBatcher.accept(message.report);
-        else if (message) ingestor.accept(message);
+        else if (message) ingestor.accept(message, cameOnline(message) ? () => kickCommands() : undefined);
         callback();
         return;
       }
@@ -448,7 +471,12 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
         else hold(statusBatcher.whenWritable(), next);
         return;
       }
-      ingestor.accept(message, ack);
+      ingestor.accept(message, cameOnline(message)
+          ? () => {
+              ack();
+              kickCommands();
+            }
+          : ack);
       if (ingestor.writable()) next();
       else hold(ingestor.whenWritable(), next);
     };
@@ -503,9 +531,8 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
   const clients = connections.map((connection) => connection.client);
 
   // Offers go out on the first connection, QoS 1: resolved once the broker has them all.
-  const publishOffers = async (offers: OtaOffer[]) => {
-    await Promise.all(offers.map((offer) => clients[0]!.publishAsync(topics.otaUpdate(offer.deviceId), JSON.stringify(offer.payload), { qos: 1 })));
-  };
+  const publishOffers = (offers: OtaOffer[]) =>
+    publishMany(clients[0]!, offers.map((offer) => ({ topic: topics.otaUpdate(offer.deviceId), payload: JSON.stringify(offer.payload) })));
   const engine = options.ota ? new OtaEngine(pool, { publicUrl: options.ota.publicUrl, signingKey: options.ota.signingKey, publish: publishOffers, maxOffersPerTick: options.ota.maxOffersPerTick, log }) : null;
   let engineTimer: NodeJS.Timeout | null = null;
   let engineRun: Promise<void> = Promise.resolve();
@@ -546,6 +573,54 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
     loop();
   }
 
+  // The command engine: its own tick chain, so a long OTA tick does not hold commands back.
+  const commandCounters = { sent: 0, timedOut: 0, expired: 0 };
+  const publishCommands = (messages: CommandMessage[]) =>
+    publishMany(clients[0]!, messages.map((message) => ({ topic: topics.commands(message.deviceId), payload: JSON.stringify(message.payload) })));
+  const commandEngine = options.commands
+    ? new CommandEngine(pool, { publicUrl: options.commands.publicUrl, publish: publishCommands, maxPerSecond: options.commands.maxPerSecond, log })
+    : null;
+  let commandRun: Promise<void> = Promise.resolve();
+  let commandQueued = false;
+  const commandTick = (now?: Date): Promise<void> => {
+    if (!commandEngine) return Promise.resolve();
+    commandRun = commandRun.then(async () => {
+      if (stopping) return;
+      try {
+        const result = await commandEngine.tick(now ?? undefined);
+        commandCounters.sent += result.sent;
+        commandCounters.timedOut += result.timedOut;
+        commandCounters.expired += result.expired;
+      } catch (error) {
+        log(`commands: engine tick failed: ${error instanceof Error ? error.message : String(error)} (next tick retries)`);
+      }
+    });
+    return commandRun;
+  };
+  // A NOTIFY or a device back online: one more tick after the running one, however many kicks came.
+  kickCommands = () => {
+    if (!commandEngine || stopping || commandQueued) return;
+    commandQueued = true;
+    void commandRun.then(() => {
+      commandQueued = false;
+      return commandTick();
+    });
+  };
+  let commandTimer: NodeJS.Timeout | null = null;
+  const commandTickMs = options.commands?.tickMs ?? 500;
+  if (commandEngine && commandTickMs > 0) {
+    const loop = () => {
+      commandTimer = setTimeout(() => {
+        void commandTick().finally(() => {
+          if (!stopping) loop();
+        });
+      }, commandTickMs);
+      commandTimer.unref();
+    };
+    loop();
+  }
+  const commandListener = commandEngine && (options.commands?.listen ?? true) ? listenForCommands(options.databaseUrl, () => kickCommands(), log) : null;
+
   const stats = (): IotWorkerStats => {
     const ingest = ingestor.stats();
     const ota = statusBatcher.stats();
@@ -574,6 +649,11 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
       otaPending: ota.pending,
       otaBatches: ota.batches,
       otaBatchMs: ota.batchMs,
+      commandsSent: commandCounters.sent,
+      commandsTimedOut: commandCounters.timedOut,
+      commandsExpired: commandCounters.expired,
+      commandResponses: ingest.commandAnswers,
+      commandRefused: ingest.commandRefused,
       redelivered,
       paused: pausedConnections > 0,
       pausedMs: pausedMsTotal + (pausedConnections > 0 ? Date.now() - pausedSince : 0),
@@ -588,6 +668,7 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
         `refused by the database ${s.refused}, unknown device ${s.unknownDevice}, clock skewed ${s.clockSkewed}, out of order ${s.outOfOrder}, activated ${s.activated}, pending ${s.pending}; ` +
         // How the windows go: messages and device states per flush, and what a flush costs.
         `ota reports ${s.otaReports} (${s.otaApplied} applied, ${s.otaPending} pending, per batch ${s.otaBatches ? Math.round(s.otaReports / s.otaBatches) : 0} reports / ${s.otaBatches ? Math.round(s.otaBatchMs / s.otaBatches) : 0} ms); ` +
+        `commands sent ${s.commandsSent}, timed out ${s.commandsTimedOut}, expired ${s.commandsExpired}, answers stored ${s.commandResponses}, refused ${s.commandRefused}; ` +
         `redelivered ${s.redelivered}, reading paused ${Math.round(s.pausedMs / 1000)} s${s.paused ? " (now)" : ""}; ` +
         `${s.flushes} flushes, per flush ${s.flushes ? Math.round(s.stored / s.flushes) : 0} messages / ${s.flushes ? Math.round(s.flushedDevices / s.flushes) : 0} devices / ${s.flushes ? Math.round(s.flushMs / s.flushes) : 0} ms`,
     );
@@ -600,13 +681,15 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
   return {
     stats,
     otaTick,
+    commandTick,
     stop() {
       stopped ??= (async () => {
         stopping = true;
         clearInterval(statsTimer);
         if (pauseLogTimer) clearTimeout(pauseLogTimer);
         if (engineTimer) clearTimeout(engineTimer);
-        await engineRun;
+        if (commandTimer) clearTimeout(commandTimer);
+        await Promise.all([engineRun, commandRun, commandListener?.close()]);
         // Store and acknowledge what is in memory while the connection is still up.
         await Promise.all([ingestor.stop(options.shutdownTimeoutMs), statusBatcher.stop(options.shutdownTimeoutMs)]);
         if (boss) await boss.stop({ graceful: true, wait: true, timeout: 5_000 }).catch(() => undefined);
@@ -657,6 +740,7 @@ async function main() {
     telemetryRetentionDays: config.TELEMETRY_RETENTION_DAYS,
     statsIntervalMs: config.WORKER_STATS_SECONDS * 1000,
     ota: { tickMs: config.OTA_TICK_MS, publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}`, signingKey: getSigningKey() },
+    commands: { tickMs: config.COMMAND_TICK_MS, publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}` },
   });
   let exiting = false;
   const shutdown = (signal: string) => {

@@ -85,6 +85,8 @@ export const configSchema = z
   WORKER_STATS_SECONDS: z.coerce.number({ message: "must be a number" }).int().min(1).max(3600).default(30),
   /** How often the worker's update engine looks at running jobs (dispatch, promotion, rollback). */
   OTA_TICK_MS: z.coerce.number({ message: "must be a number" }).int().min(100).max(60_000).default(1_000),
+  /** How often the worker's command engine sends, times out and expires commands (it also ticks on a NOTIFY). */
+  COMMAND_TICK_MS: z.coerce.number({ message: "must be a number" }).int().min(50).max(60_000).default(500),
   AUTH_SECRET: z.string().min(32, "must be at least 32 characters (openssl rand -base64 32)").optional(),
   DATA_DIR: z.string().min(1).default(".data"),
   /** Demo data and simulated devices on `npm start`. */

@@ -19,6 +19,18 @@ describe("the broker ACL", () => {
     }
   });
 
+  it("lets a device subscribe to its commands and publish only what devices send (command responses, not commands)", () => {
+    expect(mayAccess(device, "devices/MM001/commands", "subscribe")).toBe(true);
+    expect(mayAccess(device, "devices/MM001/commands", "read")).toBe(true);
+    for (const topic of ["devices/MM001/telemetry", "devices/MM001/status", "devices/MM001/commands/c-1/response", "devices/MM001/ota/status"]) {
+      expect(mayAccess(device, topic, "publish"), topic).toBe(true);
+    }
+    for (const topic of ["devices/MM001/commands", "devices/MM001/config", "devices/MM001/ota/update", "devices/MM001/commands/c-1", "devices/MM002/commands/c-1/response", "devices/MM001/#"]) {
+      expect(mayAccess(device, topic, "publish"), topic).toBe(false);
+    }
+    expect(mayAccess({ kind: "service" }, "devices/MM001/commands", "publish")).toBe(true);
+  });
+
   it("lets the service account anywhere and nobody unknown anywhere", () => {
     expect(mayAccess({ kind: "service" }, "devices/+/telemetry")).toBe(true);
     expect(mayAccess({ kind: "service" }, "$share/iot-workers/devices/+/status")).toBe(true);

@@ -14,7 +14,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { loadConfig } from "../config/env";
 import type { Db } from "../db";
 import { mqttIdentity, verifyDeviceCredentials } from "../provisioning/credentials";
-import { topicOwner } from "./topics";
+import { parseTopic, topicOwner } from "./topics";
 
 export type ServiceAccount = { username: string; password: string | undefined };
 
@@ -70,15 +70,23 @@ export function identityOfAuthenticatedClient(username: string, clientId: string
   return null;
 }
 
+/** What a device may publish: its own device → cloud topics, never a cloud → device one. */
+const DEVICE_PUBLISHES = new Set(["telemetry", "status", "command_response", "ota_status"]);
+
 /**
- * The ACL: the service account anywhere, a device only under `devices/{itsOwnId}/…`, the same for
- * every action (publish, subscribe, receive). A filter with a wildcard in the device segment
- * (`devices/+/telemetry`, `#`) belongs to nobody, so a device cannot subscribe to it.
+ * The ACL: the service account anywhere, a device only under `devices/{itsOwnId}/…`. A filter with
+ * a wildcard in the device segment (`devices/+/telemetry`, `#`) belongs to nobody, so a device
+ * cannot subscribe to it. A device publishes only what devices send (telemetry, status, command
+ * responses, update progress): a command, configuration or update offer on its own topics comes
+ * from the cloud alone, so nothing on the device's side can pose as one.
  */
-export function mayAccess(identity: BrokerIdentity | null | undefined, topic: string): boolean {
+export function mayAccess(identity: BrokerIdentity | null | undefined, topic: string, action: BrokerAction = "subscribe"): boolean {
   if (!identity || !topic) return false;
   if (identity.kind === "service") return true;
-  return topicOwner(topic) === identity.deviceId;
+  if (topicOwner(topic) !== identity.deviceId) return false;
+  if (action !== "publish") return true;
+  const parsed = parseTopic(topic);
+  return parsed !== null && DEVICE_PUBLISHES.has(parsed.kind);
 }
 
 /**
@@ -134,7 +142,7 @@ export async function authorizeBrokerAccess(
   service: ServiceAccount = serviceAccountFromConfig(),
 ): Promise<boolean> {
   const identity = identityOfAuthenticatedClient(request.username ?? "", request.clientId, service);
-  if (!mayAccess(identity, request.topic)) return false;
+  if (!mayAccess(identity, request.topic, request.action)) return false;
   if (request.action === "publish" && request.retain && !mayRetain(identity)) return false;
   if (identity?.kind === "device") return deviceCredentialActive(db, identity.deviceId);
   return true;

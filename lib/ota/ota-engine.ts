@@ -18,6 +18,7 @@ import { stopJob } from "./job-stops";
 import { insideWindow, maintenanceWindowSchema, nextWindowOpening, type MaintenanceWindow } from "./maintenance-window";
 import { judgePhase } from "./phase-verdict";
 import { ROLLBACK_DEFAULTS } from "./rollout-plan";
+import { atomically, REACHABLE_SQL, runExclusively } from "../worker/engine-tick";
 
 export type OtaOffer = { deviceId: string; payload: OtaUpdatePayload };
 
@@ -100,19 +101,6 @@ function parseWindow(stored: unknown): MaintenanceWindow | null {
   return parsed.success ? parsed.data : null;
 }
 
-/** Runs `work` as one transaction on the tick's own connection. */
-async function atomically<T>(sql: Sql, work: () => Promise<T>): Promise<T> {
-  await sql.query("BEGIN");
-  try {
-    const result = await work();
-    await sql.query("COMMIT");
-    return result;
-  } catch (error) {
-    await sql.query("ROLLBACK").catch(() => undefined);
-    throw error;
-  }
-}
-
 export function downloadUrl(publicUrl: string, firmwareId: number) {
   return `${publicUrl.replace(/\/+$/, "")}/api/v1/iot/firmware/versions/${firmwareId}/download`;
 }
@@ -140,28 +128,9 @@ export class OtaEngine {
   /** One pass over every running job. Returns ran: false when another worker holds the tick. */
   async tick(now = new Date()): Promise<TickResult> {
     const result: TickResult = { ran: false, started: 0, offered: 0, rollbacksOffered: 0, timedOut: 0, promoted: 0, completed: 0, halted: 0, rolledBack: 0 };
-    const client = await this.pool.connect();
-    const ignoreDrop = () => undefined;
-    client.on("error", ignoreDrop);
-    // A session lock outlives the tick if unlocking fails: such a connection is closed, not pooled
-    // (pooled, it would keep every other worker's ticks out until it happened to close).
-    let keepsLock: Error | undefined;
-    try {
-      const { rows } = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock($1) AS locked", [ENGINE_LOCK]);
-      if (!rows[0]?.locked) return result;
-      result.ran = true;
-      try {
-        await this.run(client, now, result);
-      } finally {
-        await client.query("SELECT pg_advisory_unlock($1)", [ENGINE_LOCK]).catch((error: unknown) => {
-          keepsLock = error instanceof Error ? error : new Error(String(error));
-        });
-      }
-      return result;
-    } finally {
-      client.off("error", ignoreDrop);
-      client.release(keepsLock);
-    }
+    const outcome = await runExclusively(this.pool, ENGINE_LOCK, (sql) => this.run(sql, now, result));
+    result.ran = outcome.ran;
+    return result;
   }
 
   private async run(sql: Sql, now: Date, result: TickResult) {
@@ -259,7 +228,7 @@ export class OtaEngine {
             WHERE l.state IN ('pending', 'downloading', 'installing', 'verifying')
               AND ((l.sent_at IS NOT NULL AND l.sent_at < $1::timestamptz - make_interval(mins => m.minutes))
                 OR (l.sent_at IS NULL AND l.state = 'pending' AND l.error_message IS NULL AND ss.since < $1::timestamptz - make_interval(mins => m.minutes)
-                    AND EXISTS (SELECT 1 FROM devices d WHERE d.id = l.device_id AND d.connection_status NOT IN ('online', 'degraded'))))
+                    AND EXISTS (SELECT 1 FROM devices d WHERE d.id = l.device_id AND d.connection_status NOT IN ${REACHABLE_SQL})))
          )
          UPDATE update_logs AS l SET state = 'failed', finished_at = $1,
                 duration_seconds = GREATEST(0, EXTRACT(EPOCH FROM $1::timestamptz - s.since))::int,
@@ -443,7 +412,7 @@ export class OtaEngine {
     const { rows } = await sql.query<{ id: number; device_id: string }>(
       `SELECT l.id, d.device_id FROM update_logs l JOIN devices d ON d.id = l.device_id
         WHERE l.phase_id = $1 AND l.state = 'pending' AND l.sent_at IS NULL AND l.error_message IS NULL
-          AND d.connection_status IN ('online', 'degraded')
+          AND d.connection_status IN ${REACHABLE_SQL}
         ORDER BY l.id LIMIT $2`,
       [phase.id, this.maxOffers],
     );
@@ -511,7 +480,7 @@ export class OtaEngine {
          LEFT JOIN firmware_versions p ON p.device_type = f.device_type AND p.version = l.previous_version AND p.storage_key IS NOT NULL
         WHERE j.rollback_started_at IS NOT NULL
           -- As for offers: a device that is away would lose it; it is sent when the device is back.
-          AND d.connection_status IN ('online', 'degraded')
+          AND d.connection_status IN ${REACHABLE_SQL}
         ORDER BY l.id LIMIT $1`,
       [this.maxOffers],
     );

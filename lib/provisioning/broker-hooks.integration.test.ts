@@ -160,6 +160,9 @@ describe("EMQX HTTP authorisation", () => {
     expect(await emqxMay(a, "publish", a.topics.commandResponse.replace("{command_id}", "c-1"))).toBe("allow");
     expect(await emqxMay(a, "subscribe", a.topics.commands)).toBe("allow");
     expect(await emqxMay(a, "subscribe", `devices/${ids.a}/#`)).toBe("allow");
+    // Commands, configuration and update offers come from the cloud alone.
+    expect(await emqxMay(a, "publish", a.topics.commands)).toBe("deny");
+    expect(await emqxMay(a, "publish", a.topics.config)).toBe("deny");
   });
 
   it("denies a device another device's topics and wildcards over all devices", async () => {
@@ -207,8 +210,10 @@ describe("mosquitto-go-auth HTTP backend", () => {
 
   it("keeps a device to its own topics for read (1), write (2), readwrite (3) and subscribe (4)", async () => {
     for (const acc of [1, 2, 3, 4]) {
-      expect(await mosquittoMay(a, acc, a.topics.commands), `own, acc ${acc}`).toBe(200);
+      // Its commands: its to read and subscribe to; only the cloud writes them.
+      expect(await mosquittoMay(a, acc, a.topics.commands), `own, acc ${acc}`).toBe(acc === 1 || acc === 4 ? 200 : 403);
       expect(await mosquittoMay(a, acc, b.topics.commands), `other, acc ${acc}`).toBe(403);
+      expect(await mosquittoMay(a, acc, a.topics.commandResponse.replace("{command_id}", "c-1")), `own response, acc ${acc}`).toBe(200);
     }
     expect(await mosquittoMay(a, 2, a.topics.telemetry, true)).toBe(200);
     expect(await mosquittoMay(a, 2, b.topics.telemetry, true)).toBe(403);

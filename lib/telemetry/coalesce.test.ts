@@ -47,7 +47,18 @@ describe("TelemetryWindow", () => {
     const receivedAt = at("2026-01-01T10:00:00Z");
     window.add({ kind: "command_response", deviceId: "MM001", commandId: "c1", receivedAt, payload: { status: "completed", result: { pong: true } } });
     window.add({ kind: "command_response", deviceId: "MM001", commandId: "c1", receivedAt, payload: { status: "executing" } });
-    expect(window.commandOutcomes.get("c1")?.status).toBe("completed");
+    expect(window.commandOutcomes.get("MM001\nc1")?.status).toBe("completed");
+  });
+
+  it("keeps one outcome per device and command: a forged answer does not replace the device's own", () => {
+    const window = new TelemetryWindow();
+    const executing = at("2026-01-01T10:00:00Z");
+    const done = at("2026-01-01T10:00:01Z");
+    window.add({ kind: "command_response", deviceId: "MM001", commandId: "c1", receivedAt: executing, payload: { status: "executing" } });
+    window.add({ kind: "command_response", deviceId: "MM001", commandId: "c1", receivedAt: done, payload: { status: "completed", result: { pong: true } } });
+    window.add({ kind: "command_response", deviceId: "MM002", commandId: "c1", receivedAt: done, payload: { status: "failed", error: "forged" } });
+    expect(window.commandOutcomes.get("MM001\nc1")).toMatchObject({ status: "completed", executingAt: executing, responses: 2 });
+    expect(window.commandOutcomes.get("MM002\nc1")).toMatchObject({ status: "failed", responses: 1 });
   });
 
   it("absorb replays a newer window after an older one", () => {

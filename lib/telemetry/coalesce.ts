@@ -71,6 +71,10 @@ export type CommandOutcome = {
   result: Record<string, unknown> | null;
   error: string | null;
   receivedAt: Date;
+  /** When the window first heard "executing" for it (a fast device's executing and completed share a window). */
+  executingAt: Date | null;
+  /** Responses of the window behind this outcome (each one counted if the outcome is refused). */
+  responses: number;
 };
 
 /** The values a device reports (what a window may or may not say about it). */
@@ -246,16 +250,25 @@ export class TelemetryWindow {
     const state = this.state(message.deviceId);
     state.lastSeen = later(state.lastSeen, message.receivedAt);
     state.connection = "online";
-    const held = this.commandOutcomes.get(message.commandId);
+    // Keyed by device too: another device's forged answer must not replace the real one.
+    const key = `${message.deviceId}\n${message.commandId}`;
+    const held = this.commandOutcomes.get(key);
+    const executingAt = message.payload.status === "executing" ? message.receivedAt : null;
     // "executing" arriving after "completed" (redelivery) must not reopen the command.
-    if (held && FINAL_COMMAND_STATUSES.has(held.status) && !FINAL_COMMAND_STATUSES.has(message.payload.status)) return;
-    this.commandOutcomes.set(message.commandId, {
+    if (held && FINAL_COMMAND_STATUSES.has(held.status) && !FINAL_COMMAND_STATUSES.has(message.payload.status)) {
+      held.executingAt ??= executingAt;
+      held.responses += 1;
+      return;
+    }
+    this.commandOutcomes.set(key, {
       deviceId: message.deviceId,
       commandId: message.commandId,
       status: message.payload.status,
       result: message.payload.result ?? null,
       error: message.payload.error ?? null,
       receivedAt: message.receivedAt,
+      executingAt: held?.executingAt ?? executingAt,
+      responses: (held?.responses ?? 0) + 1,
     });
   }
 }

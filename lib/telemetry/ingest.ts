@@ -57,6 +57,9 @@ export type IngestStats = {
   activated: number;
   /** Messages the database refused as data (isolated from their window, dropped, acknowledged). */
   refused: number;
+  /** Command answers that moved a command on, and responses refused (unknown command, another device's). */
+  commandAnswers: number;
+  commandRefused: number;
   flushes: number;
   failedFlushes: number;
   pending: number;
@@ -90,7 +93,7 @@ export class TelemetryIngestor {
   private skewLoggedAt = 0;
   private refusedLoggedAt = 0;
   private refusedUnlogged = 0;
-  private readonly counters = { accepted: 0, stored: 0, unknownDevice: 0, clockSkewed: 0, outOfOrder: 0, activated: 0, refused: 0, flushes: 0, failedFlushes: 0, flushedDevices: 0, flushMs: 0 };
+  private readonly counters = { accepted: 0, stored: 0, unknownDevice: 0, clockSkewed: 0, outOfOrder: 0, activated: 0, refused: 0, commandAnswers: 0, commandRefused: 0, flushes: 0, failedFlushes: 0, flushedDevices: 0, flushMs: 0 };
 
   private readonly flushIntervalMs: number;
   private readonly quietFlushMs: number;
@@ -302,6 +305,8 @@ export class TelemetryIngestor {
     this.counters.clockSkewed += result.clockSkewed ?? 0;
     this.counters.outOfOrder += result.outOfOrder ?? 0;
     this.counters.activated += result.activated?.length ?? 0;
+    this.counters.commandAnswers += result.commandAnswers ?? 0;
+    this.counters.commandRefused += result.commandRefused ?? 0;
     if (result.clockSkewed) this.noteSkew(result.clockSkewed);
     if (result.activated?.length) this.log(`ingest: first contact, now active: ${result.activated.slice(0, 10).join(", ")}${result.activated.length > 10 ? ` and ${result.activated.length - 10} more` : ""}`);
     for (const deviceId of result.unknownDeviceIds) this.noteUnknown(deviceId);

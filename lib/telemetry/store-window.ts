@@ -1,8 +1,8 @@
 /**
  * Writes one coalesced window in one transaction, set-based: one SELECT of the window's devices,
- * one multi-row UPDATE of their rows, one multi-row INSERT of the samples, one multi-row UPDATE of
- * the answered commands, and — only when a device is heard from for the first time — one INSERT of
- * its "activated" history lines. Every list travels as one array parameter through `unnest`, so a
+ * one multi-row UPDATE of their rows, one multi-row INSERT of the samples, the answered commands
+ * and their consequences (lib/commands/command-outcomes.ts), and — only when a device is heard
+ * from for the first time — one INSERT of its "activated" history lines. Every list travels as one array parameter through `unnest`, so a
  * window of any size binds a few dozen parameters (Prisma and PostgreSQL cap a statement at 32,767).
  *
  * `last_health_check` is not written here: it records the health monitor's sweep (M92
@@ -13,6 +13,7 @@ import { stateChangeRefusal } from "../devices/lifecycle";
 import type { DeviceStateName } from "../devices/device-fields";
 import { assessDevice, type AttentionInputs } from "../health/device-health";
 import { MAX_CLOCK_SKEW_MS, NOTHING_REPORTED, type DeviceStateUpdate, type ReportedValues, type TelemetryWindow } from "./coalesce";
+import { storeCommandAnswers, type StatusRefresh } from "../commands/command-outcomes";
 import { inTransaction, keepToBtreeLookups, type Sql, type SqlPool } from "./sql";
 
 type StoredDevice = {
@@ -95,6 +96,10 @@ export type StoreResult = {
   outOfOrder?: number;
   /** Device states whose row write was held back (see StoreOptions): hand them to the next window. */
   deferred?: DeviceStateUpdate[];
+  /** Command answers that moved a command on (lib/commands/command-outcomes.ts). */
+  commandAnswers?: number;
+  /** Command responses refused: an unknown command, or another device's. Nothing stored. */
+  commandRefused?: number;
 };
 
 /**
@@ -116,6 +121,19 @@ const iso = (date: Date | null) => (date ? date.toISOString() : null);
 /** A timestamp column as epoch milliseconds (float8: node-postgres hands it over as a number). */
 const epochMs = (column: string) => `(extract(epoch FROM ${column}) * 1000)::float8`;
 const orNull = <T>(value: T | undefined): T | null => (value === undefined ? null : value);
+
+/** The reported values with what a get_status answer said on top (it asked the device just now). */
+function withRefresh(values: ReportedValues, refresh: StatusRefresh | undefined): ReportedValues {
+  if (!refresh) return values;
+  return {
+    ...values,
+    cpuPercent: refresh.cpuPercent ?? values.cpuPercent,
+    memoryPercent: refresh.memoryPercent ?? values.memoryPercent,
+    storagePercent: refresh.storagePercent ?? values.storagePercent,
+    uptimeSeconds: refresh.uptimeSeconds ?? values.uptimeSeconds,
+    firmwareVersion: refresh.firmwareVersion ?? values.firmwareVersion,
+  };
+}
 
 export async function storeWindow(pool: SqlPool, window: TelemetryWindow, now: Date, options: StoreOptions = {}): Promise<StoreResult> {
   const deviceIds = [...window.states.keys()];
@@ -152,6 +170,15 @@ async function writeWindow(
   const known = new Map(rows.filter((row) => row.state !== "decommissioned").map((row) => [row.device_id, row]));
   const unknownDeviceIds = deviceIds.filter((id) => !known.has(id));
   const unknownMessages = window.messages.filter((message) => !known.has(message.deviceId)).length;
+
+  // Answers to commands, and what a finished command changes (lib/commands/command-outcomes.ts).
+  // First: a get_status answer's values join the device's row write below, one write per device.
+  const answers = await storeCommandAnswers(
+    sql,
+    [...window.commandOutcomes.values()]
+      .filter((outcome) => known.has(outcome.deviceId))
+      .map((outcome) => ({ ...outcome, devicePk: known.get(outcome.deviceId)!.id })),
+  );
 
   // Device clocks: one ahead of ours was already replaced by our receive time (coalesce.ts); one
   // reading before the device was even provisioned (a reset real-time clock: 1970, 2000) is
@@ -216,7 +243,8 @@ async function writeWindow(
     // reading filed under our receive time is current.)
     const valuesAt = Math.max(update.valuesAt ?? -Infinity, newestInWindow.get(update.deviceId) ?? -Infinity);
     const late = valuesAt !== -Infinity && current.values_at !== null && valuesAt < current.values_at;
-    const values: ReportedValues = late ? NOTHING_REPORTED : update;
+    const refreshed = answers.statusRefresh.get(current.id);
+    const values: ReportedValues = withRefresh(late ? NOTHING_REPORTED : update, refreshed);
     // The row as it will be after this write: what the health rules must judge.
     const lastSeen =
       update.lastSeen && (current.last_seen === null || update.lastSeen.getTime() > current.last_seen)
@@ -255,7 +283,8 @@ async function writeWindow(
       last.needsAttention === assessed.needsAttention &&
       last.signalQuality === assessed.signalQuality &&
       values.firmwareVersion === undefined &&
-      values.latitude === undefined
+      values.latitude === undefined &&
+      !refreshed
     ) {
       deferred.push(late ? { ...update, ...NOTHING_REPORTED } : update);
       continue;
@@ -369,31 +398,15 @@ async function writeWindow(
     );
   }
 
-  const outcomes = [...window.commandOutcomes.values()].filter((outcome) => known.has(outcome.deviceId));
-  if (outcomes.length > 0) {
-    // Matched on command id AND device: a device can only answer its own commands. A final
-    // answer is never reopened by a late "executing".
-    await sql.query(
-      `UPDATE commands AS c SET
-          status = u.status::"CommandStatus",
-          result = COALESCE(u.result, c.result),
-          error_message = COALESCE(u.error, c.error_message),
-          completed_at = CASE WHEN u.status IN ('completed', 'failed') THEN u.received_at ELSE c.completed_at END
-        FROM unnest($1::text[], $2::int[], $3::text[], $4::jsonb[], $5::text[], $6::timestamptz[])
-          AS u(command_id, device_pk, status, result, error, received_at)
-       WHERE c.command_id = u.command_id
-         AND c.device_id = u.device_pk
-         AND NOT (c.status IN ('completed', 'failed') AND u.status = 'executing')`,
-      [
-        outcomes.map((o) => o.commandId),
-        outcomes.map((o) => known.get(o.deviceId)!.id),
-        outcomes.map((o) => o.status),
-        outcomes.map((o) => (o.result ? JSON.stringify(o.result) : null)),
-        outcomes.map((o) => o.error),
-        outcomes.map((o) => o.receivedAt.toISOString()),
-      ],
-    );
-  }
-
-  return { stored: window.size - unknownMessages, unknownDeviceIds, unknownMessages, activated: activated.map((a) => a.deviceId), clockSkewed, outOfOrder, deferred };
+  return {
+    stored: window.size - unknownMessages - answers.refused,
+    commandAnswers: answers.applied,
+    commandRefused: answers.refused,
+    unknownDeviceIds,
+    unknownMessages,
+    activated: activated.map((a) => a.deviceId),
+    clockSkewed,
+    outOfOrder,
+    deferred,
+  };
 }
