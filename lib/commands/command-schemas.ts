@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { bulkTargetSchema } from "../devices/device-schemas";
 import { DEVICE_TYPES } from "../devices/device-id";
-import { COMMANDS, DEFAULT_EXPIRY_HOURS, MAX_EXPIRY_HOURS, MAX_TIMEOUT_SECONDS } from "./catalogue";
+import { COMMANDS, DEFAULT_EXPIRY_HOURS, DIAGNOSTIC_SUITES, MAX_EXPIRY_HOURS, MAX_TIMEOUT_SECONDS } from "./catalogue";
 
 export const COMMAND_STATUSES = ["queued", "sent", "executing", "completed", "failed", "timeout", "cancelled", "expired"] as const;
 export type CommandStatusName = (typeof COMMAND_STATUSES)[number];
@@ -155,3 +155,28 @@ export function upperBound(to: string): Date {
   const at = new Date(to);
   return /^\d{4}-\d{2}-\d{2}$/.test(to.trim()) ? new Date(at.getTime() + 24 * 3600_000) : at;
 }
+
+/** M92's "Run diagnostic" button as an endpoint (POST /iot/devices/{id}/diagnostic): run_diagnostics. */
+export const diagnosticRequest = z
+  .object({
+    suite: z.enum(DIAGNOSTIC_SUITES).optional().describe("full (default) or quick"),
+    only_if_online: commandFields.only_if_online,
+    expires_in_hours: commandFields.expires_in_hours,
+  })
+  .strict();
+
+/**
+ * M92's "Restart" button as an endpoint (POST /iot/devices/{id}/restart). The button is the
+ * person's confirmation; a script must say so with `confirm: true`, as for any disruptive command.
+ */
+export const restartRequest = z
+  .object({
+    confirm: commandFields.confirm,
+    delay_seconds: z.number().int().min(0).max(300).optional().describe("Seconds before the device restarts (0–300, default 0)"),
+    only_if_online: commandFields.only_if_online,
+    expires_in_hours: commandFields.expires_in_hours,
+  })
+  .strict();
+
+/** GET /devices/{id}/commands: the device's latest commands. */
+export const deviceCommandsQuery = z.object({ limit: z.coerce.number({ error: "limit must be a number" }).int().min(1, "limit is at least 1").max(200, "limit is at most 200").default(20).describe("Commands, newest first, 1–200") });
