@@ -4,16 +4,13 @@ import { useId, useMemo, useState } from "react";
 import { commandSpec, DEFAULT_EXPIRY_HOURS, type CommandSpec } from "@/lib/commands/catalogue";
 import { sendCommandInput } from "@/lib/commands/command-schemas";
 import { defaultValues, parameterErrors, parameterFields, toParameters, type ParameterValues } from "@/lib/commands/parameter-form";
+import { DANGER, PRIMARY, SECONDARY } from "./buttons";
 import { ParameterInputs } from "./parameter-inputs";
 
 /** What the composer hands to the action: the envelope of POST /api/v1/devices/{id}/commands. */
 export type ComposedCommand = { command: string; parameters: Record<string, unknown>; confirm: boolean; expires_in_hours: number; only_if_online: boolean; idempotencyKey: string };
 export type SendOutcome = { ok: true; message?: string } | { ok: false; error: string; fieldErrors?: Record<string, string[] | undefined> };
 
-export const BUTTON = "inline-flex items-center justify-center rounded-md border px-3 py-2 text-sm font-medium disabled:opacity-60";
-export const PRIMARY = `${BUTTON} border-brand-700 bg-brand-700 text-white hover:bg-brand-800`;
-export const SECONDARY = `${BUTTON} border-stone-300 bg-white text-stone-800 hover:bg-stone-50`;
-export const DANGER = `${BUTTON} border-red-700 bg-red-700 text-white hover:bg-red-800`;
 /** crypto.randomUUID exists only on https or localhost; a farm LAN address over http has neither. */
 function newKey(): string {
   if (typeof crypto !== "undefined" && typeof crypto.randomUUID === "function") return crypto.randomUUID();

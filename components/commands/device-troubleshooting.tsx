@@ -11,7 +11,8 @@ import { commandsFor, commandSpec, roleReaches } from "@/lib/commands/catalogue"
 import type { CommandView } from "@/lib/commands/command-schemas";
 import { defaultValues, parameterErrors, parameterFields, type ParameterValues } from "@/lib/commands/parameter-form";
 import type { QuickDiagnosisIds } from "@/lib/commands/quick-diagnose";
-import { CommandComposer, PRIMARY, SECONDARY, type ComposedCommand, type SendOutcome } from "./command-composer";
+import { PRIMARY, SECONDARY } from "./buttons";
+import { CommandComposer, type ComposedCommand, type SendOutcome } from "./command-composer";
 import { debugUntilText } from "./debug-badge";
 import { ParameterInputs } from "./parameter-inputs";
 import { QuickDiagnosis } from "./quick-diagnosis";

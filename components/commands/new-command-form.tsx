@@ -5,7 +5,8 @@ import { useEffect, useId, useMemo, useState } from "react";
 import type { RoleName } from "@/lib/auth/permissions";
 import { commandsFor, roleReaches } from "@/lib/commands/catalogue";
 import { sendCommandAction } from "@/lib/commands/command-actions";
-import { CommandComposer, PRIMARY, SECONDARY } from "./command-composer";
+import { PRIMARY, SECONDARY } from "./buttons";
+import { CommandComposer } from "./command-composer";
 
 type FoundDevice = { deviceId: string; name: string; deviceType: string; connectionStatus: string; state: string };
 
