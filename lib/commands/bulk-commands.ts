@@ -4,14 +4,14 @@
  * INSERT … SELECT with the batch that groups them. The engine sends them at its bounded rate; the
  * progress view counts their statuses, and "cancel the rest" takes back what is still queued.
  */
-import type { Prisma } from "@prisma/client";
+import { Prisma } from "@prisma/client";
 import { farmScope, type Actor } from "../auth/permissions";
 import { recordAudit } from "../audit/record";
 import type { Db } from "../db";
 import { deviceWhere, parseDeviceListQuery } from "../devices/device-list";
 import { BULK_LIMIT } from "../devices/device-bulk";
 import { ConflictError, ForbiddenError, InvalidError, NotFoundError } from "../errors";
-import { BULK_COMMAND_ROLE, commandSpec, isAllowedFor, roleReaches } from "./catalogue";
+import { BULK_COMMAND_ROLE, commandSpec, DEVICE_TYPES, isAllowedFor, roleReaches, type CommandSpec } from "./catalogue";
 import { bulkCommandInput, COMMAND_STATUSES, type BatchView, type BulkCommandInput, type CommandStatusName, type CommandTarget } from "./command-schemas";
 import { assertMaySendCommands, canonicalJson, checkCommandRequest, idempotencyKeyOf, notifyEngine, parseSendInput, UPDATING_DEVICE, UPDATING_LOG, type SendOptions } from "./send-command";
 
@@ -22,18 +22,33 @@ export const SKIP_REASONS = {
 } as const;
 export type SkipReason = keyof typeof SKIP_REASONS;
 
-type Candidate = { id: number; deviceId: string; deviceType: string; farmId: number; state: string; firmwareUpdateStatus: string };
+/** The device types that have the command (the catalogue's "all" is every type). */
+export function typesWith(command: string): string[] {
+  return DEVICE_TYPES.filter((type) => isAllowedFor(command, type));
+}
 
-/** The devices the target names, within the actor's farm; named ids that do not exist (or not for the actor) are a 400. */
-async function candidates(tx: Prisma.TransactionClient, actor: Actor, target: CommandTarget): Promise<{ devices: Candidate[]; label: string }> {
-  const select = { id: true, deviceId: true, deviceType: true, farmId: true, state: true, firmwareUpdateStatus: true } as const;
+/**
+ * Which devices may take the command, as SQL over `devices d`: not retired, of a type that has it,
+ * and for a disruptive command not in a firmware update. The skip counts and the insert use the
+ * same condition, so they cannot disagree.
+ */
+function eligible(command: string, disruptive: boolean): Prisma.Sql {
+  const updating = disruptive
+    ? Prisma.sql`AND d.firmware_update_status::text <> ALL(${[...UPDATING_DEVICE]}::text[])
+                 AND NOT EXISTS (SELECT 1 FROM update_logs l WHERE l.device_id = d.id AND l.state::text = ANY(${[...UPDATING_LOG]}::text[]))`
+    : Prisma.empty;
+  return Prisma.sql`d.state <> 'decommissioned' AND d.device_type::text = ANY(${typesWith(command)}::text[]) ${updating}`;
+}
+
+/** The ids of the devices the target names, within the actor's farm; named ids that do not exist (or not for the actor) are a 400. */
+async function candidates(tx: Prisma.TransactionClient, actor: Actor, target: CommandTarget): Promise<{ ids: number[]; label: string }> {
   const scope = farmScope(actor);
   if ("deviceIds" in target) {
-    const devices = await tx.device.findMany({ where: { deviceId: { in: target.deviceIds }, ...(scope !== null ? { farmId: scope } : {}) }, select, orderBy: { id: "asc" } });
+    const devices = await tx.device.findMany({ where: { deviceId: { in: target.deviceIds }, ...(scope !== null ? { farmId: scope } : {}) }, select: { id: true, deviceId: true } });
     const found = new Set(devices.map((device) => device.deviceId));
     const missing = target.deviceIds.filter((id) => !found.has(id));
     if (missing.length) throw new InvalidError(`Not found: ${missing.slice(0, 10).join(", ")}${missing.length > 10 ? ` and ${missing.length - 10} more` : ""}.`, { target: ["Unknown devices"] });
-    return { devices, label: `${devices.length} selected device${devices.length === 1 ? "" : "s"}` };
+    return { ids: devices.map((device) => device.id), label: `${devices.length} selected device${devices.length === 1 ? "" : "s"}` };
   }
   let filter: Record<string, unknown>;
   let label: string;
@@ -48,17 +63,27 @@ async function candidates(tx: Prisma.TransactionClient, actor: Actor, target: Co
   }
   // The list hides retired devices; bulk commands count them as skipped instead.
   const where = await deviceWhere(tx, actor, { ...parseDeviceListQuery(filter), retired: true });
-  const devices = await tx.device.findMany({ where, select, orderBy: { id: "asc" }, take: BULK_LIMIT + 1 });
+  const devices = await tx.device.findMany({ where, select: { id: true }, take: BULK_LIMIT + 1 });
   if (devices.length > BULK_LIMIT) throw new InvalidError(`The target matches more than ${BULK_LIMIT.toLocaleString("en")} devices. Narrow it first.`, { target: ["Too many devices"] });
-  return { devices, label };
+  return { ids: devices.map((device) => device.id), label };
 }
 
-/** Which candidates cannot take the command, and why (first reason wins). */
-export function skipReason(device: Candidate, command: string, disruptive: boolean, updating: ReadonlySet<number>): SkipReason | null {
-  if (device.state === "decommissioned") return "retired";
-  if (!isAllowedFor(command, device.deviceType)) return "wrong_type";
-  if (disruptive && ((UPDATING_DEVICE as readonly string[]).includes(device.firmwareUpdateStatus) || updating.has(device.id))) return "updating";
-  return null;
+type Tally = { included: number; retired: number; wrong_type: number; updating: number; farms: number; farm_id: number | null };
+
+/** How many devices take the command and why the others do not (first reason wins), in one pass. */
+async function tally(tx: Prisma.TransactionClient, ids: number[], command: string, disruptive: boolean): Promise<{ included: number; skipped: Partial<Record<SkipReason, number>>; farmId: number | null }> {
+  const [row] = await tx.$queryRaw<Tally[]>`
+    SELECT count(*) FILTER (WHERE ok)::int AS included,
+           count(*) FILTER (WHERE d.state = 'decommissioned')::int AS retired,
+           count(*) FILTER (WHERE d.state <> 'decommissioned' AND d.device_type::text <> ALL(${typesWith(command)}::text[]))::int AS wrong_type,
+           count(*) FILTER (WHERE NOT ok AND d.state <> 'decommissioned' AND d.device_type::text = ANY(${typesWith(command)}::text[]))::int AS updating,
+           count(DISTINCT d.farm_id) FILTER (WHERE ok)::int AS farms,
+           min(d.farm_id) FILTER (WHERE ok) AS farm_id
+      FROM devices d, LATERAL (SELECT ${eligible(command, disruptive)} AS ok) e
+     WHERE d.id = ANY(${ids}::int[])`;
+  const skipped: Partial<Record<SkipReason, number>> = {};
+  for (const reason of Object.keys(SKIP_REASONS) as SkipReason[]) if (row && row[reason] > 0) skipped[reason] = row[reason];
+  return { included: row?.included ?? 0, skipped, farmId: row && row.farms === 1 ? row.farm_id : null };
 }
 
 export async function sendBulkCommand(db: Db, actor: Actor, raw: unknown, options: SendOptions = {}): Promise<BatchView> {
@@ -86,28 +111,20 @@ export async function sendBulkCommandOnce(db: Db, actor: Actor, raw: unknown, op
           return { batchId: earlier.id, created: false };
         }
       }
-      const { devices, label } = await candidates(tx, actor, input.target);
-      const updating = spec.disruptive ? await updatingDevices(tx, devices.map((device) => device.id)) : new Set<number>();
-      const skipped: Partial<Record<SkipReason, number>> = {};
-      const included: Candidate[] = [];
-      for (const device of devices) {
-        const reason = skipReason(device, spec.name, spec.disruptive, updating);
-        if (reason) skipped[reason] = (skipped[reason] ?? 0) + 1;
-        else included.push(device);
-      }
-      if (included.length === 0) {
+      const { ids, label } = await candidates(tx, actor, input.target);
+      const { included, skipped, farmId } = await tally(tx, ids, spec.name, spec.disruptive);
+      if (included === 0) {
         const why = Object.entries(skipped).map(([reason, count]) => `${count} ${SKIP_REASONS[reason as SkipReason]}`);
-        throw new InvalidError(devices.length ? `None of the ${devices.length} devices can take ${spec.name} (${why.join("; ")}).` : "No device matches the target.", { target: [devices.length ? "No device can take this command" : "No device matches"] });
+        throw new InvalidError(ids.length ? `None of the ${ids.length} devices can take ${spec.name} (${why.join("; ")}).` : "No device matches the target.", { target: [ids.length ? "No device can take this command" : "No device matches"] });
       }
-      const farms = new Set(included.map((device) => device.farmId));
       const batch = await tx.commandBatch.create({
         data: {
           commandType: spec.name,
           parameters: parameters as Prisma.InputJsonObject,
-          farmId: farms.size === 1 ? [...farms][0]! : null,
+          farmId,
           selection: input.target as Prisma.InputJsonObject,
           description: (input.description || `${spec.label}: ${label}`).slice(0, 300),
-          total: included.length,
+          total: included,
           skipped,
           requestedById: actor.kind === "user" ? actor.id : null,
           requestedBy: actor.label,
@@ -116,12 +133,14 @@ export async function sendBulkCommandOnce(db: Db, actor: Actor, raw: unknown, op
         },
         select: { id: true },
       });
-      await insertCommands(tx, actor, batch.id, spec.name, parameters, input, spec.timeoutSeconds, included, now);
+      const inserted = await insertCommands(tx, actor, batch.id, spec, parameters, input, ids, now);
+      // the rows were counted under the same condition in this transaction; a mismatch is a bug, not a race to hide
+      if (inserted !== included) throw new Error(`bulk command: counted ${included} devices, inserted ${inserted}`);
       await recordAudit(tx, actor, {
         entityType: "command_batch",
         entityId: String(batch.id),
         action: "command_sent",
-        after: { command: spec.name, parameters: parameters as Prisma.InputJsonObject, devices: included.length, skipped, target: input.target as Prisma.InputJsonObject },
+        after: { command: spec.name, parameters: parameters as Prisma.InputJsonObject, devices: included, skipped, target: input.target as Prisma.InputJsonObject },
       });
       return { batchId: batch.id, created: true };
     },
@@ -131,44 +150,35 @@ export async function sendBulkCommandOnce(db: Db, actor: Actor, raw: unknown, op
   return { batch: await batchProgress(db, actor, outcome.batchId), created: outcome.created };
 }
 
-async function updatingDevices(tx: Prisma.TransactionClient, ids: number[]): Promise<Set<number>> {
-  if (!ids.length) return new Set();
-  const rows = await tx.$queryRaw<{ device_id: number }[]>`
-    SELECT DISTINCT device_id FROM update_logs WHERE device_id = ANY(${ids}::int[]) AND state::text = ANY(${[...UPDATING_LOG]}::text[])`;
-  return new Set(rows.map((row) => row.device_id));
-}
-
 /** Commands, log bundles (get_logs) and each device's history line: one statement each, whatever the count. */
 async function insertCommands(
   tx: Prisma.TransactionClient,
   actor: Actor,
   batchId: number,
-  command: string,
+  spec: CommandSpec,
   parameters: Record<string, unknown>,
   input: BulkCommandInput,
-  defaultTimeout: number,
-  devices: Candidate[],
+  ids: number[],
   now: Date,
-) {
-  const ids = devices.map((device) => device.id);
+): Promise<number> {
   const expiresAt = new Date(now.getTime() + input.expires_in_hours * 3600_000);
-  const parametersJson = JSON.stringify(parameters);
-  await tx.$executeRaw`
+  const inserted = await tx.$executeRaw`
     INSERT INTO commands (command_id, device_id, farm_id, command_type, parameters, status, timeout_seconds, expires_at, only_if_online, requested_by_id, requested_by, batch_id, created_at)
-    SELECT gen_random_uuid()::text, d.id, d.farm_id, ${command}, ${parametersJson}::jsonb, 'queued'::"CommandStatus", ${input.timeout_seconds ?? defaultTimeout}::int, ${expiresAt}::timestamptz,
+    SELECT gen_random_uuid()::text, d.id, d.farm_id, ${spec.name}, ${JSON.stringify(parameters)}::jsonb, 'queued'::"CommandStatus", ${input.timeout_seconds ?? spec.timeoutSeconds}::int, ${expiresAt}::timestamptz,
            ${input.only_if_online}::boolean, ${actor.kind === "user" ? actor.id : null}::int, ${actor.label}, ${batchId}::int, ${now}::timestamptz
-      FROM devices d WHERE d.id = ANY(${ids}::int[]) ORDER BY d.id`;
-  if (command === "get_logs") {
+      FROM devices d WHERE d.id = ANY(${ids}::int[]) AND ${eligible(spec.name, spec.disruptive)} ORDER BY d.id`;
+  if (spec.name === "get_logs") {
     await tx.$executeRaw`
       INSERT INTO device_log_bundles (device_id, command_id, state, log_types, time_range_hours)
       SELECT c.device_id, c.id, 'awaiting_upload'::"LogBundleState", ${parameters.log_types as string[]}::text[], ${parameters.time_range_hours as number}::int
         FROM commands c WHERE c.batch_id = ${batchId}::int`;
   }
-  const after = JSON.stringify({ command, batchId, parameters });
+  // each device's history says it was sent the command, as for a single send
   await tx.$executeRaw`
     INSERT INTO audit_events (entity_type, entity_id, action, actor_id, actor_label, after, created_at)
-    SELECT 'device', d.device_id, 'command_sent', ${actor.kind === "user" ? actor.id : null}::int, ${actor.label}, ${after}::jsonb, ${now}::timestamptz
-      FROM devices d WHERE d.id = ANY(${ids}::int[])`;
+    SELECT 'device', d.device_id, 'command_sent', ${actor.kind === "user" ? actor.id : null}::int, ${actor.label}, ${JSON.stringify({ command: spec.name, batchId, parameters })}::jsonb, ${now}::timestamptz
+      FROM commands c JOIN devices d ON d.id = c.device_id WHERE c.batch_id = ${batchId}::int`;
+  return inserted;
 }
 
 async function visibleBatch(db: Pick<Db, "commandBatch">, actor: Actor, batchId: number) {
