@@ -27,8 +27,11 @@ const flag = z.preprocess((value) => {
 }, z.boolean({ error: "Must be true or false" }));
 
 /** A whole number from a form field ("30") or JSON (30); blank means "use the default". */
-const wholeNumber = (min: number, max: number, what: string) =>
-  z.preprocess((value) => (value === "" || value === null ? undefined : typeof value === "string" ? Number(value) : value), z.number({ error: `${what} must be a number` }).int(`${what} must be a whole number`).min(min, `${what} is at least ${min}`).max(max, `${what} is at most ${max}`));
+const wholeNumber = <T extends z.ZodType>(min: number, max: number, what: string, finish: (number: z.ZodNumber) => T) =>
+  z.preprocess(
+    (value) => (value === "" || value === null ? undefined : typeof value === "string" ? Number(value) : value),
+    finish(z.number({ error: `${what} must be a number` }).int(`${what} must be a whole number`).min(min, `${what} is at least ${min}`).max(max, `${what} is at most ${max}`)),
+  );
 
 const commandFields = {
   command: z
@@ -40,10 +43,8 @@ const commandFields = {
   /** Checked against the command's own schema (catalogue.ts) once the command is known. */
   parameters: z.record(z.string(), z.unknown()).default({}).describe("The command's parameters; left-out ones take the catalogue's defaults"),
   confirm: flag.default(false).describe("Must be true for a disruptive command (restart, reset, calibrate…)"),
-  timeout_seconds: wholeNumber(MIN_TIMEOUT_SECONDS, MAX_TIMEOUT_SECONDS, "The timeout").optional().describe("Seconds the device has to answer once sent; the catalogue's default when left out"),
-  expires_in_hours: wholeNumber(1, MAX_EXPIRY_HOURS, "The expiry")
-    .default(DEFAULT_EXPIRY_HOURS)
-    .describe(`How long a command waits for an offline device before it expires (1–${MAX_EXPIRY_HOURS} h)`),
+  timeout_seconds: wholeNumber(MIN_TIMEOUT_SECONDS, MAX_TIMEOUT_SECONDS, "The timeout", (number) => number.optional()).describe("Seconds the device has to answer once sent; the catalogue's default when left out"),
+  expires_in_hours: wholeNumber(1, MAX_EXPIRY_HOURS, "The expiry", (number) => number.default(DEFAULT_EXPIRY_HOURS)).describe(`How long a command waits for an offline device before it expires (1–${MAX_EXPIRY_HOURS} h)`),
   only_if_online: flag.default(false).describe("Send only if the device is online now; otherwise refused (409), never queued"),
 };
 
