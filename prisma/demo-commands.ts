@@ -58,7 +58,7 @@ const HISTORY: Demo[] = [
   { device: "GW001", command: "restart", parameters: { delay_seconds: 0 }, status: "completed", at: 20 * 60, took: 64, result: {}, by: MANAGER },
   { device: "AC003", command: "ping", parameters: { count: 4 }, status: "timeout", at: 9 * 60, error: "No answer within 30 s" },
   { device: "AC005", command: "get_status", status: "completed", at: 7 * 60, took: 95, late: true, result: { ...status(9, 31, 1200), battery_level: 18, signal_strength: -91 } },
-  { device: "TS002", command: "get_status", status: "expired", at: 30 * 60, error: "Device stayed offline until the command expired" },
+  { device: "AC004", command: "get_status", status: "expired", at: 30 * 60, error: "Device stayed offline until the command expired" },
 ];
 
 export async function seedDemoCommands(db: Db, now = new Date()): Promise<number> {

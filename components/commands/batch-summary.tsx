@@ -14,6 +14,11 @@ export const BATCH_PARTS = [
   { status: "queued", label: "Queued", className: "bg-stone-200" },
 ] as const;
 
+/** "Get status: Group Milking parlour" — the description names the command unless a person wrote their own. */
+export function batchTitle(batch: BatchView) {
+  return batch.description.startsWith(batch.label) ? batch.description : `${batch.label} · ${batch.description}`;
+}
+
 export function answered(batch: BatchView) {
   return batch.total - batch.open;
 }
@@ -42,7 +47,7 @@ export function BatchSummaryList({ batches, timeZone }: { batches: BatchView[]; 
           <li key={batch.id} className="px-3 py-2.5 text-sm">
             <div className="flex flex-wrap items-baseline justify-between gap-x-3">
               <Link href={`/diagnostics/batches/${batch.id}`} className="font-medium text-brand-700 underline">
-                {batch.label} · {batch.description}
+                {batchTitle(batch)}
               </Link>
               <span className="text-xs text-stone-500">
                 {formatDateTime(batch.createdAt, timeZone)}

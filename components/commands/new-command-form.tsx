@@ -34,10 +34,10 @@ export function NewCommandForm({ role, initialDevice }: { role: RoleName; initia
       setSearching(true);
       setSearchError(null);
       try {
-        const response = await fetch(`/api/v1/devices?${new URLSearchParams({ q, pageSize: "8" })}`, { signal: controller.signal, headers: { accept: "application/json" } });
+        const response = await fetch(`/api/v1/devices?${new URLSearchParams({ q, pageSize: "25" })}`, { signal: controller.signal, headers: { accept: "application/json" } });
         if (!response.ok) throw new Error(`The search failed (${response.status}).`);
         const body = (await response.json()) as { data: FoundDevice[] };
-        setFound(body.data);
+        setFound(body.data.slice(0, 8));
       } catch (error) {
         if (!controller.signal.aborted) setSearchError((error as Error).message);
       } finally {

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { BATCH_PARTS, BatchBar, answered } from "@/components/commands/batch-summary";
+import { BATCH_PARTS, BatchBar, answered, batchTitle } from "@/components/commands/batch-summary";
 import { CancelBatchRest } from "@/components/commands/cancel-batch-rest";
 import { CommandList, parameterSummary } from "@/components/commands/command-list";
 import { LiveRefresh } from "@/components/commands/live-refresh";
@@ -22,7 +22,7 @@ export const dynamic = "force-dynamic";
 type Props = { params: Promise<{ id: string }>; searchParams: Promise<{ cursor?: string }> };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  return { title: `Bulk command #${(await params).id}` };
+  return { title: `Bulk command ${(await params).id}` };
 }
 
 const ROWS = 100;
@@ -57,7 +57,7 @@ export default async function BatchPage({ params, searchParams }: Props) {
       <div className="flex flex-wrap items-end justify-between gap-3">
         <div className="min-w-0">
           <h1 className="text-2xl font-semibold tracking-tight text-stone-900">
-            {batch.label} · {batch.description}
+            {batchTitle(batch)}
           </h1>
           <p className="mt-1 text-sm text-stone-600">
             Bulk command #{batch.id} · sent {formatDateTime(batch.createdAt, timeZone)}
