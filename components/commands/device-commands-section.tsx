@@ -6,7 +6,7 @@ import type { CommandView } from "@/lib/commands/command-schemas";
 import { DiagnosticTests } from "./command-result";
 import { CommandList } from "./command-list";
 import { isFinal } from "./command-status";
-import { CancelQueuedCommand } from "./device-troubleshooting";
+import { CancelQueuedCommand } from "./cancel-queued-command";
 import { LiveRefresh } from "./live-refresh";
 
 /** The M92 diagnostic fields of the device as the page loads them. */

@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useCallback, useMemo, useState, type ReactNode } from "react";
 import { quickDiagnoseAction, quickDiagnosisReportAction } from "@/app/(app)/devices/[deviceId]/command-actions";
-import { cancelCommandAction, endDebugModeAction, sendCommandAction, startDebugModeAction } from "@/lib/commands/command-actions";
+import { endDebugModeAction, sendCommandAction, startDebugModeAction } from "@/lib/commands/command-actions";
 import type { ActionResult } from "@/lib/actions/define-action";
 import type { RoleName } from "@/lib/auth/permissions";
 import { commandsFor, commandSpec, roleReaches } from "@/lib/commands/catalogue";
@@ -202,32 +202,5 @@ function DebugForm({ onSend, onCancel }: { onSend: (input: { level: string; dura
         </p>
       ) : null}
     </form>
-  );
-}
-
-/** "Cancel" beside a command still waiting to go out (device offline). */
-export function CancelQueuedCommand({ command }: { command: CommandView }) {
-  const router = useRouter();
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  if (command.status !== "queued") return null;
-  return (
-    <span className="block">
-      <button
-        type="button"
-        className="text-xs text-brand-700 underline"
-        disabled={pending}
-        onClick={async () => {
-          setPending(true);
-          const result = await cancelCommandAction(null, { commandId: command.id });
-          setPending(false);
-          if (result.ok) router.refresh();
-          else setError(result.error);
-        }}
-      >
-        {pending ? "Cancelling…" : "Cancel"}
-      </button>
-      {error ? <span className="block text-xs text-red-700">{error}</span> : null}
-    </span>
   );
 }

@@ -4,6 +4,7 @@ import { BatchSummaryList } from "@/components/commands/batch-summary";
 import { CommandFilters, type CommandFilterField } from "@/components/commands/command-filters";
 import { CommandList } from "@/components/commands/command-list";
 import { COMMAND_STATUS_LABEL, isFinal } from "@/components/commands/command-status";
+import { CancelQueuedCommand } from "@/components/commands/cancel-queued-command";
 import { LiveRefresh } from "@/components/commands/live-refresh";
 import { NewCommandForm } from "@/components/commands/new-command-form";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -90,7 +91,7 @@ export default async function DiagnosticsPage({ searchParams }: { searchParams: 
           )}
         </EmptyState>
       ) : (
-        <CommandList commands={page.items} timeZone={timeZone} />
+        <CommandList commands={page.items} timeZone={timeZone} actions={canSend ? (command) => <CancelQueuedCommand command={command} /> : undefined} />
       )}
       {newerHref || olderHref ? (
         <nav className="mt-3 flex items-center justify-end gap-2 text-sm" aria-label="Pages">
