@@ -33,7 +33,7 @@ export function CommandList({ commands, timeZone, showDevice = true, actions }: 
     <>
       <ul className="divide-y divide-stone-100 rounded-xl border border-stone-200 bg-white shadow-sm md:hidden" aria-label="Commands">
         {commands.map((command) => (
-          <li key={command.id} className="space-y-1 px-3 py-2.5 text-sm" data-testid="command-row" data-command={command.command}>
+          <li key={command.id} className="space-y-1 px-3 py-2.5 text-sm" data-testid="command-row" data-command={command.command} data-command-id={command.id}>
             <div className="flex flex-wrap items-center justify-between gap-2">
               <span className="min-w-0">
                 <span className="font-medium text-stone-900">{command.label}</span>
@@ -75,7 +75,7 @@ export function CommandList({ commands, timeZone, showDevice = true, actions }: 
           </thead>
           <tbody className="divide-y divide-stone-100 align-top">
             {commands.map((command) => (
-              <tr key={command.id} data-testid="command-row" data-command={command.command}>
+              <tr key={command.id} data-testid="command-row" data-command={command.command} data-command-id={command.id}>
                 <td className="px-3 py-2 text-xs whitespace-nowrap text-stone-600">
                   {formatDateTime(command.createdAt, timeZone)}
                   {command.batchId ? (

@@ -64,7 +64,7 @@ export function QuickDiagnosis({ ids, load, onClose }: { ids: QuickDiagnosisIds;
         <div className="mt-2 space-y-3">
           <div className="grid gap-3 sm:grid-cols-2">
             {[report.status, report.ping].map((command) => (
-              <div key={command.id} className="rounded-md bg-stone-50 p-2">
+              <div key={command.id} className="rounded-md bg-stone-50 p-2" data-testid="quick-command" data-command-id={command.id}>
                 <div className="mb-1 flex flex-wrap items-center justify-between gap-2">
                   <span className="font-medium text-stone-800">{command.label}</span>
                   <CommandStatusBadge status={command.status} late={command.late} />
