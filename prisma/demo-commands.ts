@@ -108,7 +108,7 @@ export async function seedDemoCommands(db: Db, now = new Date()): Promise<number
         commandType: "get_status",
         farmId: parlour.farmId,
         selection: { groupId: parlour.groupId },
-        description: `Group ${group?.name ?? "Milking parlour"}`,
+        description: `Get status: Group ${group?.name ?? "Milking parlour"}`,
         total: meters.length,
         requestedById: users.get(MANAGER) ?? null,
         requestedBy: MANAGER,

@@ -49,7 +49,7 @@ export function CommandList({ commands, timeZone, showDevice = true, actions }: 
               <CommandStatusBadge status={command.status} late={command.late} />
             </div>
             {Object.keys(command.parameters).length ? <p className="text-xs text-stone-600">{parameterSummary(command.parameters)}</p> : null}
-            <CommandResult command={command} compact />
+            <CommandResult command={command} compact timeZone={timeZone} />
             <p className="flex flex-wrap justify-between gap-x-3 text-xs text-stone-500">
               <span>
                 {formatDateTime(command.createdAt, timeZone)}
@@ -69,15 +69,19 @@ export function CommandList({ commands, timeZone, showDevice = true, actions }: 
               {showDevice ? <th scope="col" className="px-3 py-2">Device</th> : null}
               <th scope="col" className="px-3 py-2">Command</th>
               <th scope="col" className="px-3 py-2">Status</th>
-              <th scope="col" className="w-[40%] px-3 py-2">Result</th>
-              <th scope="col" className="px-3 py-2">By</th>
+              <th scope="col" className="w-[45%] px-3 py-2">Result</th>
             </tr>
           </thead>
           <tbody className="divide-y divide-stone-100 align-top">
             {commands.map((command) => (
               <tr key={command.id} data-testid="command-row" data-command={command.command} data-command-id={command.id}>
-                <td className="px-3 py-2 text-xs whitespace-nowrap text-stone-600">
-                  {formatDateTime(command.createdAt, timeZone)}
+                <td className="max-w-44 px-3 py-2 text-xs text-stone-600">
+                  <span className="whitespace-nowrap">{formatDateTime(command.createdAt, timeZone)}</span>
+                  {command.requestedBy ? (
+                    <span className="block truncate text-stone-500" title={command.requestedBy}>
+                      by {command.requestedBy}
+                    </span>
+                  ) : null}
                   {command.batchId ? (
                     <Link href={`/diagnostics/batches/${command.batchId}`} className="block text-brand-700 underline">
                       bulk #{command.batchId}
@@ -102,9 +106,8 @@ export function CommandList({ commands, timeZone, showDevice = true, actions }: 
                   {actions ? actions(command) : null}
                 </td>
                 <td className="px-3 py-2">
-                  <CommandResult command={command} />
+                  <CommandResult command={command} compact timeZone={timeZone} />
                 </td>
-                <td className="px-3 py-2 text-xs break-all text-stone-600">{command.requestedBy ?? "—"}</td>
               </tr>
             ))}
           </tbody>

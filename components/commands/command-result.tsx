@@ -1,6 +1,6 @@
 import Link from "next/link";
-import { formatDuration } from "@/components/devices/device-values";
-import { diagnosticsResult, logsResult, pingResult, statusResult } from "@/lib/commands/catalogue";
+import { formatDateTime, formatDuration } from "@/components/devices/device-values";
+import { debugResult, diagnosticsResult, logsResult, pingResult, restartResult, statusResult } from "@/lib/commands/catalogue";
 
 import type { CommandView } from "@/lib/commands/command-schemas";
 
@@ -14,7 +14,7 @@ const ms = (value: number | null | undefined) => (value === null || value === un
  * A device's answer in words: ping round trips, the status fields, the diagnostic tests passed or
  * failed, a link to the log bundle. Anything the catalogue does not describe is shown as it came.
  */
-export function CommandResult({ command, compact = false }: { command: CommandResultInput; compact?: boolean }) {
+export function CommandResult({ command, compact = false, timeZone = "UTC" }: { command: CommandResultInput; compact?: boolean; timeZone?: string }) {
   const { result } = command;
   const error = command.error ? <p className="text-xs text-red-700">{command.error}</p> : null;
   if (result === null || result === undefined) {
@@ -76,11 +76,43 @@ export function CommandResult({ command, compact = false }: { command: CommandRe
     if (logs.success) return <BundleLink command={{ ...command, logBundleId: command.logBundleId ?? logs.data.bundle_id }} lines={logs.data.lines} size={logs.data.size_bytes} />;
   }
 
+  if (command.command === "set_debug_level") {
+    const debug = debugResult.safeParse(result);
+    if (debug.success) {
+      return (
+        <p className="text-xs text-stone-700">
+          {debug.data.level === "info" ? "Logging back at info" : `Logging at ${debug.data.level}${debug.data.expires_at ? ` until ${formatDateTime(debug.data.expires_at, timeZone)}` : ""}`}
+        </p>
+      );
+    }
+  }
+
+  if (command.command === "restart") {
+    const restart = restartResult.safeParse(result);
+    if (restart.success) return <p className="text-xs text-stone-700">{restart.data.restarted_at ? `Back up ${formatDateTime(restart.data.restarted_at, timeZone)}` : "Restarted"}</p>;
+  }
+
   return (
     <div>
-      <pre className="max-h-40 overflow-auto rounded bg-stone-50 p-2 text-xs whitespace-pre-wrap text-stone-700">{JSON.stringify(result, null, 2)}</pre>
+      <AnswerFields value={result} />
       {error}
     </div>
+  );
+}
+
+/** An answer the catalogue does not describe: its fields as they came, one per line. */
+function AnswerFields({ value }: { value: Record<string, unknown> }) {
+  const entries = Object.entries(value);
+  if (entries.length === 0) return <p className="text-xs text-stone-600">Done (no details).</p>;
+  return (
+    <dl className="grid grid-cols-[auto_1fr] gap-x-2 text-xs">
+      {entries.slice(0, 12).map(([key, field]) => (
+        <div key={key} className="contents">
+          <dt className="text-stone-500">{key.replace(/_/g, " ")}</dt>
+          <dd className="min-w-0 font-medium break-words text-stone-800">{field !== null && typeof field === "object" ? JSON.stringify(field) : String(field)}</dd>
+        </div>
+      ))}
+    </dl>
   );
 }
 

@@ -47,7 +47,8 @@ export default async function BatchPage({ params, searchParams }: Props) {
   const skippedTotal = skipped.reduce((sum, [, count]) => sum + count, 0);
   const mayCancel = can(actor.role, "devices.command") && roleReaches(actor.role, BULK_COMMAND_ROLE) && batch.counts.queued > 0;
   const finished = answered(batch);
-  const shown = BATCH_PARTS.filter((part) => part.status !== "queued");
+  // In the order a command moves: waiting, out, acknowledged, then how it ended.
+  const shown = ["queued", "sent", "executing", "completed", "failed", "timeout", "cancelled", "expired"].map((status) => BATCH_PARTS.find((part) => part.status === status)!);
 
   return (
     <div className="space-y-4">
@@ -85,11 +86,11 @@ export default async function BatchPage({ params, searchParams }: Props) {
           <BatchBar batch={batch} />
         </div>
         <dl className="mt-3 grid grid-cols-2 gap-2 text-sm sm:grid-cols-4 lg:grid-cols-8" data-testid="batch-counts">
-          {[{ status: "queued", label: "Waiting", className: "bg-stone-200" } as const, ...shown].map((part) => (
+          {shown.map((part) => (
             <div key={part.status} className="rounded-md bg-stone-50 px-2 py-1.5" data-status={part.status}>
               <dt className="flex items-center gap-1.5 text-xs text-stone-600">
                 <span className={`inline-block size-2 rounded-full ${part.className}`} aria-hidden />
-                {part.label}
+                {part.status === "queued" ? "Waiting" : part.label}
               </dt>
               <dd className="text-lg font-semibold text-stone-900 tabular-nums">{batch.counts[part.status]}</dd>
             </div>
