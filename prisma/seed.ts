@@ -15,6 +15,7 @@ import { hashPassword } from "../lib/auth/password";
 import { getDb, type Db } from "../lib/db";
 import { DEVICE_ID_PREFIX, DEVICE_TYPE_LABEL, type DeviceTypeName } from "../lib/devices/device-id";
 import { firmwareServices, signedManifestOf, type FirmwareServices } from "../lib/firmware/firmware-versions";
+import { seedDemoCommands } from "./demo-commands";
 
 export const DEMO_PASSWORD = "dairy-demo-2026";
 
@@ -170,7 +171,8 @@ export async function seedDemoData(db: Db, log: (line: string) => void = console
     }
   }
   const samples = await seedDemoTelemetry(db);
-  log(`demo data: ${FARMS.length} farms, ${DEMO_USERS.length} users, ${deviceCount} devices, ${binaries} firmware binaries, ${samples} telemetry samples of history`);
+  const commands = await seedDemoCommands(db);
+  log(`demo data: ${FARMS.length} farms, ${DEMO_USERS.length} users, ${deviceCount} devices, ${binaries} firmware binaries, ${samples} telemetry samples of history, ${commands} commands`);
   return true;
 }
 

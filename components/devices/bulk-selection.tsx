@@ -4,6 +4,9 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { createContext, useContext, useMemo, useState, useTransition, type ReactNode } from "react";
 import { bulkDevicesAction } from "@/app/(app)/devices/actions";
+import { BulkCommandDialog } from "@/components/commands/bulk-command-dialog";
+import type { RoleName } from "@/lib/auth/permissions";
+import type { CommandTarget } from "@/lib/commands/command-schemas";
 import type { BulkActionInput } from "@/lib/devices/device-schemas";
 
 type Option = { id: number; label: string };
@@ -38,6 +41,9 @@ export function BulkSelection({
   tags,
   canWrite,
   canSchedule = false,
+  commandRole = null,
+  pageTypes = {},
+  matchingTypes = {},
   children,
 }: {
   pageIds: string[];
@@ -50,6 +56,11 @@ export function BulkSelection({
   canWrite: boolean;
   /** ota.schedule: offer "Schedule firmware update" for the selection (the wizard checks again). */
   canSchedule?: boolean;
+  /** The person's role when they may send bulk commands (BULK_COMMAND_ROLE), else null. */
+  commandRole?: RoleName | null;
+  /** Device type of each device on this page, and device counts per type of the whole filter. */
+  pageTypes?: Record<string, string>;
+  matchingTypes?: Record<string, number>;
   children: ReactNode;
 }) {
   const router = useRouter();
@@ -59,6 +70,7 @@ export function BulkSelection({
   const [outcome, setOutcome] = useState<{ ok: boolean; text: string; details?: string[] } | null>(null);
   const [groupId, setGroupId] = useState("");
   const [tagId, setTagId] = useState("");
+  const [commandOpen, setCommandOpen] = useState(false);
 
   const selection = useMemo<Selection>(
     () => ({
@@ -108,6 +120,9 @@ export function BulkSelection({
       }
     });
   }
+
+  const commandTarget: CommandTarget = allMatching ? groupOnly(filter) ?? { filter } : { deviceIds: [...selected] };
+  const typeCounts = allMatching ? matchingTypes : countTypes(selected, pageTypes);
 
   const many = count > 1 ? `${count.toLocaleString("en")} devices` : "1 device";
   const scheduleHref = allMatching ? `/updates/new?filter=${encodeURIComponent(new URLSearchParams(filter).toString())}` : `/updates/new?devices=${[...selected].join(",")}`;
@@ -180,6 +195,11 @@ export function BulkSelection({
                 </ActionButton>
               </>
             ) : null}
+            {commandRole ? (
+              <button type="button" aria-expanded={commandOpen} onClick={() => setCommandOpen((open) => !open)} className="rounded-md border border-brand-700 bg-brand-700 px-3 py-1 font-medium text-white hover:bg-brand-800">
+                Send command…
+              </button>
+            ) : null}
             {canSchedule ? (
               <Link href={scheduleHref} className="rounded-md border border-stone-300 bg-white px-3 py-1 font-medium text-stone-800 hover:bg-stone-50">
                 Schedule firmware update
@@ -190,6 +210,7 @@ export function BulkSelection({
             </a>
             {pending ? <span className="text-stone-600">Working…</span> : null}
           </div>
+          {commandRole && commandOpen ? <BulkCommandDialog key={`${allMatching}-${count}`} role={commandRole} target={commandTarget} count={count} typeCounts={typeCounts} onClose={() => setCommandOpen(false)} /> : null}
         </div>
       ) : null}
       {outcome ? (
@@ -212,6 +233,22 @@ export function BulkSelection({
       {children}
     </SelectionContext.Provider>
   );
+}
+
+function countTypes(selected: ReadonlySet<string>, pageTypes: Record<string, string>): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const id of selected) {
+    const type = pageTypes[id];
+    if (type) counts[type] = (counts[type] ?? 0) + 1;
+  }
+  return counts;
+}
+
+/** A list filtered by one group alone is that group: the bulk command is labelled with its name. */
+function groupOnly(filter: Record<string, string>): CommandTarget | null {
+  const keys = Object.keys(filter).filter((key) => key !== "farm");
+  const group = Number(filter.group);
+  return keys.length === 1 && keys[0] === "group" && Number.isInteger(group) && group > 0 ? { groupId: group } : null;
 }
 
 function ActionButton({ children, disabled, onClick }: { children: ReactNode; disabled?: boolean; onClick: () => void }) {

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { DebugBadge, debugActive } from "@/components/commands/debug-badge";
 import { ConnectionBadge, HealthBadge } from "@/components/ui/status-badge";
 import type { DeviceDetail } from "@/lib/devices/device-detail";
 import { DEVICE_TYPE_LABEL } from "@/lib/devices/device-id";
@@ -26,6 +27,7 @@ export function DeviceHeader({ device, actions }: { device: DeviceDetail; action
             <ConnectionBadge status={device.connectionStatus} />
             {device.needsAttention ? <Flag tone="amber" icon={<span className="font-bold">!</span>} label="Needs attention" /> : null}
             {device.maintenanceMode ? <Flag tone="blue" icon={<WrenchIcon />} label="Maintenance mode" /> : null}
+            {debugActive(device) ? <DebugBadge level={device.debugLevel!} until={device.debugUntil} timeZone={device.farm.timezone} /> : null}
           </div>
         </div>
         {actions}

@@ -6,7 +6,6 @@ export type DeviceRecords = {
   alerts: { id: number; alertType: string; severity: "low" | "warning" | "critical"; state: string; message: string | null; occurrenceCount: number; lastOccurrence: Date }[];
   updates: { id: number; previousVersion: string | null; targetVersion: string | null; state: string; progress: number; timestamp: Date; finishedAt: Date | null; errorMessage: string | null }[];
   maintenances: { id: number; maintenanceType: string; status: string; scheduledDate: Date | null; performedAt: Date | null; description: string | null }[];
-  commands: { id: number; commandType: string; status: string; createdAt: Date; completedAt: Date | null; errorMessage: string | null }[];
 };
 
 const SEVERITY = {
@@ -15,8 +14,11 @@ const SEVERITY = {
   low: { icon: "●", className: "bg-stone-100 text-stone-700" },
 } as const;
 
-/** The four lists the smart buttons jump to. `updates` replaces the plain firmware list (components/ota). */
-export function DeviceRecordSections({ records, counts, timeZone, updates }: { records: DeviceRecords; counts: { activeAlerts: number; updates: number; maintenances: number; commands: number }; timeZone: string; updates?: ReactNode }) {
+/**
+ * The lists the smart buttons jump to. `updates` replaces the plain firmware list (components/ota),
+ * `commands` is the Commands section (components/commands) and spans the full width.
+ */
+export function DeviceRecordSections({ records, counts, timeZone, updates, commands }: { records: DeviceRecords; counts: { activeAlerts: number; updates: number; maintenances: number }; timeZone: string; updates?: ReactNode; commands?: ReactNode }) {
   const at = (date: Date | null) => formatDateTime(date, timeZone);
   return (
     <div className="grid gap-4 lg:grid-cols-2">
@@ -69,11 +71,7 @@ export function DeviceRecordSections({ records, counts, timeZone, updates }: { r
         ))}
       </RecordSection>
 
-      <RecordSection id="commands" title="Commands" summary={`${counts.commands} in all`} empty="No commands sent to this device yet.">
-        {records.commands.map((command) => (
-          <Row key={command.id} title={<span className="font-mono text-xs">{command.commandType}</span>} status={humanize(command.status)} detail={command.errorMessage} when={at(command.completedAt ?? command.createdAt)} />
-        ))}
-      </RecordSection>
+      {commands}
     </div>
   );
 }

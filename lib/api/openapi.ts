@@ -8,7 +8,7 @@
  */
 import { z } from "zod";
 import { createApiKeySchema } from "../auth/api-keys";
-import { ROLES, type Permission } from "../auth/permissions";
+import { ROLES } from "../auth/permissions";
 import { CONNECTION_STATUSES, DEVICE_STATES, HEALTH_STATUSES } from "../devices/device-fields";
 import { DEVICE_ID_PATTERN, DEVICE_TYPES } from "../devices/device-id";
 import { bulkActionSchema, DEVICE_GROUP_BY, deviceCreateSchema, deviceListQuerySchema, deviceUpdateSchema, PAGE_SIZES, retireDeviceRequestSchema } from "../devices/device-schemas";
@@ -36,110 +36,44 @@ import { scheduleUpdateSchema } from "../ota/update-job-schemas";
 import { jobActionRequestSchema, updateJobIdSchema, updateJobListQuerySchema, updateLogQuerySchema } from "../ota/update-job-requests";
 import { UPDATE_JOB_STATE_FILTERS, UPDATE_JOB_STATES, UPDATE_LOG_STATE_FILTERS } from "../ota/update-job-views";
 import { UPDATE_LOG_STATES } from "../ota/update-log-states";
-import { logsOpenApiPaths } from "../commands/logs-openapi";
+import {
+  CALLER,
+  components,
+  deviceIdParameter,
+  ERROR_RESPONSE,
+  errors,
+  failure,
+  idParameter,
+  input,
+  json,
+  listOf,
+  ok,
+  operation,
+  output,
+  queryParameters,
+  ref,
+  timestamp,
+  type HttpMethod,
+  type JsonSchema,
+  type OpenApiArea,
+  type OpenApiDocument,
+  type OpenApiOperation,
+} from "./openapi-helpers";
+import { commandsOpenApi } from "../commands/commands-openapi";
+import { logsOpenApi } from "../commands/logs-openapi";
 
-export type JsonSchema = { [key: string]: unknown };
-
-export type OpenApiParameter = {
-  name: string;
-  in: "query" | "path" | "header" | "cookie";
-  required?: boolean;
-  description?: string;
-  schema: JsonSchema;
-  style?: string;
-  explode?: boolean;
-};
-
-export type OpenApiOperation = {
-  operationId: string;
-  summary: string;
-  description?: string;
-  tags: string[];
-  parameters?: OpenApiParameter[];
-  requestBody?: { required: boolean; content: Record<string, { schema: JsonSchema }> };
-  responses: Record<string, { description: string; content?: Record<string, { schema: JsonSchema }> } | { $ref: string }>;
-  security?: Record<string, string[]>[];
-  /** Which permission (lib/auth/permissions.ts) the handler checks; absent for public ones. */
-  "x-permission"?: Permission;
-};
-
-export const HTTP_METHODS = ["get", "put", "post", "delete", "patch"] as const;
-export type HttpMethod = (typeof HTTP_METHODS)[number];
-
-export type OpenApiDocument = {
-  openapi: "3.1.0";
-  info: { title: string; version: string; description: string };
-  servers: { url: string; description: string }[];
-  security: Record<string, string[]>[];
-  tags: { name: string; description: string }[];
-  paths: Record<string, Partial<Record<HttpMethod, OpenApiOperation>>>;
-  components: {
-    securitySchemes: Record<string, JsonSchema>;
-    schemas: Record<string, JsonSchema>;
-    responses: Record<string, { description: string; content: Record<string, { schema: JsonSchema }> }>;
-  };
-};
-
-// ---------------------------------------------------------------- zod → JSON Schema
-
-/** `.int()` adds the safe-integer range to every id; it says nothing to a reader, so it goes. */
-function tidyInput({ jsonSchema }: { jsonSchema: JsonSchema }) {
-  if (jsonSchema.maximum === Number.MAX_SAFE_INTEGER) delete jsonSchema.maximum;
-  if (jsonSchema.minimum === Number.MIN_SAFE_INTEGER) delete jsonSchema.minimum;
-}
+export { HTTP_METHODS, type HttpMethod, type JsonSchema, type OpenApiDocument, type OpenApiOperation, type OpenApiParameter } from "./openapi-helpers";
 
 /**
- * Answers may gain fields without breaking a client, so they are open objects; a timestamp is
- * `format: date-time` without zod's 400-character ISO pattern.
+ * Areas that keep their operations beside their code (house rule: no growing one central file).
+ * Each adds its tags, paths and named schemas; two areas claiming one path and method, or one
+ * schema name, is a mistake the document refuses to hide.
  */
-function tidyOutput(context: { jsonSchema: JsonSchema }) {
-  tidyInput(context);
-  if (context.jsonSchema.additionalProperties === false) delete context.jsonSchema.additionalProperties;
-  if (context.jsonSchema.format === "date-time") delete context.jsonSchema.pattern;
-}
+export const OPENAPI_AREAS: readonly OpenApiArea[] = [commandsOpenApi, logsOpenApi];
 
-/** zod adds the dialect and an `$id` to each schema; in an OpenAPI 3.1 document both are implied. */
-function bare(schema: JsonSchema): JsonSchema {
-  const rest = { ...schema };
-  delete rest.$schema;
-  delete rest.$id;
-  return rest;
-}
-
-/**
- * What a caller sends. `io: "input"` describes the schema before z.preprocess / transforms run
- * (lib/validation/form-values.ts), e.g. a date as "YYYY-MM-DD", not the Date it becomes.
- * Refinements (a number's bounds written as `.refine`) have no JSON Schema form and are left out.
- */
-function input(schema: z.ZodType): JsonSchema {
-  return bare(z.toJSONSchema(schema, { target: "draft-2020-12", io: "input", unrepresentable: "any", override: tidyInput }) as JsonSchema);
-}
-
-/** What the API answers (described here, not parsed: lib/ builds the answers). */
-function output(schema: z.ZodType): JsonSchema {
-  return bare(z.toJSONSchema(schema, { target: "draft-2020-12", io: "output", unrepresentable: "any", override: tidyOutput }) as JsonSchema);
-}
-
-/** Named schemas become `components.schemas`, and a schema inside another one becomes a $ref to it. */
-function components(schemas: Record<string, z.ZodType>, io: "input" | "output"): Record<string, JsonSchema> {
-  const registry = z.registry<{ id: string }>();
-  for (const [id, schema] of Object.entries(schemas)) registry.add(schema, { id });
-  const converted = z.toJSONSchema(registry, {
-    target: "draft-2020-12",
-    io,
-    unrepresentable: "any",
-    override: io === "input" ? tidyInput : tidyOutput,
-    uri: (id) => `#/components/schemas/${id}`,
-  }) as { schemas: Record<string, JsonSchema> };
-  return Object.fromEntries(Object.entries(converted.schemas).map(([id, schema]) => [id, bare(schema)]));
-}
-
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const json = (schema: JsonSchema) => ({ "application/json": { schema } });
 
 // ---------------------------------------------------------------- response bodies
 
-const timestamp = z.iso.datetime({ offset: true });
 const tagChip = z.object({ id: z.number().int(), name: z.string(), color: z.number().int().describe("Index into the tag palette, 0–11") });
 
 const listedDevice = z.object({
@@ -265,7 +199,6 @@ const firmwareVersion = z.object({
   installedCount: z.number().int(),
   allowedStates: z.array(z.enum(FIRMWARE_STATES)).describe("The states it may move to next"),
 });
-const listOf = (item: JsonSchema) => ({ type: "object", properties: { data: { type: "array", items: item }, total: { type: "integer" } }, required: ["data", "total"] });
 
 const errorBody = z.object({
   error: z.object({
@@ -302,32 +235,10 @@ const DEVICE_QUERY_HELP: Record<string, string> = {
   groupBy: "Also count the matching devices per value of this field",
 };
 
-function queryParameters(schema: z.ZodType, help: Record<string, string> = {}, only?: (name: string) => boolean): OpenApiParameter[] {
-  const object = input(schema) as { properties?: Record<string, JsonSchema>; required?: string[] };
-  return Object.entries(object.properties ?? {})
-    .filter(([name]) => !only || only(name))
-    .map(([name, property]) => {
-      const parameter: OpenApiParameter = { name, in: "query", required: object.required?.includes(name) ?? false, schema: property };
-      if (help[name]) parameter.description = help[name];
-      // comma-separated lists: ?type=collar,feeder (repeating the parameter works as well)
-      if (property.type === "array") Object.assign(parameter, { style: "form", explode: false });
-      // PAGE_SIZES is a refinement in the schema, which JSON Schema cannot carry
-      if (name === "pageSize") parameter.schema = { ...property, enum: [...PAGE_SIZES] };
-      return parameter;
-    });
-}
 
 const deviceListParameters = queryParameters(deviceListQuerySchema, DEVICE_QUERY_HELP);
 const deviceFilterParameters = queryParameters(deviceListQuerySchema, DEVICE_QUERY_HELP, (name) => !["page", "pageSize", "groupBy"].includes(name));
 
-const deviceIdParameter: OpenApiParameter = {
-  name: "id",
-  in: "path",
-  required: true,
-  description: "The device id, e.g. MM001",
-  schema: { type: "string", pattern: DEVICE_ID_PATTERN.source },
-};
-const idParameter = (what: string, schema: z.ZodType): OpenApiParameter => ({ name: "id", in: "path", required: true, description: `The ${what}'s id`, schema: input(schema) });
 
 // ---------------------------------------------------------------- alerts (lib/alerts)
 
@@ -494,24 +405,6 @@ const updateLogPage = z.object({ data: z.array(updateLog), nextCursor: z.number(
 
 // ---------------------------------------------------------------- the document
 
-const errors = (...statuses: (400 | 401 | 403 | 404 | 409)[]) => Object.fromEntries(statuses.map((status) => [String(status), { $ref: `#/components/responses/${ERROR_RESPONSE[status][0]}` }]));
-const ERROR_RESPONSE = {
-  400: ["BadRequest", "The request is not valid: `error.fields` names each field and what is wrong with it"],
-  401: ["Unauthorized", "No session or API key, or the key is unknown or revoked"],
-  403: ["Forbidden", "The caller's role or farm binding does not allow this, or a change authenticated by the session cookie came from another site or without a JSON (or, for uploads, multipart) body"],
-  404: ["NotFound", "No such record, or it belongs to a farm the caller may not see"],
-  409: ["Conflict", "The change clashes with existing data (a taken id, code or name, a group still in use)"],
-  413: ["PayloadTooLarge", "The body is larger than this endpoint accepts (64 KB of JSON, 16 KB for claims and broker hooks, FIRMWARE_MAX_MB for firmware, 20 MB for CSV)"],
-} as const;
-
-const CALLER = [401, 403] as const;
-
-function operation(permission: Permission, op: Omit<OpenApiOperation, "x-permission">): OpenApiOperation {
-  return { ...op, description: [op.description, `Requires the \`${permission}\` permission.`].filter(Boolean).join("\n\n"), "x-permission": permission };
-}
-
-const ok = (description: string, schema: JsonSchema) => ({ description, content: json(schema) });
-const failure = (description: string) => ({ description, content: json(ref("Error")) });
 
 /**
  * Broker hooks (app/api/v1/broker/…): no API key, the shared secret instead. It is said in words,
@@ -690,7 +583,7 @@ const FARM_HEALTH_SUMMARY_SCHEMA: JsonSchema = {
 };
 
 export function buildOpenApiDocument(): OpenApiDocument {
-  return withBodyLimits({
+  return withBodyLimits(withAreas(OPENAPI_AREAS, {
     openapi: "3.1.0",
     info: {
       title: "Smart Dairy Device Manager API",
@@ -720,7 +613,6 @@ export function buildOpenApiDocument(): OpenApiDocument {
       { name: "Broker hooks", description: "Called by an external MQTT broker (EMQX 5, mosquitto-go-auth) to authenticate clients and check topics; protected by BROKER_HOOK_SECRET" },
     ],
     paths: {
-      ...logsOpenApiPaths,
       "/devices": {
         get: operation("devices.read", {
           operationId: "listDevices",
@@ -1380,7 +1272,25 @@ export function buildOpenApiDocument(): OpenApiDocument {
       },
       responses: Object.fromEntries(Object.values(ERROR_RESPONSE).map(([name, description]) => [name, { description, content: json(ref("Error")) }])),
     },
-  });
+  }));
+}
+
+function withAreas(areas: readonly OpenApiArea[], document: OpenApiDocument): OpenApiDocument {
+  for (const area of areas) {
+    for (const tag of area.tags) if (!document.tags.some((known) => known.name === tag.name)) document.tags.push(tag);
+    for (const [path, item] of Object.entries(area.paths)) {
+      const existing = (document.paths[path] ??= {});
+      for (const [method, op] of Object.entries(item) as [HttpMethod, OpenApiOperation][]) {
+        if (existing[method]) throw new Error(`OpenAPI: ${method.toUpperCase()} ${path} is documented twice`);
+        existing[method] = op;
+      }
+    }
+    for (const [name, schema] of Object.entries(area.schemas)) {
+      if (document.components.schemas[name]) throw new Error(`OpenAPI: schema ${name} is defined twice`);
+      document.components.schemas[name] = schema;
+    }
+  }
+  return document;
 }
 
 /**

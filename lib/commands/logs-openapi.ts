@@ -1,8 +1,8 @@
 /**
- * The OpenAPI operations of device log bundles (lib/commands/log-bundles.ts), spread into the
- * paths of buildOpenApiDocument (lib/api/openapi.ts) beside the other areas'.
+ * The OpenAPI operations of device log bundles (lib/commands/log-bundles.ts): an area merged into
+ * buildOpenApiDocument (lib/api/openapi.ts, OPENAPI_AREAS) beside the commands'.
  */
-import type { JsonSchema, OpenApiDocument, OpenApiOperation, OpenApiParameter } from "../api/openapi";
+import type { JsonSchema, OpenApiArea, OpenApiDocument, OpenApiOperation, OpenApiParameter } from "../api/openapi-helpers";
 import { LOG_TYPES } from "./catalogue";
 import { LOG_LEVELS } from "./log-lines";
 
@@ -54,7 +54,7 @@ function read(operationId: string, summary: string, description: string, op: Pic
   return { operationId, summary, description: `${description}\n\nRequires the \`devices.read\` permission.`, tags: TAGS, "x-permission": "devices.read", ...op };
 }
 
-export const logsOpenApiPaths: OpenApiDocument["paths"] = {
+const logsOpenApiPaths: OpenApiDocument["paths"] = {
   "/devices/{id}/logs": {
     get: read("listDeviceLogBundles", "A device's log bundles", "Bundles collected with the `get_logs` command, newest first (the last 100).", {
       parameters: [deviceId],
@@ -147,3 +147,5 @@ export const logsOpenApiPaths: OpenApiDocument["paths"] = {
     },
   },
 };
+
+export const logsOpenApi: OpenApiArea = { tags: [], paths: logsOpenApiPaths, schemas: {} };

@@ -133,6 +133,9 @@ export const DEVICE_LIST_SELECT = {
   firmwareUpdateStatus: true,
   maintenanceMode: true,
   lastSeen: true,
+  // debug logging on (I-013 §7.2): the list shows a chip
+  debugLevel: true,
+  debugUntil: true,
 } satisfies Prisma.DeviceSelect;
 
 type ListedRow = Prisma.DeviceGetPayload<{ select: typeof DEVICE_LIST_SELECT }>;

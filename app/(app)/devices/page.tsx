@@ -11,7 +11,9 @@ import { PageHeader } from "@/components/ui/page-header";
 import { ConnectionBadge, HealthBadge } from "@/components/ui/status-badge";
 import { TagChip } from "@/components/ui/tag-chip";
 import { TimeAgo } from "@/components/ui/time-ago";
+import { DebugBadge, debugActive } from "@/components/commands/debug-badge";
 import { can } from "@/lib/auth/permissions";
+import { BULK_COMMAND_ROLE, roleReaches } from "@/lib/commands/catalogue";
 import { requirePageActor } from "@/lib/auth/session";
 import { getDb } from "@/lib/db";
 import { CONNECTION_LABEL, CONNECTION_STATUSES, DEVICE_STATE_LABEL, DEVICE_STATES, HEALTH_LABEL, HEALTH_STATUSES } from "@/lib/devices/device-fields";
@@ -44,12 +46,16 @@ export default async function DevicesPage({ searchParams }: { searchParams: Prom
   // The farm switcher in the shell narrows every page; a farm in the URL wins over it.
   const query: DeviceListQuery = { ...asked, farm: asked.farm ?? (await selectedFarmId(actor)) ?? undefined };
   const db = getDb();
-  const [page, counts, farms, options] = await Promise.all([
+  const mayCommand = can(actor.role, "devices.command") && roleReaches(actor.role, BULK_COMMAND_ROLE);
+  const [page, counts, farms, options, typeCounts] = await Promise.all([
     listDevices(db, actor, query),
     query.groupBy ? countDevicesBy(db, actor, query, query.groupBy) : null,
     visibleFarms(actor),
     readDeviceListOptions(db, actor),
+    // the bulk command dialog offers the commands the matching devices' types have
+    mayCommand ? (query.groupBy === "type" ? null : countDevicesBy(db, actor, query, "type")) : [],
   ]);
+  const matchingTypes = Object.fromEntries((typeCounts ?? counts ?? []).map((row) => [row.key, row.count]));
 
   const filterFields: FilterField[] = [
     ...(farms.length > 1 ? [{ name: "farm", label: "Farm", allLabel: "All farms", options: farms.map((farm) => ({ value: String(farm.id), label: farm.name })) }] : []),
@@ -107,6 +113,9 @@ export default async function DevicesPage({ searchParams }: { searchParams: Prom
         tags={options.tags.map((tag) => ({ id: tag.id, label: tag.name }))}
         canWrite={canWrite}
         canSchedule={can(actor.role, "ota.schedule")}
+        commandRole={mayCommand ? actor.role : null}
+        pageTypes={Object.fromEntries(page.items.map((device) => [device.deviceId, device.deviceType]))}
+        matchingTypes={matchingTypes}
       >
         {page.items.length === 0 ? (
           <EmptyState title={activeCount ? "No device matches these filters" : "No devices yet"}>
@@ -144,6 +153,7 @@ export default async function DevicesPage({ searchParams }: { searchParams: Prom
                       seen <TimeAgo date={device.lastSeen} />
                     </span>
                     {device.maintenanceMode ? <MaintenanceMark /> : null}
+                    {debugActive(device) ? <DebugBadge level={device.debugLevel!} until={device.debugUntil} timeZone="UTC" compact /> : null}
                   </div>
                 </div>
               </li>
@@ -197,6 +207,11 @@ export default async function DevicesPage({ searchParams }: { searchParams: Prom
                     <td className="px-3 py-2 whitespace-nowrap">
                       {DEVICE_STATE_LABEL[device.state]}
                       {device.maintenanceMode && device.state !== "maintenance" ? <MaintenanceMark /> : null}
+                      {debugActive(device) ? (
+                        <span className="ml-1">
+                          <DebugBadge level={device.debugLevel!} until={device.debugUntil} timeZone="UTC" compact />
+                        </span>
+                      ) : null}
                     </td>
                     <td className="px-3 py-2 whitespace-nowrap">
                       <HealthBadge status={device.healthStatus} />{" "}

@@ -1,5 +1,8 @@
 import type { Metadata } from "next";
 import { DeviceHealthCharts } from "@/components/charts/device-health-charts";
+import { debugActive } from "@/components/commands/debug-badge";
+import { DeviceCommandsSection } from "@/components/commands/device-commands-section";
+import { DeviceTroubleshooting } from "@/components/commands/device-troubleshooting";
 import { DeviceActions } from "@/components/devices/device-actions";
 import { DeviceFieldGroups } from "@/components/devices/device-field-groups";
 import { DeviceHeader } from "@/components/devices/device-header";
@@ -10,6 +13,7 @@ import { DeviceStatusBar } from "@/components/devices/device-status-bar";
 import { DeviceFirmwareUpdates } from "@/components/ota/device-firmware-updates";
 import { can } from "@/lib/auth/permissions";
 import { requirePageActor } from "@/lib/auth/session";
+import { deviceCommands } from "@/lib/commands/command-queries";
 import { getDb, type Db } from "@/lib/db";
 import { deviceHistory } from "@/lib/devices/device-history";
 import { deviceUpdateHistory } from "@/lib/ota/update-job-views";
@@ -29,7 +33,7 @@ const HISTORY_LIMIT = 50;
 
 /** The latest records behind the smart buttons (their own areas come later). */
 async function recentRecords(db: Db, id: number): Promise<DeviceRecords> {
-  const [alerts, updates, maintenances, commands] = await Promise.all([
+  const [alerts, updates, maintenances] = await Promise.all([
     db.alert.findMany({
       where: { deviceId: id },
       orderBy: [{ lastOccurrence: "desc" }, { id: "desc" }],
@@ -48,14 +52,8 @@ async function recentRecords(db: Db, id: number): Promise<DeviceRecords> {
       take: RECENT,
       select: { id: true, maintenanceType: true, status: true, scheduledDate: true, performedAt: true, description: true },
     }),
-    db.command.findMany({
-      where: { deviceId: id },
-      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-      take: RECENT,
-      select: { id: true, commandType: true, status: true, createdAt: true, completedAt: true, errorMessage: true },
-    }),
   ]);
-  return { alerts, updates, maintenances, commands };
+  return { alerts, updates, maintenances };
 }
 
 /** The history records e-mails; the page names the people it knows. */
@@ -68,7 +66,12 @@ export default async function DevicePage({ params, searchParams }: Props) {
   const actor = await requirePageActor("devices.read");
   const db = getDb();
   const device = await loadDevice(db, actor, (await params).deviceId);
-  const [records, history, updates] = await Promise.all([recentRecords(db, device.id), deviceHistory(db, device.deviceId, HISTORY_LIMIT), deviceUpdateHistory(db, actor, device.deviceId)]);
+  const [records, history, updates, commands] = await Promise.all([
+    recentRecords(db, device.id),
+    deviceHistory(db, device.deviceId, HISTORY_LIMIT),
+    deviceUpdateHistory(db, actor, device.deviceId),
+    deviceCommands(db, actor, device.deviceId, RECENT),
+  ]);
   const people = await peopleByEmail(db, history.map((entry) => entry.who));
   const retired = device.state === "decommissioned";
   const saved = (await searchParams).saved === "1";
@@ -77,6 +80,7 @@ export default async function DevicePage({ params, searchParams }: Props) {
     maintenance: !retired && can(actor.role, "maintenance.write"),
     retire: !retired && can(actor.role, "devices.write"),
     credentials: !retired && can(actor.role, "devices.provision"),
+    commands: !retired && can(actor.role, "devices.command"),
   };
   const credential = device.credentials.find((row) => row.revokedAt === null) ?? device.credentials[0];
 
@@ -99,6 +103,16 @@ export default async function DevicePage({ params, searchParams }: Props) {
           Changes saved. They are listed in the change history below.
         </p>
       ) : null}
+      {/* On a phone the troubleshooting buttons come first, before the long field groups. */}
+      {allowed.commands ? (
+        <DeviceTroubleshooting
+          deviceId={device.deviceId}
+          deviceType={device.deviceType}
+          role={actor.role}
+          timeZone={device.farm.timezone}
+          debug={debugActive(device) ? { level: device.debugLevel!, until: device.debugUntil?.toISOString() ?? null } : null}
+        />
+      ) : null}
       <DeviceStatusBar state={device.state} />
       <DeviceSmartButtons counts={device.counts} deviceId={device.deviceId} />
       <DeviceFieldGroups device={device} now={new Date()} />
@@ -107,6 +121,16 @@ export default async function DevicePage({ params, searchParams }: Props) {
         records={records}
         counts={device.counts}
         timeZone={device.farm.timezone}
+        commands={
+          <DeviceCommandsSection
+            device={device}
+            commands={commands}
+            total={device.counts.commands}
+            timeZone={device.farm.timezone}
+            canSend={allowed.commands}
+            // INTEGRATOR: logs={<LogBundleList … />} (components/commands/log-bundle-list.tsx)
+          />
+        }
         updates={<DeviceFirmwareUpdates deviceId={device.deviceId} currentVersion={device.firmwareVersion} history={updates} total={device.counts.updates} canSchedule={can(actor.role, "ota.schedule")} retired={retired} timeZone={device.farm.timezone} />}
       />
       <DeviceHistory entries={history} timeZone={device.farm.timezone} people={people} limit={HISTORY_LIMIT} />
