@@ -76,7 +76,6 @@ export function DeviceCommandsSection({ device, commands, total, timeZone, canSe
       </div>
 
       {logs ? <div>{logs}</div> : null}
-      {/* INTEGRATOR: the log bundle list (components/commands/log-bundle-list.tsx) goes in `logs` above. */}
 
       <div>
         <h3 className="mb-1 text-xs font-semibold tracking-wide text-stone-500 uppercase">History</h3>

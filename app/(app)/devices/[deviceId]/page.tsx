@@ -3,6 +3,7 @@ import { DeviceHealthCharts } from "@/components/charts/device-health-charts";
 import { debugActive } from "@/components/commands/debug-badge";
 import { DeviceCommandsSection } from "@/components/commands/device-commands-section";
 import { DeviceTroubleshooting } from "@/components/commands/device-troubleshooting";
+import { LogBundleList } from "@/components/commands/log-bundle-list";
 import { DeviceActions } from "@/components/devices/device-actions";
 import { DeviceFieldGroups } from "@/components/devices/device-field-groups";
 import { DeviceHeader } from "@/components/devices/device-header";
@@ -14,6 +15,7 @@ import { DeviceFirmwareUpdates } from "@/components/ota/device-firmware-updates"
 import { can } from "@/lib/auth/permissions";
 import { requirePageActor } from "@/lib/auth/session";
 import { deviceCommands } from "@/lib/commands/command-queries";
+import { listLogBundles } from "@/lib/commands/log-bundles";
 import { getDb, type Db } from "@/lib/db";
 import { deviceHistory } from "@/lib/devices/device-history";
 import { deviceUpdateHistory } from "@/lib/ota/update-job-views";
@@ -66,11 +68,12 @@ export default async function DevicePage({ params, searchParams }: Props) {
   const actor = await requirePageActor("devices.read");
   const db = getDb();
   const device = await loadDevice(db, actor, (await params).deviceId);
-  const [records, history, updates, commands] = await Promise.all([
+  const [records, history, updates, commands, logBundles] = await Promise.all([
     recentRecords(db, device.id),
     deviceHistory(db, device.deviceId, HISTORY_LIMIT),
     deviceUpdateHistory(db, actor, device.deviceId),
     deviceCommands(db, actor, device.deviceId, RECENT),
+    listLogBundles(db, actor, device.deviceId, RECENT),
   ]);
   const people = await peopleByEmail(db, history.map((entry) => entry.who));
   const retired = device.state === "decommissioned";
@@ -128,7 +131,7 @@ export default async function DevicePage({ params, searchParams }: Props) {
             total={device.counts.commands}
             timeZone={device.farm.timezone}
             canSend={allowed.commands}
-            // INTEGRATOR: logs={<LogBundleList … />} (components/commands/log-bundle-list.tsx)
+            logs={<LogBundleList bundles={logBundles} deviceId={device.deviceId} />}
           />
         }
         updates={<DeviceFirmwareUpdates deviceId={device.deviceId} currentVersion={device.firmwareVersion} history={updates} total={device.counts.updates} canSchedule={can(actor.role, "ota.schedule")} retired={retired} timeZone={device.farm.timezone} />}
