@@ -98,6 +98,8 @@ const listedDevice = z.object({
   signalQuality: z.string(),
   firmwareVersion: z.string().nullable(),
   firmwareUpdateStatus: z.string(),
+  debugLevel: z.string().nullable().describe("Debug logging the device confirmed (debug, verbose, trace); null when off"),
+  debugUntil: timestamp.nullable().describe("When the app ends the debug mode"),
   maintenanceMode: z.boolean(),
   lastSeen: timestamp.nullable(),
 });
