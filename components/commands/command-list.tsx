@@ -18,7 +18,11 @@ function timing(command: CommandView, timeZone: string): string {
   const done = command.completedAt ? new Date(command.completedAt) : null;
   if (sent && done) {
     const seconds = (done.getTime() - sent.getTime()) / 1000;
-    return `answered in ${seconds < 10 ? seconds.toFixed(1) : Math.round(seconds)} s`;
+    const figure = `${seconds < 10 ? seconds.toFixed(1) : Math.round(seconds)} s`;
+    // A timed-out command's completed_at is when the engine gave up, not an answer.
+    if (command.status === "timeout") return `no answer after ${figure}`;
+    if (command.status === "cancelled" || command.status === "expired") return "";
+    return `answered in ${figure}`;
   }
   if (command.status === "queued") return `waits for the device until ${formatDateTime(command.expiresAt, timeZone)}`;
   return "";

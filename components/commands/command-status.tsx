@@ -11,7 +11,7 @@ const STATUS: Record<CommandStatusName, { label: string; icon: string; className
   executing: { label: "Executing", icon: "◐", className: "bg-sky-100 text-sky-900" },
   completed: { label: "Completed", icon: "✓", className: "bg-green-100 text-green-800" },
   failed: { label: "Failed", icon: "✕", className: "bg-red-100 text-red-800" },
-  timeout: { label: "Timed out", icon: "⌛", className: "bg-amber-100 text-amber-900" },
+  timeout: { label: "Timed out", icon: "◷", className: "bg-amber-100 text-amber-900" },
   cancelled: { label: "Cancelled", icon: "⊘", className: "bg-stone-100 text-stone-600" },
   expired: { label: "Expired", icon: "⊘", className: "bg-stone-100 text-stone-600" },
 };

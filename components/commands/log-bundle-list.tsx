@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { formatDateTime } from "@/components/devices/device-values";
 import type { LogBundleView } from "@/lib/commands/log-bundles";
 
 const STATE: Record<LogBundleView["state"], { label: string; icon: string; className: string }> = {
@@ -14,13 +15,12 @@ function size(bytes: number | null) {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
-const when = (iso: string) => new Date(iso).toISOString().slice(0, 16).replace("T", " ") + " UTC";
 
 /**
  * A device's log bundles (the listLogBundles result): each stored one opens in the viewer and
  * downloads as .log.gz. Collecting is the get_logs command (the Commands section sends it).
  */
-export function LogBundleList({ bundles, deviceId }: { bundles: LogBundleView[]; deviceId: string }) {
+export function LogBundleList({ bundles, deviceId, timeZone }: { bundles: LogBundleView[]; deviceId: string; timeZone: string }) {
   const device = encodeURIComponent(deviceId);
   return (
     <section aria-labelledby="log-bundles-title" className="rounded-xl border border-stone-200 bg-white p-4 shadow-sm">
@@ -37,7 +37,7 @@ export function LogBundleList({ bundles, deviceId }: { bundles: LogBundleView[];
               <li key={bundle.id} className="flex flex-wrap items-center justify-between gap-x-3 gap-y-1 py-2 text-sm">
                 <div className="min-w-0">
                   <p className="font-medium text-stone-900">
-                    {when(bundle.uploadedAt ?? bundle.createdAt)} · last {bundle.timeRangeHours} h
+                    {formatDateTime(bundle.uploadedAt ?? bundle.createdAt, timeZone)} · last {bundle.timeRangeHours} h
                   </p>
                   <p className="text-xs text-stone-600">
                     <span className={`font-medium ${state.className}`}>

@@ -131,7 +131,7 @@ export default async function DevicePage({ params, searchParams }: Props) {
             total={device.counts.commands}
             timeZone={device.farm.timezone}
             canSend={allowed.commands}
-            logs={<LogBundleList bundles={logBundles} deviceId={device.deviceId} />}
+            logs={<LogBundleList bundles={logBundles} deviceId={device.deviceId} timeZone={device.farm.timezone} />}
           />
         }
         updates={<DeviceFirmwareUpdates deviceId={device.deviceId} currentVersion={device.firmwareVersion} history={updates} total={device.counts.updates} canSchedule={can(actor.role, "ota.schedule")} retired={retired} timeZone={device.farm.timezone} />}
