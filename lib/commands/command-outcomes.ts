@@ -69,12 +69,6 @@ export async function storeCommandAnswers(sql: Sql, answers: readonly CommandAns
   ];
   const answered = `unnest($1::text[], $2::int[], $3::text[], $4::jsonb[], $5::text[], $6::timestamptz[], $7::timestamptz[])
                       AS u(command_id, device_pk, status, result, error, received_at, executing_at)`;
-  const { rows: unmatched } = await sql.query<{ ord: number }>(
-    `SELECT u.ord::int AS ord FROM unnest($1::text[], $2::int[]) WITH ORDINALITY AS u(command_id, device_pk, ord)
-      WHERE NOT EXISTS (SELECT 1 FROM commands c WHERE c.command_id = u.command_id AND c.device_id = u.device_pk)`,
-    params.slice(0, 2),
-  );
-  const refused = unmatched.reduce((sum, row) => sum + answers[row.ord - 1]!.responses, 0);
   const { rows } = await sql.query<Finished>(
     `UPDATE commands AS c SET
         status = (CASE WHEN u.status <> 'executing' THEN u.status
@@ -93,6 +87,16 @@ export async function storeCommandAnswers(sql: Sql, answers: readonly CommandAns
       RETURNING c.id, c.command_id, c.command_type, c.device_id, c.status::text AS status, c.result, c.parameters, u.received_at, c.sent_at`,
     params,
   );
+  // Every answer moved its command on: none can be refused, and the lookup is saved (the usual case).
+  let refused = 0;
+  if (rows.length < answers.length) {
+    const { rows: unmatched } = await sql.query<{ ord: number }>(
+      `SELECT u.ord::int AS ord FROM unnest($1::text[], $2::int[]) WITH ORDINALITY AS u(command_id, device_pk, ord)
+        WHERE NOT EXISTS (SELECT 1 FROM commands c WHERE c.command_id = u.command_id AND c.device_id = u.device_pk)`,
+      params.slice(0, 2),
+    );
+    refused = unmatched.reduce((sum, row) => sum + answers[row.ord - 1]!.responses, 0);
+  }
   const statusRefresh = await applyConsequences(sql, rows.filter((row) => row.status !== "executing"));
   return { applied: rows.length, refused, statusRefresh };
 }
