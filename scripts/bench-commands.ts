@@ -36,6 +36,8 @@ import { cleanup, cleanups, cpuSecondsByRole, cpuShare, loadAverage, log, openBe
 
 const DEVICES = Number(process.env.BENCH_DEVICES ?? 10_000);
 const DEVICE_CONNECTIONS = Number(process.env.BENCH_DEVICE_CONNECTIONS ?? 20);
+/** BENCH_SEND_ONLY=1: devices take the commands and do not answer — the send path alone, without the answers competing for the same 2 cores. */
+const SEND_ONLY = !!process.env.BENCH_SEND_ONLY;
 const TARGETS = { sentMs: 2_000, answersPerSecond: 5_000, p99Ms: 1_000 };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -148,6 +150,7 @@ async function main() {
         received.add(parsed.data.command_id);
         lastReceivedAt = performance.now();
         firstAnswerAt ||= lastReceivedAt;
+        if (SEND_ONLY) return;
         // At once, in order on this connection: executing, then the result.
         const responseTopic = topics.commandResponse(deviceId, parsed.data.command_id);
         client.publish(responseTopic, '{"status":"executing"}', { qos: 1 });
@@ -180,7 +183,7 @@ async function main() {
       [batchId],
     );
     counts = { sent: Number(rows[0]!.sent), completed: Number(rows[0]!.completed) };
-    if (counts.completed >= DEVICES || performance.now() > deadline) break;
+    if (counts.completed >= DEVICES || (SEND_ONLY && counts.sent >= DEVICES && received.size >= DEVICES) || performance.now() > deadline) break;
     await sleep(50);
   }
   const allDone = performance.now();
