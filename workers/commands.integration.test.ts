@@ -349,4 +349,30 @@ describe("command engine across a worker restart", () => {
       await lane.remove();
     }
   });
+
+  it("holds a disruptive command while a firmware update installs, sends it after, and sends the rest meanwhile", async () => {
+    const lane = await createTestFleet(db, 1);
+    const target = lane.devices[0]!;
+    // The restart test above stopped the main worker.
+    const holding = await startWorker("hold");
+    try {
+      const live = await goOnline(target);
+      await db.device.update({ where: { id: target.id }, data: { firmwareUpdateStatus: "installing" } });
+      const restart = await db.command.create({ data: { commandId: randomUUID(), deviceId: target.id, farmId: lane.farmId, commandType: "restart", parameters: { delay_seconds: 0 } } });
+      const ping = await db.command.create({ data: { commandId: randomUUID(), deviceId: target.id, farmId: lane.farmId, commandType: "ping", parameters: { count: 1 } } });
+      await db.$executeRawUnsafe(`SELECT pg_notify('sdm_commands', '')`);
+      await waitFor(async () => live.received.some((c) => c.command_id === ping.commandId));
+      await holding.commandTick();
+      await sleep(500);
+      expect(live.received.some((c) => c.command_id === restart.commandId)).toBe(false);
+      expect((await commandRow(restart.id)).status).toBe("queued");
+
+      await db.device.update({ where: { id: target.id }, data: { firmwareUpdateStatus: "completed" } });
+      await holding.commandTick();
+      await waitFor(async () => live.received.some((c) => c.command_id === restart.commandId));
+    } finally {
+      await holding.stop();
+      await lane.remove();
+    }
+  });
 });

@@ -235,6 +235,9 @@ export async function cancelBatchRest(db: Db, actor: Actor, batchId: number, now
     const count = await tx.$executeRaw`
       UPDATE commands SET status = 'cancelled', completed_at = ${now}::timestamptz, error_message = ${`Cancelled by ${actor.label} before it was sent`}
        WHERE batch_id = ${batch.id}::int AND status = 'queued'`;
+    await tx.$executeRaw`
+      UPDATE device_log_bundles AS b SET state = 'failed' FROM commands AS c
+       WHERE c.id = b.command_id AND c.batch_id = ${batch.id}::int AND c.status = 'cancelled' AND b.state = 'awaiting_upload'`;
     await tx.commandBatch.update({ where: { id: batch.id }, data: { cancelledAt: batch.cancelledAt ?? now } });
     await recordAudit(tx, actor, { entityType: "command_batch", entityId: String(batch.id), action: "command_cancelled", after: { cancelled: count } });
     return count;

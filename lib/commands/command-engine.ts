@@ -14,6 +14,7 @@
 import { commandPayload, type CommandPayload } from "../mqtt/payloads";
 import { keepToBtreeLookups, type Sql, type SqlPool } from "../telemetry/sql";
 import { atomically, REACHABLE_SQL, runExclusively } from "../worker/engine-tick";
+import { COMMANDS } from "./catalogue";
 import { failLogBundles } from "./command-outcomes";
 import { logUploadUrl, newUploadToken } from "./log-upload-token";
 
@@ -33,7 +34,7 @@ export type CommandEngineOptions = {
   chunk?: number;
   /**
    * How often debug modes are checked for their end (default 5 s): minutes-long modes need no
-   * 500 ms precision, and the check reads every device row (debug_until has no index).
+   * 500 ms precision (the partial index devices_debug_until_idx keeps the check to the devices in debug mode).
    */
   debugCheckMs?: number;
   log?: (line: string) => void;
@@ -49,6 +50,9 @@ export const EXPIRED_ONLY_IF_ONLINE = "Device was offline, and the command was f
 
 /** The command a device is sent when the debug mode the app tracks runs out. */
 export const END_OF_DEBUG = { command: "set_debug_level", parameters: { level: "info", duration_minutes: 30 }, requestedBy: "system" } as const;
+
+/** Commands that would break a firmware update in progress (catalogue: disruptive). */
+const DISRUPTIVE = COMMANDS.filter((command) => command.disruptive).map((command) => command.name);
 
 type QueuedRow = {
   id: number;
@@ -251,6 +255,8 @@ export class CommandEngine {
            FROM commands c
            JOIN devices d ON d.id = c.device_id
           WHERE c.status = 'queued' AND c.expires_at > $1 AND d.connection_status IN ${REACHABLE_SQL}
+            -- A restart or calibration queued earlier waits while a firmware update installs.
+            AND NOT (c.command_type = ANY($3::text[]) AND d.firmware_update_status IN ('downloading', 'installing'))
           ORDER BY c.created_at, c.id
           LIMIT $2
             FOR UPDATE OF c SKIP LOCKED
@@ -260,7 +266,7 @@ export class CommandEngine {
         WHERE c.id = due.id
        RETURNING c.id, c.command_id, c.command_type, c.parameters, c.expires_at, c.timeout_seconds, due.device_id, due.device_pk,
                  (SELECT b.id FROM device_log_bundles b WHERE b.command_id = c.id) AS bundle_id`,
-      [now.toISOString(), limit],
+      [now.toISOString(), limit, DISRUPTIVE],
     );
     if (rows.length === 0) return { count: 0, messages: [] };
     const timestamp = now.toISOString();

@@ -54,6 +54,7 @@ type Finished = {
   parameters: Record<string, unknown>;
   received_at: Date;
   sent_at: Date | null;
+  late: boolean;
 };
 
 export async function storeCommandAnswers(sql: Sql, answers: readonly CommandAnswer[]): Promise<AnswersStored> {
@@ -84,7 +85,7 @@ export async function storeCommandAnswers(sql: Sql, answers: readonly CommandAns
         AND c.status NOT IN ('completed', 'failed')
         -- An "executing" that changes nothing (the command is past it) writes nothing.
         AND (u.status <> 'executing' OR c.status IN ('queued', 'sent') OR c.executing_at IS NULL)
-      RETURNING c.id, c.command_id, c.command_type, c.device_id, c.status::text AS status, c.result, c.parameters, u.received_at, c.sent_at`,
+      RETURNING c.id, c.command_id, c.command_type, c.device_id, c.status::text AS status, c.result, c.parameters, u.received_at, c.sent_at, c.late`,
     params,
   );
   // Every answer moved its command on: none can be refused, and the lookup is saved (the usual case).
@@ -187,8 +188,9 @@ async function applyConsequences(sql: Sql, finished: Finished[]): Promise<Map<nu
     );
   }
 
-  // set_debug_level: the mode the device confirmed, until the app ends it (command-engine.ts).
-  const debug = latestPerDevice(of("set_debug_level", "completed"))
+  // set_debug_level: the mode the device confirmed, until the app ends it (command-engine.ts). A
+  // late answer does not: someone may have ended the mode meanwhile, and the badge must not come back.
+  const debug = latestPerDevice(of("set_debug_level", "completed").filter((row) => !row.late))
     .map((row) => {
       const parsed = debugResult.safeParse(row.result ?? {});
       const level = parsed.success ? parsed.data.level : row.parameters?.level;

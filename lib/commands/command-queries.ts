@@ -159,6 +159,8 @@ export async function cancelCommand(db: Db, actor: Actor, commandId: string, now
       const current = await tx.command.findUniqueOrThrow({ where: { id: row.id }, select: { status: true } });
       throw new ConflictError(`Only a queued command can be cancelled; this one is ${current.status}.`);
     }
+    // A get_logs taken back will never upload: its bundle says so rather than waiting forever.
+    await tx.deviceLogBundle.updateMany({ where: { commandId: row.id, state: "awaiting_upload" }, data: { state: "failed" } });
     await recordAudit(tx, actor, { entityType: "device", entityId: row.device.deviceId, action: "command_cancelled", after: { command: row.commandType, commandId } });
     return commandView(await tx.command.findUniqueOrThrow({ where: { id: row.id }, select: COMMAND_VIEW_SELECT }));
   });

@@ -9,20 +9,29 @@ import { InvalidError, NotFoundError } from "../errors";
 
 export const IDEMPOTENCY_HEADER = "Idempotency-Key";
 
+/** A malformed %-escape is a path no device has, not a server error. */
+function decoded(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
 export function deviceIdFromPath(raw: string): string {
-  const id = decodeURIComponent(raw);
+  const id = decoded(raw);
   if (!DEVICE_ID_PATTERN.test(id)) throw new NotFoundError(`No device has the id “${id}” (device ids look like MM001).`);
   return id;
 }
 
 export function batchIdFromPath(raw: string): number {
-  const id = Number(decodeURIComponent(raw));
+  const id = Number(decoded(raw));
   if (!Number.isInteger(id) || id <= 0) throw new NotFoundError("No such batch.");
   return id;
 }
 
 export function commandIdFromPath(raw: string): string {
-  const id = decodeURIComponent(raw);
+  const id = decoded(raw);
   if (!id || id.length > 64) throw new NotFoundError("No such command.");
   return id;
 }

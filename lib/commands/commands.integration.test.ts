@@ -245,6 +245,12 @@ describe("reading and cancelling", () => {
     await expect(cancelCommand(db, technician, sent.id)).rejects.toMatchObject({ status: 409, message: expect.stringMatching(/this one is sent/) });
     await expect(cancelCommand(db, viewer, sent.id)).rejects.toMatchObject({ status: 403 });
   });
+
+  it("fails the log bundle of a get_logs it cancels: it will never be uploaded", async () => {
+    const command = await sendCommand(db, technician, meter, { command: "get_logs" });
+    await cancelCommand(db, technician, command.id);
+    expect((await db.deviceLogBundle.findFirstOrThrow({ where: { command: { commandId: command.id } } })).state).toBe("failed");
+  });
 });
 
 describe("bulk commands", () => {

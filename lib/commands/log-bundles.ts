@@ -139,23 +139,24 @@ export async function receiveLogUpload(db: Db, services: LogBundleServices, uplo
     throw error;
   }
   const key = `logs/${upload.deviceId}/${bundle.id}-${randomUUID()}.log.gz`;
-  let moved = false;
+  let put = false;
   try {
     if (received.sha256 !== claimed) return await refuse(new InvalidError(`Checksum mismatch: the bytes received hash to ${received.sha256}, the device said ${claimed}.`, { "x-content-sha256": ["does not match the body"] }));
     const lineCount = await countGzipLines(received.file, services.maxUnpackedBytes).catch((error: unknown) => (error instanceof NotGzipError ? refuse(error) : Promise.reject(error)));
     await services.store.putFile(key, received.file, { size: received.size, sha256: received.sha256, contentType: "application/gzip" });
-    moved = true;
+    put = true;
     const stored = await db.deviceLogBundle.updateMany({
       where: { id: bundle.id, state: "awaiting_upload", uploadTokenHash: hashUploadToken(upload.token) },
       data: { state: "stored", storageKey: key, sizeBytes: received.size, sha256: received.sha256, lineCount, uploadedAt: new Date(), uploadTokenHash: null },
     });
-    if (stored.count === 0) {
-      await services.store.remove(key);
-      return await refuse(new ConflictError("This log bundle was stored by another upload meanwhile."));
-    }
+    if (stored.count === 0) return await refuse(new ConflictError("This log bundle was stored by another upload meanwhile."));
+    put = false;
     return { bundleId: bundle.id, sizeBytes: received.size, sha256: received.sha256, lineCount };
   } finally {
-    if (!moved) await rm(received.file, { force: true });
+    // Stored and recorded, or nothing: an object the bundle does not point to is removed, and the
+    // temporary file always goes (the local store moves it; S3 only reads it).
+    if (put) await services.store.remove(key).catch(() => undefined);
+    await rm(received.file, { force: true });
   }
 }
 
@@ -289,6 +290,9 @@ export type LogBundleReading = {
  * or above), "=warn" = WARN only; `search` is case-insensitive over the whole line. The newest
  * matching lines come last, at most `limit` of them.
  */
+/** Longest line the viewer shows; the rest of it is cut (the download has it whole). */
+export const MAX_LINE_CHARS = 8_192;
+
 export async function readLogBundle(
   db: Db,
   store: BlobStore,
@@ -305,17 +309,37 @@ export async function readLogBundle(
   const object = await store.open(row.storageKey);
   if (!object) throw new NotFoundError(`Log bundle ${row.id} is missing from storage.`);
   const last = new LastLines(limit, lineMatcher({ search: filter.search, level }));
-  let rest = "";
+  // One pass over each chunk, and a line cut at MAX_LINE_CHARS: a device's bundle of one endless
+  // line must not cost the web process quadratic scanning or an answer of hundreds of MB.
+  let line = "";
+  let cut = false;
+  const take = (piece: string) => {
+    if (cut) return;
+    line += piece;
+    if (line.length > MAX_LINE_CHARS) {
+      line = `${line.slice(0, MAX_LINE_CHARS)} …[line cut]`;
+      cut = true;
+    }
+  };
+  const end = () => {
+    last.push(line.replace(/\r$/, ""));
+    line = "";
+    cut = false;
+  };
   const decoder = new TextDecoder("utf-8");
   const gunzip = object.body.pipe(createGunzip());
   for await (const chunk of gunzip as AsyncIterable<Buffer>) {
-    const text = rest + decoder.decode(chunk, { stream: true });
-    const parts = text.split("\n");
-    rest = parts.pop() ?? "";
-    for (const raw of parts) last.push(raw.replace(/\r$/, ""));
+    const text = decoder.decode(chunk, { stream: true });
+    let start = 0;
+    for (let newline = text.indexOf("\n"); newline >= 0; newline = text.indexOf("\n", start)) {
+      take(text.slice(start, newline));
+      end();
+      start = newline + 1;
+    }
+    take(text.slice(start));
   }
-  rest += decoder.decode();
-  if (rest) last.push(rest.replace(/\r$/, ""));
+  take(decoder.decode());
+  if (line) end();
   return { device: { deviceId: device.deviceId, name: device.name }, bundle: view(row), ...last.result() };
 }
 

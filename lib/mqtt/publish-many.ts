@@ -7,6 +7,23 @@ import type { MqttClient } from "mqtt";
 
 export type Outgoing = { topic: string; payload: string };
 
-export async function publishMany(client: MqttClient, messages: readonly Outgoing[]): Promise<void> {
-  await Promise.all(messages.map((message) => client.publishAsync(message.topic, message.payload, { qos: 1 })));
+/**
+ * Past this the broker is taken to be gone: mqtt.js would hold the messages until it reconnects,
+ * and the engine's round would hold its rows and lock meanwhile (no expiry, no timeouts, no cancel).
+ * Failing the round leaves the messages queued for the next one; a device dedupes a late duplicate.
+ */
+export const PUBLISH_TIMEOUT_MS = 10_000;
+
+export async function publishMany(client: MqttClient, messages: readonly Outgoing[], timeoutMs = PUBLISH_TIMEOUT_MS): Promise<void> {
+  if (messages.length === 0) return;
+  if (!client.connected) throw new Error("not connected to the broker");
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the broker did not take ${messages.length} message(s) within ${timeoutMs / 1000} s`)), timeoutMs);
+  });
+  try {
+    await Promise.race([Promise.all(messages.map((message) => client.publishAsync(message.topic, message.payload, { qos: 1 }))), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -4,6 +4,7 @@ import { readLogBundle } from "@/lib/commands/log-bundles";
 import { logLinesQuery } from "@/lib/commands/log-lines";
 import { getDb } from "@/lib/db";
 import { getBlobStore } from "@/lib/storage";
+import { deviceIdFromPath } from "@/lib/commands/command-requests";
 
 type Params = { id: string; bundleId: string };
 
@@ -11,7 +12,7 @@ type Params = { id: string; bundleId: string };
 export const GET = withApi<Params>(
   async ({ request, actor, params }) => {
     const query = z.object(logLinesQuery).parse(Object.fromEntries(new URL(request.url).searchParams));
-    return readLogBundle(getDb(), getBlobStore(), actor, decodeURIComponent(params.id), params.bundleId, query);
+    return readLogBundle(getDb(), getBlobStore(), actor, deviceIdFromPath(params.id), params.bundleId, query);
   },
   { permission: "devices.read" },
 );

@@ -9,6 +9,7 @@ import { NextResponse } from "next/server";
 import { errorResponse } from "@/lib/api/with-api";
 import { getDb } from "@/lib/db";
 import { logBundleServices, nodeBody, receiveLogUpload } from "@/lib/commands/log-bundles";
+import { deviceIdFromPath } from "@/lib/commands/command-requests";
 
 export const dynamic = "force-dynamic";
 
@@ -18,7 +19,7 @@ export async function PUT(request: Request, context: { params: Promise<Params> }
   try {
     const params = await context.params;
     const stored = await receiveLogUpload(getDb(), logBundleServices(), {
-      deviceId: decodeURIComponent(params.id),
+      deviceId: deviceIdFromPath(params.id),
       bundleId: params.bundleId,
       token: new URL(request.url).searchParams.get("token"),
       sha256: request.headers.get("x-content-sha256"),
