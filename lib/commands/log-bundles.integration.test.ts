@@ -207,3 +207,20 @@ describe("log bundle upload (devices, one-time token)", () => {
     expect(elsewhere.status).toBe(404);
   });
 });
+
+// Last: it stores a file, and the tests above count the files of the store.
+describe("log viewer", () => {
+  it("shows an endless line cut at 8 KB in the viewer, and the lines around it whole", async () => {
+    const { bundle, token } = await newBundle();
+    const endless = "x".repeat(40_000);
+    const gzip = gzipSync(Buffer.from(`${formatLogLine(new Date("2026-12-03T12:00:00Z"), "INFO", "app", "before")}\n${endless}\n${formatLogLine(new Date("2026-12-03T12:00:01Z"), "INFO", "app", "after")}\n`));
+    expect((await put(device.deviceId, bundle.id, token, gzip)).status).toBe(201);
+    const response = await linesRoute(apiRequest(fixture.keys.technician, "GET", `/api/v1/devices/${device.deviceId}/logs/${bundle.id}/lines`), withParams({ id: device.deviceId, bundleId: String(bundle.id) }));
+    const body = (await response.json()) as { lines: { message: string }[]; total: number };
+    expect(body.total).toBe(3);
+    expect(body.lines[0]!.message).toBe("before");
+    expect(body.lines[1]!.message).toHaveLength(8_192 + " …[line cut]".length);
+    expect(body.lines[1]!.message.endsWith("…[line cut]")).toBe(true);
+    expect(body.lines[2]!.message).toBe("after");
+  });
+});
