@@ -25,14 +25,13 @@
  * PASS/FAIL is printed per target; the exit code is 0 either way.
  */
 import type { ChildProcess } from "node:child_process";
-import mqtt, { type MqttClient } from "mqtt";
 import pg from "pg";
 import { newSecret } from "../lib/provisioning/credentials";
 import { commandPayload } from "../lib/mqtt/payloads";
 import { topics } from "../lib/mqtt/topics";
 import type { Actor } from "../lib/auth/permissions";
 import { benchCommandCenter } from "./bench-command-center";
-import { cleanup, cleanups, cpuSecondsByRole, cpuShare, loadAverage, log, openBenchDatabase, startEmbeddedBrokerProcess, startWorkerProcess } from "./bench-harness";
+import { cleanup, cleanups, connectMqtt, cpuSecondsByRole, cpuShare, fmt, loadAverage, log, openBenchDatabase, seedOnlineFleet, sleep, startEmbeddedBrokerProcess, startWorkerProcess, verdict } from "./bench-harness";
 
 const DEVICES = Number(process.env.BENCH_DEVICES ?? 10_000);
 const DEVICE_CONNECTIONS = Number(process.env.BENCH_DEVICE_CONNECTIONS ?? 20);
@@ -40,30 +39,12 @@ const DEVICE_CONNECTIONS = Number(process.env.BENCH_DEVICE_CONNECTIONS ?? 20);
 const SEND_ONLY = !!process.env.BENCH_SEND_ONLY;
 const TARGETS = { sentMs: 2_000, answersPerSecond: 5_000, p99Ms: 1_000 };
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const fmt = (value: number) => Math.round(value).toLocaleString("en");
-const verdict = (ok: boolean) => (ok ? "PASS" : "FAIL");
-
-function connect(url: string, options: mqtt.IClientOptions): Promise<MqttClient> {
-  return new Promise((resolve, reject) => {
-    const client = mqtt.connect(url, { protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 10_000, ...options });
-    client.once("connect", () => resolve(client));
-    client.once("error", reject);
-  });
-}
-
 async function seed(sql: pg.Pool) {
   const started = performance.now();
-  const { rows: [farm] } = await sql.query<{ id: number }>(`INSERT INTO farms (code, name) VALUES ('BENCHCMD', 'Bench commands farm') RETURNING id`);
-  await sql.query(
-    `INSERT INTO devices (device_id, name, device_type, state, farm_id, model, firmware_version, updated_at, last_seen, health_status, health_score, connection_status)
-     SELECT 'BC' || lpad(n::text, 6, '0'), 'Bench gateway ' || n, 'gateway', 'active', $1, 'GW-100', '1.4.0', now(), now(), 'healthy', 100, 'online'
-       FROM generate_series(1, $2::int) AS n`,
-    [farm!.id, DEVICES],
-  );
+  const farmId = await seedOnlineFleet(sql, { farmCode: "BENCHCMD", farmName: "Bench commands farm", idPrefix: "BC", name: "Bench gateway", deviceType: "gateway", model: "GW-100", firmwareVersion: "1.4.0" }, DEVICES);
   await sql.query("ANALYZE devices");
   log(`seeded ${fmt(DEVICES)} online gateways in ${fmt(performance.now() - started)} ms`);
-  return { farmId: farm!.id };
+  return { farmId };
 }
 
 /**
@@ -128,7 +109,7 @@ async function main() {
   const { rows: idRows } = await sql.query<{ device_id: string }>(`SELECT device_id FROM devices WHERE farm_id = $1 ORDER BY id`, [farmId]);
   const allIds = idRows.map((row) => row.device_id);
   const deviceSide = await Promise.all(
-    Array.from({ length: DEVICE_CONNECTIONS }, (_, i) => connect(mqttUrl!, { ...service, clientId: `bench-cmd-devices-${process.pid}-${i}`, clean: true })),
+    Array.from({ length: DEVICE_CONNECTIONS }, (_, i) => connectMqtt(mqttUrl!, { ...service, clientId: `bench-cmd-devices-${process.pid}-${i}`, clean: true })),
   );
   cleanups.push(async () => {
     await Promise.all(deviceSide.map((client) => client.endAsync(true).catch(() => undefined)));

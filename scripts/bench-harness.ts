@@ -8,7 +8,8 @@ import { once } from "node:events";
 import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import mqtt from "mqtt";
+import mqtt, { type MqttClient } from "mqtt";
+import type pg from "pg";
 import { parseConfig } from "../lib/config/env";
 import { adminUrlFor, dropDatabase, ensureDatabase, startEmbeddedPostgres, withDatabase } from "../lib/services/embedded-postgres";
 import { findFreePort } from "../lib/services/free-port";
@@ -16,6 +17,33 @@ import { migrateDeploy } from "../lib/services/migrate";
 import { WORKER_NODE_FLAGS } from "../lib/services/worker-node-flags";
 
 export const log = (line: string) => console.log(`[bench] ${line}`);
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+export const fmt = (value: number) => Math.round(value).toLocaleString("en");
+export const verdict = (ok: boolean) => (ok ? "PASS" : "FAIL");
+
+/** One MQTT connection that fails rather than retries: a benchmark wants to know at once. */
+export function connectMqtt(url: string, options: mqtt.IClientOptions): Promise<MqttClient> {
+  return new Promise((resolve, reject) => {
+    const client = mqtt.connect(url, { protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 10_000, ...options });
+    client.once("connect", () => resolve(client));
+    client.once("error", reject);
+  });
+}
+
+export type BenchFleet = { farmCode: string; farmName: string; idPrefix: string; name: string; deviceType: string; model: string; firmwareVersion: string };
+
+/** `count` healthy, online devices of one type in a farm of their own (ids `<prefix>000001`…); returns the farm's id. */
+export async function seedOnlineFleet(sql: pg.Pool, fleet: BenchFleet, count: number): Promise<number> {
+  const { rows: [farm] } = await sql.query<{ id: number }>(`INSERT INTO farms (code, name) VALUES ($1, $2) RETURNING id`, [fleet.farmCode, fleet.farmName]);
+  await sql.query(
+    `INSERT INTO devices (device_id, name, device_type, state, farm_id, model, firmware_version, updated_at, last_seen, health_status, health_score, connection_status)
+     SELECT $3 || lpad(n::text, 6, '0'), $4 || ' ' || n, $5::"DeviceType", 'active', $1, $6, $7, now(), now(), 'healthy', 100, 'online'
+       FROM generate_series(1, $2::int) AS n`,
+    [farm!.id, count, fleet.idPrefix, fleet.name, fleet.deviceType, fleet.model, fleet.firmwareVersion],
+  );
+  return farm!.id;
+}
 
 export const loadAverage = () => os.loadavg().map((value) => value.toFixed(2)).join(" / ");
 

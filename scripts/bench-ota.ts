@@ -19,12 +19,12 @@
  * PASS/FAIL is printed per target; the exit code is 0 either way.
  */
 import type { ChildProcess } from "node:child_process";
-import mqtt, { type MqttClient } from "mqtt";
+import type { MqttClient } from "mqtt";
 import pg from "pg";
 import { newSecret } from "../lib/provisioning/credentials";
 import { topics } from "../lib/mqtt/topics";
 import { findFreePort } from "../lib/services/free-port";
-import { cleanup, cleanups, loadAverage, log, openBenchDatabase, startEmbeddedBrokerProcess, startWorkerProcess } from "./bench-harness";
+import { cleanup, cleanups, connectMqtt, fmt, loadAverage, log, openBenchDatabase, seedOnlineFleet, sleep, startEmbeddedBrokerProcess, startWorkerProcess, verdict } from "./bench-harness";
 
 const DEVICES = Number(process.env.BENCH_DEVICES ?? 10_000);
 const STATUS_CONNECTIONS = Number(process.env.BENCH_STATUS_CONNECTIONS ?? 4);
@@ -38,27 +38,9 @@ const ADMIN_PASSWORD = `bench-${newSecret(9)}`;
 
 /** Set when the status phase timed out: the publishers stop waiting for the worker. */
 const publishing = { gaveUp: false };
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const fmt = (value: number) => Math.round(value).toLocaleString("en");
-const verdict = (ok: boolean) => (ok ? "PASS" : "FAIL");
-
-function connect(url: string, options: mqtt.IClientOptions): Promise<MqttClient> {
-  return new Promise((resolve, reject) => {
-    const client = mqtt.connect(url, { protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 10_000, ...options });
-    client.once("connect", () => resolve(client));
-    client.once("error", reject);
-  });
-}
-
 async function seed(sql: pg.Pool) {
   const started = performance.now();
-  const { rows: [farm] } = await sql.query<{ id: number }>(`INSERT INTO farms (code, name) VALUES ('BENCHOTA', 'Bench OTA farm') RETURNING id`);
-  await sql.query(
-    `INSERT INTO devices (device_id, name, device_type, state, farm_id, model, firmware_version, updated_at, last_seen, health_status, health_score, connection_status)
-     SELECT 'BO' || lpad(n::text, 6, '0'), 'Bench meter ' || n, 'milk_meter', 'active', $1, 'MM-400', '2.0.3', now(), now(), 'healthy', 100, 'online'
-       FROM generate_series(1, $2::int) AS n`,
-    [farm!.id, DEVICES],
-  );
+  const farmId = await seedOnlineFleet(sql, { farmCode: "BENCHOTA", farmName: "Bench OTA farm", idPrefix: "BO", name: "Bench meter", deviceType: "milk_meter", model: "MM-400", firmwareVersion: "2.0.3" }, DEVICES);
   const firmware = { deviceType: "milk_meter", sha256: "c".repeat(64), size: 1_048_576 };
   const { rows } = await sql.query<{ id: number; version: string }>(
     `INSERT INTO firmware_versions (name, version, device_type, compatible_models, file_name, storage_key, size_bytes, sha256, signature, state)
@@ -67,10 +49,10 @@ async function seed(sql: pg.Pool) {
      RETURNING id, version`,
     [firmware.size, firmware.sha256],
   );
-  await sql.query(`UPDATE devices SET firmware_id = $1 WHERE farm_id = $2`, [rows.find((row) => row.version === "2.0.3")!.id, farm!.id]);
+  await sql.query(`UPDATE devices SET firmware_id = $1 WHERE farm_id = $2`, [rows.find((row) => row.version === "2.0.3")!.id, farmId]);
   await sql.query("ANALYZE devices; ANALYZE firmware_versions");
   log(`seeded ${fmt(DEVICES)} milk meters on 2.0.3 and firmware 2.1.0 in ${fmt(performance.now() - started)} ms`);
-  return { farmId: farm!.id, firmwareId: rows.find((row) => row.version === "2.1.0")!.id };
+  return { farmId: farmId, firmwareId: rows.find((row) => row.version === "2.1.0")!.id };
 }
 
 async function createAdmin(databaseUrl: string) {
@@ -165,8 +147,8 @@ async function main() {
   const { rows: idRows } = await sql.query<{ device_id: string }>(`SELECT device_id FROM devices ORDER BY id`);
   const allIds = idRows.map((row) => row.device_id);
   const receiverCount = Math.max(1, Math.ceil(allIds.length / 500));
-  const receivers = await Promise.all(Array.from({ length: receiverCount }, (_, i) => connect(mqttUrl!, { ...service, clientId: `bench-ota-devices-${process.pid}-${i}`, clean: true })));
-  const senders = await Promise.all(Array.from({ length: STATUS_CONNECTIONS }, (_, i) => connect(mqttUrl!, { ...service, clientId: `bench-ota-status-${process.pid}-${i}`, clean: true })));
+  const receivers = await Promise.all(Array.from({ length: receiverCount }, (_, i) => connectMqtt(mqttUrl!, { ...service, clientId: `bench-ota-devices-${process.pid}-${i}`, clean: true })));
+  const senders = await Promise.all(Array.from({ length: STATUS_CONNECTIONS }, (_, i) => connectMqtt(mqttUrl!, { ...service, clientId: `bench-ota-status-${process.pid}-${i}`, clean: true })));
   cleanups.push(async () => {
     await Promise.all([...receivers, ...senders].map((client) => client.endAsync(true).catch(() => undefined)));
   });
