@@ -12,6 +12,10 @@ export const PERMISSIONS = [
   "devices.provision",
   "devices.import",
   "devices.command",
+  /** A device's own configuration: edit, roll back. */
+  "config.write",
+  /** Farm and group configuration layers, health thresholds and configuration campaigns. */
+  "config.manage",
   "firmware.read",
   "firmware.write",
   "firmware.publish",
@@ -31,8 +35,8 @@ export const PERMISSIONS = [
 export type Permission = (typeof PERMISSIONS)[number];
 
 const READ: Permission[] = ["devices.read", "firmware.read", "ota.read", "alerts.read", "audit.read"];
-const TECHNICIAN: Permission[] = [...READ, "devices.write", "devices.provision", "devices.command", "alerts.manage", "maintenance.write"];
-const MANAGER: Permission[] = [...TECHNICIAN, "groups.write", "ota.schedule", "ota.approve"];
+const TECHNICIAN: Permission[] = [...READ, "devices.write", "devices.provision", "devices.command", "config.write", "alerts.manage", "maintenance.write"];
+const MANAGER: Permission[] = [...TECHNICIAN, "groups.write", "config.manage", "ota.schedule", "ota.approve"];
 
 export const ROLE_PERMISSIONS: Record<RoleName, ReadonlySet<Permission>> = {
   viewer: new Set(READ),

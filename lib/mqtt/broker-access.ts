@@ -71,13 +71,13 @@ export function identityOfAuthenticatedClient(username: string, clientId: string
 }
 
 /** What a device may publish: its own device → cloud topics, never a cloud → device one. */
-const DEVICE_PUBLISHES = new Set(["telemetry", "status", "command_response", "ota_status"]);
+const DEVICE_PUBLISHES = new Set(["telemetry", "status", "command_response", "ota_status", "config_status"]);
 
 /**
  * The ACL: the service account anywhere, a device only under `devices/{itsOwnId}/…`. A filter with
  * a wildcard in the device segment (`devices/+/telemetry`, `#`) belongs to nobody, so a device
  * cannot subscribe to it. A device publishes only what devices send (telemetry, status, command
- * responses, update progress): a command, configuration or update offer on its own topics comes
+ * responses, update progress, configuration reports): a command, configuration or update offer on its own topics comes
  * from the cloud alone, so nothing on the device's side can pose as one.
  */
 export function mayAccess(identity: BrokerIdentity | null | undefined, topic: string, action: BrokerAction = "subscribe"): boolean {

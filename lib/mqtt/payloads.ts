@@ -54,11 +54,33 @@ export const commandResponsePayload = z.object({
 });
 export type CommandResponsePayload = z.infer<typeof commandResponsePayload>;
 
+/**
+ * Cloud → device on `devices/{id}/config` (published retained, so a device that reconnects is given
+ * the latest): the whole configuration, its version and its hash (lib/configuration/config-hash.ts).
+ * The device checks it against its type's schema, applies it and reports on `config/status`.
+ */
 export const configPayload = z.object({
   version: z.number().int().min(1),
+  hash: z.string().regex(/^[0-9a-f]{64}$/),
   configuration: z.record(z.string(), z.unknown()),
+  issued_at: z.iso.datetime({ offset: true }).optional(),
 });
 export type ConfigPayload = z.infer<typeof configPayload>;
+
+/**
+ * Device → cloud on `devices/{id}/config/status`: what it did with a version. `applied` carries the
+ * hash of what it now runs; `rejected` (it refused the configuration: never resent) and `failed`
+ * (it could not apply it now) carry a reason. A device may also report, unasked, what it runs
+ * (after a boot or a local change): then `version` is the one it believes it has.
+ */
+export const configReportPayload = z.object({
+  version: z.number().int().min(0).max(PG_INT_MAX),
+  status: z.enum(["applied", "rejected", "failed"]),
+  hash: z.string().regex(/^[0-9a-f]{64}$/).nullish(),
+  reason: z.string().max(2000).nullish(),
+  ts: isoOrEpoch.optional(),
+});
+export type ConfigReportPayload = z.infer<typeof configReportPayload>;
 
 export const otaUpdatePayload = z.object({
   job_id: z.number().int().positive(),
@@ -101,6 +123,7 @@ export const PAYLOAD_LIMITS = {
   /** `result` is the device's own JSON: some room, still bounded. */
   commandResponse: { bytes: 65_536, keys: 1_024, depth: 8 },
   otaStatus: { bytes: 4_096, keys: 16, depth: 1 },
+  configReport: { bytes: 4_096, keys: 16, depth: 1 },
 } as const satisfies Record<string, PayloadLimits>;
 
 export type DecodeRefusal = "not_json" | "too_large" | "invalid";

@@ -5,7 +5,8 @@
  */
 import type { MqttClient } from "mqtt";
 
-export type Outgoing = { topic: string; payload: string };
+/** `retain`: the broker keeps the last one for the next subscriber (a device's configuration, so one that reconnects gets the latest). */
+export type Outgoing = { topic: string; payload: string; retain?: boolean };
 
 /**
  * Past this the broker is taken to be gone: mqtt.js would hold the messages until it reconnects,
@@ -22,7 +23,7 @@ export async function publishMany(client: MqttClient, messages: readonly Outgoin
     timer = setTimeout(() => reject(new Error(`the broker did not take ${messages.length} message(s) within ${timeoutMs / 1000} s`)), timeoutMs);
   });
   try {
-    await Promise.race([Promise.all(messages.map((message) => client.publishAsync(message.topic, message.payload, { qos: 1 }))), timeout]);
+    await Promise.race([Promise.all(messages.map((message) => client.publishAsync(message.topic, message.payload, { qos: 1, retain: message.retain ?? false }))), timeout]);
   } finally {
     clearTimeout(timer);
   }

@@ -10,6 +10,7 @@ export const topics = {
   commands: (deviceId: string) => `${TOPIC_ROOT}/${deviceId}/commands`,
   commandResponse: (deviceId: string, commandId: string) => `${TOPIC_ROOT}/${deviceId}/commands/${commandId}/response`,
   config: (deviceId: string) => `${TOPIC_ROOT}/${deviceId}/config`,
+  configStatus: (deviceId: string) => `${TOPIC_ROOT}/${deviceId}/config/status`,
   otaUpdate: (deviceId: string) => `${TOPIC_ROOT}/${deviceId}/ota/update`,
   otaStatus: (deviceId: string) => `${TOPIC_ROOT}/${deviceId}/ota/status`,
 } as const;
@@ -20,6 +21,7 @@ export const DEVICE_TO_CLOUD_FILTERS = [
   `${TOPIC_ROOT}/+/status`,
   `${TOPIC_ROOT}/+/commands/+/response`,
   `${TOPIC_ROOT}/+/ota/status`,
+  `${TOPIC_ROOT}/+/config/status`,
 ] as const;
 
 /** What a device subscribes to: everything the cloud sends it. */
@@ -40,6 +42,7 @@ export type ParsedTopic =
   | { kind: "ota_status"; deviceId: string }
   | { kind: "commands"; deviceId: string }
   | { kind: "config"; deviceId: string }
+  | { kind: "config_status"; deviceId: string }
   | { kind: "ota_update"; deviceId: string };
 
 export function parseTopic(topic: string): ParsedTopic | null {
@@ -56,6 +59,8 @@ export function parseTopic(topic: string): ParsedTopic | null {
       return { kind: "commands", deviceId };
     case "config":
       return { kind: "config", deviceId };
+    case "config/status":
+      return { kind: "config_status", deviceId };
     case "ota/update":
       return { kind: "ota_update", deviceId };
     case "ota/status":

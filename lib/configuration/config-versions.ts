@@ -1,0 +1,115 @@
+/**
+ * The one place configuration versions are written (a person's edit or rollback, a layer change
+ * reaching its devices through the sweep, a campaign's step): each device gets the next version
+ * number, an immutable row in device_configs, and its shadow's desired side moves to it — in one
+ * set-based pass, so a campaign step of 10,000 devices is a handful of statements. Callers hold a
+ * transaction; rows are locked in device order, so two writers never deadlock.
+ */
+import type { Sql } from "../telemetry/sql";
+import type { ConfigObject } from "./config-schemas";
+import { deepMerge, flattenConfig, getPath, unflattenConfig } from "./config-layers";
+
+export const VERSION_SOURCES = ["initial", "edit", "layer", "campaign", "rollback", "reset"] as const;
+export type VersionSource = (typeof VERSION_SOURCES)[number];
+
+export type NewVersion = {
+  devicePk: number;
+  /** The device's own layer in this version. */
+  overrides: ConfigObject;
+  /** The whole effective configuration (what the device is sent). */
+  config: ConfigObject;
+  hash: string;
+  source: VersionSource;
+  summary: string;
+  reason?: string | null;
+  createdById?: number | null;
+  jobId?: number | null;
+  rollbackOf?: number | null;
+};
+
+export type WrittenVersion = { devicePk: number; version: number; previousVersion: number; previousHash: string | null; alreadyApplied: boolean };
+
+/** Past this many devices a write is split: each statement binds a few arrays of this length. */
+const CHUNK = 5_000;
+
+export async function writeVersions(sql: Sql, items: readonly NewVersion[], now = new Date()): Promise<WrittenVersion[]> {
+  const written: WrittenVersion[] = [];
+  const sorted = [...items].sort((a, b) => a.devicePk - b.devicePk);
+  for (let start = 0; start < sorted.length; start += CHUNK) written.push(...(await writeChunk(sql, sorted.slice(start, start + CHUNK), now)));
+  return written;
+}
+
+async function writeChunk(sql: Sql, items: readonly NewVersion[], now: Date): Promise<WrittenVersion[]> {
+  const ids = items.map((item) => item.devicePk);
+  await sql.query(`INSERT INTO device_states (device_id) SELECT unnest($1::int[]) ORDER BY 1 ON CONFLICT (device_id) DO NOTHING`, [ids]);
+  const { rows } = await sql.query<{ device_id: number; desired_version: number; desired_hash: string | null; reported_hash: string | null }>(
+    `SELECT device_id, desired_version, desired_hash, reported_hash FROM device_states WHERE device_id = ANY($1::int[]) ORDER BY device_id FOR UPDATE`,
+    [ids],
+  );
+  const current = new Map(rows.map((row) => [row.device_id, row]));
+  const versions = items.map((item) => (current.get(item.devicePk)?.desired_version ?? 0) + 1);
+  const at = now.toISOString();
+  await sql.query(
+    `INSERT INTO device_configs (device_id, version, desired, overrides, hash, change_summary, reason, source, created_by_id, job_id, rollback_of, status, created_at)
+     SELECT i.device_id, i.version, i.desired, i.overrides, i.hash, NULLIF(i.summary, ''), i.reason, i.source, i.created_by_id, i.job_id, i.rollback_of,
+            CASE WHEN s.reported_hash = i.hash THEN 'applied'::"ConfigApplyStatus" ELSE 'pending'::"ConfigApplyStatus" END, $12::timestamptz
+       FROM unnest($1::int[], $2::int[], $3::jsonb[], $4::jsonb[], $5::text[], $6::text[], $7::text[], $8::text[], $9::int[], $10::int[], $11::int[])
+            AS i(device_id, version, desired, overrides, hash, summary, reason, source, created_by_id, job_id, rollback_of)
+       JOIN device_states s ON s.device_id = i.device_id`,
+    [
+      ids,
+      versions,
+      items.map((item) => JSON.stringify(item.config)),
+      items.map((item) => JSON.stringify(item.overrides)),
+      items.map((item) => item.hash),
+      items.map((item) => item.summary),
+      items.map((item) => item.reason ?? null),
+      items.map((item) => item.source),
+      items.map((item) => item.createdById ?? null),
+      items.map((item) => item.jobId ?? null),
+      items.map((item) => item.rollbackOf ?? null),
+      at,
+    ],
+  );
+  // A version the device already runs (a rollback to what it reports) is applied at once: nothing
+  // to send. Otherwise the grace period of drift starts again from now.
+  await sql.query(
+    `UPDATE device_states AS s SET overrides = i.overrides, desired_version = i.version, desired_hash = i.hash, desired_at = $5::timestamptz,
+            status = CASE WHEN s.reported_hash = i.hash THEN 'applied'::"ConfigApplyStatus" ELSE 'pending'::"ConfigApplyStatus" END,
+            status_reason = NULL, send_attempts = 0,
+            drift_since = CASE WHEN s.reported_hash IS NULL OR s.reported_hash = i.hash THEN NULL ELSE $5::timestamptz END,
+            drifted = false, updated_at = $5::timestamptz
+       FROM unnest($1::int[], $2::int[], $3::text[], $4::jsonb[]) AS i(device_id, version, hash, overrides)
+      WHERE s.device_id = i.device_id`,
+    [ids, versions, items.map((item) => item.hash), items.map((item) => JSON.stringify(item.overrides)), at],
+  );
+  return items.map((item, index) => {
+    const before = current.get(item.devicePk);
+    return {
+      devicePk: item.devicePk,
+      version: versions[index]!,
+      previousVersion: before?.desired_version ?? 0,
+      previousHash: before?.desired_hash ?? null,
+      alreadyApplied: before?.reported_hash === item.hash,
+    };
+  });
+}
+
+/**
+ * The device's own overrides that make its configuration `target` again on top of what it
+ * inherits now: every value where the two differ (a rollback to a version made before a group
+ * changed restores the version's values, not only its overrides — "go back" means run that again).
+ */
+export function overridesToReach(inherited: ConfigObject, target: ConfigObject): ConfigObject {
+  const flat = flattenConfig(target);
+  const out: Record<string, ReturnType<typeof getPath>> = {};
+  for (const [path, value] of Object.entries(flat)) {
+    if (getPath(inherited, path) !== value) out[path] = value;
+  }
+  return unflattenConfig(out as Record<string, never>);
+}
+
+/** A change merged into the device's own layer (an edit, a campaign step). */
+export function mergeOverrides(overrides: ConfigObject, change: ConfigObject): ConfigObject {
+  return deepMerge(overrides, change);
+}
