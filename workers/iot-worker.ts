@@ -23,6 +23,7 @@ import { WORKER_JOBS } from "../lib/jobs";
 import { registerJobs } from "../lib/jobs/registry";
 import {
   commandResponsePayload,
+  configReportPayload,
   decodePayload,
   otaStatusPayload,
   PAYLOAD_LIMITS,
@@ -41,9 +42,11 @@ import { OtaEngine, type OtaOffer } from "../lib/ota/ota-engine";
 import { OtaStatusBatcher } from "../lib/ota/status-batcher";
 import type { StatusReport } from "../lib/ota/update-status";
 import { topics } from "../lib/mqtt/topics";
-import { publishMany } from "../lib/mqtt/publish-many";
+import { publishMany, type Outgoing } from "../lib/mqtt/publish-many";
 import { CommandEngine, type CommandMessage } from "../lib/commands/command-engine";
 import { listenForCommands } from "../lib/commands/command-notify";
+import { CONFIG_CHANNEL, ConfigEngine } from "../lib/configuration/config-engine";
+import { listenForNotify } from "../lib/worker/notify-listener";
 
 export type IotWorkerOptions = {
   mqttUrl: string;
@@ -91,6 +94,12 @@ export type IotWorkerOptions = {
    * It also ticks at once on a NOTIFY on `sdm_commands` and when a device says it is online.
    */
   commands?: { tickMs?: number; publicUrl: string; maxPerSecond?: number; listen?: boolean };
+  /**
+   * The configuration engine (lib/configuration/config-engine.ts): delivery every `tickMs` (default
+   * 1 s; 0 = only when kicked), the materialize and drift sweeps every `sweepEveryMs` (default 60 s)
+   * and at once on a NOTIFY on `sdm_config`; a device that says it is online is kicked too.
+   */
+  config?: { tickMs?: number; listen?: boolean; sweepEveryMs?: number; resendAfterSeconds?: number; maxSendAttempts?: number; driftGraceMinutes?: number };
   log?: (line: string) => void;
 };
 
@@ -138,6 +147,12 @@ export type IotWorkerStats = {
   /** Command answers stored (moved a command on), and responses refused: unknown command or another device's. */
   commandResponses: number;
   commandRefused: number;
+  /** Configuration reports stored, and dropped (a version the device never had); malformed ones count as schemaInvalid. */
+  configReports: number;
+  configReportsDropped: number;
+  /** Configurations sent by this worker's engine ticks, and given up (never confirmed). */
+  configsSent: number;
+  configsFailed: number;
   /** Whether reading from the broker is paused now because the backlog is full (database down), and for how long in all. */
   paused: boolean;
   pausedMs: number;
@@ -150,6 +165,8 @@ export type IotWorker = {
   otaTick(now?: Date): Promise<void>;
   /** Runs the command engine now (tests; the worker also ticks it by itself). */
   commandTick(now?: Date): Promise<void>;
+  /** Runs the configuration engine now (tests); `sweep` forces the materialize and drift sweeps. */
+  configTick(now?: Date, options?: { sweep?: boolean }): Promise<void>;
 };
 
 /** An update's progress, for the OTA status batcher rather than the telemetry ingestor. */
@@ -220,6 +237,12 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
   let kickEngine: () => void = () => undefined;
   // Waiting commands go out as soon as their device says it is back (set once the engine exists).
   let kickCommands: () => void = () => undefined;
+  // ...and its configuration, when it does not run the desired one.
+  let configOnline: (deviceId: string) => void = () => undefined;
+  const backOnline = (deviceId: string) => {
+    kickCommands();
+    configOnline(deviceId);
+  };
   const statusBatcher = new OtaStatusBatcher({
     pool,
     log,
@@ -312,6 +335,13 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
         if (decoded.ok) {
           return { kind: "command_response", deviceId: topic.deviceId, commandId: topic.commandId, payload: decoded.value, receivedAt };
         }
+        invalid(packet.topic, decoded.error, REFUSAL_COUNTER[decoded.refusal]);
+        return null;
+      }
+      case "config_status": {
+        // The topic names the device: a payload cannot speak for another one.
+        const decoded = decodePayload(configReportPayload, packet.payload, PAYLOAD_LIMITS.configReport);
+        if (decoded.ok) return { kind: "config_status", deviceId: topic.deviceId, payload: decoded.value, receivedAt };
         invalid(packet.topic, decoded.error, REFUSAL_COUNTER[decoded.refusal]);
         return null;
       }
@@ -449,7 +479,7 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
       if (!message || packet.qos === 0) {
         // Nothing to store (or QoS 0, which has no acknowledgement): let mqtt.js PUBACK now.
         if (message?.kind === "ota_status") statusBatcher.accept(message.report);
-        else if (message) ingestor.accept(message, cameOnline(message) ? () => kickCommands() : undefined);
+        else if (message) ingestor.accept(message, cameOnline(message) ? () => backOnline(message.deviceId) : undefined);
         callback();
         return;
       }
@@ -474,7 +504,7 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
       ingestor.accept(message, cameOnline(message)
           ? () => {
               ack();
-              kickCommands();
+              backOnline(message.deviceId);
             }
           : ack);
       if (ingestor.writable()) next();
@@ -621,6 +651,79 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
   }
   const commandListener = commandEngine && (options.commands?.listen ?? true) ? listenForCommands(options.databaseUrl, () => kickCommands(), log) : null;
 
+  // The configuration engine: its own tick chain too (a sweep of 100,000 devices must not hold commands back).
+  const configCounters = { sent: 0, failed: 0 };
+  const publishConfigs = (messages: Outgoing[]) => publishMany(clients[0]!, messages);
+  const configEngine = options.config
+    ? new ConfigEngine(pool, {
+        publish: publishConfigs,
+        sweepEveryMs: options.config.sweepEveryMs,
+        resendAfterSeconds: options.config.resendAfterSeconds,
+        maxSendAttempts: options.config.maxSendAttempts,
+        driftGraceMinutes: options.config.driftGraceMinutes,
+        log,
+      })
+    : null;
+  let configRun: Promise<void> = Promise.resolve();
+  let configQueued = false;
+  const configTick = (now?: Date, tickOptions?: { sweep?: boolean }): Promise<void> => {
+    if (!configEngine) return Promise.resolve();
+    configRun = configRun.then(async () => {
+      if (stopping) return;
+      try {
+        const result = await configEngine.tick(now, tickOptions);
+        configCounters.sent += result.sent;
+        configCounters.failed += result.failed;
+      } catch (error) {
+        log(`config: engine tick failed: ${error instanceof Error ? error.message : String(error)} (next tick retries)`);
+      }
+    });
+    return configRun;
+  };
+  const kickConfig = () => {
+    if (!configEngine || stopping || configQueued) return;
+    configQueued = true;
+    void configRun.then(() => {
+      configQueued = false;
+      return configTick();
+    });
+  };
+  configOnline = (deviceId) => {
+    if (!configEngine) return;
+    configEngine.cameOnline(deviceId);
+    kickConfig();
+  };
+  let configTimer: NodeJS.Timeout | null = null;
+  const configTickMs = options.config?.tickMs ?? 1_000;
+  if (configEngine) {
+    // At start: the first tick sweeps (versions for new devices, layers changed while stopped).
+    kickConfig();
+    if (configTickMs > 0) {
+      const loop = () => {
+        configTimer = setTimeout(() => {
+          void configTick().finally(() => {
+            if (!stopping) loop();
+          });
+        }, configTickMs);
+        configTimer.unref();
+      };
+      loop();
+    }
+  }
+  const configListener =
+    configEngine && (options.config?.listen ?? true)
+      ? listenForNotify(
+          options.databaseUrl,
+          CONFIG_CHANNEL,
+          () => {
+            configEngine.requestSweep();
+            kickConfig();
+          },
+          log,
+          "config",
+        )
+      : null;
+
   const stats = (): IotWorkerStats => {
     const ingest = ingestor.stats();
     const ota = statusBatcher.stats();
@@ -654,6 +757,10 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
       commandsExpired: commandCounters.expired,
       commandResponses: ingest.commandAnswers,
       commandRefused: ingest.commandRefused,
+      configReports: ingest.configReports,
+      configReportsDropped: ingest.configReportsDropped,
+      configsSent: configCounters.sent,
+      configsFailed: configCounters.failed,
       redelivered,
       paused: pausedConnections > 0,
       pausedMs: pausedMsTotal + (pausedConnections > 0 ? Date.now() - pausedSince : 0),
@@ -669,6 +776,7 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
         // How the windows go: messages and device states per flush, and what a flush costs.
         `ota reports ${s.otaReports} (${s.otaApplied} applied, ${s.otaPending} pending, per batch ${s.otaBatches ? Math.round(s.otaReports / s.otaBatches) : 0} reports / ${s.otaBatches ? Math.round(s.otaBatchMs / s.otaBatches) : 0} ms); ` +
         `commands sent ${s.commandsSent}, timed out ${s.commandsTimedOut}, expired ${s.commandsExpired}, answers stored ${s.commandResponses}, refused ${s.commandRefused}; ` +
+        `configs sent ${s.configsSent}, failed ${s.configsFailed}, reports stored ${s.configReports}, dropped ${s.configReportsDropped}; ` +
         `redelivered ${s.redelivered}, reading paused ${Math.round(s.pausedMs / 1000)} s${s.paused ? " (now)" : ""}; ` +
         `${s.flushes} flushes, per flush ${s.flushes ? Math.round(s.stored / s.flushes) : 0} messages / ${s.flushes ? Math.round(s.flushedDevices / s.flushes) : 0} devices / ${s.flushes ? Math.round(s.flushMs / s.flushes) : 0} ms`,
     );
@@ -682,6 +790,7 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
     stats,
     otaTick,
     commandTick,
+    configTick,
     stop() {
       stopped ??= (async () => {
         stopping = true;
@@ -689,7 +798,8 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
         if (pauseLogTimer) clearTimeout(pauseLogTimer);
         if (engineTimer) clearTimeout(engineTimer);
         if (commandTimer) clearTimeout(commandTimer);
-        await Promise.all([engineRun, commandRun, commandListener?.close()]);
+        if (configTimer) clearTimeout(configTimer);
+        await Promise.all([engineRun, commandRun, configRun, commandListener?.close(), configListener?.close()]);
         // Store and acknowledge what is in memory while the connection is still up.
         await Promise.all([ingestor.stop(options.shutdownTimeoutMs), statusBatcher.stop(options.shutdownTimeoutMs)]);
         if (boss) await boss.stop({ graceful: true, wait: true, timeout: 5_000 }).catch(() => undefined);
@@ -741,6 +851,12 @@ async function main() {
     statsIntervalMs: config.WORKER_STATS_SECONDS * 1000,
     ota: { tickMs: config.OTA_TICK_MS, publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}`, signingKey: getSigningKey() },
     commands: { tickMs: config.COMMAND_TICK_MS, publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}` },
+    config: {
+      tickMs: config.CONFIG_TICK_MS,
+      resendAfterSeconds: config.CONFIG_RESEND_AFTER_SECONDS,
+      maxSendAttempts: config.CONFIG_MAX_SEND_ATTEMPTS,
+      driftGraceMinutes: config.CONFIG_DRIFT_GRACE_MINUTES,
+    },
   });
   let exiting = false;
   const shutdown = (signal: string) => {

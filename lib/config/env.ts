@@ -87,6 +87,14 @@ export const configSchema = z
   OTA_TICK_MS: z.coerce.number({ message: "must be a number" }).int().min(100).max(60_000).default(1_000),
   /** How often the worker's command engine sends, times out and expires commands (it also ticks on a NOTIFY). */
   COMMAND_TICK_MS: z.coerce.number({ message: "must be a number" }).int().min(50).max(60_000).default(500),
+  /** How often the worker's configuration engine delivers pending configurations (its sweeps run every minute and on a NOTIFY). */
+  CONFIG_TICK_MS: z.coerce.number({ message: "must be a number" }).int().min(100).max(60_000).default(1_000),
+  /** A configuration sent and not confirmed is sent again after this many seconds… */
+  CONFIG_RESEND_AFTER_SECONDS: z.coerce.number({ message: "must be a number" }).int().min(5).max(86_400).default(120),
+  /** …up to this many sends in all; then its status is failed (a rejected one is never resent). */
+  CONFIG_MAX_SEND_ATTEMPTS: z.coerce.number({ message: "must be a number" }).int().min(1).max(100).default(3),
+  /** A reachable device that does not run its desired configuration for longer than this raises a configuration drift alert. */
+  CONFIG_DRIFT_GRACE_MINUTES: z.coerce.number({ message: "must be a number" }).int().min(0).max(10_080).default(10),
   AUTH_SECRET: z.string().min(32, "must be at least 32 characters (openssl rand -base64 32)").optional(),
   DATA_DIR: z.string().min(1).default(".data"),
   /** Demo data and simulated devices on `npm start`. */

@@ -6,7 +6,8 @@
  *
  * Pure: no clock, no database. Every message carries its own server receive time.
  */
-import { payloadTime, type CommandResponsePayload, type StatusPayload, type TelemetryPayload } from "../mqtt/payloads";
+import { payloadTime, type CommandResponsePayload, type ConfigReportPayload, type StatusPayload, type TelemetryPayload } from "../mqtt/payloads";
+import type { ConfigReport } from "../configuration/config-reports";
 
 /** A device clock further ahead than this is wrong, not early: its time is not trusted. */
 export const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
@@ -21,7 +22,8 @@ export const EARLIEST_BELIEVABLE_TIME = Date.UTC(2020, 0, 1);
 export type DeviceMessage =
   | { kind: "telemetry"; deviceId: string; payload: TelemetryPayload; receivedAt: Date }
   | { kind: "status"; deviceId: string; payload: StatusPayload; receivedAt: Date }
-  | { kind: "command_response"; deviceId: string; commandId: string; payload: CommandResponsePayload; receivedAt: Date };
+  | { kind: "command_response"; deviceId: string; commandId: string; payload: CommandResponsePayload; receivedAt: Date }
+  | { kind: "config_status"; deviceId: string; payload: ConfigReportPayload; receivedAt: Date };
 
 /** A reported value: `undefined` = the messages of the window did not say (keep the stored one). */
 type Reported<T> = T | undefined;
@@ -154,6 +156,8 @@ export class TelemetryWindow {
   readonly states = new Map<string, DeviceStateUpdate>();
   readonly samples: SampleRow[] = [];
   readonly commandOutcomes = new Map<string, CommandOutcome>();
+  /** Configuration reports, in arrival order (lib/configuration/config-report-apply.ts judges them). */
+  readonly configReports: ConfigReport[] = [];
   /** Everything added, in arrival order, so a failed window can be replayed in front of a newer one. */
   readonly messages: DeviceMessage[] = [];
   /** The held-back states merged in (mergeEarlier): a refused window is split into these and its messages. */
@@ -172,6 +176,8 @@ export class TelemetryWindow {
         return this.addStatus(message.deviceId, message.payload, message.receivedAt);
       case "command_response":
         return this.addCommandResponse(message);
+      case "config_status":
+        return this.addConfigReport(message);
     }
   }
 
@@ -244,6 +250,14 @@ export class TelemetryWindow {
     if (payload.status === "online") state.lastSeen = later(state.lastSeen, receivedAt);
     const firmware = reported(payload.firmware_version);
     if (firmware !== undefined) state.firmwareVersion = firmware;
+  }
+
+  private addConfigReport(message: Extract<DeviceMessage, { kind: "config_status" }>) {
+    const state = this.state(message.deviceId);
+    state.lastSeen = later(state.lastSeen, message.receivedAt);
+    state.connection = "online";
+    const { version, status, hash, reason } = message.payload;
+    this.configReports.push({ deviceId: message.deviceId, version, status, hash: hash ?? null, reason: reason ?? null, receivedAt: message.receivedAt });
   }
 
   private addCommandResponse(message: Extract<DeviceMessage, { kind: "command_response" }>) {

@@ -41,6 +41,8 @@ export type IngestorOptions = {
   deviceRowRefreshMs?: number;
   /** What the device rows said at start (store-window.ts `loadWrittenRows`). */
   written?: Map<string, WrittenRow>;
+  /** Called after a commit whose configuration reports finished campaign logs (the update engine has a phase to judge). */
+  onCampaignReports?: () => void;
   /** The writer; replaceable in unit tests. */
   store?: (pool: SqlPool, window: TelemetryWindow, now: Date, options?: StoreOptions) => Promise<StoreResult>;
 };
@@ -60,6 +62,9 @@ export type IngestStats = {
   /** Command answers that moved a command on, and responses refused (unknown command, another device's). */
   commandAnswers: number;
   commandRefused: number;
+  /** Configuration reports taken, and dropped (a version the device never had). */
+  configReports: number;
+  configReportsDropped: number;
   flushes: number;
   failedFlushes: number;
   pending: number;
@@ -93,7 +98,7 @@ export class TelemetryIngestor {
   private skewLoggedAt = 0;
   private refusedLoggedAt = 0;
   private refusedUnlogged = 0;
-  private readonly counters = { accepted: 0, stored: 0, unknownDevice: 0, clockSkewed: 0, outOfOrder: 0, activated: 0, refused: 0, commandAnswers: 0, commandRefused: 0, flushes: 0, failedFlushes: 0, flushedDevices: 0, flushMs: 0 };
+  private readonly counters = { accepted: 0, stored: 0, unknownDevice: 0, clockSkewed: 0, outOfOrder: 0, activated: 0, refused: 0, commandAnswers: 0, commandRefused: 0, configReports: 0, configReportsDropped: 0, flushes: 0, failedFlushes: 0, flushedDevices: 0, flushMs: 0 };
 
   private readonly flushIntervalMs: number;
   private readonly quietFlushMs: number;
@@ -307,6 +312,9 @@ export class TelemetryIngestor {
     this.counters.activated += result.activated?.length ?? 0;
     this.counters.commandAnswers += result.commandAnswers ?? 0;
     this.counters.commandRefused += result.commandRefused ?? 0;
+    this.counters.configReports += result.configReports ?? 0;
+    this.counters.configReportsDropped += result.configReportsDropped ?? 0;
+    if (result.configCampaignFinished) this.options.onCampaignReports?.();
     if (result.clockSkewed) this.noteSkew(result.clockSkewed);
     if (result.activated?.length) this.log(`ingest: first contact, now active: ${result.activated.slice(0, 10).join(", ")}${result.activated.length > 10 ? ` and ${result.activated.length - 10} more` : ""}`);
     for (const deviceId of result.unknownDeviceIds) this.noteUnknown(deviceId);

@@ -14,6 +14,7 @@ import type { DeviceStateName } from "../devices/device-fields";
 import { assessDevice, type AttentionInputs } from "../health/device-health";
 import { MAX_CLOCK_SKEW_MS, NOTHING_REPORTED, type DeviceStateUpdate, type ReportedValues, type TelemetryWindow } from "./coalesce";
 import { storeCommandAnswers, type StatusRefresh } from "../commands/command-outcomes";
+import { storeConfigReports } from "../configuration/config-report-apply";
 import { inTransaction, keepToBtreeLookups, type Sql, type SqlPool } from "./sql";
 
 type StoredDevice = {
@@ -100,6 +101,10 @@ export type StoreResult = {
   commandAnswers?: number;
   /** Command responses refused: an unknown command, or another device's. Nothing stored. */
   commandRefused?: number;
+  /** Configuration reports taken, dropped (a version the device never had), and campaign logs they finished. */
+  configReports?: number;
+  configReportsDropped?: number;
+  configCampaignFinished?: number;
 };
 
 /**
@@ -178,6 +183,12 @@ async function writeWindow(
     [...window.commandOutcomes.values()]
       .filter((outcome) => known.has(outcome.deviceId))
       .map((outcome) => ({ ...outcome, devicePk: known.get(outcome.deviceId)!.id })),
+  );
+
+  // Configuration reports (lib/configuration/config-report-apply.ts), and the campaigns they move.
+  const configReports = await storeConfigReports(
+    sql,
+    window.configReports.filter((report) => known.has(report.deviceId)).map((report) => ({ ...report, devicePk: known.get(report.deviceId)!.id })),
   );
 
   // Device clocks: one ahead of ours was already replaced by our receive time (coalesce.ts); one
@@ -399,9 +410,12 @@ async function writeWindow(
   }
 
   return {
-    stored: window.size - unknownMessages - answers.refused,
+    stored: window.size - unknownMessages - answers.refused - configReports.dropped,
     commandAnswers: answers.applied,
     commandRefused: answers.refused,
+    configReports: configReports.applied,
+    configReportsDropped: configReports.dropped,
+    configCampaignFinished: configReports.campaignFinished,
     unknownDeviceIds,
     unknownMessages,
     activated: activated.map((a) => a.deviceId),
