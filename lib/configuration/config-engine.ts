@@ -243,15 +243,13 @@ export class ConfigEngine {
       const overrides = row.overrides ? (JSON.parse(row.overrides) as ConfigObject) : {};
       if (readVersion === 0 || !now_.desired) {
         initial += 1;
-        items.push({
-          devicePk: row.id,
-          overrides,
-          config: target.effective.config,
-          hash: target.hash,
-          source: "initial",
-          summary: changeSummary(defaultConfig(row.device_type), target.effective.config) || "Type defaults",
-          reason: INITIAL_REASON,
-        });
+        const key = `${row.device_type}>${target.hash}`;
+        let summary = summaries.get(key)?.summary;
+        if (summary === undefined) {
+          summary = changeSummary(defaultConfig(row.device_type), target.effective.config) || "Type defaults";
+          summaries.set(key, { summary, reason: INITIAL_REASON });
+        }
+        items.push({ devicePk: row.id, overrides, config: target.effective.config, hash: target.hash, source: "initial", summary, reason: INITIAL_REASON });
         continue;
       }
       const key = `${row.desired_hash}>${target.hash}`;
