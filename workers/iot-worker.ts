@@ -230,6 +230,8 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
     deviceRowRefreshMs: rowRefreshMs,
     // A database that is not there fails the start here, before any message is taken.
     written: rowRefreshMs > 0 ? await loadWrittenRows(pool, rowRefreshMs) : undefined,
+    // Configuration reports that finished campaign devices: the update engine has a phase to judge.
+    onCampaignReports: () => kickEngine(),
     log,
   });
 
