@@ -29,7 +29,7 @@ import { atomically, REACHABLE_SQL, runExclusively } from "../worker/engine-tick
 import { deliverDesired } from "./config-delivery";
 import { changeSummary, configDiff } from "./config-diff";
 import { configHash } from "./config-hash";
-import type { EffectiveConfig } from "./config-layers";
+import type { EffectiveConfig, LayerSource } from "./config-layers";
 import { defaultConfig, type ConfigDeviceType, type ConfigObject } from "./config-schemas";
 import { writeVersions, type NewVersion } from "./config-versions";
 import { LayerBook, TYPE_DEFAULTS_LABEL, type DevicePlace } from "./layer-book";
@@ -389,11 +389,10 @@ export class ConfigEngine {
 export function layerReason(previous: ConfigObject, next: EffectiveConfig): string {
   const diff = configDiff(previous, next.config);
   const paths = [...Object.keys(diff.added), ...Object.keys(diff.modified), ...Object.keys(diff.removed)];
-  const labels = new Set<string>();
-  for (const path of paths) {
-    const source = next.sources[path];
-    if (source && source.kind !== "device") labels.add(source.label);
-  }
+  // Outermost first, as the layers stack: the farm, then the groups.
+  const rank = { defaults: 0, farm: 1, group: 2, device: 3 } as const;
+  const found = paths.map((path) => next.sources[path]).filter((source): source is LayerSource => source !== undefined && source.kind !== "device");
+  const labels = new Set(found.sort((a, b) => rank[a.kind] - rank[b.kind]).map((source) => source.label));
   if (labels.size === 0) return "Layer change";
   if (labels.size === 1 && labels.has(TYPE_DEFAULTS_LABEL)) return "Layer change: a farm or group override was removed (back to the type's defaults)";
   return `Layer change: ${[...labels].filter((label) => label !== TYPE_DEFAULTS_LABEL).join(", ") || TYPE_DEFAULTS_LABEL}`;
