@@ -137,9 +137,26 @@ describe("configuration engine", () => {
   });
 
   it("runs one tick at a time across engines", async () => {
+    // The first engine's tick is held in its publish; meanwhile the second finds the lock taken.
+    let release = () => undefined as void;
+    let publishing = () => undefined as void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const started = new Promise<void>((resolve) => (publishing = resolve));
+    const holder = new ConfigEngine(pool, {
+      publish: async () => {
+        publishing();
+        await held;
+      },
+      log: () => undefined,
+    });
+    await editTo(device(3), 34);
+    const first = holder.tick();
+    await started;
     const other = new ConfigEngine(pool, { publish: async () => undefined, log: () => undefined });
-    const [a, b] = await Promise.all([engine.tick(undefined, { sweep: true }), other.tick(undefined, { sweep: true })]);
-    expect([a.ran, b.ran].sort()).toEqual([false, true]);
+    expect((await other.tick(undefined, { sweep: true })).ran).toBe(false);
+    release();
+    expect(await first).toMatchObject({ ran: true, sent: 1 });
+    expect((await other.tick(undefined, { sweep: true })).ran).toBe(true);
   });
 
   it("does not write over a person's edit: the device's own overrides stay in the layer version", async () => {

@@ -300,6 +300,8 @@ export class ConfigEngine {
            FROM device_states s
            JOIN devices d ON d.id = s.device_id
           WHERE s.device_id > $1 AND s.desired_version > 0
+            -- Of a settled fleet (applied, rejected) the status index hands over only the few in flight.
+            AND s.status IN ('pending', 'sent', 'failed')
             AND d.connection_status IN ${REACHABLE_SQL} AND d.state <> 'decommissioned'
             AND (s.status = 'pending'
                  OR (s.status = 'sent' AND s.sent_at < $2::timestamptz AND s.send_attempts < $3)
