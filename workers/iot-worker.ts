@@ -96,8 +96,9 @@ export type IotWorkerOptions = {
   commands?: { tickMs?: number; publicUrl: string; maxPerSecond?: number; listen?: boolean };
   /**
    * The configuration engine (lib/configuration/config-engine.ts): delivery every `tickMs` (default
-   * 1 s; 0 = only when kicked), the materialize and drift sweeps every `sweepEveryMs` (default 60 s)
-   * and at once on a NOTIFY on `sdm_config`; a device that says it is online is kicked too.
+   * 1 s; 0 = only when kicked), the materialize and drift sweeps every `sweepEveryMs` (default 60 s),
+   * the materialize sweep also at once on a NOTIFY on `sdm_config`; a device that says it is online
+   * is sent its desired version at once.
    */
   config?: { tickMs?: number; listen?: boolean; sweepEveryMs?: number; resendAfterSeconds?: number; maxSendAttempts?: number; driftGraceMinutes?: number };
   log?: (line: string) => void;

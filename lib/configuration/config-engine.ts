@@ -99,8 +99,10 @@ type Target = { effective: EffectiveConfig; hash: string };
 export class ConfigEngine {
   private readonly log: (line: string) => void;
   private readonly chunk: number;
+  /** When the minute's sweeps (materialize + drift) last ran; 0: at the first tick. */
   private sweptAt = 0;
-  private sweepWanted = true;
+  /** A NOTIFY asked for the materialize sweep. */
+  private sweepWanted = false;
   private online = new Set<string>();
 
   constructor(
@@ -123,33 +125,41 @@ export class ConfigEngine {
 
   /**
    * One pass. `now` pins the clock (tests); `sweep` forces the materialize and drift sweeps, which
-   * otherwise run when asked (requestSweep) or once `sweepEveryMs` has passed.
+   * otherwise run once `sweepEveryMs` has passed (the first tick included); requestSweep asks the
+   * next tick for the materialize sweep alone.
    */
   async tick(now?: Date, opts: { sweep?: boolean } = {}): Promise<ConfigTickResult> {
     const result: ConfigTickResult = { ran: false, materialized: null, sent: 0, failed: 0, drift: null };
     const clock = () => now ?? new Date();
-    const sweep = opts.sweep || this.sweepWanted || Date.now() - this.sweptAt >= (this.options.sweepEveryMs ?? 60_000);
+    // The drift sweep keeps the minute (its alerts count one occurrence per sweep, as the health
+    // sweep's do); a NOTIFY only asks for versions.
+    const minuteDue = opts.sweep || Date.now() - this.sweptAt >= (this.options.sweepEveryMs ?? 60_000);
+    const materialize = minuteDue || this.sweepWanted;
     const online = this.online;
     this.online = new Set();
-    if (sweep) {
-      this.sweepWanted = false;
-      this.sweptAt = Date.now();
-    }
+    this.sweepWanted = false;
+    if (minuteDue) this.sweptAt = Date.now();
+    const putBack = () => {
+      if (materialize) this.sweepWanted = true;
+      if (minuteDue) this.sweptAt = 0;
+      for (const deviceId of online) this.online.add(deviceId);
+    };
     try {
       const outcome = await runExclusively(this.pool, CONFIG_ENGINE_LOCK, async (sql) => {
-        if (sweep) result.materialized = await this.materialize(sql, clock());
+        if (materialize) result.materialized = await this.materialize(sql, clock());
         const delivered = await this.deliver(sql, clock(), [...online]);
         result.sent = delivered.sent;
         result.failed = delivered.failed;
-        if (sweep) result.drift = await this.driftSweep(sql, clock());
+        if (minuteDue) result.drift = await this.driftSweep(sql, clock());
       });
       result.ran = outcome.ran;
     } catch (error) {
       // What was asked is not lost with a failed tick.
-      if (sweep) this.sweepWanted = true;
-      for (const deviceId of online) this.online.add(deviceId);
+      putBack();
       throw error;
     }
+    // Another worker's tick holds the lock: what this one was asked is asked again next tick.
+    if (!result.ran) putBack();
     return result;
   }
 
