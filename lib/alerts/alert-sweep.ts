@@ -120,47 +120,12 @@ const SWEEP_TYPES = new Set<string>(DEVICE_SWEEP_ALERT_TYPES);
 export async function runHealthSweep(sql: Sql, now: Date, limits?: ThresholdBook): Promise<HealthSweepResult> {
   const nowIso = now.toISOString();
   const minute = Math.floor(now.getTime() / 60_000);
-  const book = limits ?? (await ThresholdBook.load(sql));
-  const loosest = book.loosest();
-  const [groupRows, candidates, fleet, openAlerts] = await Promise.all([
+  // The screen needs the limits; the other reads start meanwhile (the book is a few small reads).
+  const bookLoaded = limits ? Promise.resolve(limits) : ThresholdBook.load(sql);
+  const screened = bookLoaded.then((book) => screen(sql, nowIso, book));
+  const [groupRows, { book, candidates }, fleet, openAlerts] = await Promise.all([
     sql.query<GroupRow>(`SELECT id, parent_id, active, health_check_interval, offline_alert_threshold FROM device_groups`),
-    // The screen: only devices about which the rules could say anything are read and judged.
-    // Each clause is the cheap, index-free form of a rule's condition (the loosest limits any
-    // device has, as parameters), so a device it leaves out has no issue, nothing to age and no open alert;
-    // `deviceIssues` still decides for the ones it lets through. The sweep's integration test
-    // checks the two agree on both sides of every threshold.
-    sql.query<DeviceRow>(
-      `SELECT d.id, d.device_type::text AS device_type, d.farm_id, d.group_id,
-              (extract(epoch FROM d.last_seen) * 1000)::float8 AS last_seen_ms, d.battery_level,
-              d.low_battery_threshold, d.signal_strength, d.error_count, d.cpu_percent, d.memory_percent,
-              d.calibration_status::text AS calibration_status,
-              d.firmware_update_status::text AS firmware_update_status, d.connection_status::text AS connection_status,
-              d.health_status::text AS health_status, d.health_check_interval
-         FROM devices d
-        WHERE d.state = 'active' AND NOT d.maintenance_mode
-          AND (d.last_seen < $1::timestamptz - make_interval(secs => $2::float8 / 1000)
-               OR (d.last_seen IS NOT NULL AND d.connection_status NOT IN ('online', 'degraded', 'offline'))
-               -- a device's own threshold, or else its limits' warning (lowBatteryLimit): the greater covers both
-               OR d.battery_level < GREATEST(d.low_battery_threshold, $5)
-               OR d.signal_strength < $3
-               OR d.error_count > $4
-               OR d.cpu_percent > $6
-               OR d.memory_percent > $7
-               OR d.calibration_status = 'overdue'
-               OR d.firmware_update_status = 'failed'
-               -- IN, not EXISTS: one hashed set of the (few) open alerts, not a probe per device
-               OR d.id IN (SELECT a.device_id FROM alerts a WHERE a.state <> 'resolved'))`,
-      [
-        nowIso,
-        loosest.shortestAgeMs,
-        loosest.signalPoorBelowDbm,
-        loosest.errorsWarningAbove,
-        loosest.batteryWarningBelowPct,
-        // null when no device judges CPU/memory: the clause is then never true
-        loosest.cpuWarningAbovePct,
-        loosest.memoryWarningAbovePct,
-      ],
-    ),
+    screened,
     // Per group: monitored devices and how many are due this minute (healthCheckDue's
     // minute-of-epoch modulo, for the figures). How many are offline comes from the candidates.
     sql.query<{ group_id: number | null; total: number; due: number }>(
@@ -363,6 +328,49 @@ export async function runHealthSweep(sql: Sql, now: Date, limits?: ThresholdBook
     groupRepeated: count(groupUpsert.rows, false),
     groupResolved: resolvedBy(AUTO_RESOLVED_NOTE, true),
   };
+}
+
+/** The candidates: the monitored devices a rule could say something about (see runHealthSweep). */
+async function screen(sql: Sql, nowIso: string, book: ThresholdBook) {
+  const loosest = book.loosest();
+  // Only devices about which the rules could say anything are read and judged.
+  // Each clause is the cheap, index-free form of a rule's condition (the loosest limits any
+  // device has, as parameters), so a device it leaves out has no issue, nothing to age and no open alert;
+  // `deviceIssues` still decides for the ones it lets through. The sweep's integration test
+  // checks the two agree on both sides of every threshold.
+  const candidates = await sql.query<DeviceRow>(
+    `SELECT d.id, d.device_type::text AS device_type, d.farm_id, d.group_id,
+            (extract(epoch FROM d.last_seen) * 1000)::float8 AS last_seen_ms, d.battery_level,
+            d.low_battery_threshold, d.signal_strength, d.error_count, d.cpu_percent, d.memory_percent,
+            d.calibration_status::text AS calibration_status,
+            d.firmware_update_status::text AS firmware_update_status, d.connection_status::text AS connection_status,
+            d.health_status::text AS health_status, d.health_check_interval
+       FROM devices d
+      WHERE d.state = 'active' AND NOT d.maintenance_mode
+        AND (d.last_seen < $1::timestamptz - make_interval(secs => $2::float8 / 1000)
+             OR (d.last_seen IS NOT NULL AND d.connection_status NOT IN ('online', 'degraded', 'offline'))
+             -- a device's own threshold, or else its limits' warning (lowBatteryLimit): the greater covers both
+             OR d.battery_level < GREATEST(d.low_battery_threshold, $5)
+             OR d.signal_strength < $3
+             OR d.error_count > $4
+             OR d.cpu_percent > $6
+             OR d.memory_percent > $7
+             OR d.calibration_status = 'overdue'
+             OR d.firmware_update_status = 'failed'
+             -- IN, not EXISTS: one hashed set of the (few) open alerts, not a probe per device
+             OR d.id IN (SELECT a.device_id FROM alerts a WHERE a.state <> 'resolved'))`,
+    [
+      nowIso,
+      loosest.shortestAgeMs,
+      loosest.signalPoorBelowDbm,
+      loosest.errorsWarningAbove,
+      loosest.batteryWarningBelowPct,
+      // null when no device judges CPU/memory: the clause is then never true
+      loosest.cpuWarningAbovePct,
+      loosest.memoryWarningAbovePct,
+    ],
+  );
+  return { book, candidates };
 }
 
 /** Each group's chain up to its root (itself first), memoised; a cycle in bad data stops the walk. */

@@ -35,8 +35,6 @@ export type LoosestLimits = {
   memoryWarningAbovePct: number | null;
   /** The shortest age after which any rule (late, offline, connection aging) may say something. */
   shortestAgeMs: number;
-  /** The shortest critical (offline) age. */
-  shortestOfflineMs: number;
 };
 
 /** A device's place as the sweep and ingest read it from its row. */
@@ -117,7 +115,6 @@ export class ThresholdBook {
       ...all("telemetry_age_warning_sec").filter((age): age is number => age !== null),
       ...all("telemetry_age_critical_sec"),
     ].map((sec) => sec * 1000);
-    const shortestOfflineMs = Math.min(...all("telemetry_age_critical_sec")) * 1000;
     this.loosestLimits = {
       batteryWarningBelowPct: Math.max(...all("battery_warning_below_pct")),
       signalPoorBelowDbm: Math.max(...all("signal_poor_below_dbm")),
@@ -126,7 +123,6 @@ export class ThresholdBook {
       memoryWarningAbovePct: minOrNull([...all("memory_warning_above_pct"), ...all("memory_critical_above_pct")]),
       // Connection aging starts at I-013's 5 minutes whatever the limits (it is only ever stretched).
       shortestAgeMs: Math.min(5 * 60_000, ...ages),
-      shortestOfflineMs,
     };
     return this.loosestLimits;
   }

@@ -251,7 +251,6 @@ describe("ThresholdBook", () => {
       cpuWarningAbovePct: 60,
       memoryWarningAbovePct: 80,
       shortestAgeMs: 300_000,
-      shortestOfflineMs: 600_000,
     });
     const none = ThresholdBook.defaults.loosest();
     expect(none).toMatchObject({ batteryWarningBelowPct: 20, errorsWarningAbove: 5, cpuWarningAbovePct: null, memoryWarningAbovePct: null, shortestAgeMs: 300_000 });
