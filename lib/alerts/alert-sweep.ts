@@ -114,7 +114,7 @@ const HEALTH_RANK: Record<string, number> = { healthy: 1, warning: 2, critical: 
 const SWEEP_TYPES = new Set<string>(DEVICE_SWEEP_ALERT_TYPES);
 
 /**
- * `limits`: the devices' health limits; loaded here when not given (three small reads: a sweep a
+ * `limits`: the devices' health limits; loaded here when not given (four small reads: a sweep a
  * minute reads the layers fresh, so a farm's change applies from the next sweep).
  */
 export async function runHealthSweep(sql: Sql, now: Date, limits?: ThresholdBook): Promise<HealthSweepResult> {

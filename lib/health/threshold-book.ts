@@ -2,7 +2,7 @@
  * Each device's health limits, found in memory: the farm and group layers' `health` parts
  * (lib/configuration/layer-book.ts) resolved once per place (device type, farm, group) — most of
  * a fleet shares a handful of places, so 100,000 devices cost a few hundred resolutions, not
- * 100,000. The sweep loads a book per run (three small reads); the ingest path, which judges a
+ * 100,000. The sweep loads a book per run (four small reads); the ingest path, which judges a
  * window every few hundred milliseconds, keeps one in a `ThresholdCache` refreshed every
  * `maxAgeMs` or when told (a layer was written: NOTIFY sdm_config).
  *

@@ -289,7 +289,7 @@ export class TelemetryIngestor {
 
   /** Stores one window (or part of one) in one transaction; once committed, books it and acknowledges its messages. */
   private async storePart(window: TelemetryWindow, acks: readonly (() => void)[], now: Date): Promise<void> {
-    // Cached: a reload (every half minute, or after a layer changed) is three small reads.
+    // Cached: a reload (every half minute, or after a layer changed) is four small reads.
     const limits = await this.options.thresholds?.current();
     const result = await this.store(this.options.pool, window, now, {
       deferRowsForMs: this.final ? 0 : this.rowRefreshMs,
