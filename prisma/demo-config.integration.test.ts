@@ -41,9 +41,7 @@ afterAll(async () => {
 describe("the demo's configuration history", () => {
   it("writes the story's layers and versions, with today's versions what the layers give and shadows as a booted sensor reports", async () => {
     const now = new Date();
-    const started = performance.now();
     expect(await seedDemoConfig(db, now, { farmCode: code, sensorIds })).toEqual({ layers: 2, versions: 18 });
-    expect(performance.now() - started).toBeLessThan(5_000);
 
     const layers = await db.configLayer.findMany({ where: { OR: [{ farmId }, { groupId: barnA }] }, orderBy: { scope: "asc" } });
     expect(layers.map((layer) => [layer.scope, layer.values, layer.reason !== null])).toEqual([
