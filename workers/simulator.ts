@@ -224,6 +224,7 @@ class SimulatedDeviceRunner {
           storagePercent: this.load.storage,
           debugLevel: this.deviceLog.debugLevel,
           failing: behaviour.errors,
+          configuration: this.configuration.current,
         }),
         respond: (commandId, response) => this.publish(topics.commandResponse(device.deviceId, commandId), response),
         restart: (offlineMs) => this.reboot(this.firmware, { offlineMs, reason: "restart command" }),
