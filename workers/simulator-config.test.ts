@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { deepMerge } from "../lib/configuration/config-layers";
 import { configHash } from "../lib/configuration/config-hash";
 import { defaultConfig, type ConfigObject } from "../lib/configuration/config-schemas";
+import { parseConfig } from "../lib/config/env";
 import { configReportPayload, type ConfigReportPayload } from "../lib/mqtt/payloads";
 import {
   configDraw,
@@ -149,6 +150,15 @@ describe("which devices misbehave", () => {
     expect(parseConfigSwitch("config-reject", undefined)).toEqual({ share: 0, deviceIds: [] });
     expect(() => parseConfigSwitch("config-reject", "1.5")).toThrow(/--config-reject/);
     expect(() => parseConfigSwitch("config-fail", "ES 002")).toThrow(/--config-fail/);
+  });
+
+  it("takes the same values from the environment (SIMULATOR_CONFIG_*): the demo's ES002 rejects by default", () => {
+    const config = parseConfig({});
+    expect([config.SIMULATOR_CONFIG_REJECT, config.SIMULATOR_CONFIG_SILENT, config.SIMULATOR_CONFIG_FAIL]).toEqual(["ES002", "0", "0"]);
+    expect(parseConfigSwitch("config-reject", parseConfig({ SIMULATOR_CONFIG_REJECT: "0.05, ES104" }).SIMULATOR_CONFIG_REJECT)).toEqual({ share: 0.05, deviceIds: ["ES104"] });
+    expect(parseConfig({ SIMULATOR_CONFIG_FAIL: "none" }).SIMULATOR_CONFIG_FAIL).toBe("none");
+    expect(() => parseConfig({ SIMULATOR_CONFIG_SILENT: "1.5" })).toThrow(/SIMULATOR_CONFIG_SILENT/);
+    expect(() => parseConfig({ SIMULATOR_CONFIG_REJECT: "ES 002" })).toThrow(/SIMULATOR_CONFIG_REJECT/);
   });
 
   it("picks by device id: the same on every run, named devices first, the shares never overlapping", () => {
