@@ -15,7 +15,8 @@
  * computes today is exactly what the last versions hold (it writes nothing more for them).
  * Superseded versions were applied at their time. The last one of each device is left pending and
  * its shadow says what the simulated device will report when it connects: version 0 and its
- * defaults' hash (a simulated device boots with factory settings). On `npm start` the worker sends
+ * defaults' hash (on a fresh start a simulated device has nothing in its flash file yet, and boots
+ * with factory settings). On `npm start` the worker sends
  * each device its version, the device applies it and confirms — except ES002, which the simulator
  * makes refuse a changed threshold (SIMULATOR_CONFIG_REJECT=ES002): it rejects Barn A's ammonia
  * threshold with a reason, and after the grace period (CONFIG_DRIFT_GRACE_MINUTES) it is drifted,

@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { deepMerge } from "../lib/configuration/config-layers";
 import { configHash } from "../lib/configuration/config-hash";
@@ -10,6 +13,9 @@ import {
   decideConfig,
   DeviceConfiguration,
   factoryConfig,
+  fileFlash,
+  restoreConfig,
+  type ConfigFlash,
   NO_CONFIG_MISBEHAVIOUR,
   parseConfigSwitch,
   telemetryIntervalMs,
@@ -24,7 +30,7 @@ const message = (version: number, configuration: ConfigObject, hash = configHash
 const barnA = () => deepMerge(defaultConfig("environmental"), { thresholds: { ammonia_high: 30 } });
 const slower = () => deepMerge(defaultConfig("environmental"), { telemetry: { update_interval_sec: 120 } });
 
-function device(misbehaviour: Partial<ConfigMisbehaviour> = {}, deviceType = "environmental") {
+function device(misbehaviour: Partial<ConfigMisbehaviour> = {}, deviceType = "environmental", flash?: ConfigFlash) {
   const reports: ConfigReportPayload[] = [];
   const applied: RunningConfig[] = [];
   const stats: ConfigStats = { configReceived: 0, configApplied: 0, configRejected: 0, configFailed: 0 };
@@ -32,6 +38,7 @@ function device(misbehaviour: Partial<ConfigMisbehaviour> = {}, deviceType = "en
     { deviceId: "ES002", deviceType, firmware: () => "1.4.0", report: (report) => reports.push(configReportPayload.parse(report)), applied: (running) => applied.push(running), log: () => undefined },
     { ...NO_CONFIG_MISBEHAVIOUR, ...misbehaviour },
     stats,
+    flash,
   );
   return { config, reports, applied, stats };
 }
@@ -115,6 +122,37 @@ describe("a simulated device's configuration", () => {
     silent.config.onMessage(message(2, slower()));
     expect(silent.reports).toEqual([]);
     expect(silent.config.current.version).toBe(2);
+  });
+});
+
+describe("what a device keeps in its flash", () => {
+  it("boots into what it applied before (a restarted simulator), checked like a message; anything else: factory", () => {
+    const stored = new Map<string, unknown>();
+    const flash: ConfigFlash = { load: (id) => stored.get(id), save: (id, running) => void stored.set(id, running) };
+    device({}, "environmental", flash).config.onMessage(message(3, barnA()));
+    const again = device({}, "environmental", flash);
+    again.config.onConnect();
+    expect(again.reports).toEqual([expect.objectContaining({ version: 3, hash: configHash(barnA()) })]);
+    expect(restoreConfig("environmental", { version: 3, hash: configHash(slower()), config: barnA() })).toEqual(factoryConfig("environmental"));
+    expect(restoreConfig("environmental", { version: 3, hash: configHash({ colour: 1 }), config: { colour: 1 } })).toEqual(factoryConfig("environmental"));
+    expect(restoreConfig("environmental", "garbage")).toEqual(factoryConfig("environmental"));
+  });
+
+  it("fileFlash writes one 0600 file a moment after the last change, and reads it back", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "sim-flash-"));
+    try {
+      const file = path.join(dir, "simulator-config.json");
+      const flash = fileFlash(file);
+      const running = { version: 2, hash: configHash(slower()), config: slower() };
+      flash.save("ES001", running);
+      flash.save("ES002", factoryConfig("environmental"));
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(JSON.parse(readFileSync(file, "utf8"))).toMatchObject({ ES001: running });
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      expect(restoreConfig("environmental", fileFlash(file).load("ES001"))).toEqual(running);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

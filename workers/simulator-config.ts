@@ -10,7 +10,9 @@
  * farm sees a changed setting in the device's rhythm and in its readings, not only in a status.
  *
  * The device remembers what it runs across reconnects (a real one keeps it in flash; here, the
- * runner's memory) and says so on every connect: version 0 and the hash of its type's defaults
+ * runner's memory, and with `npm start` a file in DATA_DIR — fileFlash — so a restarted demo's
+ * devices still run what they were given, as the embedded broker keeps no retained messages
+ * across a restart) and says so on every connect: version 0 and the hash of its type's defaults
  * until it is first given one. A repeat of the version it runs (the broker's retained copy after a
  * reconnect, a re-send after a crash) and an empty payload (a retained message being cleared) are
  * ignored. It reports once per version received: a version it refused or failed is not reported
@@ -21,6 +23,8 @@
  * thresholds), that never confirm, and that fail to write their flash.
  */
 import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { configHash } from "../lib/configuration/config-hash";
 import { flattenConfig, getPath } from "../lib/configuration/config-layers";
 import { CONFIG_SCHEMAS, configIssues, defaultConfig, isConfigDeviceType, TELEMETRY_INTERVAL_PATH, type ConfigObject } from "../lib/configuration/config-schemas";
@@ -227,6 +231,50 @@ export function withAlarms(deviceType: string, readings: Record<string, Reading>
   }
 }
 
+/** Where devices keep what they applied beyond the process (a real device's flash). */
+export type ConfigFlash = { load(deviceId: string): unknown; save(deviceId: string, running: RunningConfig): void };
+
+/**
+ * A JSON file of what each simulated device applied (mode 0600, next to the fleet file): read
+ * once, written a moment after the last change (a campaign to the whole fleet is one write).
+ */
+export function fileFlash(file: string): ConfigFlash {
+  let stored: Record<string, unknown> = {};
+  try {
+    if (existsSync(file)) stored = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+  } catch {
+    stored = {}; // a torn or foreign file: the devices start from their factory settings
+  }
+  let timer: NodeJS.Timeout | null = null;
+  const flush = () => {
+    timer = null;
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(`${file}.tmp`, JSON.stringify(stored), { mode: 0o600 });
+    renameSync(`${file}.tmp`, file);
+  };
+  return {
+    load: (deviceId) => stored[deviceId],
+    save(deviceId, running) {
+      stored[deviceId] = running;
+      timer ??= setTimeout(flush, 300);
+    },
+  };
+}
+
+/**
+ * What a device finds in its flash, checked as it checks a message (a stored configuration that
+ * no longer passes its type's schema, or whose hash is not its own, is not run): else factory.
+ */
+export function restoreConfig(deviceType: string, stored: unknown): RunningConfig {
+  const factory = factoryConfig(deviceType);
+  if (!stored || typeof stored !== "object" || !isConfigDeviceType(deviceType)) return factory;
+  const { version, hash, config } = stored as Partial<RunningConfig>;
+  if (!Number.isInteger(version) || (version as number) < 0 || typeof hash !== "string") return factory;
+  const parsed = CONFIG_SCHEMAS[deviceType].safeParse(config);
+  if (!parsed.success || configHash(parsed.data) !== hash) return factory;
+  return { version: version as number, hash, config: parsed.data };
+}
+
 /** What the device runner lends the configuration side. */
 export type ConfigDevice = {
   deviceId: string;
@@ -250,8 +298,9 @@ export class DeviceConfiguration {
     private readonly device: ConfigDevice,
     private readonly misbehaviour: ConfigMisbehaviour,
     private readonly stats: ConfigStats,
+    private readonly flash?: ConfigFlash,
   ) {
-    this.running = factoryConfig(device.deviceType);
+    this.running = flash ? restoreConfig(device.deviceType, flash.load(device.deviceId)) : factoryConfig(device.deviceType);
   }
 
   /** What it runs now. */
@@ -289,6 +338,7 @@ export class DeviceConfiguration {
         return;
       case "apply":
         this.running = decision.running;
+        this.flash?.save(deviceId, decision.running);
         this.stats.configApplied += 1;
         this.device.applied(decision.running);
         this.device.log(`sim ${deviceId}: applied configuration version ${decision.running.version}${decision.silent ? " (not confirming: --config-silent)" : ""}`);

@@ -24,6 +24,7 @@
 import { parseArgs } from "node:util";
 import { pathToFileURL } from "node:url";
 import { readFileSync } from "node:fs";
+import { resolve as resolvePath } from "node:path";
 import mqtt, { type MqttClient } from "mqtt";
 import {
   commandPayload,
@@ -41,9 +42,11 @@ import { DeviceLog } from "./simulator-logs";
 import {
   configMisbehaviourOf,
   DeviceConfiguration,
+  fileFlash,
   parseConfigSwitch,
   telemetryIntervalMs,
   withAlarms,
+  type ConfigFlash,
   type ConfigMisbehaviour,
   type ConfigStats,
   type ConfigSwitch,
@@ -84,6 +87,8 @@ export type SimulatorOptions = {
   configReject?: ConfigSwitch;
   configSilent?: ConfigSwitch;
   configFail?: ConfigSwitch;
+  /** Where devices keep what they applied beyond this process (fileFlash); unset: memory only. */
+  configFlash?: ConfigFlash;
   /** A minute of debug logging in ms (tests shorten it; default 60,000). */
   debugMinuteMs?: number;
   /** Log lines each device keeps (default 2,000; fewer in fleets over 100 devices, to bound memory). */
@@ -108,7 +113,7 @@ const BATTERY_TYPES = new Set(["collar", "temperature", "environmental", "watere
 type Behaviour = { offline: boolean; lowBattery: boolean; errors: boolean; ota: OtaMisbehaviour; commands: CommandMisbehaviour; config: ConfigMisbehaviour };
 
 type RunnerOptions = Required<Pick<SimulatorOptions, "mqttUrl" | "intervalSeconds" | "log" | "random" | "otaStepMs" | "commandDelayScale" | "debugMinuteMs" | "logLines">> &
-  Pick<SimulatorOptions, "firmwarePublicKeyPem">;
+  Pick<SimulatorOptions, "firmwarePublicKeyPem" | "configFlash">;
 
 function round(value: number, digits = 1) {
   const factor = 10 ** digits;
@@ -249,6 +254,7 @@ class SimulatedDeviceRunner {
       },
       behaviour.config,
       stats,
+      options.configFlash,
     );
   }
 
@@ -518,6 +524,7 @@ export function startSimulator(options: SimulatorOptions): Simulator {
         // 10,000 benchmark devices × 2,000 lines would hold gigabytes: 200,000 lines in all is plenty.
         logLines: options.logLines ?? Math.max(100, Math.min(2_000, Math.floor(200_000 / Math.max(1, count)))),
         firmwarePublicKeyPem: options.firmwarePublicKeyPem,
+        configFlash: options.configFlash,
       },
       stats,
     );
@@ -682,6 +689,8 @@ async function main() {
     otaStepMs,
     commandDelayScale,
     ...configSwitches,
+    // The devices' "flash": a second `npm start` finds them running what they were given.
+    configFlash: fileFlash(resolvePath(config.DATA_DIR, "simulator-config.json")),
     firmwarePublicKeyPem,
   });
   // Every device refused: nothing will ever connect, so say so with a failing exit code.
