@@ -16,6 +16,7 @@ import { getDb, type Db } from "../lib/db";
 import { DEVICE_ID_PREFIX, DEVICE_TYPE_LABEL, type DeviceTypeName } from "../lib/devices/device-id";
 import { firmwareServices, signedManifestOf, type FirmwareServices } from "../lib/firmware/firmware-versions";
 import { seedDemoCommands } from "./demo-commands";
+import { seedDemoConfig } from "./demo-config";
 
 export const DEMO_PASSWORD = "dairy-demo-2026";
 
@@ -48,7 +49,8 @@ const MANUFACTURERS: Record<DeviceTypeName, { manufacturer: string; model: strin
 const FLEET: Record<DeviceTypeName, number> = {
   milk_meter: 6,
   temperature: 3,
-  environmental: 2,
+  // Three per barn (Barn A, Barn B): enough for a configuration canary to start with one.
+  environmental: 6,
   collar: 8,
   feeder: 2,
   gate: 1,
@@ -60,7 +62,7 @@ const FLEET: Record<DeviceTypeName, number> = {
 const LOCATIONS: Record<DeviceTypeName, string[]> = {
   milk_meter: ["Milking parlour, stall"],
   temperature: ["Bulk tank room", "Calf barn", "Feed store"],
-  environmental: ["Free-stall barn north", "Free-stall barn south"],
+  environmental: ["Barn A north", "Barn A centre", "Barn A south", "Barn B north", "Barn B centre", "Barn B south"],
   collar: ["Herd, cow"],
   feeder: ["Feeding alley east", "Feeding alley west"],
   gate: ["Selection gate, parlour exit"],
@@ -126,6 +128,11 @@ export async function seedDemoData(db: Db, log: (line: string) => void = console
     const herd = await db.deviceGroup.create({
       data: { name: "Herd collars", code: `${farmCode}-HERD`, farmId, parentId: parent.id, deviceTypeFilter: "collar", healthCheckInterval: 120, offlineAlertThreshold: 3 },
     });
+    // Two free-stall barns, each with its air sensors: the groups a barn's settings are layered on (demo-config.ts).
+    const barns = [
+      await db.deviceGroup.create({ data: { name: "Barn A", code: `${farmCode}-BARN-A`, farmId, parentId: parent.id, description: "Free-stall barn A (deep litter)" } }),
+      await db.deviceGroup.create({ data: { name: "Barn B", code: `${farmCode}-BARN-B`, farmId, parentId: parent.id, description: "Free-stall barn B (cubicles)" } }),
+    ];
 
     for (const [typeIndex, type] of (Object.keys(FLEET) as DeviceTypeName[]).entries()) {
       for (let i = 1; i <= FLEET[type]; i++) {
@@ -155,7 +162,7 @@ export async function seedDemoData(db: Db, log: (line: string) => void = console
             powerSource: spec.power,
             connectionType: spec.connection,
             calibrationStatus: type === "milk_meter" ? (i === 2 ? "due" : "ok") : "not_required",
-            groupId: type === "milk_meter" ? parlour.id : type === "collar" ? herd.id : parent.id,
+            groupId: type === "milk_meter" ? parlour.id : type === "collar" ? herd.id : type === "environmental" ? barns[i <= 3 ? 0 : 1]!.id : parent.id,
             provisioningMethod: "manual",
             provisioningDate: new Date(Date.UTC(2026, 2, 1 + i)),
             purchaseDate: new Date(Date.UTC(2025, 11, 1)),
@@ -172,7 +179,11 @@ export async function seedDemoData(db: Db, log: (line: string) => void = console
   }
   const samples = await seedDemoTelemetry(db);
   const commands = await seedDemoCommands(db);
-  log(`demo data: ${FARMS.length} farms, ${DEMO_USERS.length} users, ${deviceCount} devices, ${binaries} firmware binaries, ${samples} telemetry samples of history, ${commands} commands`);
+  const configuration = await seedDemoConfig(db);
+  log(
+    `demo data: ${FARMS.length} farms, ${DEMO_USERS.length} users, ${deviceCount} devices, ${binaries} firmware binaries, ${samples} telemetry samples of history, ${commands} commands, ` +
+      `${configuration.layers} configuration layers and ${configuration.versions} configuration versions`,
+  );
   return true;
 }
 

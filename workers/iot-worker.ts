@@ -34,6 +34,7 @@ import {
 import { PubackBatch } from "../lib/mqtt/puback-batch";
 import { DEVICE_TO_CLOUD_FILTERS, parseTopic, sharedFilter } from "../lib/mqtt/topics";
 import { TelemetryIngestor, type DeviceMessage } from "../lib/telemetry/ingest";
+import { ThresholdCache } from "../lib/health/threshold-book";
 import { createSqlPool } from "../lib/telemetry/sql";
 import { loadWrittenRows } from "../lib/telemetry/store-window";
 import { repairDeviceRows } from "../lib/telemetry/repair-rows";
@@ -223,8 +224,12 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
   if (repaired.length > 0) {
     log(`worker: ${repaired.length} device row(s) behind their stored samples brought up to date: ${repaired.slice(0, 10).join(", ")}${repaired.length > 10 ? " …" : ""}`);
   }
+  // Farms' and groups' health limits for the ingest's health judgement (issue 16), refreshed every
+  // half minute; `healthLimits.invalidate()` after NOTIFY sdm_config makes a change apply at once.
+  const healthLimits = new ThresholdCache(pool);
   const ingestor = new TelemetryIngestor({
     pool,
+    thresholds: healthLimits,
     flushIntervalMs: options.flushIntervalMs,
     maxWindow: options.maxWindow,
     highWater: options.highWater,

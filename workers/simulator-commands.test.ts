@@ -6,6 +6,9 @@ import { parseLogLine } from "../lib/commands/log-lines";
 import type { CommandResponsePayload } from "../lib/mqtt/payloads";
 import { checkCommand, commandResult, DeviceCommands, diagnosticsFor, NO_COMMAND_MISBEHAVIOUR, type CommandMisbehaviour, type CommandStats, type DeviceSnapshot } from "./simulator-commands";
 import { DeviceLog } from "./simulator-logs";
+import { factoryConfig } from "./simulator-config";
+import { deepMerge } from "../lib/configuration/config-layers";
+import { configHash } from "../lib/configuration/config-hash";
 
 function seeded(seed = 42) {
   let state = seed;
@@ -28,6 +31,7 @@ const snapshot = (deviceType: string, over: Partial<DeviceSnapshot> = {}): Devic
   storagePercent: 23.4,
   debugLevel: "info",
   failing: false,
+  configuration: factoryConfig(deviceType),
   ...over,
 });
 
@@ -76,6 +80,17 @@ describe("answers of a simulated device", () => {
     }
     expect(diagnosticsFor(snapshot("milk_meter"), "full", random).tests.map((test) => test.name)).toContain("flow sensor");
     expect(diagnosticsFor(snapshot("collar"), "full", random).tests.map((test) => test.name)).toContain("battery");
+  });
+
+  it("tells the configuration it runs (get_config) and judges its readings by it (read_sensors)", () => {
+    const random = seeded(7);
+    expect(commandResult("get_config", {}, snapshot("environmental"), random)).toMatchObject({ config_version: 0, config_hash: configHash(factoryConfig("environmental").config), config: factoryConfig("environmental").config });
+    const strict = deepMerge(factoryConfig("environmental").config, { thresholds: { ammonia_high: 2, ammonia_critical: 100 } });
+    const running = { version: 4, hash: configHash(strict), config: strict };
+    expect(commandResult("get_config", {}, snapshot("environmental", { configuration: running }), random)).toMatchObject({ config_version: 4, config_hash: running.hash });
+    for (let i = 0; i < 20; i++) expect(commandResult("read_sensors", {}, snapshot("environmental", { configuration: running }), random).ammonia_alarm).toBe("high");
+    const relaxed = deepMerge(strict, { thresholds: { ammonia_high: 99, ammonia_critical: 100 } });
+    for (let i = 0; i < 20; i++) expect(commandResult("read_sensors", {}, snapshot("environmental", { configuration: { version: 5, hash: configHash(relaxed), config: relaxed } }), random).ammonia_alarm).toBe(false);
   });
 
   it("refuses unknown commands and bad parameters by the catalogue's rules", () => {

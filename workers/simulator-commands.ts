@@ -19,6 +19,7 @@ import { gzipSync } from "node:zlib";
 import { commandSpec, commandsFor, DEBUG_LEVELS, LOG_TYPES, parseParameters, type CommandSpec, type DebugLevel } from "../lib/commands/catalogue";
 import type { CommandPayload, CommandResponsePayload } from "../lib/mqtt/payloads";
 import { SENSOR_SOURCES, type DeviceLog, type LogType } from "./simulator-logs";
+import { withAlarms, type RunningConfig } from "./simulator-config";
 
 export type CommandStats = { commands: number; commandDuplicates: number; commandsExpired: number; logUploads: number; logUploadsRefused: number };
 
@@ -61,6 +62,8 @@ export type DeviceSnapshot = {
   debugLevel: DebugLevel;
   /** The device is one of the failing ones (--errors): a diagnostics test fails. */
   failing: boolean;
+  /** The configuration it runs (workers/simulator-config.ts): get_config tells it, read_sensors judges by it. */
+  configuration: RunningConfig;
 };
 
 /** What the device runner lends the command side. */
@@ -166,10 +169,8 @@ export function commandResult(name: string, params: Record<string, unknown>, s: 
         temperature_c: round(between(random, 30, 45)),
       };
     case "get_config":
-      return {
-        config: { telemetry_interval_seconds: 60, health_check_interval_seconds: 300, mqtt_keepalive_seconds: 60, log_level: s.debugLevel, ntp_server: "pool.ntp.org", timezone: "UTC" },
-        firmware_version: s.firmware,
-      };
+      // The device's own word on what it runs: the version and hash it last applied, and the values.
+      return { config_version: s.configuration.version, config_hash: s.configuration.hash, config: s.configuration.config, log_level: s.debugLevel, firmware_version: s.firmware };
     case "run_diagnostics":
       return diagnosticsFor(s, params.suite === "quick" ? "quick" : "full", random);
     case "calibrate_flow": {
@@ -192,8 +193,11 @@ export function commandResult(name: string, params: Record<string, unknown>, s: 
           temperature_c: round(between(random, 35, 38)),
         })),
       };
-    case "read_sensors":
-      return { temperature_c: round(between(random, 12, 24)), humidity_percent: round(between(random, 55, 85)), ammonia_ppm: round(between(random, 0, 15)), co2_ppm: Math.round(between(random, 450, 1800)), read_at: now };
+    case "read_sensors": {
+      // With the alarm flags its thresholds give, as its telemetry carries them.
+      const readings = { temperature_c: round(between(random, 12, 24)), humidity_percent: round(between(random, 55, 85)), ammonia_ppm: round(between(random, 8, 32)), co2_ppm: Math.round(between(random, 600, 2600)) };
+      return { ...withAlarms("environmental", readings, s.configuration.config), read_at: now };
+    }
     case "calibrate_sensors": {
       const sensors = params.sensor === "all" ? ["temperature", "humidity", "ammonia", "co2"] : [String(params.sensor)];
       return { calibrated: sensors, offsets: Object.fromEntries(sensors.map((sensor) => [sensor, round(between(random, -0.5, 0.5), 2)])), calibrated_at: now };

@@ -8,6 +8,7 @@
  *                       [--fleet .data/simulator-fleet.json] [--public-key-file .data/firmware-signing-public-key.pem]
  *                       [--ota-fail 0.1] [--ota-silent 0.05] [--ota-fail-version 2.2.0=0.5] [--ota-step-ms 500]
  *                       [--command-fail 0.1] [--command-late 0.05] [--command-silent 0.05] [--command-delay-scale 1]
+ *                       [--config-reject 0.1|ES002] [--config-silent 0.05] [--config-fail 0.05]
  *   npm run simulate -- --device MM001 --username dev-MM001 --password XXX [--type milk_meter] [--firmware 2.0.3]
  *
  * Misbehaviour switches pick a share of the fleet (at least one device each when not zero, never
@@ -15,11 +16,15 @@
  * devices whose error count keeps rising, devices that fail every update at installing, devices
  * that take an update and then go silent, devices that fail every remote command, answer them after
  * their timeout or never answer (workers/simulator-commands.ts). `--ota-fail-version` fails one
- * version on a share of the devices (the same ones on every run). `npm start` turns them on for the demo.
+ * version on a share of the devices (the same ones on every run). The configuration switches
+ * (workers/simulator-config.ts) pick devices by a hash of their id, or by name: devices that reject
+ * a configuration changing their thresholds, that never confirm one, that fail to store one.
+ * `npm start` turns them on for the demo.
  */
 import { parseArgs } from "node:util";
 import { pathToFileURL } from "node:url";
 import { readFileSync } from "node:fs";
+import { resolve as resolvePath } from "node:path";
 import mqtt, { type MqttClient } from "mqtt";
 import {
   commandPayload,
@@ -34,6 +39,18 @@ import type { SimulatedDevice } from "./simulator-fleet";
 import { DeviceOta, parseOtaFailVersions, type OtaMisbehaviour, type OtaStats } from "./simulator-ota";
 import { DeviceCommands, type CommandMisbehaviour, type CommandStats } from "./simulator-commands";
 import { DeviceLog } from "./simulator-logs";
+import {
+  configMisbehaviourOf,
+  DeviceConfiguration,
+  fileFlash,
+  parseConfigSwitch,
+  telemetryIntervalMs,
+  withAlarms,
+  type ConfigFlash,
+  type ConfigMisbehaviour,
+  type ConfigStats,
+  type ConfigSwitch,
+} from "./simulator-config";
 
 export type SimulatorOptions = {
   mqttUrl: string;
@@ -63,6 +80,15 @@ export type SimulatorOptions = {
   commandSilentShare?: number;
   /** Multiplies command delays (1 = plausible 0.2–8 s; 0 = at once, for benchmarks). */
   commandDelayScale?: number;
+  /**
+   * Devices (a share chosen by a hash of the id, and/or named ids) that reject a configuration
+   * changing a threshold / never confirm one / fail to store one (workers/simulator-config.ts).
+   */
+  configReject?: ConfigSwitch;
+  configSilent?: ConfigSwitch;
+  configFail?: ConfigSwitch;
+  /** Where devices keep what they applied beyond this process (fileFlash); unset: memory only. */
+  configFlash?: ConfigFlash;
   /** A minute of debug logging in ms (tests shorten it; default 60,000). */
   debugMinuteMs?: number;
   /** Log lines each device keeps (default 2,000; fewer in fleets over 100 devices, to bound memory). */
@@ -74,7 +100,7 @@ export type SimulatorOptions = {
   random?: () => number;
 };
 
-export type SimulatorStats = { connected: number; refused: number; offlineByDesign: number; published: number } & CommandStats & OtaStats;
+export type SimulatorStats = { connected: number; refused: number; offlineByDesign: number; published: number } & CommandStats & OtaStats & ConfigStats;
 
 export type Simulator = { stop(): Promise<void>; stats(): SimulatorStats };
 
@@ -84,10 +110,10 @@ export type Simulator = { stop(): Promise<void>; stats(): SimulatorStats };
  */
 const BATTERY_TYPES = new Set(["collar", "temperature", "environmental", "waterer"]);
 
-type Behaviour = { offline: boolean; lowBattery: boolean; errors: boolean; ota: OtaMisbehaviour; commands: CommandMisbehaviour };
+type Behaviour = { offline: boolean; lowBattery: boolean; errors: boolean; ota: OtaMisbehaviour; commands: CommandMisbehaviour; config: ConfigMisbehaviour };
 
 type RunnerOptions = Required<Pick<SimulatorOptions, "mqttUrl" | "intervalSeconds" | "log" | "random" | "otaStepMs" | "commandDelayScale" | "debugMinuteMs" | "logLines">> &
-  Pick<SimulatorOptions, "firmwarePublicKeyPem">;
+  Pick<SimulatorOptions, "firmwarePublicKeyPem" | "configFlash">;
 
 function round(value: number, digits = 1) {
   const factor = 10 ** digits;
@@ -112,7 +138,14 @@ export function readingsFor(deviceType: string, random: () => number, now: Date)
       };
     }
     case "environmental":
-      return { temperature_c: round(12 + random() * 12), humidity_percent: round(55 + random() * 30), ammonia_ppm: round(random() * 15) };
+      // Ammonia mostly below the default alarm of 25 ppm with peaks above it (manure scraping),
+      // so a changed threshold shows in how often the readings are flagged (simulator-config.ts).
+      return {
+        temperature_c: round(12 + random() * 12),
+        humidity_percent: round(55 + random() * 30),
+        co2_ppm: Math.round(600 + random() * 2_000),
+        ammonia_ppm: round(8 + random() * 24),
+      };
     case "temperature":
       return { temperature_c: round(3 + random() * 3) };
     case "collar":
@@ -143,6 +176,8 @@ class SimulatedDeviceRunner {
   private firmware: string;
   private readonly ota: DeviceOta;
   private readonly commands: DeviceCommands;
+  /** What configuration it runs (kept across reconnects, as a device keeps it in flash). */
+  private readonly configuration: DeviceConfiguration;
   private readonly deviceLog: DeviceLog;
   /** Load figures, drifting from one telemetry message to the next. */
   private load = { cpu: 10, memory: 40, storage: 25 };
@@ -194,6 +229,7 @@ class SimulatedDeviceRunner {
           storagePercent: this.load.storage,
           debugLevel: this.deviceLog.debugLevel,
           failing: behaviour.errors,
+          configuration: this.configuration.current,
         }),
         respond: (commandId, response) => this.publish(topics.commandResponse(device.deviceId, commandId), response),
         restart: (offlineMs) => this.reboot(this.firmware, { offlineMs, reason: "restart command" }),
@@ -203,6 +239,22 @@ class SimulatedDeviceRunner {
       behaviour.commands,
       { delayScale: options.commandDelayScale, minuteMs: options.debugMinuteMs, random },
       stats,
+    );
+    this.configuration = new DeviceConfiguration(
+      {
+        deviceId: device.deviceId,
+        deviceType: device.deviceType,
+        firmware: () => this.firmware,
+        report: (report) => this.publish(topics.configStatus(device.deviceId), report),
+        // The new interval counts from now: the next message comes at the new rhythm.
+        applied: () => {
+          if (this.client?.connected) this.scheduleTelemetry();
+        },
+        log: options.log,
+      },
+      behaviour.config,
+      stats,
+      options.configFlash,
     );
   }
 
@@ -233,8 +285,11 @@ class SimulatedDeviceRunner {
       everConnected = true;
       this.startedAt = Date.now();
       // Subscribed before saying "online": whoever waits for that status may send at once.
-      client.subscribe([topics.commands(device.deviceId), topics.otaUpdate(device.deviceId)], { qos: 1 });
+      client.subscribe([topics.commands(device.deviceId), topics.otaUpdate(device.deviceId), topics.config(device.deviceId)], { qos: 1 });
       this.publish(topics.status(device.deviceId), { status: "online", firmware_version: this.firmware } satisfies StatusPayload);
+      // What it runs, unasked (version 0 and its defaults' hash until it is given one); the
+      // broker's retained configuration, if newer, arrives after this and is applied.
+      this.configuration.onConnect();
       this.scheduleTelemetry(true);
       const waiting = this.afterConnect;
       this.afterConnect = [];
@@ -242,6 +297,7 @@ class SimulatedDeviceRunner {
     });
     client.on("message", (topic, payload) => {
       if (topic === topics.otaUpdate(device.deviceId)) this.ota.onOffer(payload);
+      else if (topic === topics.config(device.deviceId)) this.configuration.onMessage(payload);
       else this.onCommand(topic, payload);
     });
     client.on("error", (error: Error & { code?: number }) => {
@@ -263,7 +319,8 @@ class SimulatedDeviceRunner {
 
   private scheduleTelemetry(soon = false) {
     if (this.timer) clearTimeout(this.timer);
-    const base = this.options.intervalSeconds * 1000;
+    // The simulator's own interval, stretched by the configured telemetry interval (simulator-config.ts).
+    const base = telemetryIntervalMs(this.device.deviceType, this.configuration.current.config, this.options.intervalSeconds);
     const delay = soon ? this.options.random() * Math.min(base, 2_000) : base * (0.8 + this.options.random() * 0.4);
     this.timer = setTimeout(() => {
       this.sendTelemetry();
@@ -313,7 +370,7 @@ class SimulatedDeviceRunner {
       storage_percent: round(this.load.storage),
       firmware_version: this.firmware,
       bytes_sent: 200 + Math.round(random() * 300),
-      readings: readingsFor(this.device.deviceType, random, now),
+      readings: withAlarms(this.device.deviceType, readingsFor(this.device.deviceType, random, now), this.configuration.current.config),
     };
     this.publish(topics.telemetry(this.device.deviceId), telemetry);
     this.stats.published += 1;
@@ -408,6 +465,10 @@ export function startSimulator(options: SimulatorOptions): Simulator {
     otaOffers: 0,
     otaCompleted: 0,
     otaFailed: 0,
+    configReceived: 0,
+    configApplied: 0,
+    configRejected: 0,
+    configFailed: 0,
   };
   const count = options.devices.length;
   const taken = new Set<number>();
@@ -432,6 +493,11 @@ export function startSimulator(options: SimulatorOptions): Simulator {
     if (commandFail.has(index)) log(`sim ${device.deviceId}: fails every command (--command-fail)`);
     if (commandLate.has(index)) log(`sim ${device.deviceId}: answers commands after their timeout (--command-late)`);
     if (commandSilent.has(index)) log(`sim ${device.deviceId}: never answers commands (--command-silent)`);
+    // By device id, not drawn here: the demo data and the tests know in advance who misbehaves.
+    const config = configMisbehaviourOf(device.deviceId, { reject: options.configReject, silent: options.configSilent, fail: options.configFail });
+    if (config.reject) log(`sim ${device.deviceId}: rejects configurations that change its thresholds (--config-reject)`);
+    if (config.silent) log(`sim ${device.deviceId}: never confirms a configuration (--config-silent)`);
+    if (config.fail) log(`sim ${device.deviceId}: fails to store every configuration (--config-fail)`);
     if (offline.has(index)) {
       stats.offlineByDesign += 1;
       log(`sim ${device.deviceId}: stays offline (--offline)`);
@@ -445,6 +511,7 @@ export function startSimulator(options: SimulatorOptions): Simulator {
         errors: errors.has(index),
         ota: { failEveryInstall: otaFail.has(index), silent: otaSilent.has(index), failVersions: otaFailVersions },
         commands: { failAll: commandFail.has(index), late: commandLate.has(index), silent: commandSilent.has(index) },
+        config,
       },
       {
         mqttUrl: options.mqttUrl,
@@ -457,6 +524,7 @@ export function startSimulator(options: SimulatorOptions): Simulator {
         // 10,000 benchmark devices × 2,000 lines would hold gigabytes: 200,000 lines in all is plenty.
         logLines: options.logLines ?? Math.max(100, Math.min(2_000, Math.floor(200_000 / Math.max(1, count)))),
         firmwarePublicKeyPem: options.firmwarePublicKeyPem,
+        configFlash: options.configFlash,
       },
       stats,
     );
@@ -480,6 +548,7 @@ export function simulatorUsage() {
     "  updates: [--public-key-file .data/firmware-signing-public-key.pem] [--ota-fail 0.1] [--ota-silent 0.05]",
     "           [--ota-fail-version 2.2.0=0.5 (repeatable or comma-separated)] [--ota-step-ms 500]",
     "  commands: [--command-fail 0.1] [--command-late 0.05] [--command-silent 0.05] [--command-delay-scale 1 (0 = answer at once)]",
+    "  configuration: [--config-reject 0.1|ES002,…] [--config-silent 0.05] [--config-fail 0.05] (a share by device id, and/or device ids)",
   ].join("\n");
 }
 
@@ -531,6 +600,10 @@ async function main() {
       "command-late": { type: "string" },
       "command-silent": { type: "string" },
       "command-delay-scale": { type: "string" },
+      // Defaults from the environment (SIMULATOR_CONFIG_*): a share and/or device ids.
+      "config-reject": { type: "string" },
+      "config-silent": { type: "string" },
+      "config-fail": { type: "string" },
       help: { type: "boolean", default: false },
     },
   });
@@ -599,6 +672,11 @@ async function main() {
   };
   const commandDelayScale = Number(values["command-delay-scale"] ?? config.SIMULATOR_COMMAND_DELAY_SCALE);
   if (!Number.isFinite(commandDelayScale) || commandDelayScale < 0) throw new Error("--command-delay-scale must be a number ≥ 0");
+  const configSwitches = {
+    configReject: parseConfigSwitch("config-reject", values["config-reject"] ?? config.SIMULATOR_CONFIG_REJECT),
+    configSilent: parseConfigSwitch("config-silent", values["config-silent"] ?? config.SIMULATOR_CONFIG_SILENT),
+    configFail: parseConfigSwitch("config-fail", values["config-fail"] ?? config.SIMULATOR_CONFIG_FAIL),
+  };
   const firmwarePublicKeyPem = await trustedFirmwareKey(values["public-key-file"]);
   console.log(`sim: ${devices.length} device(s) → ${mqttUrl}, telemetry every ~${interval}s`);
   for (const [version, failing] of Object.entries(otaFailVersions)) console.log(`sim: installing ${version} fails on ${Math.round(failing * 100)} % of the devices (--ota-fail-version)`);
@@ -610,6 +688,9 @@ async function main() {
     otaFailVersions,
     otaStepMs,
     commandDelayScale,
+    ...configSwitches,
+    // The devices' "flash": a second `npm start` finds them running what they were given.
+    configFlash: fileFlash(resolvePath(config.DATA_DIR, "simulator-config.json")),
     firmwarePublicKeyPem,
   });
   // Every device refused: nothing will ever connect, so say so with a failing exit code.

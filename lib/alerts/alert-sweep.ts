@@ -17,13 +17,17 @@
  * Why the screen: reading and judging every device in Node costs about a second per 100,000
  * devices on a busy 2-core machine, most of it turning rows into objects; a healthy fleet is
  * ~95 % devices with nothing to say. The screen's clauses are the rules' conditions with the
- * same constants as parameters, and the rules still decide for every device it lets through, so
- * thresholds, messages and severities live once (the integration test pins that the two agree).
+ * loosest limits any device has (lib/health/threshold-book.ts `loosest()`: farms and groups tune
+ * their devices' limits) as parameters, and the rules still decide for every device it lets
+ * through with that device's own limits, so thresholds, messages and severities live once (the
+ * integration test pins that the two agree). Group offline counts are taken from the candidates
+ * too — every device old enough to be offline anywhere is one — with each device's own limit.
  *
  * Connection status is only ever downgraded here (online → degraded → offline): upgrades come
  * from the device's own messages, and a device whose last will said "offline" a minute ago must
- * not be swept back to "online". A device that became silent for over OFFLINE_AFTER_MS turns
- * critical, with score and needs-attention from `assessDevice`.
+ * not be swept back to "online". A device that became silent for over its offline age (M92:
+ * OFFLINE_AFTER_MS) turns critical — or, past a warning age (I-013 profile), warning — with score
+ * and needs-attention from `assessDevice`; health too is only ever made worse here.
  *
  * `last_health_check` is written for every device the sweep changed, not for every device it
  * checked: stamping every monitored row each minute rewrites the whole devices table (twenty
@@ -43,16 +47,14 @@
 import {
   assessDevice,
   computeConnectionStatus,
-  CONNECTION_ONLINE_MS,
   DEFAULT_HEALTH_CHECK_INTERVAL_S,
   effectiveHealthCheckInterval,
-  ERRORS_WARNING_ABOVE,
   healthCheckDue,
   isOffline,
-  OFFLINE_AFTER_MS,
-  SIGNAL_POOR_BELOW_DBM,
+  isTelemetryLate,
   type AttentionInputs,
 } from "../health/device-health";
+import { ThresholdBook } from "../health/threshold-book";
 import type { Sql } from "../telemetry/sql";
 import {
   AUTO_RESOLVED_NOTE,
@@ -84,6 +86,8 @@ type GroupRow = { id: number; parent_id: number | null; active: boolean; health_
 
 type DeviceRow = {
   id: number;
+  device_type: string;
+  farm_id: number | null;
   group_id: number | null;
   /** Epoch milliseconds: exact for timestamptz(3), cheaper to read than a timestamp, and compared back exactly. */
   last_seen_ms: number | null;
@@ -91,6 +95,8 @@ type DeviceRow = {
   low_battery_threshold: number;
   signal_strength: number | null;
   error_count: number;
+  cpu_percent: number | null;
+  memory_percent: number | null;
   calibration_status: AttentionInputs["calibrationStatus"];
   firmware_update_status: string;
   connection_status: string;
@@ -103,48 +109,34 @@ type OpenAlertRow = { id: number; device_id: number | null; group_id: number | n
 
 /** Unknown / connecting / error rank 0, so any judgement replaces them. */
 const CONNECTION_RANK: Record<string, number> = { online: 1, degraded: 2, offline: 3 };
+/** Unknown ranks 0 too: a judgement of a seen device replaces it. */
+const HEALTH_RANK: Record<string, number> = { healthy: 1, warning: 2, critical: 3 };
 const SWEEP_TYPES = new Set<string>(DEVICE_SWEEP_ALERT_TYPES);
 
-export async function runHealthSweep(sql: Sql, now: Date): Promise<HealthSweepResult> {
+/**
+ * `limits`: the devices' health limits; loaded here when not given (four small reads: a sweep a
+ * minute reads the layers fresh, so a farm's change applies from the next sweep).
+ */
+export async function runHealthSweep(sql: Sql, now: Date, limits?: ThresholdBook): Promise<HealthSweepResult> {
   const nowIso = now.toISOString();
   const minute = Math.floor(now.getTime() / 60_000);
-  const [groupRows, candidates, fleet, openAlerts] = await Promise.all([
+  // The screen needs the limits; the other reads start meanwhile (the book is a few small reads).
+  const bookLoaded = limits ? Promise.resolve(limits) : ThresholdBook.load(sql);
+  const screened = bookLoaded.then((book) => screen(sql, nowIso, book));
+  const [groupRows, { book, candidates }, fleet, openAlerts] = await Promise.all([
     sql.query<GroupRow>(`SELECT id, parent_id, active, health_check_interval, offline_alert_threshold FROM device_groups`),
-    // The screen: only devices about which the rules could say anything are read and judged.
-    // Each clause is the cheap, index-free form of a rule's condition (same thresholds, as
-    // parameters), so a device it leaves out has no issue, nothing to age and no open alert;
-    // `deviceIssues` still decides for the ones it lets through. The sweep's integration test
-    // checks the two agree on both sides of every threshold.
-    sql.query<DeviceRow>(
-      `SELECT d.id, d.group_id, (extract(epoch FROM d.last_seen) * 1000)::float8 AS last_seen_ms, d.battery_level,
-              d.low_battery_threshold, d.signal_strength, d.error_count, d.calibration_status::text AS calibration_status,
-              d.firmware_update_status::text AS firmware_update_status, d.connection_status::text AS connection_status,
-              d.health_status::text AS health_status, d.health_check_interval
-         FROM devices d
-        WHERE d.state = 'active' AND NOT d.maintenance_mode
-          AND (d.last_seen < $1::timestamptz - make_interval(secs => $2::float8 / 1000)
-               OR (d.last_seen IS NOT NULL AND d.connection_status NOT IN ('online', 'degraded', 'offline'))
-               OR d.battery_level < d.low_battery_threshold
-               OR d.signal_strength < $3
-               OR d.error_count > $4
-               OR d.calibration_status = 'overdue'
-               OR d.firmware_update_status = 'failed'
-               -- IN, not EXISTS: one hashed set of the (few) open alerts, not a probe per device
-               OR d.id IN (SELECT a.device_id FROM alerts a WHERE a.state <> 'resolved'))`,
-      [nowIso, Math.min(CONNECTION_ONLINE_MS, OFFLINE_AFTER_MS), SIGNAL_POOR_BELOW_DBM, ERRORS_WARNING_ABOVE],
-    ),
-    // Per group: monitored devices, how many are offline (isOffline), how many are due this
-    // minute (healthCheckDue's minute-of-epoch modulo, for the figures).
-    sql.query<{ group_id: number | null; total: number; offline: number; due: number }>(
+    screened,
+    // Per group: monitored devices and how many are due this minute (healthCheckDue's
+    // minute-of-epoch modulo, for the figures). How many are offline comes from the candidates.
+    sql.query<{ group_id: number | null; total: number; due: number }>(
       `SELECT d.group_id, count(*)::int AS total,
-              count(*) FILTER (WHERE d.last_seen < $1::timestamptz - make_interval(secs => $2::float8 / 1000))::int AS offline,
-              count(*) FILTER (WHERE d.id % k.every = $3::bigint % k.every)::int AS due
+              count(*) FILTER (WHERE d.id % k.every = $1::bigint % k.every)::int AS due
          FROM devices d
          LEFT JOIN device_groups g ON g.id = d.group_id
-        CROSS JOIN LATERAL (SELECT GREATEST(1, round(COALESCE(d.health_check_interval, g.health_check_interval, $4) / 60.0))::int AS every) k
+        CROSS JOIN LATERAL (SELECT GREATEST(1, round(COALESCE(d.health_check_interval, g.health_check_interval, $2) / 60.0))::int AS every) k
         WHERE d.state = 'active' AND NOT d.maintenance_mode
         GROUP BY d.group_id`,
-      [nowIso, OFFLINE_AFTER_MS, minute, DEFAULT_HEALTH_CHECK_INTERVAL_S],
+      [minute, DEFAULT_HEALTH_CHECK_INTERVAL_S],
     ),
     // Served by the partial unique indexes: open alerts are few, resolved history may be millions.
     sql.query<OpenAlertRow>(
@@ -157,16 +149,16 @@ export async function runHealthSweep(sql: Sql, now: Date): Promise<HealthSweepRe
   const groups = new Map(groupRows.rows.map((group) => [group.id, group]));
   const ancestorsOf = ancestry(groups);
   const groupTotals = new Map<number, { total: number; offline: number }>();
+  const totalsOf = (groupId: number) => {
+    let totals = groupTotals.get(groupId);
+    if (!totals) groupTotals.set(groupId, (totals = { total: 0, offline: 0 }));
+    return totals;
+  };
   let due = 0;
   for (const row of fleet.rows) {
     due += row.due;
     if (row.group_id === null) continue;
-    for (const groupId of ancestorsOf(row.group_id)) {
-      const totals = groupTotals.get(groupId) ?? { total: 0, offline: 0 };
-      totals.total += row.total;
-      totals.offline += row.offline;
-      groupTotals.set(groupId, totals);
-    }
+    for (const groupId of ancestorsOf(row.group_id)) totalsOf(groupId).total += row.total;
   }
 
   const issues = { device: [] as number[], type: [] as string[], severity: [] as string[], message: [] as string[] };
@@ -183,21 +175,28 @@ export async function runHealthSweep(sql: Sql, now: Date): Promise<HealthSweepRe
   let becameCritical = 0;
 
   for (const row of candidates.rows) {
+    const deviceLimits = book.thresholds({ deviceType: row.device_type, farmId: row.farm_id, groupId: row.group_id });
+    const lastSeen = row.last_seen_ms === null ? null : new Date(row.last_seen_ms);
+    // Every device old enough to be offline anywhere is a candidate, due or not: the group counts.
+    const offline = isOffline(lastSeen, now, deviceLimits);
+    if (offline && row.group_id !== null) for (const groupId of ancestorsOf(row.group_id)) totalsOf(groupId).offline += 1;
+
     const interval = effectiveHealthCheckInterval(row.health_check_interval, row.group_id === null ? null : groups.get(row.group_id)?.health_check_interval);
     if (!healthCheckDue(row.id, interval, now)) continue;
     checked.add(row.id);
 
-    const lastSeen = row.last_seen_ms === null ? null : new Date(row.last_seen_ms);
     const device = {
       lastSeen,
       batteryLevel: row.battery_level,
       lowBatteryThreshold: row.low_battery_threshold,
       signalStrength: row.signal_strength,
       errorCount: row.error_count,
+      cpuPercent: row.cpu_percent,
+      memoryPercent: row.memory_percent,
       calibrationStatus: row.calibration_status,
       firmwareUpdateStatus: row.firmware_update_status,
     };
-    for (const issue of deviceIssues(device, now)) {
+    for (const issue of deviceIssues(device, now, deviceLimits)) {
       issues.device.push(row.id);
       issues.type.push(issue.type);
       issues.severity.push(issue.severity);
@@ -205,18 +204,20 @@ export async function runHealthSweep(sql: Sql, now: Date): Promise<HealthSweepRe
     }
 
     if (lastSeen === null) continue;
-    const connection = computeConnectionStatus(lastSeen, now);
+    const connection = computeConnectionStatus(lastSeen, now, deviceLimits);
     const downgrade = (CONNECTION_RANK[connection] ?? 0) > (CONNECTION_RANK[row.connection_status] ?? 0);
-    const turnsCritical = isOffline(lastSeen, now) && row.health_status !== "critical";
-    if (!downgrade && !turnsCritical) continue;
-    const assessed = turnsCritical ? assessDevice(device, now) : null;
-    if (turnsCritical) becameCritical += 1;
+    // Silence is what the sweep judges (ingest judges everything else as it arrives): offline →
+    // critical, late telemetry (where the limits name an age) → warning.
+    const assessed = offline || isTelemetryLate(lastSeen, now, deviceLimits) ? assessDevice(device, now, deviceLimits) : null;
+    const worse = assessed !== null && (HEALTH_RANK[assessed.healthStatus] ?? 0) > (HEALTH_RANK[row.health_status] ?? 0);
+    if (!downgrade && !worse) continue;
+    if (worse && assessed.healthStatus === "critical") becameCritical += 1;
     updates.id.push(row.id);
     updates.lastSeenMs.push(row.last_seen_ms!);
     updates.connection.push(downgrade ? connection : null);
-    updates.health.push(turnsCritical ? "critical" : null);
-    updates.score.push(assessed?.healthScore ?? null);
-    updates.needsAttention.push(assessed?.needsAttention ?? null);
+    updates.health.push(worse ? assessed.healthStatus : null);
+    updates.score.push(worse ? assessed.healthScore : null);
+    updates.needsAttention.push(worse ? assessed.needsAttention : null);
   }
 
   const groupIssues = { group: [] as number[], severity: [] as string[], message: [] as string[] };
@@ -327,6 +328,49 @@ export async function runHealthSweep(sql: Sql, now: Date): Promise<HealthSweepRe
     groupRepeated: count(groupUpsert.rows, false),
     groupResolved: resolvedBy(AUTO_RESOLVED_NOTE, true),
   };
+}
+
+/** The candidates: the monitored devices a rule could say something about (see runHealthSweep). */
+async function screen(sql: Sql, nowIso: string, book: ThresholdBook) {
+  const loosest = book.loosest();
+  // Only devices about which the rules could say anything are read and judged.
+  // Each clause is the cheap, index-free form of a rule's condition (the loosest limits any
+  // device has, as parameters), so a device it leaves out has no issue, nothing to age and no open alert;
+  // `deviceIssues` still decides for the ones it lets through. The sweep's integration test
+  // checks the two agree on both sides of every threshold.
+  const candidates = await sql.query<DeviceRow>(
+    `SELECT d.id, d.device_type::text AS device_type, d.farm_id, d.group_id,
+            (extract(epoch FROM d.last_seen) * 1000)::float8 AS last_seen_ms, d.battery_level,
+            d.low_battery_threshold, d.signal_strength, d.error_count, d.cpu_percent, d.memory_percent,
+            d.calibration_status::text AS calibration_status,
+            d.firmware_update_status::text AS firmware_update_status, d.connection_status::text AS connection_status,
+            d.health_status::text AS health_status, d.health_check_interval
+       FROM devices d
+      WHERE d.state = 'active' AND NOT d.maintenance_mode
+        AND (d.last_seen < $1::timestamptz - make_interval(secs => $2::float8 / 1000)
+             OR (d.last_seen IS NOT NULL AND d.connection_status NOT IN ('online', 'degraded', 'offline'))
+             -- a device's own threshold, or else its limits' warning (lowBatteryLimit): the greater covers both
+             OR d.battery_level < GREATEST(d.low_battery_threshold, $5)
+             OR d.signal_strength < $3
+             OR d.error_count > $4
+             OR d.cpu_percent > $6
+             OR d.memory_percent > $7
+             OR d.calibration_status = 'overdue'
+             OR d.firmware_update_status = 'failed'
+             -- IN, not EXISTS: one hashed set of the (few) open alerts, not a probe per device
+             OR d.id IN (SELECT a.device_id FROM alerts a WHERE a.state <> 'resolved'))`,
+    [
+      nowIso,
+      loosest.shortestAgeMs,
+      loosest.signalPoorBelowDbm,
+      loosest.errorsWarningAbove,
+      loosest.batteryWarningBelowPct,
+      // null when no device judges CPU/memory: the clause is then never true
+      loosest.cpuWarningAbovePct,
+      loosest.memoryWarningAbovePct,
+    ],
+  );
+  return { book, candidates };
 }
 
 /** Each group's chain up to its root (itself first), memoised; a cycle in bad data stops the walk. */

@@ -10,6 +10,12 @@ const booleanFlag = z
   .enum(["true", "false", "1", "0", "yes", "no"], { message: "must be true or false" })
   .transform((value) => ["true", "1", "yes"].includes(value));
 
+/** Simulated devices to pick: a share 0…1 and/or device ids, comma-separated, or none (workers/simulator-config.ts). */
+const simulatorSelection = z
+  .string()
+  .trim()
+  .regex(/^(none|(0|1|0?\.\d+|1\.0+|[A-Za-z][\w.-]{0,63})(\s*,\s*(0|1|0?\.\d+|1\.0+|[A-Za-z][\w.-]{0,63}))*)$/, "must be a share between 0 and 1 and/or device ids, comma-separated (0.1,ES002), or none");
+
 const postgresUrl = z
   .string()
   .trim()
@@ -120,6 +126,16 @@ export const configSchema = z
   SIMULATOR_COMMAND_SILENT_SHARE: z.coerce.number({ message: "must be a number" }).min(0, "must be between 0 and 1").max(1, "must be between 0 and 1").default(0),
   /** Multiplies the simulated devices' command delays (1 = plausible, 0 = at once for benchmarks). */
   SIMULATOR_COMMAND_DELAY_SCALE: z.coerce.number({ message: "must be a number" }).min(0).max(100).default(1),
+  /**
+   * Simulated devices that reject a configuration changing their thresholds / never confirm one /
+   * fail to store one: a share (chosen by a hash of the device id) and/or device ids, comma-separated
+   * (`0.1`, `ES002`, `0.05,ES002`), or none. The default makes the demo's Barn A sensor ES002 refuse
+   * Barn A's ammonia threshold, so a fresh `npm start` shows a rejection and, after the grace
+   * period, drift (prisma/demo-config.ts).
+   */
+  SIMULATOR_CONFIG_REJECT: simulatorSelection.default("ES002"),
+  SIMULATOR_CONFIG_SILENT: simulatorSelection.default("0"),
+  SIMULATOR_CONFIG_FAIL: simulatorSelection.default("0"),
   /**
    * Firmware binaries go to DATA_DIR/storage unless a bucket is set: then to that S3-compatible
    * bucket (AWS S3, MinIO, Ceph, R2), path-style, with these keys.

@@ -6,7 +6,8 @@
  */
 import { z } from "zod";
 import type { Db } from "../db";
-import { BATTERY_CRITICAL_BELOW, BATTERY_WARNING_BELOW, ERRORS_CRITICAL_ABOVE, ERRORS_WARNING_ABOVE, SIGNAL_POOR_BELOW_DBM, SIGNAL_WEAK_BELOW_DBM } from "./device-health";
+import { BATTERY_CRITICAL_BELOW, BATTERY_WARNING_BELOW, ERRORS_CRITICAL_ABOVE, ERRORS_WARNING_ABOVE, lowBatteryLimit, SIGNAL_POOR_BELOW_DBM, SIGNAL_WEAK_BELOW_DBM } from "./device-health";
+import { DEFAULT_HEALTH_THRESHOLDS, type HealthThresholds } from "./health-thresholds";
 
 export const HISTORY_RANGES = {
   "24h": { label: "24 h", spanMs: 24 * 3600_000, bucketMs: 5 * 60_000 },
@@ -17,7 +18,7 @@ export const HISTORY_RANGES = {
 export type HistoryRange = keyof typeof HISTORY_RANGES;
 export const historyRangeSchema = z.enum(Object.keys(HISTORY_RANGES) as [HistoryRange, ...HistoryRange[]], { message: "range must be 24h, 7d or 30d" });
 
-/** The lines the charts draw: the limits of the M92 rules themselves (lib/health/device-health.ts). */
+/** The lines the charts draw by default: the limits of the M92 rules themselves (lib/health/device-health.ts). */
 export const CHART_THRESHOLDS = {
   batteryCritical: BATTERY_CRITICAL_BELOW,
   batteryWarning: BATTERY_WARNING_BELOW,
@@ -29,14 +30,28 @@ export const CHART_THRESHOLDS = {
 
 export type ReferenceLine = { value: number; label: string; tone: "warn" | "bad" };
 
-/** The reference lines of each chart; the device's own low-battery threshold joins the battery chart. */
-export function chartReferenceLines(lowBatteryThreshold: number): Record<"battery" | "signal" | "score" | "errors", ReferenceLine[]> {
-  const t = CHART_THRESHOLDS;
+/**
+ * The reference lines of each chart, at the device's own limits (its farm's and groups' health
+ * settings; M92's by default); the device's own low-battery threshold joins the battery chart.
+ */
+export function chartReferenceLines(
+  lowBatteryThreshold: number,
+  limits: HealthThresholds = DEFAULT_HEALTH_THRESHOLDS,
+): Record<"battery" | "signal" | "score" | "errors", ReferenceLine[]> {
+  const t = {
+    batteryCritical: limits.battery_critical_below_pct,
+    batteryWarning: limits.battery_warning_below_pct,
+    signalFair: limits.signal_weak_below_dbm,
+    signalPoor: limits.signal_poor_below_dbm,
+    errorsWarning: limits.errors_warning_above,
+    errorsCritical: limits.errors_critical_above,
+  };
   const battery: ReferenceLine[] = [
     { value: t.batteryCritical, label: `Critical < ${t.batteryCritical} %`, tone: "bad" },
     { value: t.batteryWarning, label: `Warning < ${t.batteryWarning} %`, tone: "warn" },
   ];
-  if (!battery.some((line) => line.value === lowBatteryThreshold)) battery.push({ value: lowBatteryThreshold, label: `Low battery (this device) < ${lowBatteryThreshold} %`, tone: "warn" });
+  const low = lowBatteryLimit(lowBatteryThreshold, limits);
+  if (!battery.some((line) => line.value === low)) battery.push({ value: low, label: `Low battery (this device) < ${low} %`, tone: "warn" });
   return {
     battery,
     signal: [

@@ -14,6 +14,7 @@ import { mergeStates, TelemetryWindow, type DeviceMessage, type DeviceStateUpdat
 import { isDataError, isolateRefused } from "./isolate-refused";
 import { storeWindow, type StoreOptions, type StoreResult, type WrittenRow } from "./store-window";
 import type { SqlPool } from "./sql";
+import type { ThresholdCache } from "../health/threshold-book";
 
 export type { DeviceMessage } from "./coalesce";
 
@@ -43,6 +44,8 @@ export type IngestorOptions = {
   written?: Map<string, WrittenRow>;
   /** Called after a commit whose configuration reports finished campaign logs (the update engine has a phase to judge). */
   onCampaignReports?: () => void;
+  /** Each device's health limits, kept fresh (lib/health/threshold-book.ts); M92's for all when not given. */
+  thresholds?: Pick<ThresholdCache, "current">;
   /** The writer; replaceable in unit tests. */
   store?: (pool: SqlPool, window: TelemetryWindow, now: Date, options?: StoreOptions) => Promise<StoreResult>;
 };
@@ -291,9 +294,12 @@ export class TelemetryIngestor {
 
   /** Stores one window (or part of one) in one transaction; once committed, books it and acknowledges its messages. */
   private async storePart(window: TelemetryWindow, acks: readonly (() => void)[], now: Date): Promise<void> {
+    // Cached: a reload (every half minute, or after a layer changed) is four small reads.
+    const limits = await this.options.thresholds?.current();
     const result = await this.store(this.options.pool, window, now, {
       deferRowsForMs: this.final ? 0 : this.rowRefreshMs,
       written: this.written,
+      thresholds: limits?.lookup,
     });
     for (const state of result.deferred ?? []) {
       // Parts of a split window may each hold back a state of the same device: both count.

@@ -12,6 +12,8 @@
 import { stateChangeRefusal } from "../devices/lifecycle";
 import type { DeviceStateName } from "../devices/device-fields";
 import { assessDevice, type AttentionInputs } from "../health/device-health";
+import { DEFAULT_HEALTH_THRESHOLDS } from "../health/health-thresholds";
+import type { ThresholdLookup } from "../health/threshold-book";
 import { MAX_CLOCK_SKEW_MS, NOTHING_REPORTED, type DeviceStateUpdate, type ReportedValues, type TelemetryWindow } from "./coalesce";
 import { storeCommandAnswers, type StatusRefresh } from "../commands/command-outcomes";
 import { storeConfigReports } from "../configuration/config-report-apply";
@@ -20,12 +22,17 @@ import { inTransaction, keepToBtreeLookups, type Sql, type SqlPool } from "./sql
 type StoredDevice = {
   id: number;
   device_id: string;
+  device_type: string;
+  farm_id: number | null;
+  group_id: number | null;
   state: string;
   /** Timestamps travel as epoch milliseconds: parsing a Date per column and row showed in the worker's profile. */
   last_seen: number | null;
   error_count: number;
   battery_level: number | null;
   signal_strength: number | null;
+  cpu_percent: number | null;
+  memory_percent: number | null;
   uptime_seconds: number | null;
   calibration_status: AttentionInputs["calibrationStatus"];
   firmware_update_status: string;
@@ -80,6 +87,8 @@ export type StoreOptions = {
   deferRowsForMs?: number;
   /** The worker's memory of its committed row writes (updated here after each commit). */
   written?: Map<string, WrittenRow>;
+  /** Each device's health limits (lib/health/threshold-book.ts); M92's when not given. */
+  thresholds?: ThresholdLookup;
 };
 
 export type StoreResult = {
@@ -162,8 +171,9 @@ async function writeWindow(
   // Locked in id order so two workers flushing overlapping windows cannot deadlock, and so the
   // sweep cannot recompute a row between our read and our write.
   const { rows } = await sql.query<StoredDevice>(
-    `SELECT d.id, d.device_id, d.state::text AS state, ${epochMs("d.last_seen")} AS last_seen, d.error_count, d.battery_level,
-            d.signal_strength, d.uptime_seconds, d.calibration_status::text AS calibration_status,
+    `SELECT d.id, d.device_id, d.device_type::text AS device_type, d.farm_id, d.group_id, d.state::text AS state,
+            ${epochMs("d.last_seen")} AS last_seen, d.error_count, d.battery_level,
+            d.signal_strength, d.cpu_percent, d.memory_percent, d.uptime_seconds, d.calibration_status::text AS calibration_status,
             d.firmware_update_status::text AS firmware_update_status, d.low_battery_threshold,
             ${epochMs("COALESCE(d.provisioning_date, d.created_at)")} AS clock_floor, ${epochMs("d.values_at")} AS values_at
        FROM devices d
@@ -269,11 +279,14 @@ async function writeWindow(
         errorCount: values.errorCount ?? current.error_count,
         batteryLevel: values.batteryLevel ?? current.battery_level,
         signalStrength: values.signalStrength ?? current.signal_strength,
+        cpuPercent: values.cpuPercent ?? current.cpu_percent,
+        memoryPercent: values.memoryPercent ?? current.memory_percent,
         calibrationStatus: current.calibration_status,
         firmwareUpdateStatus: current.firmware_update_status,
         lowBatteryThreshold: current.low_battery_threshold,
       },
       now,
+      options.thresholds?.({ deviceType: current.device_type, farmId: current.farm_id, groupId: current.group_id }) ?? DEFAULT_HEALTH_THRESHOLDS,
     );
     scoreByDevice.set(update.deviceId, assessed.healthScore);
     const connection = update.connection === "offline" ? "offline" : assessed.connectionStatus;
