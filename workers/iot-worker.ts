@@ -724,6 +724,8 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
           options.databaseUrl,
           CONFIG_CHANNEL,
           () => {
+            // A layer's health limits may have changed with it: the ingest reads them afresh.
+            healthLimits.invalidate();
             configEngine.requestSweep();
             kickConfig();
           },
