@@ -230,7 +230,8 @@ function listItem(row: JobRow, counts: LogCounts): UpdateJobListItem {
   };
 }
 
-export type UpdateJobListQuery = { state?: string; page?: number; pageSize?: number };
+/** `kind`: only firmware jobs or only configuration campaigns (/api/v1/config-campaigns); both when absent. */
+export type UpdateJobListQuery = { state?: string; page?: number; pageSize?: number; kind?: JobKindName };
 
 const positiveInt = (value: number | undefined, fallback: number, max: number, what: string) => {
   if (value === undefined) return fallback;
@@ -251,7 +252,8 @@ function stateCondition(state: string | undefined): Prisma.Sql {
 export async function listUpdateJobs(db: Pick<Db, "$queryRaw">, actor: Actor, query: UpdateJobListQuery = {}): Promise<{ items: UpdateJobListItem[]; total: number }> {
   const page = positiveInt(query.page, 1, 100_000, "page");
   const pageSize = positiveInt(query.pageSize, 20, 200, "pageSize");
-  const where = Prisma.sql`${stateCondition(query.state)} AND ${updateJobVisibleTo(actor)}`;
+  const kind = query.kind ? Prisma.sql`j.kind = ${query.kind}::"UpdateJobKind"` : Prisma.sql`TRUE`;
+  const where = Prisma.sql`${stateCondition(query.state)} AND ${kind} AND ${updateJobVisibleTo(actor)}`;
   const [counted, rows] = await Promise.all([
     db.$queryRaw<{ total: number }[]>`SELECT count(*)::int AS total FROM update_jobs j WHERE ${where}`,
     db.$queryRaw<JobRow[]>`SELECT ${JOB_COLUMNS} ${JOB_FROM} WHERE ${where} ORDER BY j.created_at DESC, j.id DESC LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`,
