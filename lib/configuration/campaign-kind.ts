@@ -220,21 +220,34 @@ export class ConfigurationKind implements PayloadKind {
          FROM unnest($1::int[], $2::int[]) AS w(id, version) WHERE l.id = w.id`,
       [written.map((row) => byDevice.get(row.devicePk)!.logId), written.map((row) => row.version), now.toISOString()],
     );
+    // A device sent the campaign's version that has not answered yet may be applying it right now:
+    // its previous configuration goes out even though it still reports it (else it would end up on
+    // the campaign's version while the app thinks it is back).
+    const unconfirmed = written.filter((row) => row.alreadyApplied && byDevice.get(row.devicePk)!.from === "pending").map((row) => row.devicePk);
+    if (unconfirmed.length) {
+      await sql.query(`UPDATE device_states SET status = 'pending' WHERE device_id = ANY($1::int[]) AND status = 'applied'`, [unconfirmed]);
+      await sql.query(
+        `UPDATE device_configs AS c SET status = 'pending' FROM device_states s
+          WHERE s.device_id = ANY($1::int[]) AND c.device_id = s.device_id AND c.version = s.desired_version AND c.status = 'applied'`,
+        [unconfirmed],
+      );
+    }
+    const resend = new Set(unconfirmed);
     // Sent now to the devices that are there; the others get it (retained) from the worker's
     // delivery when they are back.
     const sent = await deliverDesired(
       sql,
-      written.filter((row) => !row.alreadyApplied && byDevice.get(row.devicePk)!.reachable).map((row) => row.devicePk),
+      written.filter((row) => (!row.alreadyApplied || resend.has(row.devicePk)) && byDevice.get(row.devicePk)!.reachable).map((row) => row.devicePk),
       this.options.publish,
       now,
     );
-    // A device that never took the change (it refused it, or never applied it) runs its previous
+    // A device that answered and never took the change (it refused it) runs its previous
     // configuration already: rolled back at once.
     const back = written
-      .filter((row) => row.alreadyApplied)
+      .filter((row) => row.alreadyApplied && !resend.has(row.devicePk))
       .map((row): LogMove => {
         const version = byDevice.get(row.devicePk)!;
-        return { logId: version.logId, jobId: version.jobId!, from: version.from, to: "rolled_back", error: null, at: now };
+        return { logId: version.logId, jobId: version.jobId, from: version.from, to: "rolled_back", error: null, at: now };
       });
     await moveCampaignLogs(sql, back);
     this.options.log(`ota: configuration rollback: ${written.length} version(s) written, ${sent} sent, ${back.length} already back${skipped.length ? `, ${skipped.length} left as they are` : ""}`);
