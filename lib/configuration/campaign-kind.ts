@@ -39,7 +39,8 @@ type DeviceRow = {
   farm_id: number;
   group_id: number | null;
   overrides: ConfigObject | null;
-  desired: ConfigObject | null;
+  desired_version: number | null;
+  desired_hash: string | null;
 };
 
 const placeOf = (row: Pick<DeviceRow, "device_type" | "farm_id" | "group_id">): DevicePlace => ({ deviceType: row.device_type as ConfigDeviceType, farmId: row.farm_id, groupId: row.group_id });
@@ -69,11 +70,11 @@ export class ConfigurationKind implements PayloadKind {
     // (or fail after the job's device timeout); the message is retained, but a device that is away
     // says nothing about the change, and a phase is judged by the devices that took it.
     const { rows } = await sql.query<DeviceRow>(
-      `SELECT l.id AS log_id, d.id AS device_pk, d.device_id, d.device_type::text AS device_type, d.farm_id, d.group_id, s.overrides, c.desired
+      `SELECT l.id AS log_id, d.id AS device_pk, d.device_id, d.device_type::text AS device_type, d.farm_id, d.group_id,
+              s.overrides, s.desired_version, s.desired_hash
          FROM update_logs l
          JOIN devices d ON d.id = l.device_id
          LEFT JOIN device_states s ON s.device_id = d.id
-         LEFT JOIN device_configs c ON c.device_id = d.id AND c.version = s.desired_version
         WHERE l.phase_id = $1 AND l.state = 'pending' AND l.sent_at IS NULL AND l.error_message IS NULL
           AND d.connection_status IN ${REACHABLE_SQL}
         ORDER BY l.id LIMIT $2`,
@@ -82,28 +83,46 @@ export class ConfigurationKind implements PayloadKind {
     if (rows.length === 0) return 0;
     const started = performance.now();
     const book = await LayerBook.load(sql);
-    const versions: (NewVersion & { logId: number })[] = [];
-    const refused: LogMove[] = [];
-    for (const row of rows) {
+    // Devices in the same place with the same configuration now get the same new one: worked out
+    // once per distinct (place, current version's hash, overrides) — a barn's sensors share it.
+    const keyOf = (row: DeviceRow) => `${row.device_type}:${row.farm_id}:${row.group_id ?? ""}:${row.desired_hash ?? ""}:${JSON.stringify(row.overrides ?? {})}`;
+    const representatives = new Map<string, DeviceRow>();
+    for (const row of rows) if (!representatives.has(keyOf(row))) representatives.set(keyOf(row), row);
+    const { rows: current } = await sql.query<{ device_id: number; desired: ConfigObject }>(
+      `SELECT c.device_id, c.desired FROM device_configs c JOIN unnest($1::int[], $2::int[]) AS r(device_id, version) ON c.device_id = r.device_id AND c.version = r.version`,
+      [[...representatives.values()].map((row) => row.device_pk), [...representatives.values()].map((row) => row.desired_version ?? 0)],
+    );
+    const desiredOf = new Map(current.map((row) => [row.device_id, row.desired]));
+    type Outcome = { overrides: ConfigObject; config: ConfigObject; hash: string; summary: string } | { reason: string };
+    const outcomes = new Map<string, Outcome>();
+    for (const [key, row] of representatives) {
       if (!isConfigDeviceType(row.device_type) || row.device_type !== change.deviceType) {
-        refused.push({ logId: row.log_id, jobId: job.id, from: "pending", to: "failed", error: `Not a ${change.deviceType} device`, at: now });
+        outcomes.set(key, { reason: `Not a ${change.deviceType.replace(/_/g, " ")} device` });
         continue;
       }
       const place = placeOf(row);
       const overrides = mergeOverrides(row.overrides ?? {}, change.changes);
       const resolved = resolve(book, place, overrides);
       if ("reason" in resolved) {
-        refused.push({ logId: row.log_id, jobId: job.id, from: "pending", to: "failed", error: `Not sent: the resulting configuration is invalid (${resolved.reason})`, at: now });
+        outcomes.set(key, { reason: `Not sent: the resulting configuration is invalid (${resolved.reason})` });
+        continue;
+      }
+      const before = desiredOf.get(row.device_pk) ?? book.inherited(place).config;
+      outcomes.set(key, { overrides, config: resolved.config, hash: configHash(resolved.config), summary: changeSummary(before, resolved.config) });
+    }
+    const versions: (NewVersion & { logId: number })[] = [];
+    const refused: LogMove[] = [];
+    for (const row of rows) {
+      const outcome = outcomes.get(keyOf(row))!;
+      if ("reason" in outcome) {
+        refused.push({ logId: row.log_id, jobId: job.id, from: "pending", to: "failed", error: outcome.reason, at: now });
         continue;
       }
       versions.push({
         logId: row.log_id,
         devicePk: row.device_pk,
-        overrides,
-        config: resolved.config,
-        hash: configHash(resolved.config),
+        ...outcome,
         source: "campaign",
-        summary: changeSummary(row.desired ?? book.inherited(place).config, resolved.config),
         reason: change.reason,
         createdById: job.created_by_id,
         jobId: job.id,
@@ -111,20 +130,26 @@ export class ConfigurationKind implements PayloadKind {
     }
     const written = await writeVersions(sql, versions, now);
     const logOf = new Map(versions.map((version) => [version.devicePk, version.logId]));
-    await sql.query(
-      `UPDATE update_logs AS l SET config_version = w.version, previous_config_version = w.previous
-         FROM unnest($1::int[], $2::int[], $3::int[]) AS w(id, version, previous) WHERE l.id = w.id`,
-      [written.map((row) => logOf.get(row.devicePk)!), written.map((row) => row.version), written.map((row) => row.previousVersion)],
-    );
     const sent = await deliverDesired(
       sql,
       written.filter((row) => !row.alreadyApplied).map((row) => row.devicePk),
       this.options.publish,
       now,
     );
-    // Every device handled is marked sent, the refused ones too: they count against the phase
-    // (a change the schema refuses on a device is the campaign's failure, not an absent device).
-    await sql.query(`UPDATE update_logs SET sent_at = COALESCE(sent_at, $2) WHERE id = ANY($1::int[])`, [rows.map((row) => row.log_id), now.toISOString()]);
+    // One pass over the logs once published: the versions they made, and sent. The refused ones are
+    // marked sent too: they count against the phase (a change the schema refuses on a device is the
+    // campaign's failure, not an absent device).
+    const refusedIds = refused.map((move) => move.logId);
+    await sql.query(
+      `UPDATE update_logs AS l SET config_version = w.version, previous_config_version = w.previous, sent_at = COALESCE(l.sent_at, $4::timestamptz)
+         FROM unnest($1::int[], $2::int[], $3::int[]) AS w(id, version, previous) WHERE l.id = w.id`,
+      [
+        [...written.map((row) => logOf.get(row.devicePk)!), ...refusedIds],
+        [...written.map((row) => row.version), ...refusedIds.map(() => null)],
+        [...written.map((row) => row.previousVersion), ...refusedIds.map(() => null)],
+        now.toISOString(),
+      ],
+    );
     // A device that already runs the resulting configuration has nothing to apply: done.
     const already = written.filter((row) => row.alreadyApplied).map((row): LogMove => ({ logId: logOf.get(row.devicePk)!, jobId: job.id, from: "pending", to: "completed", error: null, at: now }));
     await moveCampaignLogs(sql, [...refused, ...already]);
