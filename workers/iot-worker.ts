@@ -571,7 +571,11 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
   // Offers go out on the first connection, QoS 1: resolved once the broker has them all.
   const publishOffers = (offers: OtaOffer[]) =>
     publishMany(clients[0]!, offers.map((offer) => ({ topic: topics.otaUpdate(offer.deviceId), payload: JSON.stringify(offer.payload) })));
-  const engine = options.ota ? new OtaEngine(pool, { publicUrl: options.ota.publicUrl, signingKey: options.ota.signingKey, publish: publishOffers, maxOffersPerTick: options.ota.maxOffersPerTick, log }) : null;
+  // Configuration campaigns run on the same engine; their versions go out retained (publishMany).
+  const publishMessages = (messages: Outgoing[]) => publishMany(clients[0]!, messages);
+  const engine = options.ota
+    ? new OtaEngine(pool, { publicUrl: options.ota.publicUrl, signingKey: options.ota.signingKey, publish: publishOffers, publishMessages, maxOffersPerTick: options.ota.maxOffersPerTick, log })
+    : null;
   let engineTimer: NodeJS.Timeout | null = null;
   let engineRun: Promise<void> = Promise.resolve();
   /** Ticks run one after another in this process, each with its own clock (tests pass one). */
