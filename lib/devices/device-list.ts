@@ -13,8 +13,9 @@ import { fieldErrorsFromIssues } from "../errors";
 import { CONNECTION_LABEL, DEVICE_STATE_LABEL, DEVICE_STATES, HEALTH_LABEL } from "./device-fields";
 import { DEVICE_TYPE_LABEL } from "./device-id";
 import { containsInsensitive, containsPattern } from "../search/like-pattern";
+import type { ConfigSyncFilter } from "../configuration/config-sync-status";
 
-type Reader = Pick<Db, "device" | "deviceGroup" | "farm" | "$queryRaw">;
+type Reader = Pick<Db, "device" | "deviceGroup" | "farm" | "deviceShadow" | "$queryRaw">;
 
 /** Parse a list query; a bad filter is a 400 with a message per parameter, never a silent default. */
 export function parseDeviceListQuery(raw: Record<string, unknown>): DeviceListQuery {
@@ -63,8 +64,34 @@ async function searchMatches(db: Pick<Db, "$queryRaw">, q: string): Promise<numb
   return rows.length > SEARCH_PREFETCH_LIMIT ? null : rows.map((row) => row.id);
 }
 
+/**
+ * The devices whose configuration sync status is `status`: lib/configuration/config-sync-status.ts
+ * `configSyncStatus` written as a filter on the shadow (device_states), in the same order of
+ * precedence. "in sync" compares the two hash columns (a field reference), so it stays one query.
+ */
+function configSyncWhere(shadow: Pick<Db, "deviceShadow">["deviceShadow"], status: ConfigSyncFilter): Prisma.DeviceWhereInput {
+  const refused = { status: { in: ["rejected", "failed"] as ("rejected" | "failed")[] } };
+  const inSync = { reportedHash: { equals: shadow.fields.desiredHash } };
+  // NOT (a = b) is NULL, not true, when either hash is missing: say "missing" explicitly
+  const notInSync = { OR: [{ reportedHash: null }, { desiredHash: null }, { NOT: inSync }] };
+  const waiting = { NOT: refused, AND: [notInSync], drifted: false };
+  switch (status) {
+    case "rejected":
+    case "failed":
+      return { configShadow: { is: { status } } };
+    case "in_sync":
+      return { configShadow: { is: { NOT: refused, ...inSync } } };
+    case "drift":
+      return { configShadow: { is: { NOT: refused, AND: [notInSync], drifted: true } } };
+    case "unknown":
+      return { OR: [{ configShadow: { is: null } }, { configShadow: { is: { ...waiting, reportedAt: null } } }] };
+    case "pending":
+      return { configShadow: { is: { ...waiting, reportedAt: { not: null } } } };
+  }
+}
+
 /** The Prisma filter for a device list, always inside the actor's farms. */
-export async function deviceWhere(db: Pick<Db, "$queryRaw">, actor: Actor, filter: DeviceFilter): Promise<Prisma.DeviceWhereInput> {
+export async function deviceWhere(db: Pick<Db, "$queryRaw"> & Partial<Pick<Db, "deviceShadow">>, actor: Actor, filter: DeviceFilter): Promise<Prisma.DeviceWhereInput> {
   const and: Prisma.DeviceWhereInput[] = [];
   const scope = farmScope(actor);
   if (scope !== null) and.push({ farmId: scope });
@@ -85,6 +112,14 @@ export async function deviceWhere(db: Pick<Db, "$queryRaw">, actor: Actor, filte
   if (filter.firmware) and.push(filter.firmware === "none" ? { firmwareVersion: null } : { firmwareVersion: filter.firmware });
   if (filter.attention !== undefined) and.push({ needsAttention: filter.attention });
   if (filter.maintenance !== undefined) and.push({ maintenanceMode: filter.maintenance });
+  if (filter.config?.length) {
+    // callers type their client narrowly; every one passes the whole client (or a transaction)
+    const shadow = db.deviceShadow;
+    if (!shadow) throw new Error("deviceWhere: the configuration status filter needs the deviceShadow delegate");
+    and.push({ OR: filter.config.map((status) => configSyncWhere(shadow, status)) });
+  }
+  // the drift sweep's verdict (device_states.drifted, indexed), whatever else the status says
+  if (filter.drift !== undefined) and.push(filter.drift ? { configShadow: { is: { drifted: true } } } : { OR: [{ configShadow: { is: null } }, { configShadow: { is: { drifted: false } } }] });
   return and.length ? { AND: and } : {};
 }
 

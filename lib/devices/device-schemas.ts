@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { booleanish, idList, keepWhenBlank, optionalDate, optionalEnum, optionalId, optionalNumber, optionalText, requiredText } from "../validation/form-values";
 import { DEVICE_TYPES, deviceIdSchema } from "./device-id";
+import { CONFIG_SYNC_FILTERS } from "../configuration/config-sync-status";
 import { CALIBRATION_STATUSES, CONNECTION_STATUSES, CONNECTION_TYPES, DEVICE_STATES, HEALTH_STATUSES, POWER_SOURCES } from "./device-fields";
 
 /** "AA:BB:CC:DD:EE:FF" (or with dashes, any case), stored upper-case with colons. */
@@ -132,6 +133,10 @@ export const deviceListQuerySchema = z.object({
   firmware: z.string().trim().max(50).optional().transform((value) => value || undefined),
   attention: booleanish,
   maintenance: booleanish,
+  /** Configuration sync status (lib/configuration/config-sync-status.ts). */
+  config: many(CONFIG_SYNC_FILTERS, "configuration status"),
+  /** Configuration drift raised (device_states.drifted). */
+  drift: booleanish,
   /** Include retired devices (hidden by default: they stay for their history). */
   retired: booleanish,
   sort: z.enum(DEVICE_SORT_KEYS, { error: `sort must be one of ${DEVICE_SORT_KEYS.join(", ")}` }).default("deviceId"),
@@ -179,6 +184,8 @@ export function deviceQueryToSearchParams(query: Partial<DeviceListQuery>): URLS
   set("firmware", query.firmware);
   set("attention", query.attention);
   set("maintenance", query.maintenance);
+  set("config", query.config?.length ? query.config : undefined);
+  set("drift", query.drift);
   set("retired", query.retired);
   if (query.sort && query.sort !== "deviceId") set("sort", query.sort);
   if (query.dir && query.dir !== "asc") set("dir", query.dir);
