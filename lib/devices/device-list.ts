@@ -13,7 +13,7 @@ import { fieldErrorsFromIssues } from "../errors";
 import { CONNECTION_LABEL, DEVICE_STATE_LABEL, DEVICE_STATES, HEALTH_LABEL } from "./device-fields";
 import { DEVICE_TYPE_LABEL } from "./device-id";
 import { containsInsensitive, containsPattern } from "../search/like-pattern";
-import type { ConfigSyncFilter } from "../configuration/config-sync-status";
+import type { ConfigSyncFilter } from "./device-schemas";
 
 type Reader = Pick<Db, "device" | "deviceGroup" | "farm" | "deviceShadow" | "$queryRaw">;
 
@@ -65,28 +65,37 @@ async function searchMatches(db: Pick<Db, "$queryRaw">, q: string): Promise<numb
 }
 
 /**
- * The devices whose configuration sync status is `status`: lib/configuration/config-sync-status.ts
- * `configSyncStatus` written as a filter on the shadow (device_states), in the same order of
- * precedence. "in sync" compares the two hash columns (a field reference), so it stays one query.
+ * The devices whose configuration sync status is `status`: lib/configuration/sync-status.ts
+ * `syncStatus` written as a filter on the shadow (device_states), in the same order of precedence
+ * ("pending" here includes "sent"). "In sync" compares the two hash columns (a field reference), so
+ * it stays one query.
  */
 function configSyncWhere(shadow: Pick<Db, "deviceShadow">["deviceShadow"], status: ConfigSyncFilter): Prisma.DeviceWhereInput {
+  const versioned = { desiredVersion: { not: 0 }, desiredHash: { not: null } };
   const refused = { status: { in: ["rejected", "failed"] as ("rejected" | "failed")[] } };
   const inSync = { reportedHash: { equals: shadow.fields.desiredHash } };
-  // NOT (a = b) is NULL, not true, when either hash is missing: say "missing" explicitly
-  const notInSync = { OR: [{ reportedHash: null }, { desiredHash: null }, { NOT: inSync }] };
-  const waiting = { NOT: refused, AND: [notInSync], drifted: false };
+  // NOT (a = b) is NULL, not true, when the reported hash is missing: say so explicitly
+  const notInSync = { OR: [{ reportedHash: null }, { NOT: inSync }] };
+  const settled = { ...versioned, drifted: false };
+  const waiting = { ...settled, NOT: refused, AND: [notInSync] };
   switch (status) {
+    case "drift":
+      return { configShadow: { is: { ...versioned, drifted: true } } };
     case "rejected":
     case "failed":
-      return { configShadow: { is: { status } } };
+      return { configShadow: { is: { ...settled, status } } };
     case "in_sync":
-      return { configShadow: { is: { NOT: refused, ...inSync } } };
-    case "drift":
-      return { configShadow: { is: { NOT: refused, AND: [notInSync], drifted: true } } };
-    case "unknown":
-      return { OR: [{ configShadow: { is: null } }, { configShadow: { is: { ...waiting, reportedAt: null } } }] };
+      return { configShadow: { is: { ...settled, NOT: refused, ...inSync } } };
     case "pending":
-      return { configShadow: { is: { ...waiting, reportedAt: { not: null } } } };
+      return { configShadow: { is: { ...waiting, OR: [{ status: { in: ["pending", "sent"] } }, { reportedHash: { not: null } }] } } };
+    case "unknown":
+      return {
+        OR: [
+          { configShadow: { is: null } },
+          { configShadow: { is: { OR: [{ desiredVersion: 0 }, { desiredHash: null }] } } },
+          { configShadow: { is: { ...waiting, status: { notIn: ["pending", "sent"] }, reportedHash: null } } },
+        ],
+      };
   }
 }
 
