@@ -61,6 +61,7 @@ import {
 } from "./openapi-helpers";
 import { commandsOpenApi } from "../commands/commands-openapi";
 import { logsOpenApi } from "../commands/logs-openapi";
+import { configurationOpenApi } from "../configuration/configuration-openapi";
 
 export { HTTP_METHODS, type HttpMethod, type JsonSchema, type OpenApiDocument, type OpenApiOperation, type OpenApiParameter } from "./openapi-helpers";
 
@@ -69,7 +70,7 @@ export { HTTP_METHODS, type HttpMethod, type JsonSchema, type OpenApiDocument, t
  * Each adds its tags, paths and named schemas; two areas claiming one path and method, or one
  * schema name, is a mistake the document refuses to hide.
  */
-export const OPENAPI_AREAS: readonly OpenApiArea[] = [commandsOpenApi, logsOpenApi];
+export const OPENAPI_AREAS: readonly OpenApiArea[] = [commandsOpenApi, logsOpenApi, configurationOpenApi];
 
 
 // ---------------------------------------------------------------- response bodies
