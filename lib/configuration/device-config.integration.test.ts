@@ -4,12 +4,14 @@
  * nothing, roles and farms are checked, a stale base is a 409, a rollback makes a new version
  * whose configuration is the old one's, diffs, and layers with their health limits and 409.
  */
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "../auth/permissions";
 import { disconnectDb, getDb } from "../db";
 import { ConflictError, ForbiddenError, InvalidError, NotFoundError } from "../errors";
 import { createTestPerson, refusal } from "../testing/people";
 import { configHash } from "./config-hash";
+import { CONFIG_CHANNEL } from "./config-notify";
 import { defaultConfig } from "./config-schemas";
 import { diffVersions, getDeviceConfiguration, getDeviceShadow, getVersion, listVersions, rollbackDeviceConfig, updateDeviceConfig } from "./device-config";
 import { deleteLayer, getLayer, previewLayerChange, putLayer } from "./layer-service";
@@ -216,6 +218,34 @@ describe("farm and group layers", () => {
     expect(await refusal(putLayer(db, viewer, "group", groupId, "environmental", { values: {}, version: 1 }))).toBeInstanceOf(ForbiddenError);
     expect(await refusal(putLayer(db, manager, "farm", farm.b, "environmental", { values: {}, version: 0 }))).toBeInstanceOf(NotFoundError);
     expect(await refusal(getLayer(db, otherTechnician, "group", groupId, "environmental"))).toBeInstanceOf(NotFoundError);
+  });
+
+  it("refuses a layer that would make a device's own values invalid, naming the device", async () => {
+    const own = await updateDeviceConfig(db, technician, sensor, { changes: { thresholds: { ammonia_critical: 40 } }, baseVersion: 0 });
+    expect(own.version).toBe(1);
+    const error = await refusal(putLayer(db, manager, "farm", farm.a, "environmental", { values: { thresholds: { ammonia_high: 45 } }, version: 1 }));
+    expect(error).toBeInstanceOf(InvalidError);
+    expect((error as Error).message).toContain(sensor);
+    expect((await getLayer(db, viewer, "farm", farm.a, "environmental")).version).toBe(1);
+    await updateDeviceConfig(db, technician, sensor, { changes: {}, remove: ["thresholds.ammonia_critical"], baseVersion: 1 });
+  });
+
+  it("tells the worker on sdm_config after a committed change", async () => {
+    const listener = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await listener.connect();
+    try {
+      const heard: string[] = [];
+      listener.on("notification", (message) => heard.push(message.channel));
+      await listener.query(`LISTEN ${CONFIG_CHANNEL}`);
+      await updateDeviceConfig(db, technician, sensor, { changes: { alarms: { debounce_minutes: 7 } }, baseVersion: 2 });
+      await expect.poll(() => heard, { timeout: 5_000 }).toContain(CONFIG_CHANNEL);
+      heard.length = 0;
+      await refusal(updateDeviceConfig(db, technician, sensor, { changes: { alarms: { debounce_minutes: 7 } }, baseVersion: 3 }));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(heard).toEqual([]);
+    } finally {
+      await listener.end();
+    }
   });
 
   it("changes at the version a person started from, and deletes at it too", async () => {

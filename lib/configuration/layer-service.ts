@@ -2,7 +2,7 @@
  * A farm's or a group's configuration layer for one device type: the settings its devices inherit
  * (on top of the type's defaults, under their own overrides) and the health limits they are judged
  * by. Changing one checks that every configuration it reaches stays valid (the layer's own place
- * and every group layer below it), uses the layer's version a person started from (stale → 409),
+ * every group layer below it, every device with values of its own below it), uses the layer's version a person started from (stale → 409),
  * and writes only the layer, its audit line and a NOTIFY: the worker's sweep turns the change into
  * new versions of the devices it reaches (source `layer`), in bulk.
  */
@@ -134,8 +134,7 @@ function reachedGroups(base: Book, target: Target): number[] {
 
 /**
  * Every configuration the change reaches must stay valid: a device right under the layer, and one
- * under each group layer of the type below it (their values sit on this one). Devices' own
- * overrides are checked when the sweep makes their versions.
+ * under each group layer of the type below it (their values sit on this one).
  */
 function checkReach(base: Book, proposed: LayerBook, target: Target, type: ConfigDeviceType) {
   const places: { place: DevicePlace; where: string | null }[] = [];
@@ -151,6 +150,32 @@ function checkReach(base: Book, proposed: LayerBook, target: Target, type: Confi
     if (!config.success) throw invalidConfig(where ? `With this change the configuration of ${where} is not valid` : "With this change the configuration is not valid", config.error);
     const health = resolvedHealthThresholdsSchema.safeParse(resolveHealthThresholds(proposed.healthLayers(place) as HealthThresholdsPatch[]));
     if (!health.success) throw invalidConfig(where ? `With this change the health limits of ${where} do not make sense` : "With this change the health limits do not make sense", health.error, "health");
+  }
+}
+
+/**
+ * Devices with values of their own under the layer must stay valid too (an own ammonia_critical
+ * below the farm's new ammonia_high): checked once per distinct place and set of own values, so a
+ * farm of many devices with the same few overrides costs a few checks.
+ */
+async function checkOwnValues(sql: Sql, base: Book, proposed: LayerBook, target: Target, type: ConfigDeviceType) {
+  const groups = target.scope === "group" ? reachedGroups(base, target) : [];
+  const { rows } = await sql.query<{ device_id: string; devices: number; farm_id: number; group_id: number | null; overrides: ConfigObject }>(
+    `SELECT min(d.device_id) AS device_id, count(*)::int AS devices, d.farm_id, d.group_id, s.overrides
+       FROM device_states s JOIN devices d ON d.id = s.device_id
+      WHERE d.device_type = $1::"DeviceType" AND d.state <> 'decommissioned' AND s.overrides <> '{}'::jsonb
+        AND ${target.scope === "farm" ? "d.farm_id = $2" : "d.group_id = ANY($2::int[])"}
+      GROUP BY d.farm_id, d.group_id, s.overrides
+      ORDER BY 1
+      LIMIT 10000`,
+    [type, target.scope === "farm" ? target.id : groups],
+  );
+  for (const row of rows) {
+    const config = CONFIG_SCHEMAS[type].safeParse(proposed.effective({ deviceType: type, farmId: row.farm_id, groupId: row.group_id }, row.overrides).config);
+    if (!config.success) {
+      const who = row.devices > 1 ? `${row.device_id} and ${row.devices - 1} more devices with the same own values` : row.device_id;
+      throw invalidConfig(`With this change the configuration of ${who} is not valid: change or remove their own values first`, config.error);
+    }
   }
 }
 
@@ -235,6 +260,7 @@ export async function previewLayerChange(db: Db, actor: Actor, scope: LayerScope
   const base = await loadBook(prismaSql(db));
   const proposed = withLayer(base, target, type, next);
   checkReach(base, proposed, target, type);
+  await checkOwnValues(prismaSql(db), base, proposed, target, type);
   const place = placeOf(target, type);
   const before = base.book.inherited(place).config;
   const after = proposed.inherited(place).config;
@@ -265,7 +291,9 @@ export async function putLayer(db: Db, actor: Actor, scope: LayerScope, id: numb
       const current = await lockLayer(sql, key);
       if ((current?.version ?? 0) !== input.version) throw staleLayer(target, type, current?.version ?? 0, input.version);
       const base = await loadBook(sql);
-      checkReach(base, withLayer(base, target, type, next), target, type);
+      const proposed = withLayer(base, target, type, next);
+      checkReach(base, proposed, target, type);
+      await checkOwnValues(sql, base, proposed, target, type);
       if (current && canonicalJson(current.values) === canonicalJson(next.values) && canonicalJson(current.health) === canonicalJson(next.health)) {
         throw new InvalidError(`Nothing changed: the ${type} settings of ${scope} ${target.name} already are these (version ${current.version}).`, { values: ["Same as now"] });
       }
@@ -300,7 +328,9 @@ export async function deleteLayer(db: Db, actor: Actor, scope: LayerScope, id: n
     if (!current) throw new NotFoundError(`${scope === "farm" ? "Farm" : "Group"} ${target.name} has no ${type} settings of its own.`);
     if (current.version !== input.version) throw staleLayer(target, type, current.version, input.version);
     const base = await loadBook(sql);
-    checkReach(base, withLayer(base, target, type, null), target, type);
+    const proposed = withLayer(base, target, type, null);
+    checkReach(base, proposed, target, type);
+    await checkOwnValues(sql, base, proposed, target, type);
     await tx.configLayer.delete({ where: { id: current.id } });
     await recordAudit(tx, actor, {
       entityType: scope,
