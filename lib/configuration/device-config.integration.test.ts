@@ -230,6 +230,24 @@ describe("farm and group layers", () => {
     await updateDeviceConfig(db, technician, sensor, { changes: {}, remove: ["thresholds.ammonia_critical"], baseVersion: 1 });
   });
 
+  it("a cross-farm group's layer: an admin's to change (a farm's manager sees it, 403), checked against each farm's layer", async () => {
+    const shared = (await db.deviceGroup.create({ data: { name: `Shared ${suffix}`, code: `DCX${suffix}`, farmId: null } })).id;
+    try {
+      expect(await refusal(putLayer(db, manager, "group", shared, "environmental", { values: { thresholds: { ammonia_high: 20 } }, version: 0 }))).toBeInstanceOf(ForbiddenError);
+      expect((await getLayer(db, manager, "group", shared, "environmental")).exists).toBe(false);
+      // farm A's layer says ammonia_high 30: a shared group's critical of 28 would sit below it for farm A's devices
+      const error = await refusal(putLayer(db, admin, "group", shared, "environmental", { values: { thresholds: { ammonia_critical: 28 } }, version: 0 }));
+      expect(error).toBeInstanceOf(InvalidError);
+      expect((error as Error).message).toContain(`Config farm A ${suffix}`);
+      const layer = await putLayer(db, admin, "group", shared, "environmental", { values: { thresholds: { ammonia_critical: 60 } }, version: 0 });
+      expect(layer).toMatchObject({ farmId: null, version: 1, inherited: { sources: { "thresholds.ammonia_high": { kind: "defaults" } } } });
+    } finally {
+      await db.configLayer.deleteMany({ where: { groupId: shared } });
+      await db.auditEvent.deleteMany({ where: { entityType: "group", entityId: String(shared) } });
+      await db.deviceGroup.delete({ where: { id: shared } });
+    }
+  });
+
   it("tells the worker on sdm_config after a committed change", async () => {
     const listener = new pg.Client({ connectionString: process.env.DATABASE_URL });
     await listener.connect();
