@@ -1,0 +1,185 @@
+"use client";
+
+import { formatSetting, type FormField, type FormSection } from "./config-form-fields";
+
+export type Leaf = string | number | boolean | null;
+/** A person's pending change of one setting: a value set at this level, or back to the inherited one. */
+export type DraftEntry = { value: Leaf | string } | { inherit: true };
+export type Draft = Record<string, DraftEntry>;
+
+export type SettingSource = { kind: string; label: string };
+
+export type LayeredValues = {
+  /** Dotted path → the value in force now. */
+  current: Record<string, Leaf>;
+  /** Dotted path → the value without this level's own (what "use inherited" gives back). */
+  inherited: Record<string, Leaf>;
+  /** Paths this level sets now. */
+  own: ReadonlySet<string>;
+  /** Where each value in force comes from. */
+  sources: Record<string, SettingSource>;
+};
+
+const inputClass = "w-full rounded-md border border-stone-300 bg-white px-2 py-1.5 text-sm aria-[invalid=true]:border-red-500 disabled:bg-stone-50 disabled:text-stone-600";
+
+/** A number field holds what was typed until it is sent: "1." is on its way to "1.5". */
+export function leafOf(field: FormField, raw: Leaf | string): { value: Leaf } | { error: string } {
+  if (field.kind !== "number" && field.kind !== "integer") return { value: raw as Leaf };
+  if (typeof raw === "number") return { value: raw };
+  const text = String(raw ?? "").trim().replace(",", ".");
+  if (text === "") return field.nullable ? { value: null } : { error: "Enter a number" };
+  const value = Number(text);
+  if (!Number.isFinite(value)) return { error: "Enter a number" };
+  if (field.kind === "integer" && !Number.isInteger(value)) return { error: "Enter a whole number" };
+  return { value };
+}
+
+/** The value a path will have with the draft, and whether this level then sets it. */
+export function draftedValue(values: LayeredValues, draft: Draft, path: string): { raw: Leaf | string; own: boolean } {
+  const entry = draft[path];
+  if (entry && "inherit" in entry) return { raw: values.inherited[path] ?? null, own: false };
+  if (entry) return { raw: entry.value, own: true };
+  return { raw: values.current[path] ?? null, own: values.own.has(path) };
+}
+
+/**
+ * A settings form generated from a schema's sections, for one level of the layers (a device's own
+ * values, a farm's or a group's): each setting shows the value in force, where it comes from, and
+ * lets a person set it here or give it back to the level below ("use inherited").
+ */
+export function LayeredSettingsForm({
+  sections,
+  values,
+  draft,
+  onDraft,
+  readOnly,
+  errors,
+  levelLabel,
+  idPrefix,
+}: {
+  sections: FormSection[];
+  values: LayeredValues;
+  draft: Draft;
+  onDraft: (draft: Draft) => void;
+  readOnly: boolean;
+  errors: Record<string, string[] | undefined>;
+  /** "this device", "this farm", "this group". */
+  levelLabel: string;
+  idPrefix: string;
+}) {
+  const set = (path: string, entry: DraftEntry | null) => {
+    const next = { ...draft };
+    if (entry === null) delete next[path];
+    else next[path] = entry;
+    onDraft(next);
+  };
+  const change = (field: FormField, raw: Leaf | string) => {
+    const parsed = leafOf(field, raw);
+    // typing the value in force again is no change at all
+    const same = "value" in parsed && parsed.value === values.current[field.path] && values.own.has(field.path);
+    set(field.path, same ? null : { value: raw });
+  };
+
+  return (
+    <div className="space-y-4">
+      {sections.map((section) => (
+        <fieldset key={section.path || "root"} className="min-w-0 rounded-lg border border-stone-200 p-3">
+          <legend className="px-1 text-xs font-semibold tracking-wide text-stone-600 uppercase">{section.title}</legend>
+          <div className="divide-y divide-stone-100">
+            {section.fields.map((field) => {
+              const id = `${idPrefix}-${field.path.replace(/\./g, "-")}`;
+              const { raw, own } = draftedValue(values, draft, field.path);
+              const error = errors[field.path]?.[0] ?? (draft[field.path] && "value" in draft[field.path]! && "error" in leafOf(field, raw) ? (leafOf(field, raw) as { error: string }).error : undefined);
+              const changed = draft[field.path] !== undefined;
+              const source = values.sources[field.path];
+              return (
+                <div key={field.path} className={`grid gap-x-3 gap-y-1 py-2 sm:grid-cols-[minmax(0,14rem)_minmax(0,12rem)_minmax(0,1fr)] sm:items-center ${changed ? "bg-amber-50/60" : ""}`} data-setting={field.path}>
+                  <label htmlFor={id} className="text-sm text-stone-800">
+                    {field.title}
+                    {field.unit ? <span className="text-stone-500"> ({field.unit})</span> : null}
+                    {field.minimum !== undefined && field.maximum !== undefined ? (
+                      <span className="block text-xs text-stone-500">
+                        {field.minimum}–{field.maximum}
+                        {field.nullable ? ", empty: not judged" : ""}
+                      </span>
+                    ) : null}
+                  </label>
+                  <div>
+                    <Control field={field} id={id} raw={raw} disabled={readOnly} error={error} onChange={(value) => change(field, value)} />
+                    {error ? (
+                      <p id={`${id}-error`} className="mt-1 text-xs text-red-700">
+                        {error}
+                      </p>
+                    ) : null}
+                  </div>
+                  <div className="flex min-w-0 flex-wrap items-center gap-x-2 gap-y-1 text-xs">
+                    {own ? (
+                      <span className="rounded-full bg-brand-50 px-2 py-0.5 font-medium text-brand-800 ring-1 ring-brand-100" data-source="own">
+                        Set on {levelLabel}
+                      </span>
+                    ) : (
+                      <span className="text-stone-500" data-source="inherited">
+                        {changed ? "Inherited" : `From ${source?.label ?? "type defaults"}`}
+                        {changed ? `: ${formatSetting(values.inherited[field.path], field)}` : ""}
+                      </span>
+                    )}
+                    {!readOnly && own ? (
+                      <button type="button" className="text-brand-700 underline" onClick={() => set(field.path, values.own.has(field.path) ? { inherit: true } : null)}>
+                        Use inherited ({formatSetting(values.inherited[field.path], field)})
+                      </button>
+                    ) : null}
+                    {!readOnly && changed ? (
+                      <button type="button" className="text-stone-600 underline" onClick={() => set(field.path, null)}>
+                        Undo
+                      </button>
+                    ) : null}
+                  </div>
+                </div>
+              );
+            })}
+          </div>
+        </fieldset>
+      ))}
+    </div>
+  );
+}
+
+function Control({ field, id, raw, disabled, error, onChange }: { field: FormField; id: string; raw: Leaf | string; disabled: boolean; error?: string; onChange: (value: Leaf | string) => void }) {
+  const a11y = { id, "aria-invalid": error ? true : undefined, "aria-describedby": error ? `${id}-error` : undefined, disabled };
+  if (field.kind === "boolean") {
+    return (
+      <span className="inline-flex items-center gap-2 text-sm">
+        <input type="checkbox" role="switch" className="size-5 accent-brand-700" checked={raw === true} onChange={(event) => onChange(event.target.checked)} {...a11y} />
+        <span aria-hidden className="text-stone-600">
+          {raw === true ? "On" : "Off"}
+        </span>
+      </span>
+    );
+  }
+  if (field.kind === "enum") {
+    return (
+      <select className={inputClass} value={raw === null ? "" : String(raw)} onChange={(event) => onChange(event.target.value)} {...a11y}>
+        {(field.options ?? []).map((option) => (
+          <option key={option} value={option}>
+            {option}
+            {field.unit ? ` ${field.unit}` : ""}
+          </option>
+        ))}
+      </select>
+    );
+  }
+  if (field.kind === "text") return <input type="text" className={inputClass} value={raw === null ? "" : String(raw)} onChange={(event) => onChange(event.target.value)} {...a11y} />;
+  return (
+    <input
+      type="number"
+      inputMode={field.kind === "integer" && (field.minimum ?? 0) >= 0 ? "numeric" : "decimal"}
+      className={`${inputClass} tabular-nums`}
+      min={field.minimum}
+      max={field.maximum}
+      step={field.step ?? "any"}
+      value={raw === null ? "" : String(raw)}
+      onChange={(event) => onChange(event.target.value)}
+      {...a11y}
+    />
+  );
+}
