@@ -81,9 +81,11 @@ export function LayeredSettingsForm({
   };
 
   return (
-    <div className="space-y-4">
+    // sections side by side when the page is wide; each section lays its rows out by its own width
+    <div className="@container">
+     <div className="grid items-start gap-3 @5xl:grid-cols-2">
       {sections.map((section) => (
-        <fieldset key={section.path || "root"} className="min-w-0 rounded-lg border border-stone-200 p-3">
+        <fieldset key={section.path || "root"} className="@container min-w-0 rounded-lg border border-stone-200 px-3 pt-1 pb-2">
           <legend className="px-1 text-xs font-semibold tracking-wide text-stone-600 uppercase">{section.title}</legend>
           <div className="divide-y divide-stone-100">
             {section.fields.map((field) => {
@@ -93,7 +95,7 @@ export function LayeredSettingsForm({
               const changed = draft[field.path] !== undefined;
               const source = values.sources[field.path];
               return (
-                <div key={field.path} className={`grid gap-x-3 gap-y-1 py-2 sm:grid-cols-[minmax(0,14rem)_minmax(0,12rem)_minmax(0,1fr)] sm:items-center ${changed ? "bg-amber-50/60" : ""}`} data-setting={field.path}>
+                <div key={field.path} className={`grid grid-cols-[minmax(0,1fr)_7.5rem] items-center gap-x-3 gap-y-0.5 py-1.5 @md:grid-cols-[minmax(0,11rem)_7.5rem_minmax(0,1fr)] ${changed ? "-mx-1 rounded bg-amber-50 px-1" : ""}`} data-setting={field.path}>
                   <label htmlFor={id} className="text-sm text-stone-800">
                     {field.title}
                     {field.unit ? <span className="text-stone-500"> ({field.unit})</span> : null}
@@ -112,14 +114,14 @@ export function LayeredSettingsForm({
                       </p>
                     ) : null}
                   </div>
-                  <div className="flex min-w-0 flex-wrap items-center gap-x-2 gap-y-1 text-xs">
+                  <div className="col-span-2 flex min-w-0 flex-wrap items-center gap-x-2 gap-y-0.5 text-xs @md:col-span-1">
                     {own ? (
                       <span className="rounded-full bg-brand-50 px-2 py-0.5 font-medium text-brand-800 ring-1 ring-brand-100" data-source="own">
                         Set on {levelLabel}
                       </span>
                     ) : (
                       <span className="text-stone-500" data-source="inherited">
-                        {changed ? "Inherited" : `From ${source?.label ?? "type defaults"}`}
+                        {changed ? "Inherited" : `From ${sourceLabel(source)}`}
                         {changed ? `: ${formatSetting(values.inherited[field.path], field)}` : ""}
                       </span>
                     )}
@@ -140,8 +142,15 @@ export function LayeredSettingsForm({
           </div>
         </fieldset>
       ))}
+     </div>
     </div>
   );
+}
+
+/** "type defaults", "Farm Green Valley Dairy", "Group Barn A". */
+function sourceLabel(source: SettingSource | undefined): string {
+  if (!source || source.kind === "defaults") return "type defaults";
+  return source.label;
 }
 
 function Control({ field, id, raw, disabled, error, onChange }: { field: FormField; id: string; raw: Leaf | string; disabled: boolean; error?: string; onChange: (value: Leaf | string) => void }) {
