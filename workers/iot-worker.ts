@@ -41,7 +41,7 @@ import { OtaEngine, type OtaOffer } from "../lib/ota/ota-engine";
 import { OtaStatusBatcher } from "../lib/ota/status-batcher";
 import type { StatusReport } from "../lib/ota/update-status";
 import { topics } from "../lib/mqtt/topics";
-import { publishMany } from "../lib/mqtt/publish-many";
+import { publishMany, type Outgoing } from "../lib/mqtt/publish-many";
 import { CommandEngine, type CommandMessage } from "../lib/commands/command-engine";
 import { listenForCommands } from "../lib/commands/command-notify";
 
@@ -533,7 +533,11 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
   // Offers go out on the first connection, QoS 1: resolved once the broker has them all.
   const publishOffers = (offers: OtaOffer[]) =>
     publishMany(clients[0]!, offers.map((offer) => ({ topic: topics.otaUpdate(offer.deviceId), payload: JSON.stringify(offer.payload) })));
-  const engine = options.ota ? new OtaEngine(pool, { publicUrl: options.ota.publicUrl, signingKey: options.ota.signingKey, publish: publishOffers, maxOffersPerTick: options.ota.maxOffersPerTick, log }) : null;
+  // Configuration campaigns run on the same engine; their versions go out retained (publishMany).
+  const publishMessages = (messages: Outgoing[]) => publishMany(clients[0]!, messages);
+  const engine = options.ota
+    ? new OtaEngine(pool, { publicUrl: options.ota.publicUrl, signingKey: options.ota.signingKey, publish: publishOffers, publishMessages, maxOffersPerTick: options.ota.maxOffersPerTick, log })
+    : null;
   let engineTimer: NodeJS.Timeout | null = null;
   let engineRun: Promise<void> = Promise.resolve();
   /** Ticks run one after another in this process, each with its own clock (tests pass one). */

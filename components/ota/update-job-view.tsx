@@ -10,6 +10,7 @@ import type { JobJson, LogPageJson } from "./job-json";
 import { JobActionButtons } from "./job-action-buttons";
 import { formatPercent, JobCounts, JobProgressBar, JobStateBadge, LOG_STATE_LABEL, PHASE_STATE_LABEL, STRATEGY_LABEL } from "./update-job-badges";
 import { UpdateJobLogs } from "./update-job-logs";
+import { jobPayloadLabel } from "@/lib/ota/job-payload-label";
 
 const POLL_MS = 2_500;
 const ACTIVE = new Set(["scheduled", "in_progress", "paused"]);
@@ -43,6 +44,7 @@ export function UpdateJobView({ initialJob, initialLogs, permitted }: { initialJ
   const at = (value: string | null) => formatDateTime(value, timeZone);
   const actions = job.allowedActions.filter((action) => permitted.includes(action));
   const failedPercent = job.deviceCount ? (job.failedCount * 100) / job.deviceCount : 0;
+  const payload = jobPayloadLabel(job);
 
   return (
     <div className="space-y-5">
@@ -56,7 +58,7 @@ export function UpdateJobView({ initialJob, initialLogs, permitted }: { initialJ
             <p className="mt-1 flex flex-wrap items-center gap-2 text-sm text-stone-600">
               <JobStateBadge state={job.state} rollingBack={job.rollbackStartedAt !== null} />
               <span>
-                Job {job.id} · <span className="font-mono">{job.firmware.version}</span> for {DEVICE_TYPE_LABEL[job.firmware.deviceType as DeviceTypeName] ?? job.firmware.deviceType} ·{" "}
+                Job {job.id} · <span className={payload.mono ? "font-mono" : undefined}>{payload.title}</span> for {DEVICE_TYPE_LABEL[payload.deviceType as DeviceTypeName] ?? payload.deviceType} ·{" "}
                 {STRATEGY_LABEL[job.strategy] ?? job.strategy}
               </span>
             </p>
@@ -116,8 +118,8 @@ export function UpdateJobView({ initialJob, initialLogs, permitted }: { initialJ
             Schedule and options
           </h2>
           <dl className="grid grid-cols-[minmax(0,9rem)_1fr] gap-x-3 gap-y-2 text-sm">
-            <Fact label="Firmware">
-              <span className="font-mono">{job.firmware.version}</span> {job.firmware.name}
+            <Fact label={job.firmware ? "Firmware" : "Change"}>
+              <span className={payload.mono ? "font-mono" : undefined}>{job.firmware ? payload.title : ""}</span> {payload.detail}
             </Fact>
             <Fact label="Scheduled for">{at(job.scheduledAt)}</Fact>
             <Fact label="Started">{at(job.startedAt)}</Fact>

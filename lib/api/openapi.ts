@@ -36,6 +36,7 @@ import { scheduleUpdateSchema } from "../ota/update-job-schemas";
 import { jobActionRequestSchema, updateJobIdSchema, updateJobListQuerySchema, updateLogQuerySchema } from "../ota/update-job-requests";
 import { UPDATE_JOB_STATE_FILTERS, UPDATE_JOB_STATES, UPDATE_LOG_STATE_FILTERS } from "../ota/update-job-views";
 import { UPDATE_LOG_STATES } from "../ota/update-log-states";
+import { JOB_KINDS } from "../ota/payload-kinds";
 import {
   CALLER,
   components,
@@ -62,6 +63,7 @@ import {
 import { commandsOpenApi } from "../commands/commands-openapi";
 import { logsOpenApi } from "../commands/logs-openapi";
 import { configurationOpenApi } from "../configuration/configuration-openapi";
+import { configCampaignsOpenApi } from "../configuration/config-campaigns-openapi";
 
 export { HTTP_METHODS, type HttpMethod, type JsonSchema, type OpenApiDocument, type OpenApiOperation, type OpenApiParameter } from "./openapi-helpers";
 
@@ -70,7 +72,7 @@ export { HTTP_METHODS, type HttpMethod, type JsonSchema, type OpenApiDocument, t
  * Each adds its tags, paths and named schemas; two areas claiming one path and method, or one
  * schema name, is a mistake the document refuses to hide.
  */
-export const OPENAPI_AREAS: readonly OpenApiArea[] = [commandsOpenApi, logsOpenApi, configurationOpenApi];
+export const OPENAPI_AREAS: readonly OpenApiArea[] = [commandsOpenApi, logsOpenApi, configurationOpenApi, configCampaignsOpenApi];
 
 
 // ---------------------------------------------------------------- response bodies
@@ -332,10 +334,20 @@ const logCounts = z.object(Object.fromEntries(UPDATE_LOG_STATES.map((state) => [
 const listedUpdateJob = z.object({
   id: z.number().int(),
   name: z.string(),
+  kind: z.enum(JOB_KINDS).describe("firmware: an update to a firmware version; configuration: a configuration campaign (/config-campaigns)"),
   state: z.enum(UPDATE_JOB_STATES),
   stateReason: z.string().nullable().describe("Why it paused, stopped or rolled back, for a person to read"),
-  strategy: z.enum(ROLLOUT_STRATEGIES),
-  firmware: z.object({ id: z.number().int(), version: z.string(), deviceType: z.enum(DEVICE_TYPES), name: z.string() }),
+  strategy: z.enum([...ROLLOUT_STRATEGIES, "rolling"]).describe("rolling: a configuration campaign's batches (the engine's emergency strategy)"),
+  firmware: z.object({ id: z.number().int(), version: z.string(), deviceType: z.enum(DEVICE_TYPES), name: z.string() }).nullable().describe("The version a firmware job sends; null for a configuration campaign"),
+  configChange: z
+    .object({
+      deviceType: z.enum(DEVICE_TYPES),
+      changes: z.record(z.string(), z.unknown()).describe("The partial configuration merged into each device's own overrides"),
+      reason: z.string(),
+      summary: z.string().describe("The changed settings, e.g. `thresholds.ammonia_ppm.alarm = 30`"),
+    })
+    .nullable()
+    .describe("What a configuration campaign changes; null for a firmware job"),
   scheduledAt: timestamp,
   startedAt: timestamp.nullable(),
   completedAt: timestamp.nullable(),
@@ -397,6 +409,9 @@ const updateLog = z.object({
   progress: z.number().int().describe("0–100"),
   previousVersion: z.string().nullable(),
   targetVersion: z.string().nullable(),
+  configVersion: z.number().int().nullable().describe("Configuration campaigns: the configuration version the campaign made for the device"),
+  previousConfigVersion: z.number().int().nullable().describe("Configuration campaigns: the version the device had before (what a rollback returns to)"),
+  rollbackConfigVersion: z.number().int().nullable().describe("Configuration campaigns: the version that rolled it back"),
   sentAt: timestamp.nullable().describe("When the device was sent the update; null = not yet"),
   finishedAt: timestamp.nullable(),
   durationSeconds: z.number().int().nullable(),

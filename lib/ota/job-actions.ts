@@ -67,6 +67,7 @@ async function loadJob(db: Prisma.TransactionClient, actor: Actor, jobId: number
     select: {
       id: true,
       name: true,
+      kind: true,
       state: true,
       stateReason: true,
       startedAt: true,
@@ -103,7 +104,7 @@ export async function applyJobAction(db: Db, actor: Actor, jobId: number, action
     switch (action) {
       case "pause":
         if (!(await stopJob(sql, jobId, { state: "paused", reason: `Paused by ${who}`, at: now }))) throw new ConflictError("This job has already finished.");
-        message = "Paused: no device is sent the update until you resume. Devices already updating finish.";
+        message = job.kind === "configuration" ? "Paused: no device is sent the new configuration until you resume. Devices already sent it report as usual." : "Paused: no device is sent the update until you resume. Devices already updating finish.";
         break;
       case "resume": {
         // Resuming a phase the engine stopped (success rate missed, or failures with rollback off)
@@ -122,12 +123,15 @@ export async function applyJobAction(db: Db, actor: Actor, jobId: number, action
         break;
       case "cancel":
         if (!(await stopJob(sql, jobId, { state: "cancelled", reason: `Cancelled by ${who}`, at: now }))) throw new ConflictError("This job has already finished.");
-        message = "Cancelled: devices not yet sent the update keep their firmware.";
+        message = job.kind === "configuration" ? "Cancelled: devices not yet sent the change keep their configuration." : "Cancelled: devices not yet sent the update keep their firmware.";
         break;
       case "rollback": {
         const state = job.state === "completed" || job.state === "failed" || job.state === "cancelled" ? job.state : "cancelled";
         await stopJob(sql, jobId, { state, reason: `Rolled back by ${who}`, at: now, rollback: true });
-        message = `Rolling back: ${job.successCount} updated device${job.successCount === 1 ? " is" : "s are"} being sent their previous version.`;
+        message =
+          job.kind === "configuration"
+            ? `Rolling back: every device sent the change gets its previous configuration again as a new version.`
+            : `Rolling back: ${job.successCount} updated device${job.successCount === 1 ? " is" : "s are"} being sent their previous version.`;
         break;
       }
     }

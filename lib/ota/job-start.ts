@@ -33,8 +33,9 @@ export async function startJobNow(db: Db, actor: Actor, jobId: number, now = new
       const state = job.state === "scheduled" ? "already starting" : job.state.replace("_", " ");
       throw new ConflictError(`This job is ${state}: only a scheduled job can be started now.`);
     }
-    // The devices' "update scheduled for" follows the job, for the devices it has not reached yet.
-    await tx.device.updateMany({
+    // The devices' "update scheduled for" follows the job, for the devices it has not reached yet
+    // (firmware jobs: a configuration campaign does not touch the device's firmware fields).
+    if (job.firmwareId !== null) await tx.device.updateMany({
       where: { updateLogs: { some: { jobId, state: "pending", sentAt: null } }, targetFirmwareId: job.firmwareId, firmwareUpdateStatus: "scheduled" },
       data: { firmwareUpdateScheduled: now },
     });

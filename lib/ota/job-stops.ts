@@ -18,11 +18,14 @@ export function prismaSql(tx: Pick<Prisma.TransactionClient, "$queryRawUnsafe">)
   };
 }
 
-/** Devices of the job that were never sent the update go back to "no update". */
+/**
+ * Devices of the job that were never sent the update go back to "no update" (firmware jobs: a
+ * configuration campaign never touched the device's firmware status, which may be another job's).
+ */
 export async function releaseUnsentDevices(sql: Sql, jobId: number) {
   await sql.query(
     `UPDATE devices AS d SET target_firmware_id = NULL, firmware_update_status = 'none', firmware_update_scheduled = NULL, updated_at = now()
-       FROM update_logs l
+       FROM update_logs l JOIN update_jobs j ON j.id = l.job_id AND j.kind = 'firmware'
       WHERE l.job_id = $1 AND l.device_id = d.id AND l.state = 'pending' AND l.sent_at IS NULL
         AND d.firmware_update_status = 'scheduled'`,
     [jobId],

@@ -1,26 +1,30 @@
 /**
- * The update engine (M92 `process_update_job`, I-013 §4.2–4.3), run by the worker every second:
- * starts jobs whose time has come, sends `ota/update` to the devices of each job's current phase
- * while its maintenance window is open, fails devices that stopped answering, judges the phase
- * (phase-verdict.ts) and promotes it, waits for approval, halts, or rolls the job back — and sends
- * rolled-back jobs' devices their previous version.
+ * The update engine (M92 `process_update_job`, I-013 §4.2–4.3, §5.3), run by the worker every
+ * second: starts jobs whose time has come, sends the devices of each job's current phase their
+ * payload while its maintenance window is open, fails devices that stopped answering, judges the
+ * phase (phase-verdict.ts) and promotes it, waits for approval, halts, or rolls the job back — and
+ * sends rolled-back jobs' devices their previous version. One engine for two kinds of job
+ * (payload-kinds.ts): firmware (firmware-kind.ts: a signed `ota/update` offer) and configuration
+ * campaigns (lib/configuration/campaign-kind.ts: a new version of each device's settings).
  *
  * Everything it knows lives in the tables, so a restarted worker simply carries on where the last
- * tick left off. An offer is published before its log is marked sent: a crash in between sends it
+ * tick left off. A payload is published before its log is marked sent: a crash in between sends it
  * again, which a device ignores (it is idempotent by job), rather than never sending it. One tick
  * runs at a time across workers (a PostgreSQL advisory lock), so two workers never send twice.
  */
-import type { OtaUpdatePayload } from "../mqtt/payloads";
-import { signedManifestOf, type ManifestFields } from "../firmware/firmware-versions";
+import type { Outgoing } from "../mqtt/publish-many";
 import type { SigningKey } from "../firmware/signing";
 import type { Sql, SqlPool } from "../telemetry/sql";
+import { ConfigurationKind } from "../configuration/campaign-kind";
+import { FirmwareKind, type OtaOffer } from "./firmware-kind";
 import { stopJob } from "./job-stops";
 import { insideWindow, maintenanceWindowSchema, nextWindowOpening, type MaintenanceWindow } from "./maintenance-window";
+import type { EngineJob, JobKindName, PayloadKind, TimedOutLog } from "./payload-kinds";
 import { judgePhase } from "./phase-verdict";
 import { ROLLBACK_DEFAULTS } from "./rollout-plan";
 import { atomically, REACHABLE_SQL, runExclusively } from "../worker/engine-tick";
 
-export type OtaOffer = { deviceId: string; payload: OtaUpdatePayload };
+export { downloadUrl, type OtaOffer } from "./firmware-kind";
 
 export type OtaEngineOptions = {
   /** Where devices download binaries: `${publicUrl}/api/v1/iot/firmware/versions/{id}/download`. */
@@ -28,6 +32,11 @@ export type OtaEngineOptions = {
   signingKey: SigningKey;
   /** Publishes offers (QoS 1); resolves once the broker took them all. */
   publish: (offers: OtaOffer[]) => Promise<void>;
+  /**
+   * Publishes other cloud → device messages (QoS 1, retained when asked): configuration campaigns'
+   * versions. Without it configuration jobs wait (logged) — a worker that cannot send them must not fail them.
+   */
+  publishMessages?: (messages: Outgoing[]) => Promise<void>;
   /** Offers sent per job per tick, so one tick stays short whatever the fleet. */
   maxOffersPerTick?: number;
   log?: (line: string) => void;
@@ -48,28 +57,7 @@ export type TickResult = {
 /** Any constant: the key of the advisory lock that makes one tick run at a time. */
 const ENGINE_LOCK = 0x07a5_e491;
 
-type JobRow = {
-  id: number;
-  name: string;
-  state: "in_progress" | "paused";
-  maintenance_window: unknown;
-  rollback_on_failure: boolean;
-  notify_on_complete: boolean;
-  state_reason: string | null;
-  device_count: number;
-  firmware_id: number;
-} & FirmwareRow;
-
-type FirmwareRow = {
-  device_type: string;
-  version: string;
-  file_name: string | null;
-  sha256: string | null;
-  min_previous_version: string | null;
-  compatible_models: string[];
-  is_mandatory: boolean;
-  size_bytes: string;
-};
+type JobRow = EngineJob;
 
 type PhaseRow = {
   id: number;
@@ -83,26 +71,11 @@ type PhaseRow = {
   approved_at: Date | null;
 };
 
-const manifestFields = (row: FirmwareRow): ManifestFields => ({
-  deviceType: row.device_type as ManifestFields["deviceType"],
-  version: row.version,
-  fileName: row.file_name,
-  sha256: row.sha256,
-  minPreviousVersion: row.min_previous_version,
-  compatibleModels: row.compatible_models,
-  isMandatory: row.is_mandatory,
-  sizeBytes: BigInt(row.size_bytes),
-});
-
 /** A job's stored window, or null (none, or one an older release stored in another shape). */
 function parseWindow(stored: unknown): MaintenanceWindow | null {
   if (!stored) return null;
   const parsed = maintenanceWindowSchema.safeParse(stored);
   return parsed.success ? parsed.data : null;
-}
-
-export function downloadUrl(publicUrl: string, firmwareId: number) {
-  return `${publicUrl.replace(/\/+$/, "")}/api/v1/iot/firmware/versions/${firmwareId}/download`;
 }
 
 async function audit(sql: Sql, jobId: number, action: string, after: object) {
@@ -113,16 +86,33 @@ async function audit(sql: Sql, jobId: number, action: string, after: object) {
   ]);
 }
 
+/** Timed-out logs by the kind of their job. */
+function byKind(rows: readonly (TimedOutLog & { kind: JobKindName })[]): Map<JobKindName, TimedOutLog[]> {
+  const out = new Map<JobKindName, TimedOutLog[]>();
+  for (const row of rows) out.set(row.kind, [...(out.get(row.kind) ?? []), row]);
+  return out;
+}
+
 export class OtaEngine {
   private readonly log: (line: string) => void;
   private readonly maxOffers: number;
+  private readonly kinds: ReadonlyMap<JobKindName, PayloadKind>;
 
   constructor(
     private readonly pool: SqlPool,
-    private readonly options: OtaEngineOptions,
+    options: OtaEngineOptions,
   ) {
     this.log = options.log ?? ((line) => console.log(line));
     this.maxOffers = options.maxOffersPerTick ?? 20_000;
+    const kinds: PayloadKind[] = [new FirmwareKind({ publicUrl: options.publicUrl, signingKey: options.signingKey, publish: options.publish, log: this.log })];
+    if (options.publishMessages) kinds.push(new ConfigurationKind({ publish: options.publishMessages, log: this.log }));
+    this.kinds = new Map(kinds.map((kind) => [kind.kind, kind]));
+  }
+
+  private kindOf(job: Pick<EngineJob, "id" | "kind">): PayloadKind {
+    const kind = this.kinds.get(job.kind);
+    if (!kind) throw new Error(`job ${job.id}: this worker cannot send ${job.kind} jobs (no publisher for them)`);
+    return kind;
   }
 
   /** One pass over every running job. Returns ran: false when another worker holds the tick. */
@@ -137,10 +127,9 @@ export class OtaEngine {
     result.started = await this.startDueJobs(sql, now);
 
     const { rows: jobs } = await sql.query<JobRow>(
-      `SELECT j.id, j.name, j.state::text AS state, j.maintenance_window, j.rollback_on_failure, j.notify_on_complete, j.state_reason,
-              j.device_count, j.firmware_id, f.device_type::text AS device_type, f.version, f.file_name, f.sha256, f.min_previous_version,
-              f.compatible_models, f.is_mandatory, f.size_bytes::text AS size_bytes
-         FROM update_jobs j JOIN firmware_versions f ON f.id = j.firmware_id
+      `SELECT j.id, j.name, j.kind::text AS kind, j.state::text AS state, j.maintenance_window, j.rollback_on_failure, j.notify_on_complete, j.state_reason,
+              j.device_count, j.firmware_id, j.config_change, j.created_by_id
+         FROM update_jobs j
         WHERE j.state IN ('in_progress', 'paused')
         ORDER BY j.id`,
     );
@@ -154,7 +143,13 @@ export class OtaEngine {
         this.log(`ota: job ${job.id}: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
-    result.rollbacksOffered = await this.offerRollbacks(sql, now);
+    for (const kind of this.kinds.values()) {
+      try {
+        result.rollbacksOffered += await atomically(sql, () => kind.sendRollbacks(sql, this.maxOffers, now));
+      } catch (error) {
+        this.log(`ota: ${kind.kind} rollbacks: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
     result.timedOut += await this.timeOutSilentRollbacks(sql, now);
   }
 
@@ -165,22 +160,21 @@ export class OtaEngine {
    */
   private async timeOutSilentRollbacks(sql: Sql, now: Date): Promise<number> {
     return atomically(sql, async () => {
-      const { rows } = await sql.query<{ device_id: number }>(
+      // A configuration campaign also sends back devices that were sent its version and had not
+      // confirmed it yet (their log is still pending): they are waited for the same way.
+      const { rows } = await sql.query<TimedOutLog & { kind: JobKindName }>(
         `UPDATE update_logs AS l SET
                 error_message = 'Rollback not confirmed: no answer within ' || m.minutes || CASE WHEN m.minutes = 1 THEN ' minute' ELSE ' minutes' END || ' of being sent back',
-                log_details = l.log_details || jsonb_build_array(jsonb_build_object('state', 'completed', 'at', $1::text, 'error', 'rollback not confirmed'))
+                log_details = l.log_details || jsonb_build_array(jsonb_build_object('state', l.state::text, 'at', $1::text, 'error', 'rollback not confirmed'))
            FROM update_jobs j CROSS JOIN LATERAL (SELECT COALESCE((j.strategy_config->>'deviceTimeoutMinutes')::int, $2) AS minutes) m
-          WHERE j.rollback_started_at IS NOT NULL AND l.job_id = j.id AND l.state = 'completed' AND l.error_message IS NULL
+          WHERE j.rollback_started_at IS NOT NULL AND l.job_id = j.id AND l.error_message IS NULL
+            AND (l.state = 'completed' OR (j.kind = 'configuration' AND l.state = 'pending'))
             AND l.rollback_sent_at < $1::timestamptz - make_interval(mins => m.minutes)
-          RETURNING l.device_id`,
+          RETURNING l.id AS log_id, l.job_id, l.device_id, l.state::text AS state, j.kind::text AS kind`,
         [now.toISOString(), ROLLBACK_DEFAULTS.deviceTimeoutMinutes],
       );
       if (rows.length === 0) return 0;
-      await sql.query(
-        `UPDATE devices SET firmware_update_status = 'failed', firmware_update_error = 'Rollback not confirmed (timed out)', target_firmware_id = NULL, updated_at = now()
-          WHERE id = ANY($1::int[]) AND firmware_update_status = 'scheduled'`,
-        [rows.map((row) => row.device_id)],
-      );
+      for (const [name, logs] of byKind(rows)) await this.kinds.get(name)?.afterRollbackTimeouts(sql, logs, now);
       return rows.length;
     });
   }
@@ -213,19 +207,21 @@ export class OtaEngine {
    */
   private async timeOutSilentDevices(sql: Sql, now: Date, sending: number[]): Promise<number> {
     return atomically(sql, async () => {
-      const { rows } = await sql.query<{ job_id: number; device_id: number; firmware_id: number }>(
+      const { rows } = await sql.query<TimedOutLog & { kind: JobKindName }>(
         `WITH sending_since AS (
            SELECT p.id AS phase_id, COALESCE(min(l.sent_at), p.started_at) AS since
              FROM update_phases p LEFT JOIN update_logs l ON l.phase_id = p.id AND l.sent_at IS NOT NULL
             WHERE p.job_id = ANY($3::int[]) AND p.state = 'in_progress'
             GROUP BY p.id
          ), silent AS (
-           SELECT l.id, m.minutes, l.sent_at IS NULL AS never_sent, COALESCE(l.sent_at, ss.since) AS since, j.firmware_id
+           SELECT l.id, m.minutes, l.sent_at IS NULL AS never_sent, COALESCE(l.sent_at, ss.since) AS since, j.kind
              FROM update_logs l
              JOIN update_jobs j ON j.id = l.job_id
              LEFT JOIN sending_since ss ON ss.phase_id = l.phase_id
              CROSS JOIN LATERAL (SELECT COALESCE((j.strategy_config->>'deviceTimeoutMinutes')::int, $2) AS minutes) m
             WHERE l.state IN ('pending', 'downloading', 'installing', 'verifying')
+              -- Sent back already (a configuration rolled back before it was confirmed): the rollback's timeout applies.
+              AND l.rollback_sent_at IS NULL
               AND ((l.sent_at IS NOT NULL AND l.sent_at < $1::timestamptz - make_interval(mins => m.minutes))
                 OR (l.sent_at IS NULL AND l.state = 'pending' AND l.error_message IS NULL AND ss.since < $1::timestamptz - make_interval(mins => m.minutes)
                     AND EXISTS (SELECT 1 FROM devices d WHERE d.id = l.device_id AND d.connection_status NOT IN ${REACHABLE_SQL})))
@@ -238,26 +234,17 @@ export class OtaEngine {
            FROM silent s
           -- Re-checked on the row itself: a report that completed it meanwhile wins over the timeout.
           WHERE l.id = s.id AND l.state IN ('pending', 'downloading', 'installing', 'verifying')
-          RETURNING l.job_id, l.device_id, s.firmware_id`,
+          RETURNING l.id AS log_id, l.job_id, l.device_id, 'failed' AS state, s.kind::text AS kind`,
         [now.toISOString(), ROLLBACK_DEFAULTS.deviceTimeoutMinutes, sending],
       );
       if (rows.length === 0) return 0;
-      await sql.query(
-        `UPDATE devices SET firmware_update_status = 'failed', firmware_update_error = 'No answer to the update (timed out)', target_firmware_id = NULL, updated_at = now()
-          WHERE id = ANY($1::int[])`,
-        [rows.map((row) => row.device_id)],
-      );
-      // These logs were in no count before: each adds one failure (as applyStatusReports moves counts).
+      // These logs were in no count before: each adds one failure (as the reports move counts).
       await sql.query(
         `UPDATE update_jobs AS j SET failed_count = j.failed_count + c.n
            FROM (SELECT job_id, count(*)::int AS n FROM unnest($1::int[]) AS u(job_id) GROUP BY job_id) AS c WHERE j.id = c.job_id`,
         [rows.map((row) => row.job_id)],
       );
-      await sql.query(
-        `UPDATE firmware_versions AS f SET failed_updates = f.failed_updates + c.n
-           FROM (SELECT firmware_id, count(*)::int AS n FROM unnest($1::int[]) AS u(firmware_id) GROUP BY firmware_id) AS c WHERE f.id = c.firmware_id`,
-        [rows.map((row) => row.firmware_id)],
-      );
+      for (const [name, logs] of byKind(rows)) await this.kinds.get(name)?.afterTimeouts(sql, logs, now);
       return rows.length;
     });
   }
@@ -361,9 +348,7 @@ export class OtaEngine {
       if (!rows[0]) return null;
       const { rows: offline } = await sql.query<{ count: number }>(`SELECT count(*)::int AS count FROM update_logs WHERE job_id = $1 AND state = 'failed' AND sent_at IS NULL`, [job.id]);
       const unreached = offline[0]?.count ?? 0;
-      const text =
-        `${rows[0].success_count} of ${job.device_count} devices updated to ${job.version}, ${rows[0].failed_count - unreached} failed` +
-        (unreached ? `, ${unreached} never came online` : "");
+      const text = await this.kindOf(job).completionText(sql, job, { succeeded: rows[0].success_count, failed: rows[0].failed_count, unreached });
       await sql.query(`UPDATE update_jobs SET state_reason = $2 WHERE id = $1`, [job.id, text]);
       // "Notify on complete": the job's history says so; the job list and dashboard show it.
       await audit(sql, job.id, "completed", { summary: text, notify: job.notify_on_complete });
@@ -394,47 +379,22 @@ export class OtaEngine {
   }
 
   /**
-   * Within one transaction that holds the job row (FOR SHARE): a person's pause or cancel waits
-   * for it, and one that came first is seen here — so every device is either sent its offer and
-   * marked sent, or released by the cancel, never both.
+   * Within one transaction that holds the job row (FOR KEY SHARE): a person's pause or cancel
+   * (SELECT … FOR UPDATE) waits for it, and one that came first is seen here — so every device is
+   * either sent its payload and marked sent, or released by the cancel, never both. Reports moving
+   * the job's counts meanwhile do not wait (their UPDATE takes no key lock): a configuration
+   * report locks the device's shadow first, which this transaction may hold, so a stronger lock
+   * here could close a cycle.
    */
   private async sendOffers(sql: Sql, job: JobRow, phase: PhaseRow, now: Date): Promise<number> {
     const { rows: still } = await sql.query(
       `SELECT 1 FROM update_jobs j JOIN update_phases p ON p.job_id = j.id
         WHERE j.id = $1 AND j.state = 'in_progress' AND p.id = $2 AND p.state = 'in_progress'
-          FOR SHARE OF j`,
+          FOR KEY SHARE OF j`,
       [job.id, phase.id],
     );
     if (still.length === 0) return 0;
-    // Only devices that are connected now: an offer to a device that is away is lost with its
-    // session (or lands hours later on a device that has moved on). The others wait, and get theirs
-    // on the first tick after they come back — or fail after the job's timeout (timeOutSilentDevices).
-    const { rows } = await sql.query<{ id: number; device_id: string }>(
-      `SELECT l.id, d.device_id FROM update_logs l JOIN devices d ON d.id = l.device_id
-        WHERE l.phase_id = $1 AND l.state = 'pending' AND l.sent_at IS NULL AND l.error_message IS NULL
-          AND d.connection_status IN ${REACHABLE_SQL}
-        ORDER BY l.id LIMIT $2`,
-      [phase.id, this.maxOffers],
-    );
-    if (rows.length === 0) return 0;
-    const signed = signedManifestOf(manifestFields(job), this.options.signingKey);
-    const payload: OtaUpdatePayload = {
-      job_id: job.id,
-      version: job.version,
-      download_url: downloadUrl(this.options.publicUrl, job.firmware_id),
-      sha256: job.sha256 ?? "",
-      size: Number(job.size_bytes),
-      signature: signed.signature,
-      mandatory: job.is_mandatory,
-      manifest: signed.manifest,
-      signing_key_id: signed.keyId,
-      rollback: false,
-    };
-    const started = performance.now();
-    await this.options.publish(rows.map((row) => ({ deviceId: row.device_id, payload })));
-    await sql.query(`UPDATE update_logs SET sent_at = COALESCE(sent_at, $2) WHERE id = ANY($1::int[])`, [rows.map((row) => row.id), now.toISOString()]);
-    this.log(`ota: job ${job.id}: phase ${phase.position}: ${rows.length} offer(s) of ${job.version} sent in ${Math.round(performance.now() - started)} ms`);
-    return rows.length;
+    return this.kindOf(job).dispatch(sql, job, phase, this.maxOffers, now);
   }
 
   private async judge(sql: Sql, job: JobRow, phase: PhaseRow, now: Date) {
@@ -464,67 +424,4 @@ export class OtaEngine {
     );
   }
 
-  /**
-   * Rolled-back jobs: every device that completed the update (now, or later — one still installing
-   * when the rollback began is caught when it finishes) is offered its previous version.
-   */
-  private async offerRollbacks(sql: Sql, now: Date): Promise<number> {
-    const { rows } = await sql.query<{ log_id: number; job_id: number; device_id: string; device_pk: number; previous_id: number | null; previous_version: string | null } & FirmwareRow>(
-      `SELECT l.id AS log_id, l.job_id, d.device_id, d.id AS device_pk, p.id AS previous_id, l.previous_version,
-              p.device_type::text AS device_type, p.version, p.file_name, p.sha256, p.min_previous_version, p.compatible_models, p.is_mandatory,
-              p.size_bytes::text AS size_bytes
-         FROM update_jobs j
-         JOIN update_logs l ON l.job_id = j.id AND l.state = 'completed' AND l.rollback_sent_at IS NULL AND l.error_message IS NULL
-         JOIN devices d ON d.id = l.device_id
-         JOIN firmware_versions f ON f.id = j.firmware_id
-         LEFT JOIN firmware_versions p ON p.device_type = f.device_type AND p.version = l.previous_version AND p.storage_key IS NOT NULL
-        WHERE j.rollback_started_at IS NOT NULL
-          -- As for offers: a device that is away would lose it; it is sent when the device is back.
-          AND d.connection_status IN ${REACHABLE_SQL}
-        ORDER BY l.id LIMIT $1`,
-      [this.maxOffers],
-    );
-    if (rows.length === 0) return 0;
-    const cannot = rows.filter((row) => row.previous_id === null);
-    if (cannot.length) {
-      await sql.query(
-        `UPDATE update_logs AS l SET error_message = c.message
-           FROM unnest($1::int[], $2::text[]) AS c(id, message) WHERE l.id = c.id`,
-        [cannot.map((row) => row.log_id), cannot.map((row) => `Cannot roll back: version ${row.previous_version ?? "unknown"} is not in the firmware library`)],
-      );
-    }
-    const offers: OtaOffer[] = [];
-    const signedBy = new Map<number, ReturnType<typeof signedManifestOf>>();
-    const sendable = rows.filter((row) => row.previous_id !== null);
-    for (const row of sendable) {
-      const id = row.previous_id!;
-      if (!signedBy.has(id)) signedBy.set(id, signedManifestOf(manifestFields(row), this.options.signingKey));
-      const signed = signedBy.get(id)!;
-      offers.push({
-        deviceId: row.device_id,
-        payload: {
-          job_id: row.job_id,
-          version: row.version,
-          download_url: downloadUrl(this.options.publicUrl, id),
-          sha256: row.sha256 ?? "",
-          size: Number(row.size_bytes),
-          signature: signed.signature,
-          mandatory: true,
-          manifest: signed.manifest,
-          signing_key_id: signed.keyId,
-          rollback: true,
-        },
-      });
-    }
-    if (offers.length === 0) return 0;
-    await this.options.publish(offers);
-    await sql.query(`UPDATE update_logs SET rollback_sent_at = $2 WHERE id = ANY($1::int[])`, [sendable.map((row) => row.log_id), now.toISOString()]);
-    await sql.query(
-      `UPDATE devices AS d SET target_firmware_id = c.previous_id, firmware_update_status = 'scheduled', updated_at = now()
-         FROM unnest($1::int[], $2::int[]) AS c(device_pk, previous_id) WHERE d.id = c.device_pk`,
-      [sendable.map((row) => row.device_pk), sendable.map((row) => row.previous_id)],
-    );
-    this.log(`ota: sent ${offers.length} rollback offer(s)`);
-    return offers.length;
-  }
 }

@@ -13,7 +13,8 @@ export type RolloutStrategyName = (typeof ROLLOUT_STRATEGIES)[number];
 export const ROLLBACK_DEFAULTS = { errorThreshold: 20, minDevices: 10, successThreshold: 80, deviceTimeoutMinutes: 30 } as const;
 
 const percentage = z.coerce.number({ error: "Must be a number" }).gt(0, "Must be more than 0 %").max(100, "At most 100 %");
-const thresholds = {
+/** When a phase passes, fails or times out: shared by firmware jobs and configuration campaigns. */
+export const ROLLOUT_THRESHOLDS = {
   successThreshold: z.coerce.number({ error: "Must be a number" }).min(0).max(100).default(ROLLBACK_DEFAULTS.successThreshold),
   errorThreshold: z.coerce.number({ error: "Must be a number" }).min(0).max(100).default(ROLLBACK_DEFAULTS.errorThreshold),
   minDevices: z.coerce.number({ error: "Must be a number" }).int().min(1).max(100_000).default(ROLLBACK_DEFAULTS.minDevices),
@@ -21,33 +22,37 @@ const thresholds = {
   deviceTimeoutMinutes: z.coerce.number({ error: "Must be a number" }).int().min(1, "At least 1 minute").max(10_080).default(ROLLBACK_DEFAULTS.deviceTimeoutMinutes),
 };
 
+export const allAtOnceRolloutSchema = z.object({ strategy: z.literal("all_at_once"), ...ROLLOUT_THRESHOLDS });
+export const canaryRolloutSchema = z.object({
+  strategy: z.literal("canary"),
+  canaryPercentage: percentage.max(50, "A canary is at most half the fleet").default(5),
+  soakMinutes: z.coerce.number().int().min(0).max(10_080).default(60),
+  requireApproval: z.boolean().default(false),
+  ...ROLLOUT_THRESHOLDS,
+});
+export const phasedRolloutSchema = z.object({
+  strategy: z.literal("phased"),
+  percentages: z
+    .array(percentage)
+    .min(2, "At least two phases")
+    .max(10, "At most 10 phases")
+    .default([5, 25, 100])
+    .refine((list) => list.every((value, i) => i === 0 || value > list[i - 1]!), "Each phase must reach further than the one before (e.g. 5, 25, 100)")
+    .refine((list) => list[list.length - 1] === 100, "The last phase must reach 100 %"),
+  soakMinutes: z.coerce.number().int().min(0).max(10_080).default(0),
+  requireApproval: z.boolean().default(false),
+  ...ROLLOUT_THRESHOLDS,
+});
+
 export const rolloutConfigSchema = z.discriminatedUnion("strategy", [
-  z.object({ strategy: z.literal("all_at_once"), ...thresholds }),
-  z.object({
-    strategy: z.literal("canary"),
-    canaryPercentage: percentage.max(50, "A canary is at most half the fleet").default(5),
-    soakMinutes: z.coerce.number().int().min(0).max(10_080).default(60),
-    requireApproval: z.boolean().default(false),
-    ...thresholds,
-  }),
-  z.object({
-    strategy: z.literal("phased"),
-    percentages: z
-      .array(percentage)
-      .min(2, "At least two phases")
-      .max(10, "At most 10 phases")
-      .default([5, 25, 100])
-      .refine((list) => list.every((value, i) => i === 0 || value > list[i - 1]!), "Each phase must reach further than the one before (e.g. 5, 25, 100)")
-      .refine((list) => list[list.length - 1] === 100, "The last phase must reach 100 %"),
-    soakMinutes: z.coerce.number().int().min(0).max(10_080).default(0),
-    requireApproval: z.boolean().default(false),
-    ...thresholds,
-  }),
+  allAtOnceRolloutSchema,
+  canaryRolloutSchema,
+  phasedRolloutSchema,
   z.object({
     strategy: z.literal("emergency"),
     batchSize: z.coerce.number().int().min(1).max(10_000).default(100),
     batchIntervalMinutes: z.coerce.number().int().min(0).max(1440).default(5),
-    ...thresholds,
+    ...ROLLOUT_THRESHOLDS,
   }),
 ]);
 export type RolloutConfig = z.output<typeof rolloutConfigSchema>;

@@ -9,7 +9,7 @@ import type { Prisma } from "@prisma/client";
 import { can, type Actor } from "../auth/permissions";
 import { recordAudit } from "../audit/record";
 import type { Db } from "../db";
-import { targetDevices, type TargetRow } from "../devices/device-bulk";
+import { targetDevices } from "../devices/device-bulk";
 import { ConflictError, ForbiddenError, InvalidError, NotFoundError, fieldErrorsFromIssues } from "../errors";
 import { compatibilityRefusals } from "./compatibility";
 import { assignToPhases, planPhases } from "./rollout-plan";
@@ -25,8 +25,8 @@ const listOf = (items: string[], max = 10) => (items.length > max ? [...items.sl
  * A stable but well-mixed order: the canary is a spread of the fleet (not the ten oldest milk
  * meters of one barn), and the same job always cuts the same way.
  */
-function rolloutOrder(devices: TargetRow[], seed: string): TargetRow[] {
-  const key = (device: TargetRow) => createHash("sha1").update(`${seed}:${device.deviceId}`).digest("hex");
+export function rolloutOrder<T extends { deviceId: string }>(devices: T[], seed: string): T[] {
+  const key = (device: T) => createHash("sha1").update(`${seed}:${device.deviceId}`).digest("hex");
   return devices.map((device) => ({ device, key: key(device) })).sort((a, b) => (a.key < b.key ? -1 : 1)).map(({ device }) => device);
 }
 
@@ -75,7 +75,7 @@ export async function scheduleUpdate(db: Db, actor: Actor, raw: unknown, now = n
       // check below, waiting for the lock, then sees this one's logs.
       await tx.$executeRaw`SELECT 1 FROM devices WHERE id = ANY(${included.map((device) => device.id)}::int[]) ORDER BY id FOR NO KEY UPDATE`;
       const busy = await tx.updateLog.findMany({
-        where: { deviceId: { in: included.map((device) => device.id) }, state: { in: ["pending", "downloading", "installing", "verifying"] }, job: { state: { in: [...ACTIVE_JOB_STATES] } } },
+        where: { deviceId: { in: included.map((device) => device.id) }, state: { in: ["pending", "downloading", "installing", "verifying"] }, job: { kind: "firmware", state: { in: [...ACTIVE_JOB_STATES] } } },
         select: { device: { select: { deviceId: true } }, jobId: true },
       });
       if (busy.length) {
@@ -144,4 +144,4 @@ export async function scheduleUpdate(db: Db, actor: Actor, raw: unknown, now = n
   return scheduled;
 }
 
-const ANALYZE_AFTER_DEVICES = 1_000;
+export const ANALYZE_AFTER_DEVICES = 1_000;

@@ -13,7 +13,10 @@ import { deviceWhere, parseDeviceListQuery } from "../devices/device-list";
 import type { BulkTarget } from "../devices/device-schemas";
 import { InvalidError, NotFoundError } from "../errors";
 import { containsPattern } from "../search/like-pattern";
+import { campaignChangeOf, campaignChangeSummary } from "../configuration/campaign-change";
+import type { ConfigObject } from "../configuration/config-schemas";
 import { allowedJobActions, type JobAction } from "./job-actions";
+import type { JobKindName } from "./payload-kinds";
 import { ROLLBACK_DEFAULTS } from "./rollout-plan";
 import { IN_FLIGHT_STATES, UPDATE_LOG_STATES, type UpdateLogStateName } from "./update-log-states";
 
@@ -32,12 +35,26 @@ const ACTIVE_STATES: UpdateJobStateName[] = ["scheduled", "in_progress", "paused
 /** Log filters: one state, or "in_flight" (downloading, installing, verifying). */
 export const UPDATE_LOG_STATE_FILTERS = [...UPDATE_LOG_STATES, "in_flight"] as const;
 
+/** What a configuration campaign changes (null for a firmware job). */
+export type UpdateJobConfigChange = {
+  deviceType: string;
+  changes: ConfigObject;
+  reason: string;
+  /** "thresholds.ammonia_ppm.alarm = 30; …" */
+  summary: string;
+};
+
 export type UpdateJobListItem = {
   id: number;
   name: string;
+  /** firmware (an update to a firmware version) or configuration (a campaign of settings). */
+  kind: JobKindName;
   state: UpdateJobStateName;
+  /** The rollout strategy as chosen: all_at_once, canary, phased, emergency — or rolling for a configuration campaign. */
   strategy: string;
-  firmware: { id: number; version: string; deviceType: string; name: string };
+  /** The version a firmware job sends; null for a configuration campaign. */
+  firmware: { id: number; version: string; deviceType: string; name: string } | null;
+  configChange: UpdateJobConfigChange | null;
   scheduledAt: Date;
   startedAt: Date | null;
   completedAt: Date | null;
@@ -92,6 +109,9 @@ type LogColumns = {
   progress: number;
   previous_version: string | null;
   target_version: string | null;
+  config_version: number | null;
+  previous_config_version: number | null;
+  rollback_config_version: number | null;
   sent_at: Date | null;
   finished_at: Date | null;
   duration_seconds: number | null;
@@ -100,7 +120,7 @@ type LogColumns = {
 
 /** Those columns as every log query selects them (with `l` for update_logs). */
 const LOG_COLUMNS = Prisma.raw(
-  "l.state::text AS state, l.progress, l.previous_version, l.target_version, l.sent_at, l.finished_at, l.duration_seconds, l.error_message",
+  "l.state::text AS state, l.progress, l.previous_version, l.target_version, l.config_version, l.previous_config_version, l.rollback_config_version, l.sent_at, l.finished_at, l.duration_seconds, l.error_message",
 );
 
 /** What a log says about one device's update, in every view of logs. */
@@ -109,6 +129,10 @@ export type UpdateLogOutcome = {
   progress: number;
   previousVersion: string | null;
   targetVersion: string | null;
+  /** Configuration campaigns: the version the campaign made for the device, the one it had before, and the one that rolled it back. */
+  configVersion: number | null;
+  previousConfigVersion: number | null;
+  rollbackConfigVersion: number | null;
   sentAt: Date | null;
   finishedAt: Date | null;
   durationSeconds: number | null;
@@ -121,6 +145,9 @@ function logFields(row: LogColumns): UpdateLogOutcome {
     progress: row.progress,
     previousVersion: row.previous_version,
     targetVersion: row.target_version,
+    configVersion: row.config_version,
+    previousConfigVersion: row.previous_config_version,
+    rollbackConfigVersion: row.rollback_config_version,
     sentAt: row.sent_at,
     finishedAt: row.finished_at,
     durationSeconds: row.duration_seconds,
@@ -131,8 +158,11 @@ function logFields(row: LogColumns): UpdateLogOutcome {
 type JobRow = {
   id: number;
   name: string;
+  kind: JobKindName;
   state: UpdateJobStateName;
   strategy: string;
+  campaign_strategy: string | null;
+  config_change: unknown;
   scheduled_at: Date;
   started_at: Date | null;
   completed_at: Date | null;
@@ -141,24 +171,25 @@ type JobRow = {
   success_count: number;
   state_reason: string | null;
   rollback_started_at: Date | null;
-  firmware_id: number;
-  firmware_version: string;
-  firmware_device_type: string;
-  firmware_name: string;
+  firmware_id: number | null;
+  firmware_version: string | null;
+  firmware_device_type: string | null;
+  firmware_name: string | null;
   created_by: string | null;
   current_phase: number | null;
   phase_count: number;
 };
 
 const JOB_COLUMNS = Prisma.sql`
-  j.id, j.name, j.state::text AS state, j.strategy::text AS strategy, j.scheduled_at, j.started_at, j.completed_at, j.created_at,
+  j.id, j.name, j.kind::text AS kind, j.state::text AS state, j.strategy::text AS strategy, j.strategy_config->>'campaignStrategy' AS campaign_strategy, j.config_change, j.scheduled_at, j.started_at, j.completed_at, j.created_at,
   j.device_count, j.success_count, j.state_reason, j.rollback_started_at,
   f.id AS firmware_id, f.version AS firmware_version, f.device_type::text AS firmware_device_type, f.name AS firmware_name,
   u.name AS created_by,
   (SELECT min(p.position) FROM update_phases p WHERE p.job_id = j.id AND p.state IN ('in_progress', 'awaiting_approval'))::int AS current_phase,
   (SELECT count(*) FROM update_phases p WHERE p.job_id = j.id)::int AS phase_count`;
 
-const JOB_FROM = Prisma.sql`FROM update_jobs j JOIN firmware_versions f ON f.id = j.firmware_id LEFT JOIN users u ON u.id = j.created_by_id`;
+/** A configuration campaign has no firmware: LEFT JOIN, and the list item says which kind it is. */
+const JOB_FROM = Prisma.sql`FROM update_jobs j LEFT JOIN firmware_versions f ON f.id = j.firmware_id LEFT JOIN users u ON u.id = j.created_by_id`;
 
 /** Log counts per job and state: an index-only GROUP BY on update_logs(job_id, state). */
 async function logCountsByJob(db: Pick<Db, "$queryRaw">, jobIds: number[]): Promise<Map<number, LogCounts>> {
@@ -170,13 +201,22 @@ async function logCountsByJob(db: Pick<Db, "$queryRaw">, jobIds: number[]): Prom
   return counts;
 }
 
+function configChangeOf(row: JobRow): UpdateJobConfigChange | null {
+  if (row.kind !== "configuration") return null;
+  const change = campaignChangeOf(row.config_change);
+  return change ? { ...change, summary: campaignChangeSummary(change.changes) } : null;
+}
+
 function listItem(row: JobRow, counts: LogCounts): UpdateJobListItem {
   return {
     id: row.id,
     name: row.name,
+    kind: row.kind,
     state: row.state,
-    strategy: row.strategy,
-    firmware: { id: row.firmware_id, version: row.firmware_version, deviceType: row.firmware_device_type, name: row.firmware_name },
+    strategy: row.kind === "configuration" && row.campaign_strategy ? row.campaign_strategy : row.strategy,
+    firmware:
+      row.firmware_id !== null ? { id: row.firmware_id, version: row.firmware_version ?? "", deviceType: row.firmware_device_type ?? "", name: row.firmware_name ?? "" } : null,
+    configChange: configChangeOf(row),
     scheduledAt: row.scheduled_at,
     startedAt: row.started_at,
     completedAt: row.completed_at,
@@ -190,7 +230,8 @@ function listItem(row: JobRow, counts: LogCounts): UpdateJobListItem {
   };
 }
 
-export type UpdateJobListQuery = { state?: string; page?: number; pageSize?: number };
+/** `kind`: only firmware jobs or only configuration campaigns (/api/v1/config-campaigns); both when absent. */
+export type UpdateJobListQuery = { state?: string; page?: number; pageSize?: number; kind?: JobKindName };
 
 const positiveInt = (value: number | undefined, fallback: number, max: number, what: string) => {
   if (value === undefined) return fallback;
@@ -211,7 +252,8 @@ function stateCondition(state: string | undefined): Prisma.Sql {
 export async function listUpdateJobs(db: Pick<Db, "$queryRaw">, actor: Actor, query: UpdateJobListQuery = {}): Promise<{ items: UpdateJobListItem[]; total: number }> {
   const page = positiveInt(query.page, 1, 100_000, "page");
   const pageSize = positiveInt(query.pageSize, 20, 200, "pageSize");
-  const where = Prisma.sql`${stateCondition(query.state)} AND ${updateJobVisibleTo(actor)}`;
+  const kind = query.kind ? Prisma.sql`j.kind = ${query.kind}::"UpdateJobKind"` : Prisma.sql`TRUE`;
+  const where = Prisma.sql`${stateCondition(query.state)} AND ${kind} AND ${updateJobVisibleTo(actor)}`;
   const [counted, rows] = await Promise.all([
     db.$queryRaw<{ total: number }[]>`SELECT count(*)::int AS total FROM update_jobs j WHERE ${where}`,
     db.$queryRaw<JobRow[]>`SELECT ${JOB_COLUMNS} ${JOB_FROM} WHERE ${where} ORDER BY j.created_at DESC, j.id DESC LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`,
@@ -428,7 +470,8 @@ export async function deviceUpdateHistory(db: Reader, actor: Actor, deviceId: st
       (LogColumns & { id: number; job_id: number | null; job_name: string | null })[]
     >`SELECT l.id, l.job_id, j.name AS job_name, ${LOG_COLUMNS}
         FROM update_logs l LEFT JOIN update_jobs j ON j.id = l.job_id
-       WHERE l.device_id = ${device.id}
+       -- Firmware updates: a configuration campaign's steps are the device's configuration versions.
+       WHERE l.device_id = ${device.id} AND (j.kind IS NULL OR j.kind = 'firmware')
        ORDER BY l.timestamp DESC, l.id DESC
        LIMIT ${HISTORY_LIMIT}`,
     db.$queryRaw<{ previous_version: string; has_binary: boolean }[]>`

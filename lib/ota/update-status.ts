@@ -62,7 +62,8 @@ export async function applyStatusReports(sql: Sql, reports: readonly StatusRepor
             l.previous_version, l.target_version, j.firmware_id
        FROM update_logs l
        JOIN devices d ON d.id = l.device_id
-       JOIN update_jobs j ON j.id = l.job_id
+       -- A configuration campaign's logs move by configuration reports (campaign-reports.ts), never by ota/status.
+       JOIN update_jobs j ON j.id = l.job_id AND j.kind = 'firmware'
        JOIN unnest($1::int[], $2::text[]) AS r(job_id, device_id) ON r.job_id = l.job_id AND r.device_id = d.device_id
       ORDER BY l.id
         FOR UPDATE OF l`,

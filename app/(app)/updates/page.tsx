@@ -12,6 +12,7 @@ import { requirePageActor } from "@/lib/auth/session";
 import { getDb } from "@/lib/db";
 import { DEVICE_TYPE_LABEL, type DeviceTypeName } from "@/lib/devices/device-id";
 import { listUpdateJobs, UPDATE_JOB_STATE_FILTERS, type UpdateJobListItem } from "@/lib/ota/update-job-views";
+import { jobPayloadLabel } from "@/lib/ota/job-payload-label";
 
 export const metadata: Metadata = { title: "Firmware updates" };
 export const dynamic = "force-dynamic";
@@ -99,7 +100,7 @@ export default async function UpdatesPage({ searchParams }: { searchParams: Prom
                   <JobStateBadge state={job.state} rollingBack={job.rollbackStartedAt !== null} />
                 </div>
                 <p className="mt-0.5 text-xs text-stone-600">
-                  <span className="font-mono">{job.firmware.version}</span> · {DEVICE_TYPE_LABEL[job.firmware.deviceType as DeviceTypeName] ?? job.firmware.deviceType} · {STRATEGY_LABEL[job.strategy] ?? job.strategy}
+                  <span className={jobPayloadLabel(job).mono ? "font-mono" : undefined}>{jobPayloadLabel(job).title}</span> · {DEVICE_TYPE_LABEL[jobPayloadLabel(job).deviceType as DeviceTypeName] ?? jobPayloadLabel(job).deviceType} · {STRATEGY_LABEL[job.strategy] ?? job.strategy}
                   {job.phaseCount > 1 ? ` · ${job.currentPhase ? `phase ${job.currentPhase} of ${job.phaseCount}` : `${job.phaseCount} phases`}` : ""}
                 </p>
                 <div className="mt-2">
@@ -143,8 +144,8 @@ export default async function UpdatesPage({ searchParams }: { searchParams: Prom
                       </span>
                     </td>
                     <td>
-                      <span className="font-mono">{job.firmware.version}</span>
-                      <span className="block text-xs text-stone-500">{DEVICE_TYPE_LABEL[job.firmware.deviceType as DeviceTypeName] ?? job.firmware.deviceType}</span>
+                      <span className={jobPayloadLabel(job).mono ? "font-mono" : undefined}>{jobPayloadLabel(job).title}</span>
+                      <span className="block text-xs text-stone-500">{DEVICE_TYPE_LABEL[jobPayloadLabel(job).deviceType as DeviceTypeName] ?? jobPayloadLabel(job).deviceType}</span>
                     </td>
                     <td>
                       {STRATEGY_LABEL[job.strategy] ?? job.strategy}

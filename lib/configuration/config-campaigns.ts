@@ -1,0 +1,217 @@
+/**
+ * Configuration campaigns (I-013 §5.3): one change of settings rolled out to many devices of one
+ * type on the firmware rollout engine (update jobs of kind `configuration`). Each device gets a new
+ * version of its own configuration (its overrides with the change merged in), in phases, with the
+ * engine's thresholds and automatic rollback to each device's previous version
+ * (lib/configuration/campaign-kind.ts).
+ *
+ * Creating one is scheduling a job, as schedule-update.ts does for firmware: the selection resolved
+ * to devices (the actor's farm only; retired devices, devices of another type and devices already
+ * in a running configuration campaign are left out, each with its reason), the change checked
+ * against every device's resulting configuration (a value the cross-field rules refuse is a 400
+ * before anything is written), the devices cut into the strategy's phases and one pending log per
+ * device — one transaction, set-based.
+ */
+import type { Prisma } from "@prisma/client";
+import { can, farmScope, type Actor } from "../auth/permissions";
+import { recordAudit } from "../audit/record";
+import type { Db } from "../db";
+import { targetDevices } from "../devices/device-bulk";
+import { ForbiddenError, InvalidError, NotFoundError, fieldErrorsFromIssues, type FieldErrors } from "../errors";
+import { assignToPhases, planPhases } from "../ota/rollout-plan";
+import { ANALYZE_AFTER_DEVICES, rolloutOrder } from "../ota/schedule-update";
+import { prismaSql } from "../ota/job-stops";
+import { campaignChangeSummary, type CampaignChange } from "./campaign-change";
+import { campaignChanges, configCampaignSchema, engineRollout } from "./config-campaign-schemas";
+import { CONFIG_SCHEMAS, configIssues, type ConfigDeviceType, type ConfigObject } from "./config-schemas";
+import { mergeOverrides } from "./config-versions";
+import { LayerBook } from "./layer-book";
+
+export type ConfigCampaignCreated = {
+  jobId: number;
+  deviceCount: number;
+  phases: { position: number; deviceCount: number }[];
+  /** Devices of the selection left out, and why (retired, another type, in another running campaign). */
+  skipped: { deviceId: string; reason: string }[];
+};
+
+const TYPE_LABEL = (type: string) => type.replace(/_/g, " ");
+
+type Candidate = { id: number; deviceId: string; deviceType: string; farmId: number; groupId: number | null; state: string };
+
+const listOf = (items: string[], max = 10) => (items.length > max ? [...items.slice(0, max), `… and ${items.length - max} more`] : items);
+
+/** The devices the selection names, within the actor's reach; unknown or another farm's ids are a 404. */
+async function selectedDevices(tx: Prisma.TransactionClient, actor: Actor, selection: { deviceIds: string[] } | { filter: Record<string, unknown> }): Promise<Candidate[]> {
+  const select = { id: true, deviceId: true, deviceType: true, farmId: true, groupId: true, state: true } as const;
+  if ("filter" in selection) return targetDevices(tx, actor, selection);
+  const scope = farmScope(actor);
+  const rows = await tx.device.findMany({ where: { deviceId: { in: selection.deviceIds } }, select, orderBy: { id: "asc" } });
+  const reachable = rows.filter((row) => scope === null || row.farmId === scope);
+  const found = new Set(reachable.map((row) => row.deviceId));
+  const missing = selection.deviceIds.filter((id) => !found.has(id));
+  // Another farm's device is "not found", like every other view of it.
+  if (missing.length) throw new NotFoundError(`No device ${listOf(missing, 5).join(", ")}.`);
+  return reachable;
+}
+
+/**
+ * Creates a campaign from `raw` (parsed with configCampaignSchema): roles config.manage and
+ * ota.schedule, the actor's farm only. Throws InvalidError (400, field paths), ForbiddenError,
+ * NotFoundError.
+ */
+export async function createConfigCampaign(db: Db, actor: Actor, raw: unknown, now = new Date()): Promise<ConfigCampaignCreated> {
+  for (const permission of ["config.manage", "ota.schedule"] as const) {
+    if (!can(actor.role, permission)) throw new ForbiddenError(`Your role (${actor.role}) does not allow ${permission}.`);
+  }
+  const parsed = configCampaignSchema.safeParse(raw);
+  if (!parsed.success) {
+    const fieldErrors = fieldErrorsFromIssues(parsed.error.issues);
+    throw new InvalidError(`Check the highlighted fields: ${firstErrors(fieldErrors)}`, fieldErrors);
+  }
+  const input = parsed.data;
+  const deviceType: ConfigDeviceType = input.deviceType;
+  const changes = campaignChanges(input);
+  const rollout = engineRollout(input.rollout);
+
+  const created = await db.$transaction(
+    async (tx) => {
+      const selected = await selectedDevices(tx, actor, input.selection);
+      const skipped: { deviceId: string; reason: string }[] = [];
+      let candidates = selected.filter((device) => {
+        if (device.state === "decommissioned") skipped.push({ deviceId: device.deviceId, reason: "retired" });
+        else if (device.deviceType !== deviceType) skipped.push({ deviceId: device.deviceId, reason: `is a ${TYPE_LABEL(device.deviceType)} device, not ${TYPE_LABEL(deviceType)}` });
+        else return true;
+        return false;
+      });
+
+      // Two campaigns created at the same moment must not both find a device free: its row stays
+      // locked (in id order, as ingest locks) until this transaction commits (as schedule-update.ts).
+      if (candidates.length) await tx.$executeRaw`SELECT 1 FROM devices WHERE id = ANY(${candidates.map((device) => device.id)}::int[]) ORDER BY id FOR NO KEY UPDATE`;
+      const busy = candidates.length
+        ? await tx.$queryRaw<{ device_id: number; job_id: number }[]>`
+            SELECT l.device_id, l.job_id FROM update_logs l JOIN update_jobs j ON j.id = l.job_id
+             WHERE l.device_id = ANY(${candidates.map((device) => device.id)}::int[]) AND j.kind = 'configuration'
+               AND j.state IN ('scheduled', 'in_progress', 'paused') AND l.state IN ('pending', 'downloading', 'installing', 'verifying')`
+        : [];
+      const busyJob = new Map(busy.map((row) => [row.device_id, row.job_id]));
+      candidates = candidates.filter((device) => {
+        const job = busyJob.get(device.id);
+        if (job === undefined) return true;
+        skipped.push({ deviceId: device.deviceId, reason: `already in configuration campaign ${job}` });
+        return false;
+      });
+      if (candidates.length === 0) {
+        throw new InvalidError(
+          selected.length === 0 ? "No device matches the selection." : `None of the ${selected.length} selected devices can take this campaign.`,
+          { selection: selected.length === 0 ? ["No device matches"] : listOf(skipped.map((entry) => `${entry.deviceId} ${entry.reason}`)) },
+        );
+      }
+
+      // Each device's resulting configuration must pass its type's whole schema (cross-field rules:
+      // an alarm above the new maximum, say): refused here with the path, before anything is written.
+      await refuseInvalidResults(tx, candidates, deviceType, changes);
+
+      const scheduledAt = input.scheduledAt ? new Date(input.scheduledAt) : now;
+      const change: CampaignChange = { deviceType, changes, reason: input.reason };
+      const job = await tx.updateJob.create({
+        data: {
+          name: input.name ?? `${campaignChangeSummary(changes, 2)} on ${candidates.length} ${TYPE_LABEL(deviceType)} device${candidates.length === 1 ? "" : "s"}`.slice(0, 200),
+          kind: "configuration",
+          firmwareId: null,
+          configChange: change as unknown as Prisma.InputJsonObject,
+          state: "scheduled",
+          strategy: rollout.strategy,
+          targetSpec: input.selection as Prisma.InputJsonObject,
+          // The engine reads its thresholds from here; `campaignStrategy` keeps what the person chose (rolling is the engine's batches).
+          strategyConfig: { ...rollout, campaignStrategy: input.rollout.strategy },
+          scheduledAt,
+          maintenanceWindow: input.maintenanceWindow ?? undefined,
+          rollbackOnFailure: input.rollbackOnFailure ?? true,
+          notifyOnComplete: input.notifyOnComplete ?? true,
+          deviceCount: candidates.length,
+          createdById: actor.kind === "user" ? actor.id : null,
+        },
+        select: { id: true },
+      });
+
+      const plans = planPhases(rollout, candidates.length);
+      const slices = assignToPhases(rolloutOrder(candidates, String(job.id)), plans);
+      const phaseIds: number[] = [];
+      for (const plan of plans) {
+        const phase = { position: plan.position, targetPercentage: plan.targetPercentage, soakMinutes: plan.soakMinutes, requiresApproval: plan.requiresApproval, successThreshold: plan.successThreshold, errorThreshold: plan.errorThreshold, minDevices: plan.minDevices };
+        phaseIds.push((await tx.updatePhase.create({ data: { jobId: job.id, ...phase }, select: { id: true } })).id);
+      }
+      const rows = slices.flatMap((slice, index) => slice.map((device) => ({ device, phaseId: phaseIds[index]! })));
+      await tx.$executeRaw`
+        INSERT INTO update_logs (job_id, phase_id, device_id, state, timestamp, log_details)
+        SELECT ${job.id}::int, l.phase_id, l.device_id, 'pending'::"UpdateLogState", ${now}::timestamptz,
+               jsonb_build_array(jsonb_build_object('state', 'pending', 'at', ${now.toISOString()}::text))
+          FROM unnest(${rows.map((row) => row.phaseId)}::int[], ${rows.map((row) => row.device.id)}::int[]) AS l(phase_id, device_id)`;
+      await recordAudit(tx, actor, {
+        entityType: "update_job",
+        entityId: String(job.id),
+        action: "scheduled",
+        after: {
+          kind: "configuration",
+          deviceType,
+          changes,
+          reason: input.reason,
+          devices: candidates.length,
+          skipped: skipped.length,
+          strategy: input.rollout.strategy,
+          scheduledAt: scheduledAt.toISOString(),
+        } as Prisma.InputJsonObject,
+      });
+      return {
+        jobId: job.id,
+        deviceCount: candidates.length,
+        phases: plans.map((plan) => ({ position: plan.position, deviceCount: plan.deviceCount })),
+        skipped,
+      };
+    },
+    { timeout: 120_000, maxWait: 10_000 },
+  );
+  if (created.deviceCount >= ANALYZE_AFTER_DEVICES) await db.$executeRawUnsafe("ANALYZE update_logs");
+  return created;
+}
+
+/** InvalidError naming `changes.<path>` when the change makes some device's configuration invalid. */
+async function refuseInvalidResults(tx: Prisma.TransactionClient, devices: readonly Candidate[], deviceType: ConfigDeviceType, changes: ConfigObject) {
+  const book = await LayerBook.load(prismaSql(tx));
+  const shadows = await tx.deviceShadow.findMany({ where: { deviceId: { in: devices.map((device) => device.id) } }, select: { deviceId: true, overrides: true } });
+  const overridesOf = new Map(shadows.map((shadow) => [shadow.deviceId, (shadow.overrides ?? {}) as ConfigObject]));
+  const errors: FieldErrors = {};
+  const refusedDevices: string[] = [];
+  // Devices that inherit the same layers and have no overrides of their own share one answer.
+  const checked = new Map<string, ReturnType<typeof configIssues> | null>();
+  for (const device of devices) {
+    const overrides = overridesOf.get(device.id) ?? {};
+    const own = Object.keys(overrides).length > 0;
+    const key = `${device.farmId}:${device.groupId ?? ""}`;
+    let issues = own ? undefined : checked.get(key);
+    if (issues === undefined) {
+      const config = book.effective({ deviceType, farmId: device.farmId, groupId: device.groupId }, mergeOverrides(overrides, changes)).config;
+      const result = CONFIG_SCHEMAS[deviceType].safeParse(config);
+      issues = result.success ? null : configIssues(result.error);
+      if (!own) checked.set(key, issues);
+    }
+    if (!issues) continue;
+    refusedDevices.push(device.deviceId);
+    for (const issue of issues) {
+      const path = `changes.${issue.path}`;
+      const list = (errors[path] ??= []);
+      if (!list.includes(issue.message)) list.push(issue.message);
+    }
+  }
+  if (refusedDevices.length) {
+    throw new InvalidError(`The change makes the configuration of ${refusedDevices.length} device(s) invalid (${listOf(refusedDevices, 5).join(", ")}): ${firstErrors(errors)}`, errors);
+  }
+}
+
+function firstErrors(errors: FieldErrors): string {
+  return Object.entries(errors)
+    .slice(0, 3)
+    .map(([path, messages]) => `${path}: ${messages.join(", ")}`)
+    .join("; ");
+}
