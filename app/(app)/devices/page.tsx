@@ -116,6 +116,7 @@ export default async function DevicesPage({ searchParams }: { searchParams: Prom
         tags={options.tags.map((tag) => ({ id: tag.id, label: tag.name }))}
         canWrite={canWrite}
         canSchedule={can(actor.role, "ota.schedule")}
+        canConfigure={can(actor.role, "config.manage") && can(actor.role, "ota.schedule")}
         commandRole={mayCommand ? actor.role : null}
         pageTypes={Object.fromEntries(page.items.map((device) => [device.deviceId, device.deviceType]))}
         matchingTypes={matchingTypes}
