@@ -9,8 +9,8 @@ import { configJsonSchema, DEFAULT_CONFIGS, type ConfigDeviceType, type ConfigOb
 import type { FieldErrors } from "@/lib/errors";
 import type { UpdateTargetPreview } from "@/lib/ota/update-job-views";
 import { ConfigDiffTable } from "./config-diff-table";
-import { fieldIndex, formSections } from "./config-form-fields";
-import { draftOutcome } from "./draft-changes";
+import { fieldIndex, formSections } from "@/lib/configuration/config-form-fields";
+import { draftOutcome } from "@/lib/configuration/config-draft";
 import { LayeredSettingsForm, type Draft, type LayeredValues, type Leaf } from "./layered-settings-form";
 
 export type CampaignTarget = { mode: "devices"; deviceIds: string } | { mode: "group"; groupId: string } | { mode: "filter"; filter: string };

@@ -1,5 +1,5 @@
 import type { ConfigDiff } from "@/lib/configuration/config-diff";
-import { formatSetting, type FormField } from "./config-form-fields";
+import { formatSetting, type FormField } from "@/lib/configuration/config-form-fields";
 
 type Value = string | number | boolean | null | undefined;
 export type DiffRow = { path: string; from: Value; to: Value; note?: string };

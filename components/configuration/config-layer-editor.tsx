@@ -9,8 +9,8 @@ import { deleteLayerAction, previewLayerAction, saveLayerAction } from "@/lib/co
 import type { LayerPreview, LayerView } from "@/lib/configuration/layer-service";
 import { healthThresholdsSchema, HEALTH_PROFILE_LABEL, type HealthProfile } from "@/lib/health/health-thresholds";
 import { ConfigDiffTable, diffRows } from "./config-diff-table";
-import { fieldIndex, formSections } from "./config-form-fields";
-import { draftOutcome } from "./draft-changes";
+import { fieldIndex, formSections } from "@/lib/configuration/config-form-fields";
+import { draftOutcome } from "@/lib/configuration/config-draft";
 import { LayeredSettingsForm, type Draft, type LayeredValues, type Leaf, type SettingSource } from "./layered-settings-form";
 
 const HEALTH_SCHEMA = z.toJSONSchema(healthThresholdsSchema);

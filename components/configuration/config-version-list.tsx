@@ -6,7 +6,7 @@ import { formatDateTime } from "@/components/devices/device-values";
 import { diffVersionsAction, rollbackDeviceConfigAction } from "@/lib/configuration/config-actions";
 import type { VersionDiff, VersionSummary } from "@/lib/configuration/device-config";
 import { ConfigDiffTable, diffRows } from "./config-diff-table";
-import { fieldIndex, formSections } from "./config-form-fields";
+import { fieldIndex, formSections } from "@/lib/configuration/config-form-fields";
 
 const SOURCE_LABEL: Record<string, string> = { initial: "First version", edit: "Edit", layer: "Farm/group settings", campaign: "Campaign", rollback: "Rollback", reset: "Reset" };
 const STATUS_LOOK: Record<string, string> = {

@@ -6,8 +6,8 @@ import { flattenConfig, unflattenConfig } from "@/lib/configuration/config-layer
 import type { ConfigObject } from "@/lib/configuration/config-schemas";
 import { saveDeviceConfigAction } from "@/lib/configuration/config-actions";
 import { ConfigDiffTable } from "./config-diff-table";
-import { fieldIndex, formSections } from "./config-form-fields";
-import { draftOutcome } from "./draft-changes";
+import { fieldIndex, formSections } from "@/lib/configuration/config-form-fields";
+import { draftOutcome } from "@/lib/configuration/config-draft";
 import { LayeredSettingsForm, type Draft, type LayeredValues, type SettingSource } from "./layered-settings-form";
 
 export type DeviceConfigEditorProps = {

@@ -1,46 +1,11 @@
 "use client";
 
-import { formatSetting, type FormField, type FormSection } from "./config-form-fields";
+import { draftedValue, leafOf, type Draft, type DraftEntry, type Leaf, type LayeredValues, type SettingSource } from "@/lib/configuration/config-draft";
+import { formatSetting, type FormField, type FormSection } from "@/lib/configuration/config-form-fields";
 
-export type Leaf = string | number | boolean | null;
-/** A person's pending change of one setting: a value set at this level, or back to the inherited one. */
-export type DraftEntry = { value: Leaf | string } | { inherit: true };
-export type Draft = Record<string, DraftEntry>;
-
-export type SettingSource = { kind: string; label: string };
-
-export type LayeredValues = {
-  /** Dotted path → the value in force now. */
-  current: Record<string, Leaf>;
-  /** Dotted path → the value without this level's own (what "use inherited" gives back). */
-  inherited: Record<string, Leaf>;
-  /** Paths this level sets now. */
-  own: ReadonlySet<string>;
-  /** Where each value in force comes from. */
-  sources: Record<string, SettingSource>;
-};
+export type { Draft, LayeredValues, Leaf, SettingSource };
 
 const inputClass = "w-full rounded-md border border-stone-300 bg-white px-2 py-1.5 text-sm aria-[invalid=true]:border-red-500 disabled:bg-stone-50 disabled:text-stone-600";
-
-/** A number field holds what was typed until it is sent: "1." is on its way to "1.5". */
-export function leafOf(field: FormField, raw: Leaf | string): { value: Leaf } | { error: string } {
-  if (field.kind !== "number" && field.kind !== "integer") return { value: raw as Leaf };
-  if (typeof raw === "number") return { value: raw };
-  const text = String(raw ?? "").trim().replace(",", ".");
-  if (text === "") return field.nullable ? { value: null } : { error: "Enter a number" };
-  const value = Number(text);
-  if (!Number.isFinite(value)) return { error: "Enter a number" };
-  if (field.kind === "integer" && !Number.isInteger(value)) return { error: "Enter a whole number" };
-  return { value };
-}
-
-/** The value a path will have with the draft, and whether this level then sets it. */
-export function draftedValue(values: LayeredValues, draft: Draft, path: string): { raw: Leaf | string; own: boolean } {
-  const entry = draft[path];
-  if (entry && "inherit" in entry) return { raw: values.inherited[path] ?? null, own: false };
-  if (entry) return { raw: entry.value, own: true };
-  return { raw: values.current[path] ?? null, own: values.own.has(path) };
-}
 
 /**
  * A settings form generated from a schema's sections, for one level of the layers (a device's own
@@ -83,7 +48,7 @@ export function LayeredSettingsForm({
   return (
     // sections side by side when the page is wide; each section lays its rows out by its own width
     <div className="@container">
-     <div className="grid items-start gap-3 @5xl:grid-cols-2">
+      <div className="grid items-start gap-3 @5xl:grid-cols-2">
       {sections.map((section) => (
         <fieldset key={section.path || "root"} className="@container min-w-0 rounded-lg border border-stone-200 px-3 pt-1 pb-2">
           <legend className="px-1 text-xs font-semibold tracking-wide text-stone-600 uppercase">{section.title}</legend>
@@ -142,7 +107,7 @@ export function LayeredSettingsForm({
           </div>
         </fieldset>
       ))}
-     </div>
+      </div>
     </div>
   );
 }

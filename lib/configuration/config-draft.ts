@@ -1,11 +1,49 @@
 /**
  * What a draft of a settings form amounts to: the values to set at this level, the paths given back
  * to the level below, the values in force afterwards, and the changes a person confirms (the diff).
+ * Pure: the configuration forms use it in the browser.
  */
-import { unflattenConfig } from "@/lib/configuration/config-layers";
-import type { ConfigObject } from "@/lib/configuration/config-schemas";
+import { unflattenConfig } from "./config-layers";
+import type { ConfigObject } from "./config-schemas";
 import type { FormField } from "./config-form-fields";
-import { draftedValue, leafOf, type Draft, type LayeredValues, type Leaf } from "./layered-settings-form";
+
+export type Leaf = string | number | boolean | null;
+/** A person's pending change of one setting: a value set at this level, or back to the inherited one. */
+export type DraftEntry = { value: Leaf | string } | { inherit: true };
+export type Draft = Record<string, DraftEntry>;
+
+export type SettingSource = { kind: string; label: string };
+
+export type LayeredValues = {
+  /** Dotted path → the value in force now. */
+  current: Record<string, Leaf>;
+  /** Dotted path → the value without this level's own (what "use inherited" gives back). */
+  inherited: Record<string, Leaf>;
+  /** Paths this level sets now. */
+  own: ReadonlySet<string>;
+  /** Where each value in force comes from. */
+  sources: Record<string, SettingSource>;
+};
+
+/** A number field holds what was typed until it is sent: "1." is on its way to "1.5". */
+export function leafOf(field: FormField, raw: Leaf | string): { value: Leaf } | { error: string } {
+  if (field.kind !== "number" && field.kind !== "integer") return { value: raw as Leaf };
+  if (typeof raw === "number") return { value: raw };
+  const text = String(raw ?? "").trim().replace(",", ".");
+  if (text === "") return field.nullable ? { value: null } : { error: "Enter a number" };
+  const value = Number(text);
+  if (!Number.isFinite(value)) return { error: "Enter a number" };
+  if (field.kind === "integer" && !Number.isInteger(value)) return { error: "Enter a whole number" };
+  return { value };
+}
+
+/** The value a path will have with the draft, and whether this level then sets it. */
+export function draftedValue(values: LayeredValues, draft: Draft, path: string): { raw: Leaf | string; own: boolean } {
+  const entry = draft[path];
+  if (entry && "inherit" in entry) return { raw: values.inherited[path] ?? null, own: false };
+  if (entry) return { raw: entry.value, own: true };
+  return { raw: values.current[path] ?? null, own: values.own.has(path) };
+}
 
 export type SettingChange = { path: string; from: Leaf | undefined; to: Leaf | undefined; own: "set" | "inherit" };
 
