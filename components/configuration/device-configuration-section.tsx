@@ -13,7 +13,7 @@ const shortHash = (hash: string | null) => (hash ? hash.slice(0, 10) : "—");
  * (sync status, desired against reported version), the effective configuration as a form with the
  * source of each value, and its versions with diffs and rollback.
  */
-export function DeviceConfigurationSection({ view, versions, canEdit, timeZone, farmId, groupId, groupName }: { view: DeviceConfiguration; versions: VersionPage; canEdit: boolean; timeZone: string; farmId: number; groupId: number | null; groupName: string | null }) {
+export function DeviceConfigurationSection({ view, versions, canEdit, canManageLayers, timeZone, farmId, groupId, groupName }: { view: DeviceConfiguration; versions: VersionPage; canEdit: boolean; canManageLayers: boolean; timeZone: string; farmId: number; groupId: number | null; groupName: string | null }) {
   const { shadow } = view;
   const waiting = view.syncStatus === "pending" || view.syncStatus === "sent" || view.layerChangePending;
   return (
@@ -25,10 +25,18 @@ export function DeviceConfigurationSection({ view, versions, canEdit, timeZone, 
         <span className="flex flex-wrap items-center gap-3 text-xs text-stone-500">
           <LiveRefresh active={waiting} seconds={5} label="Waiting for the device" />
           <span>
-            Inherits from the type’s defaults, <Link className="text-brand-700 underline" href={`/farms/${farmId}`}>the farm</Link>
+            {/* managers change the farm's and group's settings there; others read the sources beside each value */}
+            Inherits from the type’s defaults, {canManageLayers ? <Link className="text-brand-700 underline" href={`/farms/${farmId}?type=${view.device.deviceType}#configuration`}>the farm</Link> : "the farm"}
             {groupId !== null ? (
               <>
-                {" "}and <Link className="text-brand-700 underline" href={`/groups/${groupId}/edit#configuration`}>{groupName ?? "its group"}</Link>
+                {" "}and{" "}
+                {canManageLayers ? (
+                  <Link className="text-brand-700 underline" href={`/groups/${groupId}/edit?type=${view.device.deviceType}#configuration`}>
+                    {groupName ?? "its group"}
+                  </Link>
+                ) : (
+                  (groupName ?? "its group")
+                )}
               </>
             ) : null}
           </span>

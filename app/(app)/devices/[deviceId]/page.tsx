@@ -145,6 +145,7 @@ export default async function DevicePage({ params, searchParams }: Props) {
         view={configuration}
         versions={configVersions}
         canEdit={allowed.configuration}
+        canManageLayers={can(actor.role, "config.manage")}
         timeZone={device.farm.timezone}
         farmId={device.farmId}
         groupId={device.groupId}
