@@ -46,8 +46,19 @@ export function ConfigLayerEditor({ layer, canManage }: { layer: LayerView; canM
     return layered(layer.effectiveHealth as unknown as ConfigObject, layer.inheritedHealth as unknown as ConfigObject, layer.health as ConfigObject, sources);
   }, [layer]);
 
-  const [draft, setDraft] = useState<Draft>({});
-  const [healthDraft, setHealthDraft] = useState<Draft>({});
+  const [draft, setDraftState] = useState<Draft>({});
+  const [healthDraft, setHealthDraftState] = useState<Draft>({});
+  // the layer version the person started from: someone else's save meanwhile is a 409
+  const [startedFrom, setStartedFrom] = useState(layer.version);
+  const untouched = Object.keys(draft).length + Object.keys(healthDraft).length === 0;
+  const setDraft = (next: Draft) => {
+    if (untouched) setStartedFrom(layer.version);
+    setDraftState(next);
+  };
+  const setHealthDraft = (next: Draft) => {
+    if (untouched) setStartedFrom(layer.version);
+    setHealthDraftState(next);
+  };
   const [preview, setPreview] = useState<LayerPreview | null>(null);
   const [reason, setReason] = useState("");
   const [failure, setFailure] = useState<Failure | null>(null);
@@ -76,7 +87,7 @@ export function ConfigLayerEditor({ layer, canManage }: { layer: LayerView; canM
     });
   const confirm = () =>
     startTransition(async () => {
-      const result = await saveLayerAction(null, { ...target, values: outcome.ownAfter, health: healthOutcome.ownAfter, version: layer.version, reason: reason.trim() || undefined });
+      const result = await saveLayerAction(null, { ...target, values: outcome.ownAfter, health: healthOutcome.ownAfter, version: startedFrom, reason: reason.trim() || undefined });
       if (result.ok) {
         setDraft({});
         setHealthDraft({});

@@ -29,7 +29,7 @@ export function ConfigLayerPanel({ types, selected, layer, hrefFor, canManage, c
           </Link>
         ))}
       </nav>
-      <ConfigLayerEditor key={`${layer.deviceType}:${layer.version}`} layer={layer} canManage={canManage} />
+      <ConfigLayerEditor key={layer.deviceType} layer={layer} canManage={canManage} />
     </section>
   );
 }

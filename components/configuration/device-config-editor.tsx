@@ -37,7 +37,13 @@ export function DeviceConfigEditor({ deviceId, schema, configuration, inherited,
     const current = flattenConfig(configuration);
     return { current, inherited: flattenConfig(inherited), own: new Set(Object.keys(flattenConfig(overrides))), sources };
   }, [configuration, inherited, overrides, sources]);
-  const [draft, setDraft] = useState<Draft>({});
+  const [draft, setDraftState] = useState<Draft>({});
+  // the version the person started from: a change made meanwhile (another person, a layer) is a 409
+  const [startedFrom, setStartedFrom] = useState(version);
+  const setDraft = (next: Draft) => {
+    if (Object.keys(draft).length === 0) setStartedFrom(version);
+    setDraftState(next);
+  };
   const [view, setView] = useState<"form" | "json">("form");
   const [reviewing, setReviewing] = useState(false);
   const [reason, setReason] = useState("");
@@ -62,7 +68,7 @@ export function DeviceConfigEditor({ deviceId, schema, configuration, inherited,
   };
   const confirm = () =>
     startTransition(async () => {
-      const result = await saveDeviceConfigAction(null, { deviceId, changes: outcome.changes, remove: outcome.remove, baseVersion: version, reason: reason.trim() || undefined });
+      const result = await saveDeviceConfigAction(null, { deviceId, changes: outcome.changes, remove: outcome.remove, baseVersion: startedFrom, reason: reason.trim() || undefined });
       if (result.ok) {
         setDraft({});
         setReviewing(false);
@@ -134,12 +140,12 @@ export function DeviceConfigEditor({ deviceId, schema, configuration, inherited,
       {reviewing ? (
         <section aria-labelledby="config-review-title" className="space-y-3 rounded-lg border border-amber-300 bg-amber-50/40 p-3" data-testid="config-review">
           <h3 id="config-review-title" className="text-sm font-semibold text-stone-800">
-            Review: version {version} → {version + 1}
+            Review: version {startedFrom} → {startedFrom + 1}
           </h3>
           <ConfigDiffTable
             rows={outcome.diff.map((change) => ({ path: change.path, from: change.from, to: change.to, note: change.own === "inherit" ? "back to the inherited value" : values.own.has(change.path) ? undefined : "set on this device" }))}
             fields={fields}
-            fromLabel={`Now (v${version})`}
+            fromLabel={`Now (v${startedFrom})`}
             toLabel="After"
             testId="config-review-diff"
           />
@@ -151,7 +157,7 @@ export function DeviceConfigEditor({ deviceId, schema, configuration, inherited,
           </div>
           <div className="flex flex-wrap gap-2">
             <button type="button" disabled={pending} onClick={confirm} className="rounded-md bg-brand-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-800 disabled:opacity-60">
-              {pending ? "Saving…" : `Save as version ${version + 1}`}
+              {pending ? "Saving…" : `Save as version ${startedFrom + 1}`}
             </button>
             <button type="button" disabled={pending} onClick={() => setReviewing(false)} className="rounded-md border border-stone-300 bg-white px-3 py-1.5 text-sm font-medium text-stone-800 hover:bg-stone-50">
               Back to editing

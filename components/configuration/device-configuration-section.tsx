@@ -83,7 +83,6 @@ export function DeviceConfigurationSection({ view, versions, canEdit, canManageL
       </div>
 
       <DeviceConfigEditor
-        key={view.version}
         deviceId={view.device.deviceId}
         schema={view.schema}
         configuration={view.configuration}
