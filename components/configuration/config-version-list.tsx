@@ -31,8 +31,11 @@ export function ConfigVersionList({ deviceId, schema, versions, currentVersion, 
   const router = useRouter();
   const fields = useMemo(() => fieldIndex(formSections(schema)), [schema]);
   const choices = useMemo(() => [...versions.map((v) => v.version), 0], [versions]);
-  const [from, setFrom] = useState(() => versions[1]?.version ?? 0);
-  const [to, setTo] = useState(() => versions[0]?.version ?? 0);
+  // until the person picks, the latest version against the one before (it follows new versions)
+  const [fromPick, setFrom] = useState<number | null>(null);
+  const [toPick, setTo] = useState<number | null>(null);
+  const from = fromPick ?? versions[1]?.version ?? 0;
+  const to = toPick ?? versions[0]?.version ?? 0;
   const [panel, setPanel] = useState<Panel>(null);
   const [reason, setReason] = useState("");
   const [message, setMessage] = useState<{ ok: boolean; text: string; conflict?: boolean } | null>(null);
