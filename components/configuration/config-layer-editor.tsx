@@ -184,7 +184,7 @@ export function ConfigLayerEditor({ layer, canManage }: { layer: LayerView; canM
       </div>
 
       {canManage && !preview ? (
-        <div className="sticky bottom-0 flex flex-wrap gap-2 border-t border-stone-200 bg-white/95 py-2">
+        <div className={`${changed ? "sticky bottom-0 z-10" : ""} flex flex-wrap gap-2 border-t border-stone-200 bg-white py-2`}>
           <button type="button" disabled={!changed || localErrors || pending} onClick={review} className="rounded-md bg-brand-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-800 disabled:opacity-50">
             {pending ? "Checking…" : `Review changes${changed ? ` (${changed})` : ""}`}
           </button>

@@ -175,7 +175,7 @@ export function DeviceConfigEditor({ deviceId, schema, configuration, inherited,
       )}
 
       {canEdit && !reviewing ? (
-        <div className="sticky bottom-0 flex flex-wrap gap-2 border-t border-stone-200 bg-white/95 py-2">
+        <div className={`${changed ? "sticky bottom-0 z-10" : ""} flex flex-wrap gap-2 border-t border-stone-200 bg-white py-2`}>
           <button type="button" disabled={!changed || localErrors} onClick={review} className="rounded-md bg-brand-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-800 disabled:opacity-50">
             Review changes{changed ? ` (${changed})` : ""}
           </button>

@@ -81,9 +81,11 @@ export function fieldIndex(sections: readonly FormSection[]): Map<string, FormFi
   return map;
 }
 
-/** "25 ppm", "on", "—" (null). */
-export function formatSetting(value: unknown, field?: Pick<FormField, "unit" | "kind">): string {
-  if (value === null || value === undefined) return "—";
+/** "25 ppm", "on", "not judged" (an empty optional limit), "—" (nothing). */
+export function formatSetting(value: unknown, field?: Pick<FormField, "unit" | "kind"> & { nullable?: boolean }): string {
+  // an empty health limit is not judged at all (the M92 profile's CPU and memory)
+  if (value === null) return field?.nullable ? "not judged" : "—";
+  if (value === undefined) return "—";
   if (typeof value === "boolean") return value ? "on" : "off";
   return field?.unit ? `${String(value)} ${field.unit}` : String(value);
 }
