@@ -153,3 +153,31 @@ test("a viewer reads a device's configuration but cannot change it", async ({ pa
   await expect(section(page).getByRole("button", { name: /Review changes/ })).toHaveCount(0);
   await expect(section(page).getByRole("button", { name: /Roll back/ })).toHaveCount(0);
 });
+
+test("a farm manager changes the farm's ammonia threshold and health profile for its environmental sensors after seeing what it reaches", async ({ page }) => {
+  test.setTimeout(120_000);
+  await signIn(page, "manager");
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Farm settings", exact: true }).click();
+  await expect(page).toHaveURL(/\/farms\/\d+/);
+  await page.getByRole("navigation", { name: "Device types" }).getByRole("link", { name: /Environmental Sensor/ }).click();
+  const editor = page.getByTestId("layer-editor");
+  await expect(editor).toHaveAttribute("data-device-type", "environmental");
+  const before = Number(await editor.getByLabel(/^Ammonia high/).inputValue());
+  await editor.getByLabel(/^Ammonia high/).fill(String(before + 2));
+  await editor.getByLabel(/^Profile/).selectOption("i013");
+  await editor.getByRole("button", { name: "Review changes (2)" }).click();
+
+  const review = editor.getByTestId("layer-review");
+  await expect(review).toContainText(/This reaches \d+ devices?/);
+  await expect(review.locator('[data-diff-path="thresholds.ammonia_high"]')).toContainText(`${before + 2} ppm`);
+  await expect(review.locator('[data-diff-path="cpu_warning_above_pct"]')).toContainText("70 %");
+  await review.getByRole("button", { name: "Save" }).click();
+  await expect(editor.getByRole("status")).toContainText("Saved");
+  await expect(editor.locator('[data-setting="thresholds.ammonia_high"] [data-source="own"]')).toBeVisible();
+
+  // leave the farm inheriting everything again
+  page.once("dialog", (dialog) => void dialog.accept());
+  await editor.getByRole("button", { name: "Remove all own settings…" }).click();
+  await expect(editor.getByRole("status")).toContainText("Removed");
+  await expect(editor.getByLabel(/^Ammonia high/)).toHaveValue(String(before));
+});
