@@ -23,6 +23,7 @@ test("an admin signs in, visits every area of the app and signs out", async ({ p
     ["Provision device", "Provision a device"],
     ["Alerts", "Alerts"],
     ["Groups & tags", "Groups & tags"],
+    ["Farm settings", "Farms"],
     ["Firmware", "Firmware versions"],
     ["Firmware updates", "Firmware updates"],
     ["Diagnostics & commands", "Diagnostics & commands"],

@@ -41,6 +41,7 @@ export function BulkSelection({
   tags,
   canWrite,
   canSchedule = false,
+  canConfigure = false,
   commandRole = null,
   pageTypes = {},
   matchingTypes = {},
@@ -56,6 +57,8 @@ export function BulkSelection({
   canWrite: boolean;
   /** ota.schedule: offer "Schedule firmware update" for the selection (the wizard checks again). */
   canSchedule?: boolean;
+  /** config.manage: offer "Change configuration…" (a configuration campaign through the wizard). */
+  canConfigure?: boolean;
   /** The person's role when they may send bulk commands (BULK_COMMAND_ROLE), else null. */
   commandRole?: RoleName | null;
   /** Device type of each device on this page, and device counts per type of the whole filter. */
@@ -126,6 +129,9 @@ export function BulkSelection({
 
   const many = count > 1 ? `${count.toLocaleString("en")} devices` : "1 device";
   const scheduleHref = allMatching ? `/updates/new?filter=${encodeURIComponent(new URLSearchParams(filter).toString())}` : `/updates/new?devices=${[...selected].join(",")}`;
+  // one device type selected: the configuration wizard opens on it
+  const selectedTypes = Object.keys(typeCounts).filter((type) => (typeCounts[type] ?? 0) > 0);
+  const configureHref = `${scheduleHref}&kind=configuration${selectedTypes.length === 1 ? `&type=${selectedTypes[0]}` : ""}`;
   const exportHref = allMatching ? `/api/v1/devices/export?${exportQuery}` : `/api/v1/devices/export?deviceIds=${[...selected].join(",")}`;
 
   return (
@@ -199,6 +205,11 @@ export function BulkSelection({
               <button type="button" aria-expanded={commandOpen} onClick={() => setCommandOpen((open) => !open)} className="rounded-md border border-brand-700 bg-brand-700 px-3 py-1 font-medium text-white hover:bg-brand-800">
                 Send command…
               </button>
+            ) : null}
+            {canConfigure ? (
+              <Link href={configureHref} className="rounded-md border border-stone-300 bg-white px-3 py-1 font-medium text-stone-800 hover:bg-stone-50">
+                Change configuration…
+              </Link>
             ) : null}
             {canSchedule ? (
               <Link href={scheduleHref} className="rounded-md border border-stone-300 bg-white px-3 py-1 font-medium text-stone-800 hover:bg-stone-50">

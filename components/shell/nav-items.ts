@@ -9,6 +9,7 @@ export const NAV_ITEMS: NavItem[] = [
   { href: "/provisioning", label: "Provision device", icon: "M12 5v14M5 12h14", permission: "devices.provision" },
   { href: "/alerts", label: "Alerts", icon: "M12 4l9 16H3zM12 10v4M12 17v.5" },
   { href: "/groups", label: "Groups & tags", icon: "M4 5h7v7H4zM13 5h7v7h-7zM4 14h7v6H4zM13 14h7v6h-7z" },
+  { href: "/farms", label: "Farm settings", icon: "M3 20h18M5 20V10l7-5 7 5v10M10 20v-5h4v5", permission: "config.manage" },
   { href: "/firmware", label: "Firmware", icon: "M6 4h12v16H6zM9 8h6M9 12h6M9 16h3" },
   { href: "/updates", label: "Firmware updates", icon: "M12 4v10M8 10l4 4 4-4M5 19h14" },
   { href: "/diagnostics", label: "Diagnostics & commands", icon: "M4 12h4l2-5 4 10 2-5h4" },

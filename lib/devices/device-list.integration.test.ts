@@ -76,6 +76,33 @@ describe("finding devices", () => {
     expect(await ids(admin, { farm, tag: String(tag) })).toEqual([id("MM", 1)]);
   });
 
+  it("filters by configuration sync status and drift, as the device page derives them", async () => {
+    const farm = String(farmA);
+    const pk = async (n: number, prefix: string) => (await db.device.findUniqueOrThrow({ where: { deviceId: id(prefix, n) } })).id;
+    const reported = new Date();
+    // MM1 confirmed its version; MM2 refused it; AC3 runs something else past the grace period; AC4 was
+    // sent its first version; the retired TS5 never had one
+    await db.deviceShadow.createMany({
+      data: [
+        { deviceId: await pk(1, "MM"), desiredVersion: 2, desiredHash: "h2", reportedVersion: 2, reportedHash: "h2", reportedAt: reported, status: "applied" },
+        { deviceId: await pk(2, "MM"), desiredVersion: 3, desiredHash: "h3", reportedVersion: 2, reportedHash: "h2", reportedAt: reported, status: "rejected", statusReason: "ammonia_high above critical" },
+        { deviceId: await pk(3, "AC"), desiredVersion: 2, desiredHash: "h2", reportedVersion: 0, reportedHash: "h0", reportedAt: reported, status: "applied", drifted: true },
+        { deviceId: await pk(4, "AC"), desiredVersion: 1, desiredHash: "h1", status: "sent" },
+      ],
+    });
+    expect(await ids(admin, { farm, config: "in_sync" })).toEqual([id("MM", 1)]);
+    expect(await ids(admin, { farm, config: "rejected" })).toEqual([id("MM", 2)]);
+    expect(await ids(admin, { farm, config: "drift" })).toEqual([id("AC", 3)]);
+    expect(await ids(admin, { farm, config: "pending" })).toEqual([id("AC", 4)]);
+    expect(await ids(admin, { farm, config: "unknown" })).toEqual([]);
+    expect(await ids(admin, { farm, config: "unknown", retired: "true" })).toEqual([id("TS", 5)]);
+    expect(await ids(admin, { farm, config: "in_sync,rejected" })).toEqual([id("MM", 1), id("MM", 2)]);
+    expect(await ids(admin, { farm, drift: "true" })).toEqual([id("AC", 3)]);
+    expect(await ids(admin, { farm, drift: "false" })).toEqual([id("AC", 4), id("MM", 1), id("MM", 2)]);
+    expect(() => query({ config: "sideways" })).toThrow(InvalidError);
+    await db.deviceShadow.deleteMany({ where: { deviceId: { in: [await pk(1, "MM"), await pk(2, "MM"), await pk(3, "AC"), await pk(4, "AC")] } } });
+  });
+
   it("includes the sub-groups of a group, and finds devices without a group", async () => {
     expect(await ids(admin, { group: String(parlour) })).toEqual([id("MM", 1), id("MM", 2)]);
     expect(await ids(admin, { group: String(parlourEast) })).toEqual([id("MM", 2)]);

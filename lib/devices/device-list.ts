@@ -13,8 +13,9 @@ import { fieldErrorsFromIssues } from "../errors";
 import { CONNECTION_LABEL, DEVICE_STATE_LABEL, DEVICE_STATES, HEALTH_LABEL } from "./device-fields";
 import { DEVICE_TYPE_LABEL } from "./device-id";
 import { containsInsensitive, containsPattern } from "../search/like-pattern";
+import type { ConfigSyncFilter } from "./device-schemas";
 
-type Reader = Pick<Db, "device" | "deviceGroup" | "farm" | "$queryRaw">;
+type Reader = Pick<Db, "device" | "deviceGroup" | "farm" | "deviceShadow" | "$queryRaw">;
 
 /** Parse a list query; a bad filter is a 400 with a message per parameter, never a silent default. */
 export function parseDeviceListQuery(raw: Record<string, unknown>): DeviceListQuery {
@@ -63,8 +64,43 @@ async function searchMatches(db: Pick<Db, "$queryRaw">, q: string): Promise<numb
   return rows.length > SEARCH_PREFETCH_LIMIT ? null : rows.map((row) => row.id);
 }
 
+/**
+ * The devices whose configuration sync status is `status`: lib/configuration/sync-status.ts
+ * `syncStatus` written as a filter on the shadow (device_states), in the same order of precedence
+ * ("pending" here includes "sent"). "In sync" compares the two hash columns (a field reference), so
+ * it stays one query.
+ */
+function configSyncWhere(shadow: Pick<Db, "deviceShadow">["deviceShadow"], status: ConfigSyncFilter): Prisma.DeviceWhereInput {
+  const versioned = { desiredVersion: { not: 0 }, desiredHash: { not: null } };
+  const refused = { status: { in: ["rejected", "failed"] as ("rejected" | "failed")[] } };
+  const inSync = { reportedHash: { equals: shadow.fields.desiredHash } };
+  // NOT (a = b) is NULL, not true, when the reported hash is missing: say so explicitly
+  const notInSync = { OR: [{ reportedHash: null }, { NOT: inSync }] };
+  const settled = { ...versioned, drifted: false };
+  const waiting = { ...settled, NOT: refused, AND: [notInSync] };
+  switch (status) {
+    case "drift":
+      return { configShadow: { is: { ...versioned, drifted: true } } };
+    case "rejected":
+    case "failed":
+      return { configShadow: { is: { ...settled, status } } };
+    case "in_sync":
+      return { configShadow: { is: { ...settled, NOT: refused, ...inSync } } };
+    case "pending":
+      return { configShadow: { is: { ...waiting, OR: [{ status: { in: ["pending", "sent"] } }, { reportedHash: { not: null } }] } } };
+    case "unknown":
+      return {
+        OR: [
+          { configShadow: { is: null } },
+          { configShadow: { is: { OR: [{ desiredVersion: 0 }, { desiredHash: null }] } } },
+          { configShadow: { is: { ...waiting, status: { notIn: ["pending", "sent"] }, reportedHash: null } } },
+        ],
+      };
+  }
+}
+
 /** The Prisma filter for a device list, always inside the actor's farms. */
-export async function deviceWhere(db: Pick<Db, "$queryRaw">, actor: Actor, filter: DeviceFilter): Promise<Prisma.DeviceWhereInput> {
+export async function deviceWhere(db: Pick<Db, "$queryRaw"> & Partial<Pick<Db, "deviceShadow">>, actor: Actor, filter: DeviceFilter): Promise<Prisma.DeviceWhereInput> {
   const and: Prisma.DeviceWhereInput[] = [];
   const scope = farmScope(actor);
   if (scope !== null) and.push({ farmId: scope });
@@ -85,6 +121,14 @@ export async function deviceWhere(db: Pick<Db, "$queryRaw">, actor: Actor, filte
   if (filter.firmware) and.push(filter.firmware === "none" ? { firmwareVersion: null } : { firmwareVersion: filter.firmware });
   if (filter.attention !== undefined) and.push({ needsAttention: filter.attention });
   if (filter.maintenance !== undefined) and.push({ maintenanceMode: filter.maintenance });
+  if (filter.config?.length) {
+    // callers type their client narrowly; every one passes the whole client (or a transaction)
+    const shadow = db.deviceShadow;
+    if (!shadow) throw new Error("deviceWhere: the configuration status filter needs the deviceShadow delegate");
+    and.push({ OR: filter.config.map((status) => configSyncWhere(shadow, status)) });
+  }
+  // the drift sweep's verdict (device_states.drifted, indexed), whatever else the status says
+  if (filter.drift !== undefined) and.push(filter.drift ? { configShadow: { is: { drifted: true } } } : { OR: [{ configShadow: { is: null } }, { configShadow: { is: { drifted: false } } }] });
   return and.length ? { AND: and } : {};
 }
 

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { booleanish, idList, keepWhenBlank, optionalDate, optionalEnum, optionalId, optionalNumber, optionalText, requiredText } from "../validation/form-values";
 import { DEVICE_TYPES, deviceIdSchema } from "./device-id";
+import { SYNC_STATUSES } from "../configuration/sync-status";
 import { CALIBRATION_STATUSES, CONNECTION_STATUSES, CONNECTION_TYPES, DEVICE_STATES, HEALTH_STATUSES, POWER_SOURCES } from "./device-fields";
 
 /** "AA:BB:CC:DD:EE:FF" (or with dashes, any case), stored upper-case with colons. */
@@ -107,6 +108,10 @@ function many<const T extends readonly [string, ...string[]]>(values: T, what: s
 
 const positiveId = (what: string) => z.preprocess((value) => (value === "" ? undefined : value), z.coerce.number({ error: `${what} must be an id` }).int().positive(`${what} must be an id`).optional());
 
+/** The configuration statuses the list filters by ("sent" is a moment of "pending" there). */
+export const CONFIG_SYNC_FILTERS = SYNC_STATUSES.filter((status) => status !== "sent") as ["in_sync", "pending", "rejected", "failed", "drift", "unknown"];
+export type ConfigSyncFilter = (typeof CONFIG_SYNC_FILTERS)[number];
+
 export const DEVICE_SORT_KEYS = ["deviceId", "name", "type", "farm", "group", "state", "health", "connection", "battery", "signal", "firmware", "lastSeen"] as const;
 export type DeviceSortKey = (typeof DEVICE_SORT_KEYS)[number];
 
@@ -132,6 +137,10 @@ export const deviceListQuerySchema = z.object({
   firmware: z.string().trim().max(50).optional().transform((value) => value || undefined),
   attention: booleanish,
   maintenance: booleanish,
+  /** Configuration sync status (lib/configuration/sync-status.ts). */
+  config: many(CONFIG_SYNC_FILTERS, "configuration status"),
+  /** Configuration drift raised (device_states.drifted). */
+  drift: booleanish,
   /** Include retired devices (hidden by default: they stay for their history). */
   retired: booleanish,
   sort: z.enum(DEVICE_SORT_KEYS, { error: `sort must be one of ${DEVICE_SORT_KEYS.join(", ")}` }).default("deviceId"),
@@ -179,6 +188,8 @@ export function deviceQueryToSearchParams(query: Partial<DeviceListQuery>): URLS
   set("firmware", query.firmware);
   set("attention", query.attention);
   set("maintenance", query.maintenance);
+  set("config", query.config?.length ? query.config : undefined);
+  set("drift", query.drift);
   set("retired", query.retired);
   if (query.sort && query.sort !== "deviceId") set("sort", query.sort);
   if (query.dir && query.dir !== "asc") set("dir", query.dir);

@@ -13,6 +13,7 @@ import { TagChip } from "@/components/ui/tag-chip";
 import { TimeAgo } from "@/components/ui/time-ago";
 import { DebugBadge, debugActive } from "@/components/commands/debug-badge";
 import { can } from "@/lib/auth/permissions";
+import { SYNC_STATUS_LABEL } from "@/lib/configuration/sync-status";
 import { BULK_COMMAND_ROLE, roleReaches } from "@/lib/commands/catalogue";
 import { requirePageActor } from "@/lib/auth/session";
 import { getDb } from "@/lib/db";
@@ -20,7 +21,7 @@ import { CONNECTION_LABEL, CONNECTION_STATUSES, DEVICE_STATE_LABEL, DEVICE_STATE
 import { DEVICE_TYPE_LABEL, DEVICE_TYPES } from "@/lib/devices/device-id";
 import { countDevicesBy, listDevices } from "@/lib/devices/device-list";
 import { readDeviceListOptions } from "@/lib/devices/device-list-options";
-import { deviceListQuerySchema, deviceQueryToSearchParams, searchParamsToObject, type DeviceListQuery } from "@/lib/devices/device-schemas";
+import { CONFIG_SYNC_FILTERS, deviceListQuerySchema, deviceQueryToSearchParams, searchParamsToObject, type DeviceListQuery } from "@/lib/devices/device-schemas";
 import { selectedFarmId, visibleFarms } from "@/lib/farms/farm-scope";
 
 export const metadata: Metadata = { title: "Devices" };
@@ -68,8 +69,10 @@ export default async function DevicesPage({ searchParams }: { searchParams: Prom
     { name: "firmware", label: "Firmware", allLabel: "Any firmware", options: [{ value: "none", label: "Not reported" }, ...options.firmwareVersions.map((version) => ({ value: version, label: version }))] },
     { name: "attention", label: "Needs attention", allLabel: "Either", options: [{ value: "true", label: "Needs attention" }, { value: "false", label: "Fine" }] },
     { name: "maintenance", label: "Maintenance mode", allLabel: "Either", options: [{ value: "true", label: "In maintenance" }, { value: "false", label: "Not in maintenance" }] },
+    { name: "config", label: "Configuration status", allLabel: "Any configuration status", options: CONFIG_SYNC_FILTERS.map((status) => ({ value: status, label: status === "pending" ? "Pending or sent" : SYNC_STATUS_LABEL[status] })) },
+    { name: "drift", label: "Configuration drift", allLabel: "Either", options: [{ value: "true", label: "Drifted" }, { value: "false", label: "No drift" }] },
   ];
-  const activeCount = ["q", "farm", "type", "state", "health", "connection", "group", "tag", "firmware", "attention", "maintenance", "retired"].filter((key) => asked[key as keyof DeviceListQuery] !== undefined).length;
+  const activeCount = ["q", "farm", "type", "state", "health", "connection", "group", "tag", "firmware", "attention", "maintenance", "config", "drift", "retired"].filter((key) => asked[key as keyof DeviceListQuery] !== undefined).length;
 
   const filterOnly = deviceQueryToSearchParams({ ...query, sort: undefined, dir: undefined, page: undefined, pageSize: undefined, groupBy: undefined });
   const canWrite = can(actor.role, "devices.write");
@@ -113,6 +116,7 @@ export default async function DevicesPage({ searchParams }: { searchParams: Prom
         tags={options.tags.map((tag) => ({ id: tag.id, label: tag.name }))}
         canWrite={canWrite}
         canSchedule={can(actor.role, "ota.schedule")}
+        canConfigure={can(actor.role, "config.manage") && can(actor.role, "ota.schedule")}
         commandRole={mayCommand ? actor.role : null}
         pageTypes={Object.fromEntries(page.items.map((device) => [device.deviceId, device.deviceType]))}
         matchingTypes={matchingTypes}

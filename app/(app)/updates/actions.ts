@@ -13,6 +13,7 @@ import { bulkTargetSchema } from "@/lib/devices/device-schemas";
 import { scheduleUpdate } from "@/lib/ota/schedule-update";
 import { scheduleUpdateSchema } from "@/lib/ota/update-job-schemas";
 import { previewUpdateTarget } from "@/lib/ota/update-job-views";
+import { createConfigCampaign } from "@/lib/configuration/config-campaigns";
 
 export const previewTargetAction = defineAction({ permission: "ota.schedule", schema: z.object({ target: bulkTargetSchema }).strict() }, async ({ target }, actor) =>
   previewUpdateTarget(getDb(), actor, target),
@@ -23,4 +24,15 @@ export const scheduleUpdateAction = defineAction({ permission: "ota.schedule", s
   revalidatePath("/updates");
   revalidatePath("/devices");
   return job;
+});
+
+/**
+ * The wizard's configuration option (and the devices list's "Change configuration…"): a
+ * configuration campaign. The input is parsed by createConfigCampaign with the API's schema.
+ */
+export const createConfigCampaignAction = defineAction({ permission: "config.manage", schema: z.record(z.string(), z.unknown()) }, async (input, actor) => {
+  const created = await createConfigCampaign(getDb(), actor, input);
+  revalidatePath("/updates");
+  revalidatePath("/devices");
+  return created;
 });

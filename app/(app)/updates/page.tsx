@@ -56,10 +56,15 @@ export default async function UpdatesPage({ searchParams }: { searchParams: Prom
     <>
       <PageHeader
         title="Firmware updates"
-        description={`${total.toLocaleString("en")} update ${total === 1 ? "job" : "jobs"}${query.state ? " match the filter" : ""} · newest first. Each job sends one firmware version to its devices, all at once or in phases, and rolls back when too many fail.`}
+        description={`${total.toLocaleString("en")} update ${total === 1 ? "job" : "jobs"}${query.state ? " match the filter" : ""} · newest first. Each job sends one firmware version or one configuration change to its devices, all at once or in phases, and rolls back when too many fail.`}
         actions={
           <>
             <AutoRefresh seconds={items.some(isLive) ? 3 : 15} />
+            {maySchedule && can(actor.role, "config.manage") ? (
+              <Link href="/updates/new?kind=configuration" className="rounded-md border border-stone-300 bg-white px-3 py-1.5 text-sm font-medium text-stone-800 hover:bg-stone-50">
+                Change configuration
+              </Link>
+            ) : null}
             {maySchedule ? (
               <Link href="/updates/new" className="rounded-md bg-brand-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-800">
                 Schedule update
@@ -100,7 +105,7 @@ export default async function UpdatesPage({ searchParams }: { searchParams: Prom
                   <JobStateBadge state={job.state} rollingBack={job.rollbackStartedAt !== null} />
                 </div>
                 <p className="mt-0.5 text-xs text-stone-600">
-                  <span className={jobPayloadLabel(job).mono ? "font-mono" : undefined}>{jobPayloadLabel(job).title}</span> · {DEVICE_TYPE_LABEL[jobPayloadLabel(job).deviceType as DeviceTypeName] ?? jobPayloadLabel(job).deviceType} · {STRATEGY_LABEL[job.strategy] ?? job.strategy}
+                  <JobKind job={job} /> · {DEVICE_TYPE_LABEL[jobPayloadLabel(job).deviceType as DeviceTypeName] ?? jobPayloadLabel(job).deviceType} · {STRATEGY_LABEL[job.strategy] ?? job.strategy}
                   {job.phaseCount > 1 ? ` · ${job.currentPhase ? `phase ${job.currentPhase} of ${job.phaseCount}` : `${job.phaseCount} phases`}` : ""}
                 </p>
                 <div className="mt-2">
@@ -121,7 +126,7 @@ export default async function UpdatesPage({ searchParams }: { searchParams: Prom
               <thead className="bg-stone-50 text-left text-xs tracking-wide text-stone-500 uppercase">
                 <tr>
                   <th scope="col">Job</th>
-                  <th scope="col">Firmware</th>
+                  <th scope="col">Type · sends</th>
                   <th scope="col">Strategy</th>
                   <th scope="col">State</th>
                   <th scope="col" className="w-48">
@@ -143,8 +148,8 @@ export default async function UpdatesPage({ searchParams }: { searchParams: Prom
                         {job.createdBy ? ` · by ${job.createdBy}` : ""}
                       </span>
                     </td>
-                    <td>
-                      <span className={jobPayloadLabel(job).mono ? "font-mono" : undefined}>{jobPayloadLabel(job).title}</span>
+                    <td className="max-w-64">
+                      <JobKind job={job} />
                       <span className="block text-xs text-stone-500">{DEVICE_TYPE_LABEL[jobPayloadLabel(job).deviceType as DeviceTypeName] ?? jobPayloadLabel(job).deviceType}</span>
                     </td>
                     <td>
@@ -210,5 +215,17 @@ function When({ job, now }: { job: UpdateJobListItem; now: Date }) {
     <>
       scheduled <TimeAgo date={job.scheduledAt} />
     </>
+  );
+}
+
+/** The job's type in a word (Firmware / Configuration), then the version it sends or the change it makes. */
+function JobKind({ job }: { job: UpdateJobListItem }) {
+  const payload = jobPayloadLabel(job);
+  const configuration = job.kind === "configuration";
+  return (
+    <span data-job-kind={job.kind}>
+      <span className={`mr-1 rounded px-1.5 py-0.5 text-[11px] font-medium ${configuration ? "bg-sky-100 text-sky-900" : "bg-stone-100 text-stone-700"}`}>{configuration ? "Configuration" : "Firmware"}</span>
+      {configuration ? <span className="line-clamp-2 break-words text-xs text-stone-700" title={payload.detail}>{payload.detail || "—"}</span> : <span className="font-mono">{payload.title}</span>}
+    </span>
   );
 }

@@ -11,10 +11,12 @@ import { DeviceHistory } from "@/components/devices/device-history";
 import { DeviceRecordSections, type DeviceRecords } from "@/components/devices/device-records";
 import { DeviceSmartButtons } from "@/components/devices/device-smart-buttons";
 import { DeviceStatusBar } from "@/components/devices/device-status-bar";
+import { DeviceConfigurationSection } from "@/components/configuration/device-configuration-section";
 import { DeviceFirmwareUpdates } from "@/components/ota/device-firmware-updates";
 import { can } from "@/lib/auth/permissions";
 import { requirePageActor } from "@/lib/auth/session";
 import { deviceCommands } from "@/lib/commands/command-queries";
+import { getDeviceConfiguration, listVersions } from "@/lib/configuration/device-config";
 import { listLogBundles } from "@/lib/commands/log-bundles";
 import { getDb, type Db } from "@/lib/db";
 import { deviceHistory } from "@/lib/devices/device-history";
@@ -68,12 +70,14 @@ export default async function DevicePage({ params, searchParams }: Props) {
   const actor = await requirePageActor("devices.read");
   const db = getDb();
   const device = await loadDevice(db, actor, (await params).deviceId);
-  const [records, history, updates, commands, logBundles] = await Promise.all([
+  const [records, history, updates, commands, logBundles, configuration, configVersions] = await Promise.all([
     recentRecords(db, device.id),
     deviceHistory(db, device.deviceId, HISTORY_LIMIT),
     deviceUpdateHistory(db, actor, device.deviceId),
     deviceCommands(db, actor, device.deviceId, RECENT),
     listLogBundles(db, actor, device.deviceId, RECENT),
+    getDeviceConfiguration(db, actor, device.id),
+    listVersions(db, actor, device.id, { pageSize: 20 }),
   ]);
   const people = await peopleByEmail(db, history.map((entry) => entry.who));
   const retired = device.state === "decommissioned";
@@ -84,6 +88,7 @@ export default async function DevicePage({ params, searchParams }: Props) {
     retire: !retired && can(actor.role, "devices.write"),
     credentials: !retired && can(actor.role, "devices.provision"),
     commands: !retired && can(actor.role, "devices.command"),
+    configuration: !retired && can(actor.role, "config.write"),
   };
   const credential = device.credentials.find((row) => row.revokedAt === null) ?? device.credentials[0];
 
@@ -135,6 +140,16 @@ export default async function DevicePage({ params, searchParams }: Props) {
           />
         }
         updates={<DeviceFirmwareUpdates deviceId={device.deviceId} currentVersion={device.firmwareVersion} history={updates} total={device.counts.updates} canSchedule={can(actor.role, "ota.schedule")} retired={retired} timeZone={device.farm.timezone} />}
+      />
+      <DeviceConfigurationSection
+        view={configuration}
+        versions={configVersions}
+        canEdit={allowed.configuration}
+        canManageLayers={can(actor.role, "config.manage")}
+        timeZone={device.farm.timezone}
+        farmId={device.farmId}
+        groupId={device.groupId}
+        groupName={device.group?.name ?? null}
       />
       <DeviceHistory entries={history} timeZone={device.farm.timezone} people={people} limit={HISTORY_LIMIT} />
     </div>

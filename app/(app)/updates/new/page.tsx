@@ -1,6 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { ConfigCampaignForm } from "@/components/configuration/config-campaign-form";
 import { ScheduleUpdateForm, type InitialTarget } from "@/components/ota/schedule-update-form";
+import { can } from "@/lib/auth/permissions";
+import { CONFIG_DEVICE_TYPES, isConfigDeviceType } from "@/lib/configuration/config-schemas";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePageActor } from "@/lib/auth/session";
 import { getDb } from "@/lib/db";
@@ -36,11 +39,46 @@ function initialTarget(raw: Record<string, string | string[] | undefined>): Init
 export default async function NewUpdatePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await requirePageActor("ota.schedule");
   const db = getDb();
+  const raw = await searchParams;
+  const target = initialTarget(raw);
+  const mayConfigure = can(actor.role, "config.manage");
+  const kind = raw.kind === "configuration" && mayConfigure ? "configuration" : "firmware";
+  // what the wizard sends: a firmware version, or a configuration change (a configuration campaign)
+  const kindSwitch = mayConfigure ? (
+    <nav aria-label="What to send" className="mb-4 inline-flex rounded-md border border-stone-300 bg-white p-0.5 text-sm">
+      {(["firmware", "configuration"] as const).map((option) => {
+        const params = new URLSearchParams(Object.entries(raw).flatMap(([key, value]) => (key === "kind" || value === undefined ? [] : [[key, Array.isArray(value) ? value[0]! : value]])));
+        if (option === "configuration") params.set("kind", "configuration");
+        return (
+          <Link key={option} href={`/updates/new${params.size ? `?${params}` : ""}`} aria-current={kind === option ? "page" : undefined} className={`rounded px-3 py-1 ${kind === option ? "bg-stone-800 text-white" : "text-stone-700 hover:bg-stone-100"}`}>
+            {option === "firmware" ? "Firmware update" : "Configuration change"}
+          </Link>
+        );
+      })}
+    </nav>
+  ) : null;
+  if (kind === "configuration") {
+    const options = await readDeviceListOptions(db, actor);
+    const asked = Array.isArray(raw.type) ? raw.type[0] : raw.type;
+    return (
+      <>
+        <PageHeader title="Change configuration" description="Pick the devices and the settings that change, then how carefully it rolls out. Devices confirm each new version; nothing is sent before you confirm." />
+        {kindSwitch}
+        <ConfigCampaignForm
+          initialTarget={target}
+          initialType={asked && isConfigDeviceType(asked) ? asked : "environmental"}
+          types={CONFIG_DEVICE_TYPES}
+          groups={options.groups.map((group) => ({ id: group.id, label: group.label }))}
+          typeLabels={DEVICE_TYPE_LABEL}
+        />
+      </>
+    );
+  }
   const [firmware, options] = await Promise.all([schedulableFirmware(db), readDeviceListOptions(db, actor)]);
-  const target = initialTarget(await searchParams);
   return (
     <>
       <PageHeader title="Schedule a firmware update" description="Pick the devices and the version, when it may run, and how carefully it rolls out. Nothing is sent before you confirm." />
+      {kindSwitch}
       {firmware.length === 0 ? (
         <p role="status" className="mb-4 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
           No firmware version can be sent yet: upload a binary on the{" "}

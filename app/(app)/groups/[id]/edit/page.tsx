@@ -6,7 +6,10 @@ import { GroupForm } from "@/components/groups/group-form";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
-import { farmScope } from "@/lib/auth/permissions";
+import { ConfigLayerPanel } from "@/components/configuration/config-layer-panel";
+import { can, farmScope } from "@/lib/auth/permissions";
+import { chosenType, groupTypesForConfig } from "@/lib/configuration/config-places";
+import { getLayer } from "@/lib/configuration/layer-service";
 import { requirePageActor } from "@/lib/auth/session";
 import { getDb } from "@/lib/db";
 import { NotFoundError } from "@/lib/errors";
@@ -28,7 +31,7 @@ async function findGroup(...args: Parameters<typeof getGroup>) {
   }
 }
 
-export default async function EditGroupPage({ params }: { params: Promise<{ id: string }> }) {
+export default async function EditGroupPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ type?: string | string[] }> }) {
   const actor = await requirePageActor("groups.write");
   const id = groupIdSchema.safeParse((await params).id);
   if (!id.success) notFound();
@@ -36,6 +39,11 @@ export default async function EditGroupPage({ params }: { params: Promise<{ id: 
   const [group, farms, groups] = await Promise.all([findGroup(db, actor, id.data), visibleFarms(actor), listGroupOptions(db, actor)]);
   const scope = farmScope(actor);
   const refusal = groupWriteRefusal(scope, group.farmId);
+  // the group's override editor: settings and health limits its devices inherit, per device type
+  const mayConfigure = !refusal && can(actor.role, "config.manage");
+  const config = mayConfigure ? await groupTypesForConfig(db, group.id, group.deviceTypeFilter) : null;
+  const configType = config ? chosenType((await searchParams).type, config.types) : null;
+  const layer = config && configType ? await getLayer(db, actor, "group", group.id, configType) : null;
   const summary = `${group.deviceCount} device${group.deviceCount === 1 ? "" : "s"}, ${group.onlineCount} online`;
 
   return (
@@ -74,6 +82,9 @@ export default async function EditGroupPage({ params }: { params: Promise<{ id: 
               parents={parentOptions(groups, group.id)}
             />
           </Card>
+          {config && configType && layer ? (
+            <ConfigLayerPanel types={config.types} selected={configType} layer={layer} configured={config.configured} canManage hrefFor={(type) => `/groups/${group.id}/edit?type=${type}#configuration`} />
+          ) : null}
           <Card title="Delete this group">
             <p className="mb-3 text-sm text-stone-600">Only an empty group can be deleted: move its devices and sub-groups elsewhere first.</p>
             <div className="flex flex-wrap items-center gap-2">
