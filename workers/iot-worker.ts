@@ -46,7 +46,8 @@ import { topics } from "../lib/mqtt/topics";
 import { publishMany, type Outgoing } from "../lib/mqtt/publish-many";
 import { CommandEngine, type CommandMessage } from "../lib/commands/command-engine";
 import { listenForCommands } from "../lib/commands/command-notify";
-import { CONFIG_CHANNEL, ConfigEngine } from "../lib/configuration/config-engine";
+import { ConfigEngine } from "../lib/configuration/config-engine";
+import { CONFIG_CHANNEL } from "../lib/configuration/config-notify";
 import { listenForNotify } from "../lib/worker/notify-listener";
 
 export type IotWorkerOptions = {

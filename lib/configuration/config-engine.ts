@@ -34,11 +34,6 @@ import { defaultConfig, type ConfigDeviceType, type ConfigObject } from "./confi
 import { writeVersions, type NewVersion } from "./config-versions";
 import { LayerBook, TYPE_DEFAULTS_LABEL, type DevicePlace } from "./layer-book";
 
-/**
- * The web side's "versions or layers changed" channel. The domain work of issue 16 defines it as a
- * constant in lib/configuration/config-notify.ts (with the NOTIFY helper): reconcile at merge.
- */
-export const CONFIG_CHANNEL = "sdm_config";
 
 export const DEFAULT_RESEND_AFTER_SECONDS = 120;
 export const DEFAULT_MAX_SEND_ATTEMPTS = 3;
