@@ -18,7 +18,7 @@ import type { Sql } from "../telemetry/sql";
 import { REACHABLE_SQL } from "../worker/engine-tick";
 import { campaignChangeOf, campaignChangeSummary } from "./campaign-change";
 import { moveCampaignLogs, type LogMove } from "./campaign-reports";
-import { deliverDesired } from "./config-delivery";
+import { configMessages, deliverDesired } from "./config-delivery";
 import { changeSummary } from "./config-diff";
 import { configHash } from "./config-hash";
 import { CONFIG_SCHEMAS, configIssues, isConfigDeviceType, type ConfigDeviceType, type ConfigObject } from "./config-schemas";
@@ -128,14 +128,21 @@ export class ConfigurationKind implements PayloadKind {
         jobId: job.id,
       });
     }
-    const written = await writeVersions(sql, versions, now);
+    // Written as sent, then published from what is in memory, in this transaction: the commit
+    // (which makes them visible as sent) comes only after the broker took every message, and a
+    // publish that fails rolls the versions back with it.
+    const resolvedMs = performance.now() - started;
+    const written = await writeVersions(sql, versions, now, { publishedBeforeCommit: true });
+    const writtenAt = performance.now();
     const logOf = new Map(versions.map((version) => [version.devicePk, version.logId]));
-    const sent = await deliverDesired(
-      sql,
-      written.filter((row) => !row.alreadyApplied).map((row) => row.devicePk),
-      this.options.publish,
-      now,
-    );
+    const byDevice = new Map(versions.map((version) => [version.devicePk, version]));
+    const deviceIdOf = new Map(rows.map((row) => [row.device_pk, row.device_id]));
+    const toSend = written
+      .filter((row) => !row.alreadyApplied)
+      .map((row) => ({ deviceId: deviceIdOf.get(row.devicePk)!, version: row.version, hash: byDevice.get(row.devicePk)!.hash, configuration: byDevice.get(row.devicePk)!.config }));
+    if (toSend.length) await this.options.publish(configMessages(toSend, now.toISOString()));
+    const sent = toSend.length;
+    const publishedAt = performance.now();
     // One pass over the logs once published: the versions they made, and sent. The refused ones are
     // marked sent too: they count against the phase (a change the schema refuses on a device is the
     // campaign's failure, not an absent device).
@@ -157,7 +164,8 @@ export class ConfigurationKind implements PayloadKind {
       `ota: job ${job.id}: phase ${phase.position}: configuration version sent to ${sent} device(s)` +
         (already.length ? `, ${already.length} already running it` : "") +
         (refused.length ? `, ${refused.length} refused (invalid result)` : "") +
-        ` in ${Math.round(performance.now() - started)} ms`,
+        ` in ${Math.round(performance.now() - started)} ms (worked out ${Math.round(resolvedMs)}, versions written ${Math.round(writtenAt - started - resolvedMs)}, ` +
+        `published ${Math.round(publishedAt - writtenAt)}, logs ${Math.round(performance.now() - publishedAt)})`,
     );
     return rows.length;
   }

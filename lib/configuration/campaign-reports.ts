@@ -97,6 +97,13 @@ type LogRow = {
 
 const reasonOf = (report: ConfigReport) => report.reason?.trim() || "no reason given";
 
+/**
+ * A report as the worker's report path hands it over (config-report-apply.ts): the device's
+ * shadow already locked in this transaction, and the version it names read — its row's hash and the
+ * campaign that wrote it (device_configs.job_id), which finds the log by its unique key at once.
+ */
+export type CampaignReport = ConfigReport & { devicePk: number; jobId: number; versionHash: string };
+
 export async function applyCampaignReports(sql: Sql, reports: readonly ConfigReport[]): Promise<CampaignReportResult> {
   if (reports.length === 0) return { finished: 0, changed: 0 };
   await keepToBtreeLookups(sql);
@@ -118,6 +125,30 @@ export async function applyCampaignReports(sql: Sql, reports: readonly ConfigRep
         FOR UPDATE OF l`,
     [reports.map((report) => report.deviceId), reports.map((report) => report.version)],
   );
+  return applyToLogs(sql, reports, rows);
+}
+
+/**
+ * The same for the worker's report path, which holds the shadows already (config-report-apply.ts
+ * locked them in device order and read the versions named): no second lock of the shadows, and
+ * each log found through (job_id, device_id) — reports of versions no campaign wrote never get here.
+ */
+export async function applyCampaignReportsOf(sql: Sql, reports: readonly CampaignReport[]): Promise<CampaignReportResult> {
+  if (reports.length === 0) return { finished: 0, changed: 0 };
+  const hashOf = new Map(reports.map((report) => [`${report.deviceId}:${report.version}`, report.versionHash]));
+  const { rows } = await sql.query<Omit<LogRow, "config_hash">>(
+    `SELECT l.id, l.job_id, u.device_id, l.state::text AS state, l.config_version, l.rollback_config_version, l.error_message
+       FROM (SELECT DISTINCT job_id, device_pk, device_id FROM unnest($1::int[], $2::int[], $3::text[]) AS u(job_id, device_pk, device_id)) u
+       JOIN update_logs l ON l.job_id = u.job_id AND l.device_id = u.device_pk
+      ORDER BY l.id
+        FOR UPDATE OF l`,
+    [reports.map((report) => report.jobId), reports.map((report) => report.devicePk), reports.map((report) => report.deviceId)],
+  );
+  // The campaign version's hash, when a report named it (the only case the hash is compared).
+  return applyToLogs(sql, reports, rows.map((row) => ({ ...row, config_hash: hashOf.get(`${row.device_id}:${row.config_version}`) ?? null })));
+}
+
+async function applyToLogs(sql: Sql, reports: readonly ConfigReport[], rows: readonly LogRow[]): Promise<CampaignReportResult> {
   if (rows.length === 0) return { finished: 0, changed: 0 };
   const byVersion = new Map<string, LogRow>();
   for (const row of rows) {

@@ -17,6 +17,30 @@ export function configMessage(message: ConfigMessage): Outgoing {
   return { topic: topics.config(message.deviceId), payload: JSON.stringify(configPayload.parse(message.payload)), retain: true };
 }
 
+/** A version to send whose configuration the caller has in memory (the campaign engine just wrote it). */
+export type VersionToSend = { deviceId: string; version: number; hash: string; configuration: ConfigPayload["configuration"] };
+
+const versionHeader = configPayload.pick({ version: true, hash: true });
+
+/**
+ * The retained messages of many versions at once: each distinct configuration (the same object —
+ * a campaign step shares one among the devices that get the same result) is checked against the
+ * contract and serialised once, the rest of each payload (version, hash) checked on its own. The
+ * bytes are those configMessage() makes (same keys, same order).
+ */
+export function configMessages(versions: readonly VersionToSend[], issuedAt: string): Outgoing[] {
+  const bodies = new Map<object, string>();
+  const issued = JSON.stringify(issuedAt);
+  return versions.map((item) => {
+    let body = bodies.get(item.configuration);
+    if (body === undefined) {
+      body = JSON.stringify(configPayload.parse({ version: item.version, hash: item.hash, configuration: item.configuration, issued_at: issuedAt }).configuration);
+      bodies.set(item.configuration, body);
+    } else versionHeader.parse({ version: item.version, hash: item.hash });
+    return { topic: topics.config(item.deviceId), payload: `{"version":${item.version},"hash":${JSON.stringify(item.hash)},"configuration":${body},"issued_at":${issued}}`, retain: true };
+  });
+}
+
 /**
  * Publishes the desired version of each device in `devicePks` (those whose shadow is not already
  * applied) and marks it sent. Returns the number sent. The caller decides who is reachable.

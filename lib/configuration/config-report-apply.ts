@@ -14,7 +14,7 @@
  * the same transaction (campaign-reports.ts).
  */
 import type { Sql } from "../telemetry/sql";
-import { applyCampaignReports } from "./campaign-reports";
+import { applyCampaignReportsOf } from "./campaign-reports";
 import type { ConfigReport } from "./config-reports";
 
 export type DeviceConfigReport = ConfigReport & { devicePk: number };
@@ -43,13 +43,15 @@ export async function storeConfigReports(sql: Sql, reports: readonly DeviceConfi
   const shadowOf = new Map(shadows.map((row) => [row.device_id, row]));
   const named = reports.filter((report) => report.version > 0);
   const { rows: versions } = named.length
-    ? await sql.query<{ device_id: number; version: number; hash: string }>(
-        `SELECT c.device_id, c.version, c.hash FROM device_configs c
+    ? await sql.query<{ device_id: number; version: number; hash: string; job_id: number | null }>(
+        `SELECT c.device_id, c.version, c.hash, c.job_id FROM device_configs c
            JOIN (SELECT DISTINCT * FROM unnest($1::int[], $2::int[])) AS u(device_id, version) ON c.device_id = u.device_id AND c.version = u.version`,
         [named.map((report) => report.devicePk), named.map((report) => report.version)],
       )
     : { rows: [] };
   const versionHash = new Map(versions.map((row) => [`${row.device_id}:${row.version}`, row.hash]));
+  // The campaign (update job) that wrote a version, if one did: only those reports concern a campaign.
+  const versionJob = new Map(versions.filter((row) => row.job_id !== null).map((row) => [`${row.device_id}:${row.version}`, row.job_id!]));
 
   // Judged in arrival order; the newest report of a device moves its shadow, the newest of a version its row.
   type Taken = DeviceConfigReport & { runs: string | null };
@@ -147,9 +149,13 @@ export async function storeConfigReports(sql: Sql, reports: readonly DeviceConfi
     );
   }
 
-  const campaign = await applyCampaignReports(
+  // The campaigns learn from the same reports, the shadows still locked (campaign-reports.ts).
+  const campaign = await applyCampaignReportsOf(
     sql,
-    taken.map(({ deviceId, version, status, hash, reason, receivedAt }) => ({ deviceId, version, status, hash, reason, receivedAt })),
+    taken.flatMap(({ deviceId, devicePk, version, status, hash, reason, receivedAt }) => {
+      const jobId = versionJob.get(`${devicePk}:${version}`);
+      return jobId === undefined ? [] : [{ deviceId, devicePk, version, status, hash, reason, receivedAt, jobId, versionHash: versionHash.get(`${devicePk}:${version}`)! }];
+    }),
   );
   return { applied: taken.length, dropped, campaignFinished: campaign.finished };
 }

@@ -32,14 +32,25 @@ export type WrittenVersion = { devicePk: number; version: number; previousVersio
 /** Past this many devices a write is split: each statement binds a few arrays of this length. */
 const CHUNK = 5_000;
 
-export async function writeVersions(sql: Sql, items: readonly NewVersion[], now = new Date()): Promise<WrittenVersion[]> {
+export type WriteOptions = {
+  /**
+   * The caller publishes every version written here that the device does not already run, and
+   * fails this transaction if it cannot (the campaign engine, which has the configurations in
+   * memory): the rows are written as sent at once instead of being re-read and updated after the
+   * publish. Nothing committed ever says "sent" for a message the broker did not take — the
+   * commit comes after the publish either way.
+   */
+  publishedBeforeCommit?: boolean;
+};
+
+export async function writeVersions(sql: Sql, items: readonly NewVersion[], now = new Date(), options: WriteOptions = {}): Promise<WrittenVersion[]> {
   const written: WrittenVersion[] = [];
   const sorted = [...items].sort((a, b) => a.devicePk - b.devicePk);
-  for (let start = 0; start < sorted.length; start += CHUNK) written.push(...(await writeChunk(sql, sorted.slice(start, start + CHUNK), now)));
+  for (let start = 0; start < sorted.length; start += CHUNK) written.push(...(await writeChunk(sql, sorted.slice(start, start + CHUNK), now, options.publishedBeforeCommit ?? false)));
   return written;
 }
 
-async function writeChunk(sql: Sql, items: readonly NewVersion[], now: Date): Promise<WrittenVersion[]> {
+async function writeChunk(sql: Sql, items: readonly NewVersion[], now: Date, sending: boolean): Promise<WrittenVersion[]> {
   const ids = items.map((item) => item.devicePk);
   await sql.query(`INSERT INTO device_states (device_id) SELECT unnest($1::int[]) ORDER BY 1 ON CONFLICT (device_id) DO NOTHING`, [ids]);
   const { rows } = await sql.query<{ device_id: number; desired_version: number; desired_hash: string | null; reported_hash: string | null }>(
@@ -49,39 +60,54 @@ async function writeChunk(sql: Sql, items: readonly NewVersion[], now: Date): Pr
   const current = new Map(rows.map((row) => [row.device_id, row]));
   const versions = items.map((item) => (current.get(item.devicePk)?.desired_version ?? 0) + 1);
   const at = now.toISOString();
+  // A campaign step gives thousands of devices the same configuration: each distinct one (the same
+  // object) travels once and rows point at it. Parsing 10,000 copies of the same JSON was most of
+  // this statement's time (1.1–3.7 s of a 10,000-device step; 0.25 s this way).
+  const desired = distinct(items, (item) => item.config, (config) => JSON.stringify(config));
+  const overrides = distinct(items, (item) => item.overrides, (value) => JSON.stringify(value));
+  const summaries = distinct(items, (item) => item.summary, (summary) => summary);
   await sql.query(
-    `INSERT INTO device_configs (device_id, version, desired, overrides, hash, change_summary, reason, source, created_by_id, job_id, rollback_of, status, created_at)
-     SELECT i.device_id, i.version, i.desired, i.overrides, i.hash, NULLIF(i.summary, ''), i.reason, i.source, i.created_by_id, i.job_id, i.rollback_of,
-            CASE WHEN s.reported_hash = i.hash THEN 'applied'::"ConfigApplyStatus" ELSE 'pending'::"ConfigApplyStatus" END, $12::timestamptz
-       FROM unnest($1::int[], $2::int[], $3::jsonb[], $4::jsonb[], $5::text[], $6::text[], $7::text[], $8::text[], $9::int[], $10::int[], $11::int[])
+    `INSERT INTO device_configs (device_id, version, desired, overrides, hash, change_summary, reason, source, created_by_id, job_id, rollback_of, status, created_at, sent_at)
+     SELECT i.device_id, i.version, ($12::jsonb[])[i.desired], ($13::jsonb[])[i.overrides], i.hash, NULLIF(($14::text[])[i.summary], ''), i.reason, i.source,
+            i.created_by_id, i.job_id, i.rollback_of,
+            CASE WHEN s.reported_hash = i.hash THEN 'applied'::"ConfigApplyStatus" WHEN $16 THEN 'sent'::"ConfigApplyStatus" ELSE 'pending'::"ConfigApplyStatus" END, $11::timestamptz,
+            CASE WHEN $16 AND s.reported_hash IS DISTINCT FROM i.hash THEN $11::timestamptz END
+       FROM unnest($1::int[], $2::int[], $3::int[], $4::int[], $5::text[], $15::int[], $6::text[], $7::text[], $8::int[], $9::int[], $10::int[])
             AS i(device_id, version, desired, overrides, hash, summary, reason, source, created_by_id, job_id, rollback_of)
        JOIN device_states s ON s.device_id = i.device_id`,
     [
       ids,
       versions,
-      items.map((item) => JSON.stringify(item.config)),
-      items.map((item) => JSON.stringify(item.overrides)),
+      desired.index,
+      overrides.index,
       items.map((item) => item.hash),
-      items.map((item) => item.summary),
       items.map((item) => item.reason ?? null),
       items.map((item) => item.source),
       items.map((item) => item.createdById ?? null),
       items.map((item) => item.jobId ?? null),
       items.map((item) => item.rollbackOf ?? null),
       at,
+      desired.values,
+      overrides.values,
+      summaries.values,
+      summaries.index,
+      sending,
     ],
   );
   // A version the device already runs (a rollback to what it reports) is applied at once: nothing
   // to send. Otherwise the grace period of drift starts again from now.
   await sql.query(
-    `UPDATE device_states AS s SET overrides = i.overrides, desired_version = i.version, desired_hash = i.hash, desired_at = $5::timestamptz,
-            status = CASE WHEN s.reported_hash = i.hash THEN 'applied'::"ConfigApplyStatus" ELSE 'pending'::"ConfigApplyStatus" END,
-            status_reason = NULL, send_attempts = 0,
+    `UPDATE device_states AS s SET overrides = ($6::jsonb[])[i.overrides], desired_version = i.version, desired_hash = i.hash, desired_at = $5::timestamptz,
+            status = CASE WHEN s.reported_hash = i.hash THEN 'applied'::"ConfigApplyStatus" WHEN $7 THEN 'sent'::"ConfigApplyStatus" ELSE 'pending'::"ConfigApplyStatus" END,
+            status_reason = NULL,
+            send_attempts = CASE WHEN $7 AND s.reported_hash IS DISTINCT FROM i.hash THEN 1 ELSE 0 END,
+            sent_version = CASE WHEN $7 AND s.reported_hash IS DISTINCT FROM i.hash THEN i.version ELSE s.sent_version END,
+            sent_at = CASE WHEN $7 AND s.reported_hash IS DISTINCT FROM i.hash THEN $5::timestamptz ELSE s.sent_at END,
             drift_since = CASE WHEN s.reported_hash IS NULL OR s.reported_hash = i.hash THEN NULL ELSE $5::timestamptz END,
             drifted = false, updated_at = $5::timestamptz
-       FROM unnest($1::int[], $2::int[], $3::text[], $4::jsonb[]) AS i(device_id, version, hash, overrides)
+       FROM unnest($1::int[], $2::int[], $3::text[], $4::int[]) AS i(device_id, version, hash, overrides)
       WHERE s.device_id = i.device_id`,
-    [ids, versions, items.map((item) => item.hash), items.map((item) => JSON.stringify(item.overrides)), at],
+    [ids, versions, items.map((item) => item.hash), overrides.index, at, overrides.values, sending],
   );
   return items.map((item, index) => {
     const before = current.get(item.devicePk);
@@ -93,6 +119,26 @@ async function writeChunk(sql: Sql, items: readonly NewVersion[], now: Date): Pr
       alreadyApplied: before?.reported_hash === item.hash,
     };
   });
+}
+
+/**
+ * The distinct values of `pick` over `items` (by identity: callers share one object among the
+ * devices that get the same thing) serialised once, and each item's 1-based index into them.
+ */
+function distinct<T, V>(items: readonly T[], pick: (item: T) => V, serialise: (value: V) => string): { values: string[]; index: number[] } {
+  const seen = new Map<V, number>();
+  const values: string[] = [];
+  const index = items.map((item) => {
+    const value = pick(item);
+    let at = seen.get(value);
+    if (at === undefined) {
+      values.push(serialise(value));
+      at = values.length;
+      seen.set(value, at);
+    }
+    return at;
+  });
+  return { values, index };
 }
 
 /**
