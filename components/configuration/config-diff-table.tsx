@@ -20,7 +20,7 @@ export function diffRows(diff: ConfigDiff): DiffRow[] {
 export function ConfigDiffTable({ rows, fields, fromLabel, toLabel, empty = "No setting differs.", testId }: { rows: DiffRow[]; fields: ReadonlyMap<string, FormField & { section?: string }>; fromLabel: string; toLabel: string; empty?: string; testId?: string }) {
   if (!rows.length) return <p className="py-2 text-sm text-stone-600">{empty}</p>;
   return (
-    <div className="overflow-x-auto" data-testid={testId}>
+    <div className="relative overflow-x-auto" data-testid={testId}>
       <table className="w-full text-left text-sm">
         <caption className="sr-only">
           {fromLabel} compared with {toLabel}

@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useMemo, useState, useTransition } from "react";
+import { useEffect, useMemo, useRef, useState, useTransition } from "react";
 import { formatDateTime } from "@/components/devices/device-values";
 import { diffVersionsAction, rollbackDeviceConfigAction } from "@/lib/configuration/config-actions";
 import type { VersionDiff, VersionSummary } from "@/lib/configuration/device-config";
@@ -40,6 +40,13 @@ export function ConfigVersionList({ deviceId, schema, versions, currentVersion, 
   const [reason, setReason] = useState("");
   const [message, setMessage] = useState<{ ok: boolean; text: string; conflict?: boolean } | null>(null);
   const [pending, startTransition] = useTransition();
+  // the rollback's confirmation opens below the table, out of sight on a phone: bring it into view
+  const rollbackRef = useRef<HTMLElement>(null);
+  const askedRollback = panel?.kind === "rollback" ? panel.version : null;
+  useEffect(() => {
+    if (askedRollback === null) return;
+    rollbackRef.current?.scrollIntoView({ block: "nearest", behavior: "smooth" });
+  }, [askedRollback]);
 
   const loadDiff = (a: number, b: number, then: (diff: VersionDiff) => void) =>
     startTransition(async () => {
@@ -79,7 +86,8 @@ export function ConfigVersionList({ deviceId, schema, versions, currentVersion, 
       ) : null}
 
       {versions.length ? (
-        <div className="overflow-x-auto">
+        // relative: the table's sr-only (absolutely placed) texts stay inside the scroller instead of widening a phone's page
+        <div className="relative overflow-x-auto">
           <table className="w-full min-w-[40rem] text-left text-sm">
             <caption className="sr-only">Configuration versions of {deviceId}, newest first</caption>
             <thead className="text-xs text-stone-500">
@@ -139,7 +147,7 @@ export function ConfigVersionList({ deviceId, schema, versions, currentVersion, 
       {total > versions.length ? <p className="text-xs text-stone-500">Latest {versions.length} of {total} versions; older ones through the API (`GET /api/v1/devices/{deviceId}/config/versions?page=2`).</p> : null}
 
       {panel?.kind === "rollback" ? (
-        <section aria-labelledby="rollback-title" className="space-y-3 rounded-lg border border-amber-300 bg-amber-50/40 p-3" data-testid="config-rollback">
+        <section ref={rollbackRef} aria-labelledby="rollback-title" className="scroll-mt-20 space-y-3 rounded-lg border border-amber-300 bg-amber-50/40 p-3" data-testid="config-rollback">
           <h3 id="rollback-title" className="text-sm font-semibold text-stone-800">
             Roll back to {label(panel.version).toLowerCase()}? A new version {currentVersion + 1} gets its values:
           </h3>

@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useMemo, useState, useTransition } from "react";
+import { useEffect, useMemo, useRef, useState, useTransition } from "react";
 import { flattenConfig, unflattenConfig } from "@/lib/configuration/config-layers";
 import type { ConfigObject } from "@/lib/configuration/config-schemas";
 import { saveDeviceConfigAction } from "@/lib/configuration/config-actions";
@@ -50,6 +50,14 @@ export function DeviceConfigEditor({ deviceId, schema, configuration, inherited,
   const [failure, setFailure] = useState<Failure | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
+  // The review opens above the form while the button that asked for it sits at the form's foot (on a
+  // phone a screen or more below): bring it to the person, or the form just greys out.
+  const reviewRef = useRef<HTMLElement>(null);
+  useEffect(() => {
+    if (!reviewing) return;
+    reviewRef.current?.scrollIntoView({ block: "start", behavior: "smooth" });
+    reviewRef.current?.focus({ preventScroll: true });
+  }, [reviewing]);
 
   const outcome = useMemo(() => draftOutcome(fields, values, draft), [fields, values, draft]);
   const changed = Object.keys(draft).length;
@@ -138,7 +146,7 @@ export function DeviceConfigEditor({ deviceId, schema, configuration, inherited,
       ) : null}
 
       {reviewing ? (
-        <section aria-labelledby="config-review-title" className="space-y-3 rounded-lg border border-amber-300 bg-amber-50/40 p-3" data-testid="config-review">
+        <section ref={reviewRef} tabIndex={-1} aria-labelledby="config-review-title" className="scroll-mt-20 space-y-3 rounded-lg border border-amber-300 bg-amber-50/40 p-3 outline-none" data-testid="config-review">
           <h3 id="config-review-title" className="text-sm font-semibold text-stone-800">
             Review: version {startedFrom} → {startedFrom + 1}
           </h3>

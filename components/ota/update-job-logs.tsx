@@ -31,6 +31,25 @@ function waitingFor(log: LogJson): Waiting | null {
   return SENDABLE.has(log.connectionStatus) ? { text: "Waiting to be sent", offline: false } : { text: "Waiting for the device to come online", offline: true };
 }
 
+/**
+ * What the job moves the device from and to: firmware versions, or for a configuration campaign the
+ * device's configuration versions (the one it ran before → the one the campaign made, ↩ the one
+ * that rolled it back). A configuration log not dispatched yet has neither: a dash, not "? → ?".
+ */
+function versionMove(log: LogJson): string {
+  if (log.configVersion !== null || log.previousConfigVersion !== null) {
+    const config = (version: number | null) => (version === null ? "?" : `v${version}`);
+    return `${config(log.previousConfigVersion)} → ${config(log.configVersion)}${log.rollbackConfigVersion !== null ? ` ↩ v${log.rollbackConfigVersion}` : ""}`;
+  }
+  if (log.previousVersion === null && log.targetVersion === null) return "—";
+  return `${log.previousVersion ?? "?"} → ${log.targetVersion ?? "?"}`;
+}
+
+/** The version a rollback sends the device back to. */
+function sentBackTo(log: LogJson): string {
+  return log.previousConfigVersion !== null ? `v${log.previousConfigVersion}` : (log.previousVersion ?? "?");
+}
+
 async function fetchLogs(jobId: number, state: string, search: string, cursor: number | null): Promise<LogPageJson> {
   const params = new URLSearchParams({ limit: String(PAGE) });
   if (state) params.set("state", state);
@@ -162,15 +181,13 @@ function LogCard({ log, at }: { log: LogJson; at: At }) {
         <LogStateBadge state={log.state} />
       </div>
       <p className="mt-0.5 text-xs text-stone-600">
-        <span className="font-mono">
-          {log.previousVersion ?? "?"} → {log.targetVersion ?? "?"}
-        </span>
+        <span className="font-mono">{versionMove(log)}</span>
         {log.phase ? ` · phase ${log.phase}` : ""} · {log.progress} %{log.sentAt ? ` · sent ${at(log.sentAt)}` : waiting ? "" : " · not sent"}
         {log.durationSeconds !== null ? ` · took ${formatDuration(log.durationSeconds)}` : ""}
       </p>
       {waiting ? <WaitingNote waiting={waiting} className="mt-0.5" /> : null}
       {log.errorMessage ? <p className="mt-0.5 text-xs break-words text-red-800">{log.errorMessage}</p> : null}
-      {log.rollbackSentAt ? <p className="mt-0.5 text-xs text-amber-800">Sent back to {log.previousVersion} {at(log.rollbackSentAt)}</p> : null}
+      {log.rollbackSentAt ? <p className="mt-0.5 text-xs text-amber-800">Sent back to {sentBackTo(log)} {at(log.rollbackSentAt)}</p> : null}
     </li>
   );
 }
@@ -190,9 +207,7 @@ function LogRow({ log, at }: { log: LogJson; at: At }) {
         {log.rollbackSentAt ? <span className="block text-xs text-amber-800">sent back {at(log.rollbackSentAt)}</span> : null}
       </td>
       <td className="text-right tabular-nums">{log.progress} %</td>
-      <td className="font-mono text-xs whitespace-nowrap">
-        {log.previousVersion ?? "?"} → {log.targetVersion ?? "?"}
-      </td>
+      <td className="font-mono text-xs whitespace-nowrap">{versionMove(log)}</td>
       <td className="max-w-44 text-xs text-stone-600">{log.sentAt ? <span className="whitespace-nowrap">{at(log.sentAt)}</span> : waiting ? <WaitingNote waiting={waiting} /> : "not sent"}</td>
       <td className="text-xs whitespace-nowrap text-stone-600">{log.durationSeconds !== null ? formatDuration(log.durationSeconds) : "—"}</td>
       <td className="max-w-xs text-xs break-words text-red-800">{log.errorMessage}</td>

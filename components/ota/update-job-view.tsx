@@ -65,7 +65,13 @@ export function UpdateJobView({ initialJob, initialLogs, permitted }: { initialJ
           </div>
           <p className="text-xs text-stone-500" aria-live="polite">
             {error ? <span className="text-red-700">Live updates paused: {error.message}</span> : live ? `Live · every ${POLL_MS / 1000} s${isFetching ? " · updating…" : ""}` : "Finished · not refreshing"}
-            {dataUpdatedAt && live ? <span className="sr-only"> · last {new Date(dataUpdatedAt).toISOString()}</span> : null}
+            {/* the server's clock stamps the first render and the browser's the hydration: expected to differ */}
+            {dataUpdatedAt && live ? (
+              <span className="sr-only" suppressHydrationWarning>
+                {" "}
+                · last {new Date(dataUpdatedAt).toISOString()}
+              </span>
+            ) : null}
           </p>
         </div>
       </div>
