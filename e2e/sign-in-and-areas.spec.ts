@@ -25,7 +25,7 @@ test("an admin signs in, visits every area of the app and signs out", async ({ p
     ["Groups & tags", "Groups & tags"],
     ["Farm settings", "Farms"],
     ["Firmware", "Firmware versions"],
-    ["Firmware updates", "Firmware updates"],
+    ["Updates", "Updates"],
     ["Diagnostics & commands", "Diagnostics & commands"],
     ["Maintenance", "Maintenance"],
     ["Bulk import", "Bulk import"],
@@ -38,8 +38,8 @@ test("an admin signs in, visits every area of the app and signs out", async ({ p
     await nav.getByRole("link", { name: link, exact: true }).click();
     await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
   }
-  // The firmware updates area lists update jobs and offers scheduling to an admin.
-  await nav.getByRole("link", { name: "Firmware updates", exact: true }).click();
+  // The updates area lists update jobs (firmware and configuration) and offers scheduling to an admin.
+  await nav.getByRole("link", { name: "Updates", exact: true }).click();
   await expect(page.getByRole("link", { name: "Schedule update" })).toBeVisible();
   await signOut(page);
   await page.goto("/");

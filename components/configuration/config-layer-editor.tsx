@@ -41,7 +41,9 @@ export function ConfigLayerEditor({ layer, canManage }: { layer: LayerView; canM
     return layered(layer.effective.config, layer.inherited.config, layer.values, sources);
   }, [layer, own]);
   const healthValues = useMemo(() => {
-    const inheritedLabel = layer.scope === "farm" ? `the ${layer.inheritedHealth.profile === "i013" ? "I-013" : "M92"} profile` : "the farm or a parent group";
+    const profileName = `the ${layer.inheritedHealth.profile === "i013" ? "I-013" : "M92"} profile`;
+    // A group's inherited limit may come from its farm, a parent group or, when neither sets it, the profile.
+    const inheritedLabel = layer.scope === "farm" ? profileName : `the farm, a parent group or ${profileName}`;
     const sources = Object.fromEntries(Object.keys(layer.effectiveHealth).map((key) => [key, { kind: "inherited", label: inheritedLabel }]));
     return layered(layer.effectiveHealth as unknown as ConfigObject, layer.inheritedHealth as unknown as ConfigObject, layer.health as ConfigObject, sources);
   }, [layer]);

@@ -50,7 +50,7 @@ export function UpdateJobView({ initialJob, initialLogs, permitted }: { initialJ
     <div className="space-y-5">
       <div>
         <Link href="/updates" className="text-sm text-brand-700 hover:underline">
-          ← Firmware updates
+          ← Updates
         </Link>
         <div className="mt-1 flex flex-wrap items-end justify-between gap-3">
           <div className="min-w-0">

@@ -11,7 +11,7 @@ export const NAV_ITEMS: NavItem[] = [
   { href: "/groups", label: "Groups & tags", icon: "M4 5h7v7H4zM13 5h7v7h-7zM4 14h7v6H4zM13 14h7v6h-7z" },
   { href: "/farms", label: "Farm settings", icon: "M3 20h18M5 20V10l7-5 7 5v10M10 20v-5h4v5", permission: "config.manage" },
   { href: "/firmware", label: "Firmware", icon: "M6 4h12v16H6zM9 8h6M9 12h6M9 16h3" },
-  { href: "/updates", label: "Firmware updates", icon: "M12 4v10M8 10l4 4 4-4M5 19h14" },
+  { href: "/updates", label: "Updates", icon: "M12 4v10M8 10l4 4 4-4M5 19h14" },
   { href: "/diagnostics", label: "Diagnostics & commands", icon: "M4 12h4l2-5 4 10 2-5h4" },
   { href: "/maintenance", label: "Maintenance", icon: "M14 6l4 4-8 8H6v-4zM13 7l4 4" },
   { href: "/import", label: "Bulk import", icon: "M12 16V4M8 8l4-4 4 4M5 20h14", permission: "devices.import", section: "admin" },

@@ -14,7 +14,7 @@ import { DEVICE_TYPE_LABEL, type DeviceTypeName } from "@/lib/devices/device-id"
 import { listUpdateJobs, UPDATE_JOB_STATE_FILTERS, type UpdateJobListItem } from "@/lib/ota/update-job-views";
 import { jobPayloadLabel } from "@/lib/ota/job-payload-label";
 
-export const metadata: Metadata = { title: "Firmware updates" };
+export const metadata: Metadata = { title: "Updates" };
 export const dynamic = "force-dynamic";
 
 const PAGE_SIZE_CHOICES = [25, 50, 100, 200] as const;
@@ -55,7 +55,7 @@ export default async function UpdatesPage({ searchParams }: { searchParams: Prom
   return (
     <>
       <PageHeader
-        title="Firmware updates"
+        title="Updates"
         description={`${total.toLocaleString("en")} update ${total === 1 ? "job" : "jobs"}${query.state ? " match the filter" : ""} · newest first. Each job sends one firmware version or one configuration change to its devices, all at once or in phases, and rolls back when too many fail.`}
         actions={
           <>
