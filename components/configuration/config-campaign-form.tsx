@@ -1,13 +1,12 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { useMemo, useState, useTransition, type FormEvent } from "react";
+import { useMemo, useState, type FormEvent } from "react";
 import { createConfigCampaignAction } from "@/app/(app)/updates/actions";
 import { Field, fieldProps, inputClass } from "@/components/groups/form-field";
 import { flattenConfig } from "@/lib/configuration/config-layers";
 import { configJsonSchema, DEFAULT_CONFIGS, type ConfigDeviceType, type ConfigObject } from "@/lib/configuration/config-schemas";
 import type { FieldErrors } from "@/lib/errors";
-import { Check, firstError, rolloutDraft, RolloutFields, rolloutInput, ScheduleFields, scheduleInput, TargetFields, TargetPreview, typeCount, useSchedule, useTarget, WizardStep, type InitialTarget, type RolloutShape, type StrategyOption } from "@/components/ota/rollout-fields";
+import { Check, rolloutDraft, RolloutFields, rolloutInput, ScheduleFields, scheduleInput, TargetFields, TargetPreview, typeCount, useSchedule, useJobSubmit, useTarget, WizardStep, type InitialTarget, type RolloutShape, type StrategyOption } from "@/components/ota/rollout-fields";
 import { ConfigDiffTable } from "./config-diff-table";
 import { fieldIndex, formSections } from "@/lib/configuration/config-form-fields";
 import { draftOutcome } from "@/lib/configuration/config-draft";
@@ -32,7 +31,6 @@ const ROLLOUT_SHAPE: RolloutShape = { batchIntervalKey: "delayMinutes", minDevic
  * back to its previous version.
  */
 export function ConfigCampaignForm({ initialTarget, initialType, types, groups, typeLabels }: { initialTarget: CampaignTarget; initialType: ConfigDeviceType; types: readonly ConfigDeviceType[]; groups: { id: number; label: string }[]; typeLabels: Record<string, string> }) {
-  const router = useRouter();
   const choice = useTarget(initialTarget);
   const [deviceType, setDeviceType] = useState<ConfigDeviceType>(initialType);
   const [draft, setDraft] = useState<Draft>({});
@@ -41,9 +39,7 @@ export function ConfigCampaignForm({ initialTarget, initialType, types, groups, 
   const [schedule, changeSchedule] = useSchedule();
   const [rollout, setRollout] = useState(() => rolloutDraft<Strategy>("canary", "30"));
   const [rollbackOnFailure, setRollbackOnFailure] = useState(true);
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [formError, setFormError] = useState<string | null>(null);
-  const [submitting, startSubmit] = useTransition();
+  const { errors, formError, submitting, refuse, send, err } = useJobSubmit();
   const shownPreview = choice.preview;
 
   // The change is edited against the type's defaults: only what the person sets is sent.
@@ -64,13 +60,10 @@ export function ConfigCampaignForm({ initialTarget, initialType, types, groups, 
     if (!reason.trim()) local.reason = ["Say why: it is kept with every device's new version"];
     if (schedule.when === "later" && !schedule.scheduledLocal) local.scheduledAt = ["Pick a date and time"];
     if (Object.keys(local).length || Object.keys(outcome.errors).length) {
-      setErrors(local);
-      setFormError("Please correct the highlighted fields.");
+      refuse(local);
       return;
     }
     if (!window.confirm(`Start a configuration campaign for ${shownPreview?.result ? `${shownPreview.result.count} devices` : "the selected devices"}: ${outcome.diff.map((change) => `${change.path} → ${String(change.to)}`).join(", ")}?`)) return;
-    setErrors({});
-    setFormError(null);
     const input = {
       name: name.trim() || undefined,
       deviceType,
@@ -81,18 +74,9 @@ export function ConfigCampaignForm({ initialTarget, initialType, types, groups, 
       ...scheduleInput(schedule),
       rollbackOnFailure,
     };
-    startSubmit(async () => {
-      const result = await createConfigCampaignAction(null, input);
-      if (result.ok) {
-        router.push(`/updates/${result.data.jobId}`);
-        return;
-      }
-      setErrors(result.fieldErrors ?? {});
-      setFormError(result.error);
-    });
+    send(() => createConfigCampaignAction(null, input));
   }
 
-  const err = (prefix: string) => firstError(errors, prefix);
   const selectionError = err("selection");
 
   return (

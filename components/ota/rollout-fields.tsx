@@ -1,8 +1,10 @@
 "use client";
 
-import { useEffect, useMemo, useState, type ReactNode } from "react";
+import { useRouter } from "next/navigation";
+import { useEffect, useMemo, useState, useTransition, type ReactNode } from "react";
 import { previewTargetAction } from "@/app/(app)/updates/actions";
 import { Field, fieldProps, inputClass } from "@/components/groups/form-field";
+import type { ActionResult } from "@/lib/actions/define-action";
 import type { FieldErrors } from "@/lib/errors";
 import type { UpdateTargetPreview } from "@/lib/ota/update-job-views";
 
@@ -43,6 +45,35 @@ export const numeric = (text: string) => (text.trim() !== "" && Number.isFinite(
 export function firstError(errors: FieldErrors, prefix: string): string | undefined {
   const key = Object.keys(errors).find((name) => name === prefix || name.startsWith(`${prefix}.`));
   return key ? errors[key]![0] : undefined;
+}
+
+/**
+ * Sending a new job: problems found in the browser are shown without asking the server; the
+ * server's field errors come back by path; a scheduled job opens its page.
+ */
+export function useJobSubmit() {
+  const router = useRouter();
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [submitting, startSubmit] = useTransition();
+  const refuse = (local: FieldErrors) => {
+    setErrors(local);
+    setFormError("Please correct the highlighted fields.");
+  };
+  const send = (call: () => Promise<ActionResult<{ jobId: number }>>) => {
+    setErrors({});
+    setFormError(null);
+    startSubmit(async () => {
+      const result = await call();
+      if (result.ok) {
+        router.push(`/updates/${result.data.jobId}`);
+        return;
+      }
+      setErrors(result.fieldErrors ?? {});
+      setFormError(result.error);
+    });
+  };
+  return { errors, formError, submitting, refuse, send, err: (prefix: string) => firstError(errors, prefix) };
 }
 
 export function WizardStep({ step, title, idPrefix = "", children }: { step: number; title: string; idPrefix?: string; children: ReactNode }) {

@@ -1,11 +1,10 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { useState, useTransition, type FormEvent } from "react";
+import { useState, type FormEvent } from "react";
 import { scheduleUpdateAction } from "@/app/(app)/updates/actions";
 import { Field, fieldProps, inputClass } from "@/components/groups/form-field";
 import type { FieldErrors } from "@/lib/errors";
-import { Check, firstError, rolloutDraft, RolloutFields, rolloutInput, ScheduleFields, scheduleInput, TargetFields, TargetPreview, typeCount, useSchedule, useTarget, WizardStep, type InitialTarget, type RolloutShape, type StrategyOption } from "./rollout-fields";
+import { Check, rolloutDraft, RolloutFields, rolloutInput, ScheduleFields, scheduleInput, TargetFields, TargetPreview, typeCount, useSchedule, useJobSubmit, useTarget, WizardStep, type InitialTarget, type RolloutShape, type StrategyOption } from "./rollout-fields";
 
 export type { InitialTarget };
 
@@ -26,7 +25,6 @@ const ROLLOUT_SHAPE: RolloutShape = { batchIntervalKey: "batchIntervalMinutes", 
  * target changes; the server checks everything again when the job is scheduled.
  */
 export function ScheduleUpdateForm({ initialTarget, firmware, groups, typeLabels }: { initialTarget: InitialTarget; firmware: FirmwareOption[]; groups: { id: number; label: string }[]; typeLabels: Record<string, string> }) {
-  const router = useRouter();
   const choice = useTarget(initialTarget);
   const [firmwareId, setFirmwareId] = useState(firmware.length === 1 ? String(firmware[0]!.id) : "");
   const [name, setName] = useState("");
@@ -35,9 +33,7 @@ export function ScheduleUpdateForm({ initialTarget, firmware, groups, typeLabels
   const [force, setForce] = useState(false);
   const [rollbackOnFailure, setRollbackOnFailure] = useState(true);
   const [notifyOnComplete, setNotifyOnComplete] = useState(true);
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [formError, setFormError] = useState<string | null>(null);
-  const [submitting, startSubmit] = useTransition();
+  const { errors, formError, submitting, refuse, send, err } = useJobSubmit();
 
   const chosen = firmware.find((option) => String(option.id) === firmwareId);
   const timeoutMinutes = /^\d+$/.test(rollout.deviceTimeout.trim()) ? Number(rollout.deviceTimeout) : null;
@@ -48,12 +44,9 @@ export function ScheduleUpdateForm({ initialTarget, firmware, groups, typeLabels
     if (!choice.ready) local.target = [choice.missing];
     if (schedule.when === "later" && !schedule.scheduledLocal) local.scheduledAt = ["Pick a date and time"];
     if (Object.keys(local).length) {
-      setErrors(local);
-      setFormError("Please correct the highlighted fields.");
+      refuse(local);
       return;
     }
-    setErrors({});
-    setFormError(null);
     const input = {
       name: name.trim() || null,
       firmwareId: firmwareId ? Number(firmwareId) : 0,
@@ -64,19 +57,10 @@ export function ScheduleUpdateForm({ initialTarget, firmware, groups, typeLabels
       notifyOnComplete,
       rollout: rolloutInput(rollout, STRATEGIES, ROLLOUT_SHAPE),
     };
-    startSubmit(async () => {
-      // The action parses the input with the same zod schema as the API; field errors come back by path.
-      const result = await scheduleUpdateAction(null, input as Parameters<typeof scheduleUpdateAction>[1]);
-      if (result.ok) {
-        router.push(`/updates/${result.data.jobId}`);
-        return;
-      }
-      setErrors(result.fieldErrors ?? {});
-      setFormError(result.error);
-    });
+    // The action parses the input with the same zod schema as the API; field errors come back by path.
+    send(() => scheduleUpdateAction(null, input as Parameters<typeof scheduleUpdateAction>[1]));
   }
 
-  const err = (prefix: string) => firstError(errors, prefix);
   const targetErrors = Object.entries(errors)
     .filter(([key]) => key === "target" || key.startsWith("target."))
     .flatMap(([, messages]) => messages);
