@@ -19,6 +19,8 @@ export const STRATEGY_LABEL: Record<string, string> = {
   canary: "Canary",
   phased: "Phased",
   emergency: "Emergency batches",
+  /** A configuration campaign's batches (the engine's emergency strategy, chosen as "rolling"). */
+  rolling: "Rolling batches",
 };
 
 export const LOG_STATE_LABEL: Record<string, string> = {
