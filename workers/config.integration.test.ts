@@ -20,7 +20,7 @@ import { topics } from "../lib/mqtt/topics";
 import { newSecret } from "../lib/provisioning/credentials";
 import { createSqlPool } from "../lib/telemetry/sql";
 import { startIotWorker, type IotWorker } from "./iot-worker";
-import { connectOnce, createTestFleet, openTestBroker, waitFor, type TestBroker, type TestDevice } from "./test-fleet";
+import { connectOnce, createTestFleet, openTestBroker, testWorkerOptions, waitFor, type TestBroker, type TestDevice } from "./test-fleet";
 
 const db = getDb();
 const service = {
@@ -94,22 +94,9 @@ beforeAll(async () => {
   fleet = await createTestFleet(db, 10, { deviceType: "environmental" });
   broker = await openTestBroker(db, service);
   mqttUrl = broker.url;
-  worker = await startIotWorker({
-    mqttUrl,
-    databaseUrl: resolveDatabaseUrl(),
-    serviceUsername: service.username,
-    servicePassword: service.password,
-    clientId,
-    protocolVersion,
-    runJobs: false,
-    flushIntervalMs: 20,
-    deviceRowRefreshMs: 0,
-    shutdownTimeoutMs: 500,
-    config: { tickMs: 200, resendAfterSeconds: 1, maxSendAttempts: 2 },
-    log: (line) => {
-      if (process.env.WORKER_LOG) console.log(line);
-    },
-  });
+  worker = await startIotWorker(
+    testWorkerOptions({ mqttUrl, service, clientId }, { protocolVersion, flushIntervalMs: 20, config: { tickMs: 200, resendAfterSeconds: 1, maxSendAttempts: 2 } }),
+  );
   // The start's sweep gave every device its first version.
   await waitFor(async () => (await db.deviceShadow.count({ where: { deviceId: { in: fleet.devices.map((d) => d.id) }, desiredVersion: 1 } })) === fleet.devices.length);
 });

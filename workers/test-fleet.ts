@@ -4,10 +4,12 @@
  * refusal instead of retrying.
  */
 import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
+import { resolveDatabaseUrl } from "../lib/config/database-url";
 import type { Db } from "../lib/db";
 import { issueDeviceCredentials, type IssuedCredentials } from "../lib/provisioning/credentials";
 import { findFreePort } from "../lib/services/free-port";
 import { startEmbeddedBroker, type EmbeddedBroker } from "./embedded-broker";
+import type { IotWorkerOptions } from "./iot-worker";
 
 export type TestDevice = { id: number; deviceId: string; credentials: IssuedCredentials };
 
@@ -93,5 +95,33 @@ export async function openTestBroker(db: Db, service: { username: string; passwo
     async close() {
       await embedded?.close();
     },
+  };
+}
+
+/**
+ * The worker as the integration tests start it: pg-boss's clock off (a test drives the sweeps and
+ * ticks it needs), every telemetry window written to the device row at once, a quick shutdown; its
+ * log lines kept in `lines` (when given) and printed with WORKER_LOG=1. `overrides` sets the engine
+ * under test (`ota`, `config`, `commands` …) and anything else that differs.
+ */
+export function testWorkerOptions(
+  broker: { mqttUrl: string; service: { username: string; password: string }; clientId: string; lines?: string[] },
+  overrides: Partial<IotWorkerOptions> = {},
+): IotWorkerOptions {
+  return {
+    mqttUrl: broker.mqttUrl,
+    databaseUrl: resolveDatabaseUrl(),
+    serviceUsername: broker.service.username,
+    servicePassword: broker.service.password,
+    clientId: broker.clientId,
+    runJobs: false,
+    flushIntervalMs: 50,
+    deviceRowRefreshMs: 0,
+    shutdownTimeoutMs: 500,
+    log: (line) => {
+      broker.lines?.push(line);
+      if (process.env.WORKER_LOG) console.log(line);
+    },
+    ...overrides,
   };
 }

@@ -172,26 +172,8 @@ export function ConfigVersionList({ deviceId, schema, versions, currentVersion, 
       {versions.length ? (
         <div className="space-y-2 rounded-lg border border-stone-200 p-3">
           <div className="flex flex-wrap items-end gap-2 text-sm">
-            <label className="flex flex-col gap-1">
-              <span className="text-xs font-medium text-stone-600">Compare</span>
-              <select className="rounded-md border border-stone-300 bg-white px-2 py-1.5" value={from} onChange={(event) => setFrom(Number(event.target.value))} aria-label="Compare from version">
-                {choices.map((v) => (
-                  <option key={v} value={v}>
-                    {label(v)}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label className="flex flex-col gap-1">
-              <span className="text-xs font-medium text-stone-600">with</span>
-              <select className="rounded-md border border-stone-300 bg-white px-2 py-1.5" value={to} onChange={(event) => setTo(Number(event.target.value))} aria-label="Compare to version">
-                {choices.map((v) => (
-                  <option key={v} value={v}>
-                    {label(v)}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <VersionSelect caption="Compare" ariaLabel="Compare from version" value={from} onChange={setFrom} choices={choices} label={label} />
+            <VersionSelect caption="with" ariaLabel="Compare to version" value={to} onChange={setTo} choices={choices} label={label} />
             <button type="button" disabled={pending || from === to} onClick={compare} className="rounded-md border border-stone-300 bg-white px-3 py-1.5 font-medium text-stone-800 hover:bg-stone-50 disabled:opacity-50">
               Show differences
             </button>
@@ -205,5 +187,21 @@ export function ConfigVersionList({ deviceId, schema, versions, currentVersion, 
         </div>
       ) : null}
     </div>
+  );
+}
+
+/** One end of the comparison: a version picked from those listed. */
+function VersionSelect({ caption, ariaLabel, value, onChange, choices, label }: { caption: string; ariaLabel: string; value: number; onChange: (version: number) => void; choices: number[]; label: (version: number) => string }) {
+  return (
+    <label className="flex flex-col gap-1">
+      <span className="text-xs font-medium text-stone-600">{caption}</span>
+      <select className="rounded-md border border-stone-300 bg-white px-2 py-1.5" value={value} onChange={(event) => onChange(Number(event.target.value))} aria-label={ariaLabel}>
+        {choices.map((v) => (
+          <option key={v} value={v}>
+            {label(v)}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }

@@ -23,7 +23,7 @@ import { topics } from "../mqtt/topics";
 import { newSecret } from "../provisioning/credentials";
 import { createSqlPool, inTransaction } from "../telemetry/sql";
 import { startIotWorker, type IotWorker, type IotWorkerOptions } from "../../workers/iot-worker";
-import { connectOnce, createTestFleet, openTestBroker, waitFor, type TestBroker } from "../../workers/test-fleet";
+import { connectOnce, createTestFleet, openTestBroker, testWorkerOptions, waitFor, type TestBroker } from "../../workers/test-fleet";
 import { applyJobAction } from "../ota/job-actions";
 import { applyCampaignReports } from "./campaign-reports";
 import { createConfigCampaign } from "./config-campaigns";
@@ -59,23 +59,9 @@ type Behaviour = "apply" | "refuse-31" | "silent";
 const behaviour = new Map<string, Behaviour>();
 const received: Array<{ deviceId: string; payload: ConfigPayload }> = [];
 
-const workerOptions = (): IotWorkerOptions => ({
-  mqttUrl,
-  databaseUrl: resolveDatabaseUrl(),
-  serviceUsername: service.username,
-  servicePassword: service.password,
-  clientId: workerClientId,
-  flushIntervalMs: 50,
-  deviceRowRefreshMs: 0,
-  shutdownTimeoutMs: 1_000,
-  runJobs: false,
-  // Ticks are driven by the tests.
-  ota: { tickMs: 0, publicUrl: "http://farm.test:3000", signingKey },
-  log: (line) => {
-    workerLog.push(line);
-    if (process.env.WORKER_LOG) console.log(line);
-  },
-});
+// Ticks are driven by the tests.
+const workerOptions = (): IotWorkerOptions =>
+  testWorkerOptions({ mqttUrl, service, clientId: workerClientId, lines: workerLog }, { shutdownTimeoutMs: 1_000, ota: { tickMs: 0, publicUrl: "http://farm.test:3000", signingKey } });
 
 async function scriptedDevice(deviceId: string, credentials: { username: string; password: string; clientId: string }) {
   const outcome = await connectOnce(mqttUrl, { ...credentials, clean: true });

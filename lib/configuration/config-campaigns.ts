@@ -18,8 +18,7 @@ import { recordAudit } from "../audit/record";
 import type { Db } from "../db";
 import { targetDevices } from "../devices/device-bulk";
 import { ForbiddenError, InvalidError, NotFoundError, fieldErrorsFromIssues, type FieldErrors } from "../errors";
-import { assignToPhases, planPhases } from "../ota/rollout-plan";
-import { ANALYZE_AFTER_DEVICES, rolloutOrder } from "../ota/schedule-update";
+import { ANALYZE_AFTER_DEVICES, createPhasesAndLogs } from "../ota/schedule-update";
 import { prismaSql } from "../ota/job-stops";
 import { campaignChangeSummary, type CampaignChange } from "./campaign-change";
 import { campaignChanges, configCampaignSchema, engineRollout } from "./config-campaign-schemas";
@@ -135,19 +134,7 @@ export async function createConfigCampaign(db: Db, actor: Actor, raw: unknown, n
         select: { id: true },
       });
 
-      const plans = planPhases(rollout, candidates.length);
-      const slices = assignToPhases(rolloutOrder(candidates, String(job.id)), plans);
-      const phaseIds: number[] = [];
-      for (const plan of plans) {
-        const phase = { position: plan.position, targetPercentage: plan.targetPercentage, soakMinutes: plan.soakMinutes, requiresApproval: plan.requiresApproval, successThreshold: plan.successThreshold, errorThreshold: plan.errorThreshold, minDevices: plan.minDevices };
-        phaseIds.push((await tx.updatePhase.create({ data: { jobId: job.id, ...phase }, select: { id: true } })).id);
-      }
-      const rows = slices.flatMap((slice, index) => slice.map((device) => ({ device, phaseId: phaseIds[index]! })));
-      await tx.$executeRaw`
-        INSERT INTO update_logs (job_id, phase_id, device_id, state, timestamp, log_details)
-        SELECT ${job.id}::int, l.phase_id, l.device_id, 'pending'::"UpdateLogState", ${now}::timestamptz,
-               jsonb_build_array(jsonb_build_object('state', 'pending', 'at', ${now.toISOString()}::text))
-          FROM unnest(${rows.map((row) => row.phaseId)}::int[], ${rows.map((row) => row.device.id)}::int[]) AS l(phase_id, device_id)`;
+      const plans = await createPhasesAndLogs(tx, { jobId: job.id, rollout, devices: candidates, now });
       await recordAudit(tx, actor, {
         entityType: "update_job",
         entityId: String(job.id),

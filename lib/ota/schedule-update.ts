@@ -12,7 +12,7 @@ import type { Db } from "../db";
 import { targetDevices } from "../devices/device-bulk";
 import { ConflictError, ForbiddenError, InvalidError, NotFoundError, fieldErrorsFromIssues } from "../errors";
 import { compatibilityRefusals } from "./compatibility";
-import { assignToPhases, planPhases } from "./rollout-plan";
+import { assignToPhases, planPhases, type PhasePlan, type RolloutConfig } from "./rollout-plan";
 import { scheduleUpdateSchema } from "./update-job-schemas";
 
 export type ScheduledJob = { jobId: number; deviceCount: number; phases: { position: number; deviceCount: number }[]; skipped: { deviceId: string; reason: string }[] };
@@ -28,6 +28,34 @@ const listOf = (items: string[], max = 10) => (items.length > max ? [...items.sl
 export function rolloutOrder<T extends { deviceId: string }>(devices: T[], seed: string): T[] {
   const key = (device: T) => createHash("sha1").update(`${seed}:${device.deviceId}`).digest("hex");
   return devices.map((device) => ({ device, key: key(device) })).sort((a, b) => (a.key < b.key ? -1 : 1)).map(({ device }) => device);
+}
+
+type RolloutTx = Pick<Prisma.TransactionClient, "updatePhase" | "$executeRaw">;
+
+/**
+ * The phases of a new job and one pending log per device, cut in `rolloutOrder`: the same step for
+ * a firmware update and a configuration campaign (the engine runs both). A configuration campaign
+ * has no firmware versions: its logs carry none.
+ */
+export async function createPhasesAndLogs<T extends { id: number; deviceId: string }>(
+  tx: RolloutTx,
+  { jobId, rollout, devices, now, targetVersion = null, previousVersion = () => null }: { jobId: number; rollout: RolloutConfig; devices: T[]; now: Date; targetVersion?: string | null; previousVersion?: (device: T) => string | null },
+): Promise<PhasePlan[]> {
+  const plans = planPhases(rollout, devices.length);
+  const slices = assignToPhases(rolloutOrder(devices, String(jobId)), plans);
+  const phaseIds: number[] = [];
+  for (const plan of plans) {
+    const phase = { position: plan.position, targetPercentage: plan.targetPercentage, soakMinutes: plan.soakMinutes, requiresApproval: plan.requiresApproval, successThreshold: plan.successThreshold, errorThreshold: plan.errorThreshold, minDevices: plan.minDevices };
+    phaseIds.push((await tx.updatePhase.create({ data: { jobId, ...phase }, select: { id: true } })).id);
+  }
+  const rows = slices.flatMap((slice, index) => slice.map((device) => ({ device, phaseId: phaseIds[index]! })));
+  await tx.$executeRaw`
+    INSERT INTO update_logs (job_id, phase_id, device_id, previous_version, target_version, state, timestamp, log_details)
+    SELECT ${jobId}::int, l.phase_id, l.device_id, l.previous_version, ${targetVersion}::text, 'pending'::"UpdateLogState", ${now}::timestamptz,
+           jsonb_build_array(jsonb_build_object('state', 'pending', 'at', ${now.toISOString()}::text))
+      FROM unnest(${rows.map((row) => row.phaseId)}::int[], ${rows.map((row) => row.device.id)}::int[], ${rows.map((row) => previousVersion(row.device))}::text[])
+        AS l(phase_id, device_id, previous_version)`;
+  return plans;
 }
 
 export type ScheduleOptions = {
@@ -104,20 +132,7 @@ export async function scheduleUpdate(db: Db, actor: Actor, raw: unknown, now = n
         select: { id: true },
       });
 
-      const plans = planPhases(input.rollout, included.length);
-      const slices = assignToPhases(rolloutOrder(included, String(job.id)), plans);
-      const phaseIds: number[] = [];
-      for (const plan of plans) {
-        const phase = { position: plan.position, targetPercentage: plan.targetPercentage, soakMinutes: plan.soakMinutes, requiresApproval: plan.requiresApproval, successThreshold: plan.successThreshold, errorThreshold: plan.errorThreshold, minDevices: plan.minDevices };
-        phaseIds.push((await tx.updatePhase.create({ data: { jobId: job.id, ...phase }, select: { id: true } })).id);
-      }
-      const rows = slices.flatMap((slice, index) => slice.map((device) => ({ device, phaseId: phaseIds[index]! })));
-      await tx.$executeRaw`
-        INSERT INTO update_logs (job_id, phase_id, device_id, previous_version, target_version, state, timestamp, log_details)
-        SELECT ${job.id}::int, l.phase_id, l.device_id, l.previous_version, ${firmware.version}, 'pending'::"UpdateLogState", ${now}::timestamptz,
-               jsonb_build_array(jsonb_build_object('state', 'pending', 'at', ${now.toISOString()}::text))
-          FROM unnest(${rows.map((row) => row.phaseId)}::int[], ${rows.map((row) => row.device.id)}::int[], ${rows.map((row) => row.device.firmwareVersion)}::text[])
-            AS l(phase_id, device_id, previous_version)`;
+      const plans = await createPhasesAndLogs(tx, { jobId: job.id, rollout: input.rollout, devices: included, now, targetVersion: firmware.version, previousVersion: (device) => device.firmwareVersion });
       await tx.device.updateMany({
         where: { id: { in: included.map((device) => device.id) } },
         data: { targetFirmwareId: firmware.id, firmwareUpdateStatus: "scheduled", firmwareUpdateScheduled: scheduledAt, firmwareUpdateError: null },
