@@ -8,6 +8,7 @@ import { configJsonSchema, DEFAULT_CONFIGS, type ConfigDeviceType, type ConfigOb
 import type { FieldErrors } from "@/lib/errors";
 import { Check, rolloutDraft, RolloutFields, rolloutInput, ScheduleFields, scheduleInput, TargetFields, TargetPreview, typeCount, useSchedule, useJobSubmit, useTarget, WizardStep, type InitialTarget, type RolloutShape, type StrategyOption } from "@/components/ota/rollout-fields";
 import { ConfigDiffTable } from "./config-diff-table";
+import { CampaignChangePreview, changeLines, useChangePreview } from "./campaign-change-preview";
 import { fieldIndex, formSections } from "@/lib/configuration/config-form-fields";
 import { draftOutcome } from "@/lib/configuration/config-draft";
 import { LayeredSettingsForm, type Draft, type LayeredValues, type Leaf } from "./layered-settings-form";
@@ -50,6 +51,8 @@ export function ConfigCampaignForm({ initialTarget, initialType, types, groups, 
     return { current: defaults, inherited: defaults, own: new Set(), sources: {} };
   }, [deviceType]);
   const outcome = useMemo(() => draftOutcome(fields, values, draft), [fields, values, draft]);
+  // What each device runs now (a farm or group layer may already set it), not the type's default.
+  const changePreview = useChangePreview({ deviceType, changes: outcome.changes, selection: choice.target }, choice.ready && outcome.diff.length > 0 && !Object.keys(outcome.errors).length);
   const changeErrors = Object.fromEntries(Object.entries(errors).filter(([key]) => key.startsWith("changes.")).map(([key, messages]) => [key.slice("changes.".length), messages]));
 
   function submit(event: FormEvent<HTMLFormElement>) {
@@ -63,7 +66,9 @@ export function ConfigCampaignForm({ initialTarget, initialType, types, groups, 
       refuse(local);
       return;
     }
-    if (!window.confirm(`Start a configuration campaign for ${shownPreview?.result ? `${shownPreview.result.count} devices` : "the selected devices"}: ${outcome.diff.map((change) => `${change.path} → ${String(change.to)}`).join(", ")}?`)) return;
+    const changed = changePreview?.preview ? changeLines(changePreview.preview, fields).map((line) => line.text) : outcome.diff.map((change) => `${change.path} → ${String(change.to)}`);
+    const reach = changePreview?.preview ? `${changePreview.preview.deviceCount} devices` : shownPreview?.result ? `${shownPreview.result.count} devices` : "the selected devices";
+    if (!window.confirm(`Start a configuration campaign for ${reach}:\n${changed.join("\n")}?`)) return;
     const input = {
       name: name.trim() || undefined,
       deviceType,
@@ -118,7 +123,15 @@ export function ConfigCampaignForm({ initialTarget, initialType, types, groups, 
             <p className="mb-1 text-sm font-medium text-stone-800">
               This campaign sets {outcome.diff.length} {outcome.diff.length === 1 ? "setting" : "settings"}:
             </p>
-            <ConfigDiffTable rows={outcome.diff.map((change) => ({ path: change.path, from: change.from, to: change.to }))} fields={fields} fromLabel="Type default" toLabel="Campaign sets" />
+            {changePreview?.preview ? (
+              <CampaignChangePreview preview={changePreview.preview} fields={fields} />
+            ) : (
+              <>
+                {/* Until the server says what the devices run now, the type's default is the only "before" known. */}
+                <ConfigDiffTable rows={outcome.diff.map((change) => ({ path: change.path, from: change.from, to: change.to }))} fields={fields} fromLabel="Type default" toLabel="Campaign sets" />
+                {changePreview?.error ? <p className="mt-1 text-xs text-red-700">{changePreview.error}</p> : <p className="mt-1 text-xs text-stone-500">Checking what the devices run now…</p>}
+              </>
+            )}
           </div>
         ) : null}
         <LayeredSettingsForm key={deviceType} sections={sections} values={values} draft={draft} onDraft={setDraft} readOnly={submitting} errors={{ ...changeErrors, ...outcome.errors }} levelLabel="this campaign" idPrefix={`campaign-${deviceType}`} />

@@ -13,16 +13,19 @@
  * device — one transaction, set-based.
  */
 import type { Prisma } from "@prisma/client";
+import { z } from "zod";
 import { can, farmScope, type Actor } from "../auth/permissions";
 import { recordAudit } from "../audit/record";
 import type { Db } from "../db";
 import { targetDevices } from "../devices/device-bulk";
+import { bulkTargetSchema } from "../devices/device-schemas";
 import { ForbiddenError, InvalidError, NotFoundError, fieldErrorsFromIssues, type FieldErrors } from "../errors";
 import { ANALYZE_AFTER_DEVICES, createPhasesAndLogs } from "../ota/schedule-update";
 import { prismaSql } from "../ota/job-stops";
 import { campaignChangeSummary, type CampaignChange } from "./campaign-change";
-import { campaignChanges, configCampaignSchema, engineRollout } from "./config-campaign-schemas";
-import { CONFIG_SCHEMAS, configIssues, type ConfigDeviceType, type ConfigObject } from "./config-schemas";
+import { campaignChanges, configCampaignSchema, engineRollout, type ConfigCampaignRequest } from "./config-campaign-schemas";
+import { flattenConfig, getPath } from "./config-layers";
+import { CONFIG_DEVICE_TYPES, CONFIG_PATCH_SCHEMAS, CONFIG_SCHEMAS, configIssues, type ConfigDeviceType, type ConfigObject } from "./config-schemas";
 import { mergeOverrides } from "./config-versions";
 import { LayerBook } from "./layer-book";
 
@@ -55,6 +58,40 @@ async function selectedDevices(tx: Prisma.TransactionClient, actor: Actor, selec
 }
 
 /**
+ * The devices a campaign of `deviceType` would reach from `selection`, and those it leaves out with
+ * their reason — one answer for creating a campaign and for previewing its change. `lock` keeps the
+ * candidates' rows locked until the transaction commits (creating only).
+ */
+async function campaignDevices(tx: Prisma.TransactionClient, actor: Actor, selection: ConfigCampaignRequest["selection"], deviceType: ConfigDeviceType, { lock }: { lock: boolean }) {
+  const selected = await selectedDevices(tx, actor, selection);
+  const skipped: { deviceId: string; reason: string }[] = [];
+  let candidates = selected.filter((device) => {
+    if (device.state === "decommissioned") skipped.push({ deviceId: device.deviceId, reason: "retired" });
+    else if (device.deviceType !== deviceType) skipped.push({ deviceId: device.deviceId, reason: `is a ${TYPE_LABEL(device.deviceType)} device, not ${TYPE_LABEL(deviceType)}` });
+    else return true;
+    return false;
+  });
+
+  // Two campaigns created at the same moment must not both find a device free: its row stays
+  // locked (in id order, as ingest locks) until this transaction commits (as schedule-update.ts).
+  if (lock && candidates.length) await tx.$executeRaw`SELECT 1 FROM devices WHERE id = ANY(${candidates.map((device) => device.id)}::int[]) ORDER BY id FOR NO KEY UPDATE`;
+  const busy = candidates.length
+    ? await tx.$queryRaw<{ device_id: number; job_id: number }[]>`
+        SELECT l.device_id, l.job_id FROM update_logs l JOIN update_jobs j ON j.id = l.job_id
+         WHERE l.device_id = ANY(${candidates.map((device) => device.id)}::int[]) AND j.kind = 'configuration'
+           AND j.state IN ('scheduled', 'in_progress', 'paused') AND l.state IN ('pending', 'downloading', 'installing', 'verifying')`
+    : [];
+  const busyJob = new Map(busy.map((row) => [row.device_id, row.job_id]));
+  candidates = candidates.filter((device) => {
+    const job = busyJob.get(device.id);
+    if (job === undefined) return true;
+    skipped.push({ deviceId: device.deviceId, reason: `already in configuration campaign ${job}` });
+    return false;
+  });
+  return { selected, candidates, skipped };
+}
+
+/**
  * Creates a campaign from `raw` (parsed with configCampaignSchema): roles config.manage and
  * ota.schedule, the actor's farm only. Throws InvalidError (400, field paths), ForbiddenError,
  * NotFoundError.
@@ -75,31 +112,7 @@ export async function createConfigCampaign(db: Db, actor: Actor, raw: unknown, n
 
   const created = await db.$transaction(
     async (tx) => {
-      const selected = await selectedDevices(tx, actor, input.selection);
-      const skipped: { deviceId: string; reason: string }[] = [];
-      let candidates = selected.filter((device) => {
-        if (device.state === "decommissioned") skipped.push({ deviceId: device.deviceId, reason: "retired" });
-        else if (device.deviceType !== deviceType) skipped.push({ deviceId: device.deviceId, reason: `is a ${TYPE_LABEL(device.deviceType)} device, not ${TYPE_LABEL(deviceType)}` });
-        else return true;
-        return false;
-      });
-
-      // Two campaigns created at the same moment must not both find a device free: its row stays
-      // locked (in id order, as ingest locks) until this transaction commits (as schedule-update.ts).
-      if (candidates.length) await tx.$executeRaw`SELECT 1 FROM devices WHERE id = ANY(${candidates.map((device) => device.id)}::int[]) ORDER BY id FOR NO KEY UPDATE`;
-      const busy = candidates.length
-        ? await tx.$queryRaw<{ device_id: number; job_id: number }[]>`
-            SELECT l.device_id, l.job_id FROM update_logs l JOIN update_jobs j ON j.id = l.job_id
-             WHERE l.device_id = ANY(${candidates.map((device) => device.id)}::int[]) AND j.kind = 'configuration'
-               AND j.state IN ('scheduled', 'in_progress', 'paused') AND l.state IN ('pending', 'downloading', 'installing', 'verifying')`
-        : [];
-      const busyJob = new Map(busy.map((row) => [row.device_id, row.job_id]));
-      candidates = candidates.filter((device) => {
-        const job = busyJob.get(device.id);
-        if (job === undefined) return true;
-        skipped.push({ deviceId: device.deviceId, reason: `already in configuration campaign ${job}` });
-        return false;
-      });
+      const { selected, candidates, skipped } = await campaignDevices(tx, actor, input.selection, deviceType, { lock: true });
       if (candidates.length === 0) {
         throw new InvalidError(
           selected.length === 0 ? "No device matches the selection." : `None of the ${selected.length} selected devices can take this campaign.`,
@@ -165,6 +178,14 @@ export async function createConfigCampaign(db: Db, actor: Actor, raw: unknown, n
 
 /** InvalidError naming `changes.<path>` when the change makes some device's configuration invalid. */
 async function refuseInvalidResults(tx: Prisma.TransactionClient, devices: readonly Candidate[], deviceType: ConfigDeviceType, changes: ConfigObject) {
+  const { errors, refusedDevices } = await invalidResults(tx, devices, deviceType, changes);
+  if (refusedDevices.length) {
+    throw new InvalidError(`The change makes the configuration of ${refusedDevices.length} device(s) invalid (${listOf(refusedDevices, 5).join(", ")}): ${firstErrors(errors)}`, errors);
+  }
+}
+
+/** The devices whose resulting configuration (their overrides with the change merged in) fails their type's schema, and why by `changes.<path>`. */
+async function invalidResults(tx: Prisma.TransactionClient, devices: readonly Candidate[], deviceType: ConfigDeviceType, changes: ConfigObject) {
   const book = await LayerBook.load(prismaSql(tx));
   const shadows = await tx.deviceShadow.findMany({ where: { deviceId: { in: devices.map((device) => device.id) } }, select: { deviceId: true, overrides: true } });
   const overridesOf = new Map(shadows.map((shadow) => [shadow.deviceId, (shadow.overrides ?? {}) as ConfigObject]));
@@ -191,9 +212,78 @@ async function refuseInvalidResults(tx: Prisma.TransactionClient, devices: reado
       if (!list.includes(issue.message)) list.push(issue.message);
     }
   }
-  if (refusedDevices.length) {
-    throw new InvalidError(`The change makes the configuration of ${refusedDevices.length} device(s) invalid (${listOf(refusedDevices, 5).join(", ")}): ${firstErrors(errors)}`, errors);
+  return { errors, refusedDevices };
+}
+
+export type ConfigChangePreview = {
+  /** Devices the campaign would reach now (after the skips). */
+  deviceCount: number;
+  skipped: { deviceId: string; reason: string }[];
+  /** Per changed setting: the values the devices run now (their desired configuration), most devices first. */
+  settings: { path: string; to: unknown; current: { value: unknown; devices: number }[] }[];
+  /** Devices whose configuration the change would make invalid (the campaign would be refused), and the first reasons. */
+  invalid: { devices: number; deviceIds: string[]; reasons: string[] };
+};
+
+const previewSchema = z
+  .object({
+    deviceType: z.enum(CONFIG_DEVICE_TYPES, { error: `deviceType must be one of ${CONFIG_DEVICE_TYPES.join(", ")}` }),
+    changes: z.record(z.string(), z.unknown(), { error: "changes must be an object of settings" }),
+    selection: bulkTargetSchema,
+  })
+  .strict();
+
+/**
+ * What a campaign would change on the devices it reaches, before it is created: for each setting
+ * the values the devices run now (so the person sees "30 ppm on 3 devices → 35 ppm", not the type's
+ * default) and the devices the change would make invalid. Reads only; role config.manage, the
+ * actor's farm, the same devices and skips as createConfigCampaign.
+ */
+export async function previewConfigChange(db: Db, actor: Actor, raw: unknown): Promise<ConfigChangePreview> {
+  if (!can(actor.role, "config.manage")) throw new ForbiddenError(`Your role (${actor.role}) does not allow config.manage.`);
+  const parsed = previewSchema.safeParse(raw);
+  const patch = parsed.success ? CONFIG_PATCH_SCHEMAS[parsed.data.deviceType].safeParse(parsed.data.changes) : null;
+  if (!parsed.success || !patch?.success) {
+    const fieldErrors = fieldErrorsFromIssues(parsed.success ? (patch?.error?.issues ?? []).map((issue) => ({ ...issue, path: ["changes", ...issue.path] })) : parsed.error.issues);
+    throw new InvalidError(`Check the highlighted fields: ${firstErrors(fieldErrors)}`, fieldErrors);
   }
+  const { deviceType, selection } = parsed.data;
+  const changes = patch.data as ConfigObject;
+  return db.$transaction(async (tx) => {
+    const { candidates, skipped } = await campaignDevices(tx, actor, selection, deviceType, { lock: false });
+    const ids = candidates.map((device) => device.id);
+    // What each device runs now: its desired version's configuration, or (never versioned) what its layers give it.
+    const shadows = await tx.deviceShadow.findMany({ where: { deviceId: { in: ids } }, select: { deviceId: true, overrides: true, desiredVersion: true } });
+    const shadowOf = new Map(shadows.map((shadow) => [shadow.deviceId, shadow]));
+    const versioned = shadows.filter((shadow) => shadow.desiredVersion > 0);
+    const configs = versioned.length ? await tx.deviceConfig.findMany({ where: { OR: versioned.map((shadow) => ({ deviceId: shadow.deviceId, version: shadow.desiredVersion })) }, select: { deviceId: true, desired: true } }) : [];
+    const desiredOf = new Map(configs.map((row) => [row.deviceId, row.desired as ConfigObject]));
+    const book = await LayerBook.load(prismaSql(tx));
+    const settings = Object.entries(flattenConfig(changes)).map(([path, to]) => ({ path, to, counts: new Map<string, { value: unknown; devices: number }>() }));
+    for (const device of candidates) {
+      const config = desiredOf.get(device.id) ?? book.effective({ deviceType, farmId: device.farmId, groupId: device.groupId }, (shadowOf.get(device.id)?.overrides ?? {}) as ConfigObject).config;
+      for (const setting of settings) {
+        const value = getPath(config, setting.path) ?? null;
+        const key = JSON.stringify(value);
+        const entry = setting.counts.get(key) ?? { value, devices: 0 };
+        entry.devices += 1;
+        setting.counts.set(key, entry);
+      }
+    }
+    const { errors, refusedDevices } = candidates.length ? await invalidResults(tx, candidates, deviceType, changes) : { errors: {}, refusedDevices: [] };
+    return {
+      deviceCount: candidates.length,
+      skipped,
+      settings: settings.map(({ path, to, counts }) => ({ path, to, current: [...counts.values()].sort((a, b) => b.devices - a.devices) })),
+      invalid: {
+        devices: refusedDevices.length,
+        deviceIds: refusedDevices.slice(0, 10),
+        reasons: Object.entries(errors)
+          .slice(0, 3)
+          .map(([path, messages]) => `${path.slice("changes.".length)}: ${messages.join(", ")}`),
+      },
+    };
+  });
 }
 
 function firstErrors(errors: FieldErrors): string {

@@ -13,11 +13,14 @@ import { bulkTargetSchema } from "@/lib/devices/device-schemas";
 import { scheduleUpdate } from "@/lib/ota/schedule-update";
 import { scheduleUpdateSchema } from "@/lib/ota/update-job-schemas";
 import { previewUpdateTarget } from "@/lib/ota/update-job-views";
-import { createConfigCampaign } from "@/lib/configuration/config-campaigns";
+import { createConfigCampaign, previewConfigChange } from "@/lib/configuration/config-campaigns";
 
 export const previewTargetAction = defineAction({ permission: "ota.schedule", schema: z.object({ target: bulkTargetSchema }).strict() }, async ({ target }, actor) =>
   previewUpdateTarget(getDb(), actor, target),
 );
+
+/** What a configuration campaign would change on the devices it reaches (their current values), asked as the person edits it. */
+export const previewConfigChangeAction = defineAction({ permission: "config.manage", schema: z.record(z.string(), z.unknown()) }, async (input, actor) => previewConfigChange(getDb(), actor, input));
 
 export const scheduleUpdateAction = defineAction({ permission: "ota.schedule", schema: scheduleUpdateSchema }, async (input, actor) => {
   const job = await scheduleUpdate(getDb(), actor, input);
