@@ -1,6 +1,6 @@
 /**
  * A configuration campaign from the wizard (issue 16): a farm manager picks two environmental
- * sensors, changes one threshold, chooses a rolling rollout and starts it; the job page says it is
+ * sensors, changes one threshold (seeing what they run now), chooses a rolling rollout and starts it; the job page says it is
  * a configuration change with its strategy and lists both devices; the /updates list shows its type.
  * Then the manager cancels it, so the demo's later specs find no campaign holding these sensors.
  */
@@ -25,6 +25,9 @@ test("a manager starts a configuration campaign from the wizard and finds it in 
   const ammonia = form.getByLabel(/^Ammonia high/);
   const before = Number(await ammonia.inputValue());
   await ammonia.fill(String(before + 1));
+  // What changes is what the chosen devices run now (their farm's and groups' values), not the type's default.
+  await expect(form.getByTestId("cfg-change-preview")).toContainText(`on 2 devices`);
+  await expect(form.getByTestId("cfg-change-preview")).toContainText(new RegExp(`Ammonia high: [\\d.]+ ppm on \\d devices? → ${before + 1} ppm`));
   await form.getByLabel(/^Reason/).fill("e2e: campaign");
   await form.getByRole("radio", { name: /^Rolling/ }).check();
 
