@@ -24,14 +24,12 @@
  * command center p95 ≤ 300 ms at 1,000,000 commands.
  * PASS/FAIL is printed per target; the exit code is 0 either way.
  */
-import type { ChildProcess } from "node:child_process";
 import pg from "pg";
-import { newSecret } from "../lib/provisioning/credentials";
 import { commandPayload } from "../lib/mqtt/payloads";
 import { topics } from "../lib/mqtt/topics";
 import type { Actor } from "../lib/auth/permissions";
 import { benchCommandCenter } from "./bench-command-center";
-import { cleanup, cleanups, connectMqtt, cpuSecondsByRole, cpuShare, fmt, loadAverage, log, openBenchDatabase, seedOnlineFleet, sleep, startEmbeddedBrokerProcess, startWorkerProcess, verdict } from "./bench-harness";
+import { cleanup, cleanups, connectMqtt, cpuSecondsByRole, cpuShare, fmt, loadAverage, log, openBenchDatabase, seedOnlineFleet, sleep, benchBroker, startWorkerProcess, verdict } from "./bench-harness";
 
 const DEVICES = Number(process.env.BENCH_DEVICES ?? 10_000);
 const DEVICE_CONNECTIONS = Number(process.env.BENCH_DEVICE_CONNECTIONS ?? 20);
@@ -73,19 +71,7 @@ async function main() {
   // BENCH_SLOW_MS: the worker's statements slower than this go to PostgreSQL's log (where the time goes).
   if (process.env.BENCH_SLOW_MS) await sql.query(`ALTER DATABASE ${new URL(databaseUrl).pathname.slice(1)} SET log_min_duration_statement = ${Number(process.env.BENCH_SLOW_MS)}`);
 
-  const children: ChildProcess[] = [];
-  cleanups.push(async () => {
-    for (const child of children) if (child.exitCode === null) child.kill("SIGTERM");
-    await sleep(500);
-  });
-  const serviceUsername = config.MQTT_SERVICE_USERNAME;
-  const servicePassword = config.MQTT_SERVICE_PASSWORD ?? newSecret(18);
-  let mqttUrl = config.MQTT_URL;
-  if (!mqttUrl) {
-    const broker = await startEmbeddedBrokerProcess(databaseUrl, servicePassword);
-    children.push(broker.child);
-    mqttUrl = broker.url;
-  } else log(`broker: ${mqttUrl} (external)`);
+  const { mqttUrl, serviceUsername, servicePassword } = await benchBroker(config, databaseUrl);
 
   const workerClientId = `sdm-iot-worker-bench-cmd-${process.pid}`;
   // Aedes speaks MQTT 3.1.1 only; an external broker gets the product's default, MQTT 5.

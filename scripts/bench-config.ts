@@ -24,13 +24,11 @@
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
-import type { ChildProcess } from "node:child_process";
 import type { MqttClient } from "mqtt";
 import pg from "pg";
-import { newSecret } from "../lib/provisioning/credentials";
 import { topics } from "../lib/mqtt/topics";
 import { findFreePort } from "../lib/services/free-port";
-import { cleanup, cleanups, connectMqtt, fmt, loadAverage, log, openBenchDatabase, seedOnlineFleet, sleep, startEmbeddedBrokerProcess, startWorkerProcess, verdict } from "./bench-harness";
+import { cleanup, cleanups, connectMqtt, fmt, loadAverage, log, openBenchDatabase, seedOnlineFleet, sleep, benchBroker, startWorkerProcess, verdict } from "./bench-harness";
 
 const DEVICES = Number(process.env.BENCH_DEVICES ?? 10_000);
 const STATUS_CONNECTIONS = Number(process.env.BENCH_STATUS_CONNECTIONS ?? 4);
@@ -112,19 +110,7 @@ async function benchCampaign(): Promise<CampaignFigures> {
   await seed(sql);
   const admin = await createAdmin(databaseUrl);
 
-  const children: ChildProcess[] = [];
-  cleanups.push(async () => {
-    for (const child of children) if (child.exitCode === null) child.kill("SIGTERM");
-    await sleep(500);
-  });
-  const serviceUsername = config.MQTT_SERVICE_USERNAME;
-  const servicePassword = config.MQTT_SERVICE_PASSWORD ?? newSecret(18);
-  let mqttUrl = config.MQTT_URL;
-  if (!mqttUrl) {
-    const broker = await startEmbeddedBrokerProcess(databaseUrl, servicePassword);
-    children.push(broker.child);
-    mqttUrl = broker.url;
-  } else log(`broker: ${mqttUrl} (external)`);
+  const { mqttUrl, serviceUsername, servicePassword } = await benchBroker(config, databaseUrl);
 
   const webPort = await findFreePort();
   const ingestConnections = config.MQTT_URL ? Number(process.env.MQTT_INGEST_CONNECTIONS ?? 8) : 1;

@@ -14,6 +14,7 @@ import { parseConfig } from "../lib/config/env";
 import { adminUrlFor, dropDatabase, ensureDatabase, startEmbeddedPostgres, withDatabase } from "../lib/services/embedded-postgres";
 import { findFreePort } from "../lib/services/free-port";
 import { migrateDeploy } from "../lib/services/migrate";
+import { newSecret } from "../lib/provisioning/credentials";
 import { WORKER_NODE_FLAGS } from "../lib/services/worker-node-flags";
 
 export const log = (line: string) => console.log(`[bench] ${line}`);
@@ -106,6 +107,25 @@ export async function startEmbeddedBrokerProcess(databaseUrl: string, servicePas
   broker.stdout!.resume();
   log(`broker: embedded (Aedes) in its own process on port ${port}, MQTT 3.1.1`);
   return { child: broker, url: `mqtt://127.0.0.1:${port}` };
+}
+
+/**
+ * The broker a benchmark talks to: MQTT_URL's when set (external), else the embedded one in a
+ * process of its own, stopped at clean-up. Returns its URL and the service account to log in with.
+ */
+export async function benchBroker(config: { MQTT_URL?: string; MQTT_SERVICE_USERNAME: string; MQTT_SERVICE_PASSWORD?: string }, databaseUrl: string) {
+  const serviceUsername = config.MQTT_SERVICE_USERNAME;
+  const servicePassword = config.MQTT_SERVICE_PASSWORD ?? newSecret(18);
+  let mqttUrl = config.MQTT_URL;
+  if (!mqttUrl) {
+    const broker = await startEmbeddedBrokerProcess(databaseUrl, servicePassword);
+    cleanups.push(async () => {
+      if (broker.child.exitCode === null) broker.child.kill("SIGTERM");
+      await sleep(500);
+    });
+    mqttUrl = broker.url;
+  } else log(`broker: ${mqttUrl} (external)`);
+  return { mqttUrl, serviceUsername, servicePassword };
 }
 
 export type WorkerProcess = {
