@@ -12,10 +12,10 @@ import { ConfigDiffTable, diffRows } from "./config-diff-table";
 import { fieldIndex, formSections } from "@/lib/configuration/config-form-fields";
 import { draftOutcome } from "@/lib/configuration/config-draft";
 import { LayeredSettingsForm, type Draft, type LayeredValues, type Leaf, type SettingSource } from "./layered-settings-form";
+import { SaveOutcome, type SaveFailure } from "./save-outcome";
 
 const HEALTH_SCHEMA = z.toJSONSchema(healthThresholdsSchema);
 
-type Failure = { message: string; conflict: boolean; fields: Record<string, string[]> };
 
 function layered(current: ConfigObject, inherited: ConfigObject, own: ConfigObject, sources: Record<string, SettingSource>): LayeredValues {
   return { current: flattenConfig(current) as Record<string, Leaf>, inherited: flattenConfig(inherited) as Record<string, Leaf>, own: new Set(Object.keys(flattenConfig(own))), sources };
@@ -63,7 +63,7 @@ export function ConfigLayerEditor({ layer, canManage }: { layer: LayerView; canM
   };
   const [preview, setPreview] = useState<LayerPreview | null>(null);
   const [reason, setReason] = useState("");
-  const [failure, setFailure] = useState<Failure | null>(null);
+  const [failure, setFailure] = useState<SaveFailure | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
 
@@ -132,22 +132,7 @@ export function ConfigLayerEditor({ layer, canManage }: { layer: LayerView; canM
         {layer.devices} {layer.devices === 1 ? "device" : "devices"} of this type {layer.scope === "farm" ? "on this farm" : "in this group and its sub-groups"}.{" "}
         {layer.exists ? `Own settings at version ${layer.version}${layer.updatedBy ? `, last changed by ${layer.updatedBy}` : ""}${layer.reason ? ` (“${layer.reason}”)` : ""}.` : `No own settings yet: everything is inherited.`}
       </p>
-      {saved ? (
-        <p role="status" className="rounded-md border border-green-300 bg-green-50 px-3 py-2 text-sm text-green-900">
-          {saved}
-        </p>
-      ) : null}
-      {failure ? (
-        <div role="alert" className={`rounded-md border px-3 py-2 text-sm ${failure.conflict ? "border-amber-300 bg-amber-50 text-amber-950" : "border-red-300 bg-red-50 text-red-900"}`}>
-          <p className="font-medium">{failure.conflict ? "Someone changed these settings meanwhile." : "Not saved."}</p>
-          <p>{failure.message}</p>
-          {failure.conflict ? (
-            <button type="button" onClick={reload} className="mt-2 rounded-md bg-amber-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-amber-800">
-              Reload (your changes are dropped)
-            </button>
-          ) : null}
-        </div>
-      ) : null}
+      <SaveOutcome saved={saved} failure={failure} conflictTitle="Someone changed these settings meanwhile." reloadLabel="Reload (your changes are dropped)" onReload={reload} />
 
       {preview ? (
         <section aria-labelledby={`layer-review-${layer.deviceType}`} className="space-y-3 rounded-lg border border-amber-300 bg-amber-50/40 p-3" data-testid="layer-review">

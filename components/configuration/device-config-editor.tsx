@@ -9,6 +9,7 @@ import { ConfigDiffTable } from "./config-diff-table";
 import { fieldIndex, formSections } from "@/lib/configuration/config-form-fields";
 import { draftOutcome } from "@/lib/configuration/config-draft";
 import { LayeredSettingsForm, type Draft, type LayeredValues, type SettingSource } from "./layered-settings-form";
+import { SaveOutcome, type SaveFailure } from "./save-outcome";
 
 export type DeviceConfigEditorProps = {
   deviceId: string;
@@ -21,7 +22,6 @@ export type DeviceConfigEditorProps = {
   canEdit: boolean;
 };
 
-type Failure = { message: string; conflict: boolean; fields: Record<string, string[]> };
 
 /**
  * The device's effective configuration as a form (or as JSON), each value with its source. A
@@ -47,7 +47,7 @@ export function DeviceConfigEditor({ deviceId, schema, configuration, inherited,
   const [view, setView] = useState<"form" | "json">("form");
   const [reviewing, setReviewing] = useState(false);
   const [reason, setReason] = useState("");
-  const [failure, setFailure] = useState<Failure | null>(null);
+  const [failure, setFailure] = useState<SaveFailure | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
   // The review opens above the form while the button that asked for it sits at the form's foot (on a
@@ -119,31 +119,17 @@ export function DeviceConfigEditor({ deviceId, schema, configuration, inherited,
         )}
       </div>
 
-      {saved ? (
-        <p role="status" className="rounded-md border border-green-300 bg-green-50 px-3 py-2 text-sm text-green-900">
-          {saved}
-        </p>
-      ) : null}
-      {failure ? (
-        <div role="alert" className={`rounded-md border px-3 py-2 text-sm ${failure.conflict ? "border-amber-300 bg-amber-50 text-amber-950" : "border-red-300 bg-red-50 text-red-900"}`}>
-          <p className="font-medium">{failure.conflict ? "Someone changed this configuration meanwhile." : "Not saved."}</p>
-          <p>{failure.message}</p>
-          {unplacedErrors.length ? (
-            <ul className="mt-1 list-disc pl-5">
-              {unplacedErrors.map(([path, messages]) => (
-                <li key={path}>
-                  <span className="font-mono text-xs">{path}</span>: {messages.join("; ")}
-                </li>
-              ))}
-            </ul>
-          ) : null}
-          {failure.conflict ? (
-            <button type="button" onClick={reload} className="mt-2 rounded-md bg-amber-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-amber-800">
-              Reload the latest version (your changes are dropped)
-            </button>
-          ) : null}
-        </div>
-      ) : null}
+      <SaveOutcome saved={saved} failure={failure} conflictTitle="Someone changed this configuration meanwhile." reloadLabel="Reload the latest version (your changes are dropped)" onReload={reload}>
+        {unplacedErrors.length ? (
+          <ul className="mt-1 list-disc pl-5">
+            {unplacedErrors.map(([path, messages]) => (
+              <li key={path}>
+                <span className="font-mono text-xs">{path}</span>: {messages.join("; ")}
+              </li>
+            ))}
+          </ul>
+        ) : null}
+      </SaveOutcome>
 
       {reviewing ? (
         <section ref={reviewRef} tabIndex={-1} aria-labelledby="config-review-title" className="scroll-mt-20 space-y-3 rounded-lg border border-amber-300 bg-amber-50/40 p-3 outline-none" data-testid="config-review">
