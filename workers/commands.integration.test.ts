@@ -179,7 +179,8 @@ describe("command engine", () => {
       return row.status === "timeout" ? row : null;
     }, 5_000);
     expect(timedOut.errorMessage).toMatch(/No answer from the device within 1 s/);
-    expect(worker.stats().commandsTimedOut).toBeGreaterThanOrEqual(1);
+    // The row is committed inside the engine's tick; the worker counts it once that tick returns.
+    await expect.poll(() => worker.stats().commandsTimedOut, { timeout: 5_000 }).toBeGreaterThanOrEqual(1);
 
     await live.answer(command.commandId, { status: "completed", result: { sent: 4, received: 4 } });
     const late = await waitFor(async () => {
