@@ -167,7 +167,6 @@ export async function seedDemoData(db: Db, log: (line: string) => void = console
             provisioningDate: new Date(Date.UTC(2026, 2, 1 + i)),
             purchaseDate: new Date(Date.UTC(2025, 11, 1)),
             warrantyEnd: new Date(Date.UTC(2027, 11, 1)),
-            warrantyStatus: "active",
           },
         });
         const tagNames = type === "milk_meter" ? ["parlour"] : type === "temperature" && i === 2 ? ["calf-barn"] : [];

@@ -12,6 +12,7 @@ import {
   PROVISIONING_METHOD_LABEL,
 } from "@/lib/devices/device-fields";
 import { DEVICE_TYPE_LABEL } from "@/lib/devices/device-id";
+import { WARRANTY_STATUS_LABEL, warrantyStatus } from "@/lib/warranty/warranty-status";
 import { Field, FieldCard } from "./device-field-list";
 import { formatBytes, formatDate, formatDateTime, formatDuration, formatNumber, humanize, Mono, yesNo } from "./device-values";
 
@@ -155,7 +156,7 @@ export function DeviceFieldGroups({ device, now }: { device: DeviceDetail; now: 
       <FieldCard title="Inventory & warranty">
         <Field label="Purchase date">{device.purchaseDate ? formatDate(device.purchaseDate) : null}</Field>
         <Field label="Warranty end">{device.warrantyEnd ? formatDate(device.warrantyEnd) : null}</Field>
-        <Field label="Warranty status">{device.warrantyStatus ? humanize(device.warrantyStatus) : null}</Field>
+        <Field label="Warranty status">{WARRANTY_STATUS_LABEL[warrantyStatus(device)]}</Field>
         <Field label="Unit cost">{device.unitCost === null ? null : formatNumber(Number(device.unitCost), undefined, 2)}</Field>
       </FieldCard>
 

@@ -14,6 +14,8 @@ export const NAV_ITEMS: NavItem[] = [
   { href: "/updates", label: "Updates", icon: "M12 4v10M8 10l4 4 4-4M5 19h14" },
   { href: "/diagnostics", label: "Diagnostics & commands", icon: "M4 12h4l2-5 4 10 2-5h4" },
   { href: "/maintenance", label: "Maintenance", icon: "M14 6l4 4-8 8H6v-4zM13 7l4 4" },
+  { href: "/inventory", label: "Warranty & inventory", icon: "M4 7l8-4 8 4v10l-8 4-8-4zM4 7l8 4 8-4M12 11v10" },
+  { href: "/costs", label: "Costs", icon: "M12 3v18M16 7H10a3 3 0 000 6h4a3 3 0 010 6H7", permission: "costs.read" },
   { href: "/import", label: "Bulk import", icon: "M12 16V4M8 8l4-4 4 4M5 20h14", permission: "devices.import", section: "admin" },
   { href: "/admin/users", label: "Users", icon: "M12 12a4 4 0 100-8 4 4 0 000 8zM4 20a8 8 0 0116 0", permission: "users.manage", section: "admin" },
   { href: "/admin/api-keys", label: "API keys", icon: "M15 7a4 4 0 11-3.9 5H4v3h3v3h3v-3h1.1A4 4 0 0115 7z", permission: "apikeys.manage", section: "admin" },

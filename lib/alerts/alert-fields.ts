@@ -3,7 +3,7 @@
  * Plain constants, safe in client components; the Prisma enums carry the same values and the
  * type checker keeps the two in step (alert-list.ts assigns Prisma rows to these types).
  */
-export const ALERT_TYPES = ["offline", "low_battery", "poor_signal", "high_errors", "elevated_errors", "calibration_overdue", "firmware_failed", "group_offline", "custom", "config_drift", "high_cpu", "high_memory", "telemetry_late"] as const;
+export const ALERT_TYPES = ["offline", "low_battery", "poor_signal", "high_errors", "elevated_errors", "calibration_overdue", "firmware_failed", "group_offline", "custom", "config_drift", "high_cpu", "high_memory", "telemetry_late", "maintenance_overdue"] as const;
 export const ALERT_SEVERITIES = ["critical", "warning", "low"] as const;
 export const ALERT_STATES = ["active", "acknowledged", "resolved"] as const;
 
@@ -26,6 +26,7 @@ export const ALERT_TYPE_LABEL: Record<AlertTypeName, string> = {
   high_cpu: "High CPU usage",
   high_memory: "High memory usage",
   telemetry_late: "Telemetry late",
+  maintenance_overdue: "Maintenance overdue",
 };
 
 export const ALERT_SEVERITY_LABEL: Record<AlertSeverityName, string> = { critical: "Critical", warning: "Warning", low: "Low" };

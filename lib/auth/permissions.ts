@@ -25,7 +25,18 @@ export const PERMISSIONS = [
   "alerts.read",
   "alerts.manage",
   "groups.write",
+  /** Doing maintenance: start, record and finish work, attach files, record calibrations. */
   "maintenance.write",
+  /** Planning maintenance: plans, assigning, rescheduling and cancelling work. */
+  "maintenance.plan",
+  /** Asset records, warranty claims and extensions, storage locations. */
+  "assets.manage",
+  /** Moving devices between farms: needs both farms in scope, so in practice an unbound admin. */
+  "inventory.transfer",
+  /** The cost reports and forecast. */
+  "costs.read",
+  /** A farm's unit prices for the cost reports. */
+  "costs.manage",
   "users.manage",
   /** Lifting the sign-in and device-claim delays that failures caused. */
   "throttles.clear",
@@ -36,7 +47,7 @@ export type Permission = (typeof PERMISSIONS)[number];
 
 const READ: Permission[] = ["devices.read", "firmware.read", "ota.read", "alerts.read", "audit.read"];
 const TECHNICIAN: Permission[] = [...READ, "devices.write", "devices.provision", "devices.command", "config.write", "alerts.manage", "maintenance.write"];
-const MANAGER: Permission[] = [...TECHNICIAN, "groups.write", "config.manage", "ota.schedule", "ota.approve"];
+const MANAGER: Permission[] = [...TECHNICIAN, "groups.write", "config.manage", "ota.schedule", "ota.approve", "maintenance.plan", "assets.manage", "costs.read", "costs.manage"];
 
 export const ROLE_PERMISSIONS: Record<RoleName, ReadonlySet<Permission>> = {
   viewer: new Set(READ),
