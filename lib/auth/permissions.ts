@@ -31,7 +31,7 @@ export const PERMISSIONS = [
   "maintenance.plan",
   /** Asset records, warranty claims and extensions, storage locations. */
   "assets.manage",
-  /** Moving devices between farms: needs both farms in scope, so in practice an unbound admin. */
+  /** Moving devices between farms: reaches two farms, so only an account of every farm (admin). */
   "inventory.transfer",
   /** The cost reports and forecast. */
   "costs.read",
@@ -91,7 +91,7 @@ export function farmScope(actor: Pick<Actor, "farmId" | "role">): number | null 
  * What every farm shares (the firmware catalogue, people, API keys): changing it reaches other
  * farms, so a farm binding leaves no room for it, whatever the role.
  */
-const EVERY_FARM: ReadonlySet<Permission> = new Set(["firmware.write", "firmware.publish", "users.manage", "apikeys.manage"]);
+const EVERY_FARM: ReadonlySet<Permission> = new Set(["firmware.write", "firmware.publish", "users.manage", "apikeys.manage", "inventory.transfer"]);
 
 /** Why the actor may not use `permission`, or null if they may: the role, then the farm binding. */
 export function permissionRefusal(actor: Pick<Actor, "kind" | "role" | "farmId">, permission: Permission): string | null {
