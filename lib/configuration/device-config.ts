@@ -8,7 +8,8 @@
  */
 import type { Prisma } from "@prisma/client";
 import { recordAudit } from "../audit/record";
-import { farmScope, permissionRefusal, type Actor } from "../auth/permissions";
+import { permissionRefusal, type Actor } from "../auth/permissions";
+import { findScopedDevice, type DeviceRef } from "../devices/find-device";
 import type { Db } from "../db";
 import { ConflictError, ForbiddenError, InvalidError, NotFoundError } from "../errors";
 import { prismaSql } from "../ota/job-stops";
@@ -25,8 +26,7 @@ import { LayerBook, type DevicePlace } from "./layer-book";
 import { syncStatus, type SyncStatus } from "./sync-status";
 
 type Tx = Prisma.TransactionClient;
-/** A device named by its public id (MM001) or its row id. */
-export type DeviceRef = string | number;
+export type { DeviceRef };
 
 export type ConfigDevice = { pk: number; deviceId: string; name: string; deviceType: ConfigDeviceType; farmId: number; groupId: number | null; state: string };
 
@@ -102,10 +102,8 @@ const DEVICE_SELECT = { id: true, deviceId: true, name: true, deviceType: true, 
 
 /** Another farm's device is "not found", as a missing one. */
 async function findDevice(db: Pick<Tx, "device">, actor: Actor, ref: DeviceRef): Promise<ConfigDevice> {
-  const scope = farmScope(actor);
-  const where = typeof ref === "number" ? { id: ref } : { deviceId: ref };
-  const row = await db.device.findFirst({ where: { ...where, ...(scope !== null ? { farmId: scope } : {}) }, select: DEVICE_SELECT });
-  if (!row || !isConfigDeviceType(row.deviceType)) throw new NotFoundError(`No device ${String(ref)}.`);
+  const row = await findScopedDevice(db, actor, ref, DEVICE_SELECT);
+  if (!isConfigDeviceType(row.deviceType)) throw new NotFoundError(`No device ${String(ref)}.`);
   return { pk: row.id, deviceId: row.deviceId, name: row.name, deviceType: row.deviceType, farmId: row.farmId, groupId: row.groupId, state: row.state };
 }
 
