@@ -153,8 +153,8 @@ export async function getWarrantyClaim(db: Db, actor: Pick<Actor, "farmId" | "ro
   const full = await db.warrantyClaim.findUniqueOrThrow({ where: { id: claim.id }, include: CLAIM_INCLUDE });
   const people = await db.user.findMany({ where: { id: { in: [full.filedById, full.closedById].filter((x): x is number => x !== null) } }, select: { id: true, name: true } });
   const name = (who: number | null) => people.find((person) => person.id === who)?.name ?? null;
-  const farm = await db.farm.findUnique({ where: { id: full.farmId }, select: { name: true, costRates: { select: { currency: true } } } });
-  return { ...full, filedBy: name(full.filedById), closedBy: name(full.closedById), farmName: farm?.name ?? "", currency: farm?.costRates?.currency ?? "EUR" };
+  const farm = await db.farm.findUnique({ where: { id: full.farmId }, select: { name: true, timezone: true, costRates: { select: { currency: true } } } });
+  return { ...full, filedBy: name(full.filedById), closedBy: name(full.closedById), farmName: farm?.name ?? "", timeZone: farm?.timezone ?? "UTC", currency: farm?.costRates?.currency ?? "EUR" };
 }
 
 export async function listWarrantyClaims(db: Db, actor: Pick<Actor, "farmId" | "role">, query: ClaimListQuery) {
