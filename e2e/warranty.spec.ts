@@ -7,7 +7,7 @@ import { signIn } from "./fixtures";
  * close with what the supplier covered, to the claims list. The demo collars carry a two-year
  * warranty (seed), so the claim is eligible. Each run files a new claim: nothing to put back.
  */
-const COLLAR = "CL004";
+const COLLAR = "AC004";
 
 test("an admin files a warranty claim for a collar and closes it", async ({ page }) => {
   await signIn(page, "admin");
