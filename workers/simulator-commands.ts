@@ -142,6 +142,28 @@ const TAG = (random: () => number) => `982000${Math.floor(random() * 1e9).toStri
 const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
 
 /**
+ * The readings every calibrate_* answer carries (the catalogue's calibrationResult): the app makes
+ * a calibration record of them. A failing device (--errors) fails its calibration: still off after.
+ */
+function calibrationReadings(
+  s: DeviceSnapshot,
+  r: { reference: string; referenceValue: number; before: number; after: number; offsetAfter?: number; unit: string; tolerance: number },
+) {
+  const after = s.failing ? round(r.referenceValue + r.tolerance * 3, 3) : r.after;
+  return {
+    reference: r.reference,
+    reference_value: r.referenceValue,
+    before: r.before,
+    after,
+    offset_before: 0,
+    offset_after: r.offsetAfter ?? round(r.referenceValue - r.before, 3),
+    unit: r.unit,
+    tolerance: r.tolerance,
+    passed: Math.abs(after - r.referenceValue) <= r.tolerance,
+  };
+}
+
+/**
  * The completed result of a command that needs nothing from outside the device (every command
  * but restart, set_debug_level and get_logs, which act and are built by DeviceCommands).
  */
@@ -176,7 +198,11 @@ export function commandResult(name: string, params: Record<string, unknown>, s: 
     case "calibrate_flow": {
       const reference = num("reference_volume_liters");
       const measured = round(reference * between(random, 0.97, 1.03), 3);
-      return { reference_volume_liters: reference, measured_volume_liters: measured, previous_factor: round(between(random, 0.98, 1.02), 4), factor: round(reference / measured, 4), calibrated_at: now };
+      const after = round(reference * between(random, 0.998, 1.002), 3);
+      return {
+        reference_volume_liters: reference, measured_volume_liters: measured, previous_factor: round(between(random, 0.98, 1.02), 4), factor: round(reference / measured, 4), calibrated_at: now,
+        ...calibrationReadings(s, { reference: `${reference} L test volume`, referenceValue: reference, before: measured, after, unit: "L", tolerance: round(reference * 0.005, 3) }),
+      };
     }
     case "zero_flow":
       return { offset_before_lpm: round(between(random, 0.01, 0.12), 3), offset_after_lpm: 0, zeroed_at: now };
@@ -200,7 +226,16 @@ export function commandResult(name: string, params: Record<string, unknown>, s: 
     }
     case "calibrate_sensors": {
       const sensors = params.sensor === "all" ? ["temperature", "humidity", "ammonia", "co2"] : [String(params.sensor)];
-      return { calibrated: sensors, offsets: Object.fromEntries(sensors.map((sensor) => [sensor, round(between(random, -0.5, 0.5), 2)])), calibrated_at: now };
+      const offsets = Object.fromEntries(sensors.map((sensor) => [sensor, round(between(random, -0.5, 0.5), 2)]));
+      // The record carries the first sensor's reading in clean air (temperature: the room's 20 °C reference).
+      const first = sensors[0]!;
+      const offset = offsets[first]!;
+      const reference = first === "co2" ? 420 : first === "humidity" ? 50 : first === "ammonia" ? 0 : 20;
+      const unit = first === "co2" || first === "ammonia" ? "ppm" : first === "humidity" ? "%" : "°C";
+      return {
+        calibrated: sensors, offsets, calibrated_at: now,
+        ...calibrationReadings(s, { reference: sensors.length > 1 ? `clean air (${sensors.join(", ")})` : `clean air (${first})`, referenceValue: reference, before: round(reference - offset, 2), after: reference, offsetAfter: offset, unit, tolerance: 0.5 }),
+      };
     }
     case "reset_thresholds":
       return { thresholds: { temperature_c_max: 28, humidity_percent_max: 85, ammonia_ppm_max: 25, co2_ppm_max: 3000 }, reset_at: now };
@@ -209,7 +244,10 @@ export function commandResult(name: string, params: Record<string, unknown>, s: 
     case "calibrate_probe": {
       const reference = num("reference_celsius");
       const measured = round(reference + between(random, -0.6, 0.6), 2);
-      return { reference_celsius: reference, measured_celsius: measured, offset_celsius: round(reference - measured, 2), calibrated_at: now };
+      return {
+        reference_celsius: reference, measured_celsius: measured, offset_celsius: round(reference - measured, 2), calibrated_at: now,
+        ...calibrationReadings(s, { reference: "reference thermometer", referenceValue: reference, before: measured, after: round(reference + between(random, -0.05, 0.05), 2), offsetAfter: round(reference - measured, 2), unit: "°C", tolerance: 0.2 }),
+      };
     }
     case "test_alarm":
       return { seconds: num("seconds"), sounded: true, alert_raised: true };
@@ -234,8 +272,14 @@ export function commandResult(name: string, params: Record<string, unknown>, s: 
       const dispensed = Math.round(grams * between(random, 0.96, 1.04));
       return { requested_grams: grams, dispensed_grams: dispensed, deviation_percent: round(((dispensed - grams) / grams) * 100) };
     }
-    case "calibrate_auger":
-      return { previous_grams_per_turn: round(between(random, 45, 55)), grams_per_turn: round(between(random, 45, 55)), turns: 20 };
+    case "calibrate_auger": {
+      const before = round(between(random, 45, 55));
+      const after = round(between(random, 49.5, 50.5));
+      return {
+        previous_grams_per_turn: before, grams_per_turn: after, turns: 20,
+        ...calibrationReadings(s, { reference: "1 kg test weight over 20 turns", referenceValue: 50, before, after, unit: "g/turn", tolerance: 1 }),
+      };
+    }
     case "get_feed_log": {
       const entries = Array.from({ length: 5 + Math.floor(random() * 10) }, () => ({ at: ago(between(random, 0, num("hours") * 60)), animal_tag: TAG(random), grams: Math.round(between(random, 500, 3000)) })).sort((a, b) => a.at.localeCompare(b.at));
       return { hours: num("hours"), entries, total_kg: round(entries.reduce((sum, entry) => sum + entry.grams, 0) / 1000, 2) };

@@ -88,6 +88,27 @@ export const restartResult = z.looseObject({
   restarted_at: z.iso.datetime({ offset: true }).nullish(),
 });
 
+/**
+ * calibrate_*: the readings a calibration record is made from (lib/calibration/command-calibrations.ts),
+ * method "command". `before`/`after` are what the device measured of the reference before and after
+ * it corrected itself; offsets are its correction. A result without `passed` makes no record.
+ */
+export const calibrationResult = z.looseObject({
+  reference: z.string().max(200).nullish(),
+  reference_value: z.number().min(-1_000_000).max(1_000_000).nullish(),
+  before: z.number().min(-1_000_000).max(1_000_000).nullish(),
+  after: z.number().min(-1_000_000).max(1_000_000).nullish(),
+  offset_before: z.number().min(-1_000_000).max(1_000_000).nullish(),
+  offset_after: z.number().min(-1_000_000).max(1_000_000).nullish(),
+  unit: z.string().max(20).nullish(),
+  tolerance: z.number().min(0).max(1_000_000).nullish(),
+  passed: z.boolean(),
+});
+export type CalibrationResult = z.output<typeof calibrationResult>;
+
+/** The commands whose completed answer is a calibration. */
+export const CALIBRATION_COMMANDS = ["calibrate_flow", "calibrate_sensors", "calibrate_probe", "calibrate_auger"] as const;
+
 // ------------------------------------------------------------------ the catalogue
 
 export type CommandSpec = {
@@ -204,6 +225,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     description: "Calibrates the flow sensor against a known volume run through the meter.",
     deviceTypes: ["milk_meter"],
     parameters: z.object({ reference_volume_liters: z.number().min(1).max(100).default(10) }).strict(),
+    result: calibrationResult,
     timeoutSeconds: 180,
     minRole: "technician",
     disruptive: true,
@@ -254,6 +276,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     description: "Calibrates one sensor or all of them in clean air.",
     deviceTypes: ["environmental"],
     parameters: z.object({ sensor: z.enum(["all", "temperature", "humidity", "ammonia", "co2"]).default("all") }).strict(),
+    result: calibrationResult,
     timeoutSeconds: 180,
     minRole: "technician",
     disruptive: true,
@@ -284,6 +307,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     description: "Calibrates the probe against a reference thermometer reading.",
     deviceTypes: ["temperature"],
     parameters: z.object({ reference_celsius: z.number().min(-10).max(50) }).strict(),
+    result: calibrationResult,
     timeoutSeconds: 120,
     minRole: "technician",
     disruptive: true,
@@ -376,6 +400,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     label: "Calibrate auger",
     description: "Relearns grams per auger turn; dispensing stops meanwhile.",
     deviceTypes: ["feeder"],
+    result: calibrationResult,
     timeoutSeconds: 180,
     minRole: "technician",
     disruptive: true,

@@ -2,7 +2,8 @@
  * Devices' answers to commands, stored in the ingest window's transaction (store-window.ts), and
  * what a finished command changes besides its own row: `get_status` refreshes the device's own
  * fields (handed back to store-window.ts, which writes the device row once), `run_diagnostics` files a Diagnostic, `restart` counts a restart, `set_debug_level`
- * records the debug mode the device confirmed, a failed `get_logs` fails its bundle. Set-based: one
+ * records the debug mode the device confirmed, a failed `get_logs` fails its bundle, a completed
+ * calibrate_* with readings makes a calibration record (lib/calibration/command-calibrations.ts). Set-based: one
  * statement per kind of consequence whatever the window's size.
  *
  * The rules of an answer (ISSUE-15 item 2–3): matched on command id AND device (a device answers
@@ -10,6 +11,8 @@
  * "executing" moves only a queued or sent command (it records executing_at on any open one); a
  * final answer to a command that timed out, was cancelled or expired is kept, marked late.
  */
+import { recordCommandCalibrations } from "../calibration/command-calibrations";
+import type { CalibrationStatusName } from "../calibration/calibration-rules";
 import type { Sql } from "../telemetry/sql";
 import { DEBUG_LEVELS, diagnosticsResult, debugResult, restartResult, statusResult } from "./catalogue";
 
@@ -33,6 +36,8 @@ export type AnswersStored = {
   refused: number;
   /** Device fields a completed get_status reported, by devices.id: for the caller to write with the device's row. */
   statusRefresh: Map<number, StatusRefresh>;
+  /** The calibration status a calibrate_* answer gave a device, by devices.id: for the same window's health scoring. */
+  calibrationStatus: Map<number, CalibrationStatusName>;
 };
 
 /** What get_status refreshes on the device (undefined = not reported, keep the stored value). */
@@ -58,7 +63,7 @@ type Finished = {
 };
 
 export async function storeCommandAnswers(sql: Sql, answers: readonly CommandAnswer[]): Promise<AnswersStored> {
-  if (answers.length === 0) return { applied: 0, refused: 0, statusRefresh: new Map() };
+  if (answers.length === 0) return { applied: 0, refused: 0, statusRefresh: new Map(), calibrationStatus: new Map() };
   const params = [
     answers.map((a) => a.commandId),
     answers.map((a) => a.devicePk),
@@ -98,8 +103,10 @@ export async function storeCommandAnswers(sql: Sql, answers: readonly CommandAns
     );
     refused = unmatched.reduce((sum, row) => sum + answers[row.ord - 1]!.responses, 0);
   }
-  const statusRefresh = await applyConsequences(sql, rows.filter((row) => row.status !== "executing"));
-  return { applied: rows.length, refused, statusRefresh };
+  const finished = rows.filter((row) => row.status !== "executing");
+  const statusRefresh = await applyConsequences(sql, finished);
+  const calibrationStatus = await recordCommandCalibrations(sql, finished);
+  return { applied: rows.length, refused, statusRefresh, calibrationStatus };
 }
 
 /** Newest per device: one UPDATE cannot change a row twice. */

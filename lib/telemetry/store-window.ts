@@ -195,6 +195,9 @@ async function writeWindow(
       .map((outcome) => ({ ...outcome, devicePk: known.get(outcome.deviceId)!.id })),
   );
 
+  // A calibrate_* answer just set the calibration status: score the device by it.
+  for (const row of known.values()) row.calibration_status = answers.calibrationStatus.get(row.id) ?? row.calibration_status;
+
   // Configuration reports (lib/configuration/config-report-apply.ts), and the campaigns they move.
   const configReports = await storeConfigReports(
     sql,

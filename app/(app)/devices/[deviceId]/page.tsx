@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { DeviceCalibrationSection } from "@/components/calibration/device-calibration-section";
 import { DeviceHealthCharts } from "@/components/charts/device-health-charts";
 import { debugActive } from "@/components/commands/debug-badge";
 import { DeviceCommandsSection } from "@/components/commands/device-commands-section";
@@ -13,6 +14,7 @@ import { DeviceSmartButtons } from "@/components/devices/device-smart-buttons";
 import { DeviceStatusBar } from "@/components/devices/device-status-bar";
 import { DeviceConfigurationSection } from "@/components/configuration/device-configuration-section";
 import { DeviceFirmwareUpdates } from "@/components/ota/device-firmware-updates";
+import { DeviceWarrantySection } from "@/components/warranty/device-warranty-section";
 import { can } from "@/lib/auth/permissions";
 import { requirePageActor } from "@/lib/auth/session";
 import { deviceCommands } from "@/lib/commands/command-queries";
@@ -141,6 +143,8 @@ export default async function DevicePage({ params, searchParams }: Props) {
         }
         updates={<DeviceFirmwareUpdates deviceId={device.deviceId} currentVersion={device.firmwareVersion} history={updates} total={device.counts.updates} canSchedule={can(actor.role, "ota.schedule")} retired={retired} timeZone={device.farm.timezone} />}
       />
+      <DeviceCalibrationSection deviceId={device.deviceId} actor={actor} timeZone={device.farm.timezone} retired={retired} />
+      <DeviceWarrantySection deviceId={device.deviceId} actor={actor} />
       <DeviceConfigurationSection
         view={configuration}
         versions={configVersions}
