@@ -13,6 +13,7 @@ import { DeviceSmartButtons } from "@/components/devices/device-smart-buttons";
 import { DeviceStatusBar } from "@/components/devices/device-status-bar";
 import { DeviceConfigurationSection } from "@/components/configuration/device-configuration-section";
 import { DeviceFirmwareUpdates } from "@/components/ota/device-firmware-updates";
+import { DeviceAssetSection } from "@/components/inventory/device-asset-section";
 import { can } from "@/lib/auth/permissions";
 import { requirePageActor } from "@/lib/auth/session";
 import { deviceCommands } from "@/lib/commands/command-queries";
@@ -151,6 +152,7 @@ export default async function DevicePage({ params, searchParams }: Props) {
         groupId={device.groupId}
         groupName={device.group?.name ?? null}
       />
+      <DeviceAssetSection actor={actor} device={device} />
       <DeviceHistory entries={history} timeZone={device.farm.timezone} people={people} limit={HISTORY_LIMIT} />
     </div>
   );
