@@ -1,6 +1,6 @@
 "use client";
 
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { useActionForm } from "@/components/groups/use-action-form";
 import { Field, FormMessage, INPUT, PRIMARY, SECONDARY } from "@/components/warranty/form-field";
 import { recordCalibrationAction } from "@/lib/calibration/calibration-actions";
@@ -8,21 +8,29 @@ import { recordCalibrationAction } from "@/lib/calibration/calibration-actions";
 /** "Record calibration": a calibration done by hand, with its readings or offsets and the verdict. */
 export function RecordCalibrationForm({ deviceId, unit }: { deviceId: string; unit: string | null }) {
   const [open, setOpen] = useState(false);
-  const { state, onSubmit, pending, ready, fieldError, formError } = useActionForm(recordCalibrationAction);
-  const invalid = (name: string) => ({ "aria-invalid": Boolean(fieldError(name)), "aria-describedby": `cal-${name}-error` });
-  const done = state?.ok ? `Calibration recorded${state.data.nextDueOn ? `; next due ${state.data.nextDueOn}` : ""}.` : null;
+  const [saved, setSaved] = useState<string | null>(null);
   if (!open) {
     return (
       <div className="space-y-2">
-        <FormMessage success={done} />
-        <button type="button" className={SECONDARY} onClick={() => setOpen(true)}>
+        <FormMessage success={saved} />
+        <button type="button" className={SECONDARY} onClick={() => { setSaved(null); setOpen(true); }}>
           Record calibration
         </button>
       </div>
     );
   }
+  return <CalibrationForm deviceId={deviceId} unit={unit} onClose={(message) => { setSaved(message); setOpen(false); }} />;
+}
+
+/** Mounted afresh each time it opens, so a saved record leaves no state behind. */
+function CalibrationForm({ deviceId, unit, onClose }: { deviceId: string; unit: string | null; onClose: (saved: string | null) => void }) {
+  const { state, onSubmit, pending, ready, fieldError, formError } = useActionForm(recordCalibrationAction);
+  const invalid = (name: string) => ({ "aria-invalid": Boolean(fieldError(name)), "aria-describedby": `cal-${name}-error` });
+  useEffect(() => {
+    if (state?.ok) onClose(`Calibration recorded${state.data.nextDueOn ? `; next due ${state.data.nextDueOn}` : ""}.`);
+  }, [state, onClose]);
   return (
-    <form onSubmit={(event) => { onSubmit(event); }} className="space-y-3 rounded-lg border border-stone-200 bg-stone-50 p-3" noValidate aria-label="Record calibration">
+    <form onSubmit={onSubmit} className="space-y-3 rounded-lg border border-stone-200 bg-stone-50 p-3" noValidate aria-label="Record calibration">
       <input type="hidden" name="deviceId" value={deviceId} />
       <div className="grid gap-3 sm:grid-cols-3">
         <Field id="cal-reference" label="Reference used" error={fieldError("reference")} className="sm:col-span-2">
@@ -71,16 +79,15 @@ export function RecordCalibrationForm({ deviceId, unit }: { deviceId: string; un
           <textarea id="cal-notes" name="notes" rows={2} className={INPUT} {...invalid("notes")} />
         </Field>
       </div>
-      <FormMessage error={formError ?? (state && !state.ok && Object.keys(state.fieldErrors ?? {}).length ? state.error : undefined)} />
+      <FormMessage error={formError} />
       <div className="flex flex-wrap gap-2">
         <button type="submit" disabled={pending || !ready} className={PRIMARY}>
           {pending ? "Saving…" : "Save calibration"}
         </button>
-        <button type="button" className={SECONDARY} onClick={() => setOpen(false)}>
+        <button type="button" className={SECONDARY} onClick={() => onClose(null)}>
           Cancel
         </button>
       </div>
-      {state?.ok ? <FormMessage success={done} /> : null}
     </form>
   );
 }

@@ -116,6 +116,11 @@ const ACTION_LABEL: Record<string, string> = {
   bulk_updated: "changed in bulk",
   tag_renamed: "had a tag renamed",
   tag_deleted: "had a tag deleted",
+  "calibration.recorded": "calibrated",
+  "warranty_claim.filed": "had a warranty claim filed",
+  "warranty.extended": "had its warranty extended",
+  "warranty.voided": "had its warranty voided",
+  "warranty.unvoided": "had its warranty void lifted",
 };
 
 export function actionLabel(action: string): string {

@@ -101,7 +101,7 @@ export default async function WarrantyPage({ searchParams }: { searchParams: Pro
             {claims.data.map((claim) => (
               <tr key={claim.id} className="hover:bg-stone-50">
                 <td className="px-3 py-2">
-                  <Link href={`/inventory/warranty/claims/${claim.id}`} className="font-mono text-brand-700 underline">
+                  <Link href={`/inventory/warranty/claims/${claim.id}`} className="font-mono whitespace-nowrap text-brand-700 underline">
                     {claim.claimNumber}
                   </Link>
                 </td>
