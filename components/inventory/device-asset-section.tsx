@@ -14,6 +14,12 @@ import { formatMoney } from "./money";
 import { TransferHistory } from "./transfer-history";
 import { WarrantyBadge } from "./warranty-badge";
 
+function warrantyPeriod(start: Date | null, end: Date | null): string | null {
+  if (start && end) return `${formatDate(start)} – ${formatDate(end)}`;
+  if (end) return `until ${formatDate(end)}`;
+  return start ? `from ${formatDate(start)}` : null;
+}
+
 type Props = {
   actor: Actor;
   device: { id: number; deviceId: string; deviceType: string; state: string; farmId: number; createdAt: Date; warrantyVoidedAt: Date | null };
@@ -73,7 +79,7 @@ export async function DeviceAssetSection({ actor, device }: Props) {
           <Row label="Warranty">
             <WarrantyBadge status={status} />
           </Row>
-          <Row label="Warranty period">{record.warrantyStart || record.warrantyEnd ? `${formatDate(record.warrantyStart)} – ${formatDate(record.warrantyEnd)}` : null}</Row>
+          <Row label="Warranty period">{warrantyPeriod(record.warrantyStart, record.warrantyEnd)}</Row>
           <Row label="Warranty terms">{record.warrantyTerms}</Row>
           <Row label="Storage location">{record.storageLocation}</Row>
           <Row label="In stock">{record.inStock ? "Yes, a spare" : "No"}</Row>

@@ -82,7 +82,7 @@ export default async function DevicesPage({ searchParams }: { searchParams: Prom
     { name: "config", label: "Configuration status", allLabel: "Any configuration status", options: CONFIG_SYNC_FILTERS.map((status) => ({ value: status, label: status === "pending" ? "Pending or sent" : SYNC_STATUS_LABEL[status] })) },
     { name: "drift", label: "Configuration drift", allLabel: "Either", options: [{ value: "true", label: "Drifted" }, { value: "false", label: "No drift" }] },
     { name: "calibration", label: "Calibration", allLabel: "Any calibration", options: CALIBRATION_FILTER_OPTIONS },
-    { name: "warranty", label: "Warranty", allLabel: "Any warranty", options: WARRANTY_STATUSES.map((status) => ({ value: status, label: status === "expiring" ? "Expiring (< 30 days)" : WARRANTY_STATUS_LABEL[status] })) },
+    { name: "warranty", label: "Warranty", allLabel: "Any warranty", options: WARRANTY_STATUSES.map((status) => ({ value: status, label: status === "expiring" ? "Expiring" : WARRANTY_STATUS_LABEL[status] })) },
     { name: "stock", label: "Stock", allLabel: "Either", options: [{ value: "true", label: "Spares in stock" }, { value: "false", label: "Not in stock" }] },
   ];
   const activeCount = ["q", "farm", "type", "state", "health", "connection", "group", "tag", "firmware", "attention", "maintenance", "config", "drift", "calibration", "warranty", "stock", "retired"].filter((key) => asked[key as keyof DeviceListQuery] !== undefined).length;

@@ -38,14 +38,15 @@ export default async function TransfersPage({ searchParams }: { searchParams: Pr
   ]);
 
   return (
-    <div className="grid gap-6 xl:grid-cols-[minmax(0,1fr)_minmax(0,26rem)]">
+    <div className="space-y-4">
+      <div>
+        <h2 className="text-2xl font-semibold tracking-tight text-stone-900">Transfers</h2>
+        <p className="mt-1 text-sm text-stone-600">
+          {history.total.toLocaleString("en")} {history.total === 1 ? "device" : "devices"} moved between farms{farm ? " to or from this farm" : ""}.
+        </p>
+      </div>
+      <div className="grid gap-6 xl:grid-cols-[minmax(0,1fr)_minmax(0,26rem)]">
       <div className="order-2 min-w-0 space-y-3 xl:order-1">
-        <div>
-          <h2 className="text-2xl font-semibold tracking-tight text-stone-900">Transfers</h2>
-          <p className="mt-1 text-sm text-stone-600">
-            {history.total.toLocaleString("en")} {history.total === 1 ? "device" : "devices"} moved between farms{farm ? " to or from this farm" : ""}.
-          </p>
-        </div>
         {history.total === 0 ? (
           <EmptyState title="No transfers yet">When devices move to another farm, each move is listed here with where it came from and where it went.</EmptyState>
         ) : (
@@ -71,6 +72,7 @@ export default async function TransfersPage({ searchParams }: { searchParams: Pr
             <p className="text-sm text-stone-600">Moving devices between farms takes an admin account of every farm.</p>
           </Card>
         )}
+      </div>
       </div>
     </div>
   );
