@@ -26,7 +26,8 @@ afterAll(async () => {
   await disconnectDb();
 });
 
-const body = async (response: Response) => ({ status: response.status, json: (await response.json()) as Record<string, any> });
+type Answer = { error: { message: string; fields?: Record<string, string[]> }; costs: { power: number }; forecast: unknown[]; months: unknown[] } & Record<string, unknown>;
+const body = async (response: Response) => ({ status: response.status, json: (await response.json()) as Answer });
 
 describe("cost routes", () => {
   it("answer the admin and refuse a bad month or months with a message", async () => {
