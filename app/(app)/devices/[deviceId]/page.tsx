@@ -12,6 +12,7 @@ import { DeviceRecordSections, type DeviceRecords } from "@/components/devices/d
 import { DeviceSmartButtons } from "@/components/devices/device-smart-buttons";
 import { DeviceStatusBar } from "@/components/devices/device-status-bar";
 import { DeviceConfigurationSection } from "@/components/configuration/device-configuration-section";
+import { DeviceCostsCard } from "@/components/costs/device-costs-card";
 import { DeviceFirmwareUpdates } from "@/components/ota/device-firmware-updates";
 import { can } from "@/lib/auth/permissions";
 import { requirePageActor } from "@/lib/auth/session";
@@ -151,6 +152,7 @@ export default async function DevicePage({ params, searchParams }: Props) {
         groupId={device.groupId}
         groupName={device.group?.name ?? null}
       />
+      <DeviceCostsCard actor={actor} deviceId={device.id} />
       <DeviceHistory entries={history} timeZone={device.farm.timezone} people={people} limit={HISTORY_LIMIT} />
     </div>
   );
