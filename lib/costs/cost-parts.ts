@@ -107,36 +107,38 @@ export function partsParams(months: CostMonth[], scope: PartsScope): unknown[] {
   ];
 }
 
-/** Totals per month and category (amount rounded to cents, as text), bytes and devices in service. */
+/**
+ * Totals per month and category (amount rounded to cents, as text), bytes, hours, and rows: a device
+ * has one power row per month, so the power rows count the devices in service.
+ */
 export function monthTotalsSql(): string {
   return `WITH ${partsSql()}
     SELECT to_char(p.month, 'YYYY-MM') AS period, p.category,
            ROUND(SUM(p.amount), 2)::text AS amount, SUM(p.bytes)::text AS bytes, ROUND(SUM(p.hours), 3)::text AS hours,
-           COUNT(DISTINCT p.device_id)::int AS devices
+           COUNT(*)::int AS devices
       FROM parts p GROUP BY p.month, p.category`;
 }
 
 /** One month: its totals, by device type, and the costliest devices (as JSON, one statement). */
 export function monthBreakdownSql(topLimit: number): string {
   return `WITH ${partsSql()},
-    per_device AS MATERIALIZED (
-      SELECT p.device_id, SUM(p.amount) AS total, json_object_agg(p.category, ROUND(p.amount, 2)::text) AS parts
-        FROM (SELECT device_id, category, SUM(amount) AS amount FROM parts GROUP BY device_id, category) p
-       GROUP BY p.device_id
+    top AS MATERIALIZED (
+      SELECT p.device_id, SUM(p.amount) AS total FROM parts p
+       GROUP BY p.device_id HAVING SUM(p.amount) > 0
+       ORDER BY SUM(p.amount) DESC, p.device_id LIMIT ${Math.max(1, Math.floor(topLimit))}
     )
     SELECT
       (SELECT COALESCE(json_agg(x), '[]') FROM (
-         SELECT p.category, ROUND(SUM(p.amount), 2)::text AS amount, SUM(p.bytes)::text AS bytes, ROUND(SUM(p.hours), 3)::text AS hours, COUNT(DISTINCT p.device_id)::int AS devices
+         SELECT p.category, ROUND(SUM(p.amount), 2)::text AS amount, SUM(p.bytes)::text AS bytes, ROUND(SUM(p.hours), 3)::text AS hours, COUNT(*)::int AS devices
            FROM parts p GROUP BY p.category) x) AS totals,
       (SELECT COALESCE(json_agg(y), '[]') FROM (
-         SELECT d.device_type AS "deviceType", p.category, ROUND(SUM(p.amount), 2)::text AS amount,
-                COUNT(DISTINCT p.device_id) FILTER (WHERE p.category = 'power')::int AS devices
+         SELECT d.device_type AS "deviceType", p.category, ROUND(SUM(p.amount), 2)::text AS amount, COUNT(*)::int AS devices
            FROM parts p JOIN devices d ON d.id = p.device_id GROUP BY d.device_type, p.category) y) AS by_type,
-      (SELECT COALESCE(json_agg(z), '[]') FROM (
+      (SELECT COALESCE(json_agg(z ORDER BY z.sort DESC, z."deviceId"), '[]') FROM (
          SELECT d.id, d.device_id AS "deviceId", d.name, d.device_type AS "deviceType", f.name AS "farmName",
-                ROUND(t.total, 2)::text AS total, t.parts
-           FROM (SELECT * FROM per_device WHERE total > 0 ORDER BY total DESC, device_id LIMIT ${Math.max(1, Math.floor(topLimit))}) t
-           JOIN devices d ON d.id = t.device_id JOIN farms f ON f.id = d.farm_id
-          ORDER BY t.total DESC, d.device_id) z) AS top,
+                ROUND(t.total, 2)::text AS total, t.total AS sort,
+                (SELECT json_object_agg(c.category, ROUND(c.amount, 2)::text)
+                   FROM (SELECT p.category, SUM(p.amount) AS amount FROM parts p WHERE p.device_id = t.device_id GROUP BY p.category) c) AS parts
+           FROM top t JOIN devices d ON d.id = t.device_id JOIN farms f ON f.id = d.farm_id) z) AS top,
       (SELECT array_agg(DISTINCT currency) FROM rates) AS currencies`;
 }
