@@ -21,9 +21,10 @@ test("a farm manager reads the month's costs, the forecast, and changes a unit p
   // last month, from the month picker in the address
   const now = new Date();
   const previous = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1)).toISOString().slice(0, 7);
-  await page.getByLabel("Month").fill(previous);
+  await page.getByLabel("Month", { exact: true }).fill(previous);
   await expect(page).toHaveURL(new RegExp(`month=${previous}`));
-  await expect(page.getByText("Total", { exact: true })).toBeVisible();
+  const name = new Date(`${previous}-01T00:00:00Z`).toLocaleDateString("en-GB", { month: "long", year: "numeric", timeZone: "UTC" });
+  await expect(page.getByText(`cost in ${name}, and what`)).toBeVisible();
 
   // the farm's unit prices: a negative price is refused beside its field, a good one is saved
   await page.getByRole("link", { name: "Unit prices" }).click();
