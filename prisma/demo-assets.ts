@@ -37,7 +37,6 @@ import { CALIBRATION_INTERVAL_DAYS, calibrationStatusOn, nextCalibrationDate } f
 import { DEVICE_ID_PREFIX, type DeviceTypeName } from "../lib/devices/device-id";
 import { utcDay } from "../lib/warranty/warranty-status";
 
-type Tx = Prisma.TransactionClient;
 type MaintenanceTypeName = "preventive" | "corrective" | "calibration" | "inspection" | "cleaning" | "battery_replacement" | "part_replacement" | "firmware";
 type Part = { name: string; partNumber?: string; quantity: number; unitCost?: number };
 
@@ -63,13 +62,13 @@ const ASSET: Record<DeviceTypeName, { supplier: string; unitCost: number; deprec
   environmental: { supplier: "BarnAir GmbH", unitCost: 240, depreciationMonths: 48 },
   collar: { supplier: "HerdPulse Europe", unitCost: 95, depreciationMonths: 36 },
   feeder: { supplier: "FeedRight Systems", unitCost: 1850, depreciationMonths: 84 },
-  gate: { supplier: "GateWorks NV", unitCost: 2400, depreciationMonths: 96 },
+  gate: { supplier: "GateWorks NV", unitCost: 2400, depreciationMonths: 84 },
   waterer: { supplier: "AgriTech Supplies Ltd", unitCost: 650, depreciationMonths: 84 },
   rfid_reader: { supplier: "TagLine Identification", unitCost: 780, depreciationMonths: 60 },
   gateway: { supplier: "FieldLink Networks", unitCost: 520, depreciationMonths: 60 },
 };
 
-/** Typical data a device sends in a month (MB of 10^6 bytes), for the usage counters. */
+/** Typical data a device sends in a month (MB of 1,048,576 bytes, as the cost reports count), for the usage counters. */
 const MONTHLY_MB: Record<DeviceTypeName, number> = {
   milk_meter: 28,
   temperature: 4,
@@ -92,7 +91,10 @@ const FLEET_PURCHASE: Record<string, { daysAgo: number; po: string }> = {
   RBC: { daysAgo: 440, po: "PO-RBC-2025-021" },
 };
 
-const WARRANTY_TERMS = "2-year manufacturer warranty: parts and labour, return to base";
+const WARRANTY_TERMS = "Standard 2-year manufacturer warranty: parts and labour, return to base";
+/** The seed's create_asset_record: the warranty ends 2 × 365 days after purchase. */
+const WARRANTY_DAYS = 730;
+const warrantyEndOf = (purchaseDate: Date) => new Date(purchaseDate.getTime() + WARRANTY_DAYS * DAY);
 
 /** Spare devices in stock: registered, never provisioned, kept in a store. */
 const STOCK = [
@@ -194,16 +196,16 @@ export async function seedDemoAssets(db: Db, now = new Date()): Promise<DemoAsse
         const asset = ASSET[d.deviceType];
         const purchase = FLEET_PURCHASE[d.farmCode]!;
         let purchaseDate = day(-purchase.daysAgo);
-        let warrantyEnd = addMonthsUtc(purchaseDate, 24);
+        let warrantyEnd = warrantyEndOf(purchaseDate);
         let purchaseOrder = purchase.po;
         // GW001 came a while before the rest of Green Valley's fleet; TS002 from the old calf-barn system.
         if (d.deviceId === "GW001") {
           warrantyEnd = day(18);
-          purchaseDate = addMonthsUtc(warrantyEnd, -24);
+          purchaseDate = day(18 - WARRANTY_DAYS);
           purchaseOrder = "PO-GVD-2024-031";
         } else if (d.deviceId === "TS002") {
           warrantyEnd = day(-40);
-          purchaseDate = addMonthsUtc(warrantyEnd, -24);
+          purchaseDate = day(-40 - WARRANTY_DAYS);
           purchaseOrder = "PO-GVD-2024-009";
         }
         await tx.device.update({
@@ -227,13 +229,13 @@ export async function seedDemoAssets(db: Db, now = new Date()): Promise<DemoAsse
         data: { warrantyVoidedAt: at(-70, 11, 20), warrantyVoidReason: "Housing opened by a third party: tamper seal broken (HerdPulse inspection report)" },
       });
       const extended = device("MM003");
-      const extendedStart = day(-FLEET_PURCHASE.GVD!.daysAgo);
+      const extendedEnd = warrantyEndOf(day(-FLEET_PURCHASE.GVD!.daysAgo));
       await tx.warrantyExtension.create({
         data: {
           deviceId: extended.id,
           farmId: extended.farmId,
-          previousEnd: addMonthsUtc(extendedStart, 24),
-          newEnd: addMonthsUtc(extendedStart, 36),
+          previousEnd: extendedEnd,
+          newEnd: addMonthsUtc(extendedEnd, 12),
           months: 12,
           cost: "45.00",
           provider: "FlowSense Care+",
@@ -241,7 +243,7 @@ export async function seedDemoAssets(db: Db, now = new Date()): Promise<DemoAsse
           createdAt: at(-60, 9, 40),
         },
       });
-      await tx.device.update({ where: { id: extended.id }, data: { warrantyEnd: addMonthsUtc(extendedStart, 36) } });
+      await tx.device.update({ where: { id: extended.id }, data: { warrantyEnd: addMonthsUtc(extendedEnd, 12) } });
       const expiringTag = await tx.deviceTag.findUnique({ where: { name: "warranty-expiring" }, select: { id: true } });
       if (expiringTag) await tx.deviceTagLink.create({ data: { deviceId: device("GW001").id, tagId: expiringTag.id } });
 
@@ -800,7 +802,7 @@ export async function seedDemoAssets(db: Db, now = new Date()): Promise<DemoAsse
             unitCost: ASSET[spare.type].unitCost.toFixed(2),
             depreciationMonths: ASSET[spare.type].depreciationMonths,
             warrantyStart: purchaseDate,
-            warrantyEnd: addMonthsUtc(purchaseDate, 24),
+            warrantyEnd: warrantyEndOf(purchaseDate),
             warrantyTerms: WARRANTY_TERMS,
             createdAt: at(-spare.boughtDaysAgo, 13),
           },
@@ -859,7 +861,7 @@ export async function seedDemoAssets(db: Db, now = new Date()): Promise<DemoAsse
       const swaps = await tx.maintenance.findMany({ where: { status: "done", maintenanceType: "battery_replacement" }, select: { deviceId: true, performedAt: true } });
       const usage: Prisma.DeviceUsageMonthCreateManyInput[] = [];
       for (const d of fleet) {
-        const perMonth = MONTHLY_MB[d.deviceType] * 1_000_000 * between(0.85, 1.15);
+        const perMonth = MONTHLY_MB[d.deviceType] * 1_048_576 * between(0.85, 1.15);
         const drain = DRAIN_PER_MONTH[d.deviceType];
         const onBattery = d.powerSource === "battery" || d.powerSource === "solar";
         const swapsOf = swaps.filter((swap) => swap.deviceId === d.id).map((swap) => swap.performedAt!.getTime());
