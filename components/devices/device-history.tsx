@@ -11,10 +11,12 @@ const ACTION_WORDS: Record<string, string> = {
   retired: "retired the device",
   tag_renamed: "renamed a tag of the device",
   tag_deleted: "deleted a tag of the device",
+  asset_record_updated: "changed the asset record",
+  transferred: "moved the device to another farm",
 };
 
 /** Tracked fields that hold a calendar date, stored at UTC midnight. */
-const DATE_FIELDS = new Set(["lastCalibration", "nextMaintenanceDate", "purchaseDate", "warrantyEnd"]);
+const DATE_FIELDS = new Set(["lastCalibration", "nextMaintenanceDate", "purchaseDate", "warrantyStart", "warrantyEnd"]);
 
 const ENUM_WORDS: Record<string, Record<string, string>> = {
   state: DEVICE_STATE_LABEL,

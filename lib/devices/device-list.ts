@@ -11,9 +11,12 @@ import type { DeviceFilter, DeviceGroupBy, DeviceListQuery, DeviceSortKey } from
 import { deviceListQuerySchema } from "./device-schemas";
 import { fieldErrorsFromIssues } from "../errors";
 import { CONNECTION_LABEL, DEVICE_STATE_LABEL, DEVICE_STATES, HEALTH_LABEL } from "./device-fields";
-import { DEVICE_TYPE_LABEL } from "./device-id";
+import { DEVICE_TYPE_LABEL, type DeviceTypeName } from "./device-id";
 import { containsInsensitive, containsPattern } from "../search/like-pattern";
 import type { ConfigSyncFilter } from "./device-schemas";
+import { CALIBRATION_DUE_SOON_DAYS, CALIBRATION_INTERVAL_DAYS, type CalibrationStatusName } from "../calibration/calibration-rules";
+import { utcDay, warrantyStatusWhere } from "../warranty/warranty-status";
+import { stockWhere } from "../inventory/stock";
 
 type Reader = Pick<Db, "device" | "deviceGroup" | "farm" | "deviceShadow" | "$queryRaw">;
 
@@ -99,6 +102,34 @@ function configSyncWhere(shadow: Pick<Db, "deviceShadow">["deviceShadow"], statu
   }
 }
 
+const DAY = 86_400_000;
+
+/** The types calibrated by default (an interval in calibration-rules.ts). */
+const CALIBRATED_TYPES = Object.entries(CALIBRATION_INTERVAL_DAYS)
+  .filter(([, days]) => days !== null)
+  .map(([type]) => type) as DeviceTypeName[];
+
+/**
+ * calibration-rules.ts `calibrationStatusOn` written as a filter on the due date (indexed), so the
+ * list agrees with the device page whether or not the daily sweep has stored the status yet.
+ */
+export function calibrationStatusWhere(status: CalibrationStatusName, today: Date = new Date()): Prisma.DeviceWhereInput {
+  const day = new Date(utcDay(today));
+  const soon = new Date(utcDay(today) + CALIBRATION_DUE_SOON_DAYS * DAY);
+  const hasInterval: Prisma.DeviceWhereInput = { OR: [{ calibrationIntervalDays: { not: null } }, { deviceType: { in: CALIBRATED_TYPES } }] };
+  switch (status) {
+    case "overdue":
+      return { nextCalibrationDue: { lt: day } };
+    case "due":
+      // never calibrated but calibrated by its type: due now
+      return { OR: [{ nextCalibrationDue: { gte: day, lte: soon } }, { nextCalibrationDue: null, ...hasInterval }] };
+    case "ok":
+      return { nextCalibrationDue: { gt: soon } };
+    case "not_required":
+      return { nextCalibrationDue: null, calibrationIntervalDays: null, deviceType: { notIn: CALIBRATED_TYPES } };
+  }
+}
+
 /** The Prisma filter for a device list, always inside the actor's farms. */
 export async function deviceWhere(db: Pick<Db, "$queryRaw"> & Partial<Pick<Db, "deviceShadow">>, actor: Actor, filter: DeviceFilter): Promise<Prisma.DeviceWhereInput> {
   const and: Prisma.DeviceWhereInput[] = [];
@@ -121,6 +152,9 @@ export async function deviceWhere(db: Pick<Db, "$queryRaw"> & Partial<Pick<Db, "
   if (filter.firmware) and.push(filter.firmware === "none" ? { firmwareVersion: null } : { firmwareVersion: filter.firmware });
   if (filter.attention !== undefined) and.push({ needsAttention: filter.attention });
   if (filter.maintenance !== undefined) and.push({ maintenanceMode: filter.maintenance });
+  if (filter.calibration?.length) and.push({ OR: filter.calibration.map((status) => calibrationStatusWhere(status)) });
+  if (filter.warranty?.length) and.push({ OR: filter.warranty.map((status) => warrantyStatusWhere(status)) });
+  if (filter.stock !== undefined) and.push(stockWhere(filter.stock));
   if (filter.config?.length) {
     // callers type their client narrowly; every one passes the whole client (or a transaction)
     const shadow = db.deviceShadow;

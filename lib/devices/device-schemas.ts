@@ -7,6 +7,7 @@ import { booleanish, idList, keepWhenBlank, optionalDate, optionalEnum, optional
 import { DEVICE_TYPES, deviceIdSchema } from "./device-id";
 import { SYNC_STATUSES } from "../configuration/sync-status";
 import { CALIBRATION_STATUSES, CONNECTION_STATUSES, CONNECTION_TYPES, DEVICE_STATES, HEALTH_STATUSES, POWER_SOURCES } from "./device-fields";
+import { WARRANTY_STATUSES } from "../warranty/warranty-status";
 
 /** "AA:BB:CC:DD:EE:FF" (or with dashes, any case), stored upper-case with colons. */
 export const MAC_PATTERN = /^([0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}$/;
@@ -141,6 +142,12 @@ export const deviceListQuerySchema = z.object({
   config: many(CONFIG_SYNC_FILTERS, "configuration status"),
   /** Configuration drift raised (device_states.drifted). */
   drift: booleanish,
+  /** Calibration status on today's date (lib/calibration/calibration-rules.ts calibrationStatusOn). */
+  calibration: many(CALIBRATION_STATUSES, "calibration status"),
+  /** Warranty status (lib/warranty/warranty-status.ts). */
+  warranty: many(WARRANTY_STATUSES, "warranty status"),
+  /** Spares in stock: registered or manufactured, never provisioned (lib/inventory/stock.ts). */
+  stock: booleanish,
   /** Include retired devices (hidden by default: they stay for their history). */
   retired: booleanish,
   sort: z.enum(DEVICE_SORT_KEYS, { error: `sort must be one of ${DEVICE_SORT_KEYS.join(", ")}` }).default("deviceId"),
@@ -190,6 +197,9 @@ export function deviceQueryToSearchParams(query: Partial<DeviceListQuery>): URLS
   set("maintenance", query.maintenance);
   set("config", query.config?.length ? query.config : undefined);
   set("drift", query.drift);
+  set("calibration", query.calibration?.length ? query.calibration : undefined);
+  set("warranty", query.warranty?.length ? query.warranty : undefined);
+  set("stock", query.stock);
   set("retired", query.retired);
   if (query.sort && query.sort !== "deviceId") set("sort", query.sort);
   if (query.dir && query.dir !== "asc") set("dir", query.dir);

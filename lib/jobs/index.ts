@@ -2,8 +2,9 @@
 import type { RegisteredJob } from "./define-job";
 import { healthSweepJob } from "./health-sweep";
 import { telemetryRetentionJob } from "./telemetry-retention";
+import { usageSnapshotJob } from "./usage-snapshot";
 
-export const WORKER_JOBS: ReadonlyArray<RegisteredJob> = [healthSweepJob, telemetryRetentionJob];
+export const WORKER_JOBS: ReadonlyArray<RegisteredJob> = [healthSweepJob, telemetryRetentionJob, usageSnapshotJob];
 
 /** Jobs of earlier releases whose cron schedule must not keep filling a queue nobody works. */
 export const RETIRED_SCHEDULES: ReadonlyArray<string> = ["connection-sweep"];

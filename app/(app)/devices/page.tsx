@@ -17,6 +17,7 @@ import { SYNC_STATUS_LABEL } from "@/lib/configuration/sync-status";
 import { BULK_COMMAND_ROLE, roleReaches } from "@/lib/commands/catalogue";
 import { requirePageActor } from "@/lib/auth/session";
 import { getDb } from "@/lib/db";
+import { WARRANTY_STATUS_LABEL, WARRANTY_STATUSES } from "@/lib/warranty/warranty-status";
 import { CONNECTION_LABEL, CONNECTION_STATUSES, DEVICE_STATE_LABEL, DEVICE_STATES, HEALTH_LABEL, HEALTH_STATUSES } from "@/lib/devices/device-fields";
 import { DEVICE_TYPE_LABEL, DEVICE_TYPES } from "@/lib/devices/device-id";
 import { countDevicesBy, listDevices } from "@/lib/devices/device-list";
@@ -26,6 +27,15 @@ import { selectedFarmId, visibleFarms } from "@/lib/farms/farm-scope";
 
 export const metadata: Metadata = { title: "Devices" };
 export const dynamic = "force-dynamic";
+
+/** "Due or overdue" first: what a person filtering on calibration usually wants to see. */
+const CALIBRATION_FILTER_OPTIONS = [
+  { value: "due,overdue", label: "Due or overdue" },
+  { value: "overdue", label: "Overdue" },
+  { value: "due", label: "Due within 14 days" },
+  { value: "ok", label: "Up to date" },
+  { value: "not_required", label: "Not required" },
+];
 
 const GROUP_BY_LABEL = { type: "Type", health: "Health", farm: "Farm", group: "Group", state: "Status", connection: "Connection" } as const;
 
@@ -71,8 +81,11 @@ export default async function DevicesPage({ searchParams }: { searchParams: Prom
     { name: "maintenance", label: "Maintenance mode", allLabel: "Either", options: [{ value: "true", label: "In maintenance" }, { value: "false", label: "Not in maintenance" }] },
     { name: "config", label: "Configuration status", allLabel: "Any configuration status", options: CONFIG_SYNC_FILTERS.map((status) => ({ value: status, label: status === "pending" ? "Pending or sent" : SYNC_STATUS_LABEL[status] })) },
     { name: "drift", label: "Configuration drift", allLabel: "Either", options: [{ value: "true", label: "Drifted" }, { value: "false", label: "No drift" }] },
+    { name: "calibration", label: "Calibration", allLabel: "Any calibration", options: CALIBRATION_FILTER_OPTIONS },
+    { name: "warranty", label: "Warranty", allLabel: "Any warranty", options: WARRANTY_STATUSES.map((status) => ({ value: status, label: status === "expiring" ? "Expiring (< 30 days)" : WARRANTY_STATUS_LABEL[status] })) },
+    { name: "stock", label: "Stock", allLabel: "Either", options: [{ value: "true", label: "Spares in stock" }, { value: "false", label: "Not in stock" }] },
   ];
-  const activeCount = ["q", "farm", "type", "state", "health", "connection", "group", "tag", "firmware", "attention", "maintenance", "config", "drift", "retired"].filter((key) => asked[key as keyof DeviceListQuery] !== undefined).length;
+  const activeCount = ["q", "farm", "type", "state", "health", "connection", "group", "tag", "firmware", "attention", "maintenance", "config", "drift", "calibration", "warranty", "stock", "retired"].filter((key) => asked[key as keyof DeviceListQuery] !== undefined).length;
 
   const filterOnly = deviceQueryToSearchParams({ ...query, sort: undefined, dir: undefined, page: undefined, pageSize: undefined, groupBy: undefined });
   const canWrite = can(actor.role, "devices.write");
