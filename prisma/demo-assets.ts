@@ -688,9 +688,13 @@ export async function seedDemoAssets(db: Db, now = new Date()): Promise<DemoAsse
       });
       const replacementCalibration = await work({ device: mm005, type: "calibration", on: -38, status: "done", performer: tech, description: "Calibrate the replacement meter", minutes: 30 });
       await calibrate(mm005, replacementCalibration.performedAt!, { maintenanceId: replacementCalibration.id, performer: tech, notes: "Replacement meter, first calibration" });
-      const closed = await tx.warrantyClaim.create({
+      // Numbered as the claims module numbers them: WC- and the row's id, taken from its sequence first.
+      const claimId = async () => (await tx.$queryRaw<{ id: number }[]>`SELECT nextval(pg_get_serial_sequence('warranty_claims', 'id'))::int AS id`)[0]!.id;
+      const closedId = await claimId();
+      await tx.warrantyClaim.create({
         data: {
-          claimNumber: "WC-PENDING-1",
+          id: closedId,
+          claimNumber: `WC-${String(closedId).padStart(6, "0")}`,
           deviceId: mm005.id,
           farmId: mm005.farmId,
           maintenanceId: failure.id,
@@ -721,13 +725,15 @@ export async function seedDemoAssets(db: Db, now = new Date()): Promise<DemoAsse
         notes: "Rumination fine, activity sensor drops out when the collar is cold. Warranty claim filed.",
         minutes: 25,
       });
-      const open = await tx.warrantyClaim.create({
+      const openId = await claimId();
+      await tx.warrantyClaim.create({
         data: {
-          claimNumber: "WC-PENDING-2",
+          id: openId,
+          claimNumber: `WC-${String(openId).padStart(6, "0")}`,
           deviceId: ac004.id,
           farmId: ac004.farmId,
           maintenanceId: inspection.id,
-          issueType: "sensor_fault",
+          issueType: "sensor_failure",
           issueDescription: "Activity (step) sensor reports zero for hours at a time, mostly at night; rumination data unaffected.",
           status: "submitted",
           rmaNumber: "RMA-HP-31842",
@@ -737,8 +743,6 @@ export async function seedDemoAssets(db: Db, now = new Date()): Promise<DemoAsse
           updatedAt: at(-5, 14, 10),
         },
       });
-      // Claim numbers as the claims module makes them: from the row's id.
-      for (const claim of [closed, open]) await tx.warrantyClaim.update({ where: { id: claim.id }, data: { claimNumber: `WC-${String(claim.id).padStart(6, "0")}` } });
       summary.claims = 2;
 
       // On today's list, beside the gateway inspection, and in the coming days.

@@ -115,12 +115,13 @@ const SEED_SQL = (devices: number, maintenance: number) => [
                                   starts_on, next_on, assignee_id, description, duration_minutes, updated_at)
    SELECT p, f, 'Plan ' || p, (array['calibration', 'inspection', 'preventive', 'cleaning', 'battery_replacement'])[1 + p % 5]::"MaintenanceType",
           (CASE p % 3 WHEN 0 THEN 'group' WHEN 1 THEN 'device_type' ELSE 'device' END)::"MaintenanceScope",
-          CASE WHEN p % 3 = 2 THEN coalesce((SELECT min(id) FROM devices WHERE farm_id = f AND id > (p * 37) % ${devices}), (SELECT min(id) FROM devices WHERE farm_id = f)) END,
+          CASE WHEN p % 3 = 2 THEN ids[1 + p % cardinality(ids)] END,
           CASE WHEN p % 3 = 0 THEN (f - 1) * 4 + 1 + p % 4 END,
           CASE WHEN p % 3 = 1 THEN (array['milk_meter', 'environmental', 'feeder', 'collar'])[1 + p % 4]::"DeviceType" END,
           (array[1, 3, 6, 12])[1 + p % 4], 'months'::"RecurrenceUnit", current_date - 730 + p % 90, current_date + 90 + p % 30,
           ${1 + FARMS} + (f - 1) * ${TECHS_PER_FARM} + 1 + p % ${TECHS_PER_FARM}, 'Bench plan', 30, now()
-     FROM (SELECT p, 1 + (p - 1) / 200 AS f FROM generate_series(1, ${FARMS * 200}) p) plans`,
+     FROM (SELECT p, 1 + (p - 1) / 200 AS f FROM generate_series(1, ${FARMS * 200}) p) plans
+     JOIN (SELECT farm_id, (array_agg(id ORDER BY id))[1:500] AS ids FROM devices GROUP BY farm_id) farm_devices ON farm_devices.farm_id = plans.f`,
   `SELECT setval(pg_get_serial_sequence('maintenance_plans', 'id'), ${FARMS * 200})`,
   // the maintenance records: two years back to three months ahead; the status follows the date
   `INSERT INTO maintenances (device_id, farm_id, plan_id, maintenance_type, status, scheduled_date, assignee_id, description, parts,
