@@ -164,9 +164,8 @@ export async function maintenanceCalendar(db: Db, actor: Actor, query: CalendarQ
   counts.parts.push(...base.parts);
   counts.values.push(...base.values);
   const todayParam = counts.param(isoDay(today));
-  const entries = new Where();
-  entries.parts.push(...base.parts.filter((part) => !part.startsWith("m.scheduled_date >=") && !part.startsWith("m.scheduled_date <=")));
-  entries.values.push(...base.values);
+  // The entries per day: the same filter without the range, which the series of days gives.
+  const entries = filterWhere(actor, { ...query, from: undefined, to: undefined }, today, { skipCancelledByDefault: true })!;
   entries.add(`m.scheduled_date = g.day::date`);
   const perDay = entries.param(CALENDAR_ENTRIES_PER_DAY);
   const fromParam = entries.param(isoDay(from));

@@ -86,14 +86,18 @@ export async function materializePlans(sql: Sql, options: { now: Date; planIds?:
     const recurrence = { startsOn: day(plan.starts_on), endsOn: plan.ends_on ? day(plan.ends_on) : null, everyCount: plan.every_count, everyUnit: plan.every_unit };
     const dates = datesBetween(recurrence, day(plan.next_on), horizon, DATES_PER_RUN);
     if (dates.length) {
-      const inserted = await sql.query(
-        `INSERT INTO maintenances (device_id, farm_id, plan_id, maintenance_type, status, scheduled_date, assignee_id, description, duration_minutes, use_maintenance_mode)
-         SELECT d.id, p.farm_id, p.id, p.maintenance_type, 'scheduled', x.day, p.assignee_id, p.description, p.duration_minutes, p.use_maintenance_mode
-           ${scopeSql(plan.scope).replace("FROM maintenance_plans p", "FROM unnest($2::date[]) AS x(day) CROSS JOIN maintenance_plans p")}
-         ON CONFLICT (plan_id, device_id, scheduled_date) DO NOTHING`,
+      // Counted in SQL (not rowCount): through Prisma's raw query the statement's row count is not known.
+      const inserted = await sql.query<{ n: number }>(
+        `WITH made AS (
+           INSERT INTO maintenances (device_id, farm_id, plan_id, maintenance_type, status, scheduled_date, assignee_id, description, duration_minutes, use_maintenance_mode)
+           SELECT d.id, p.farm_id, p.id, p.maintenance_type, 'scheduled', x.day, p.assignee_id, p.description, p.duration_minutes, p.use_maintenance_mode
+             ${scopeSql(plan.scope).replace("FROM maintenance_plans p", "FROM unnest($2::date[]) AS x(day) CROSS JOIN maintenance_plans p")}
+           ON CONFLICT (plan_id, device_id, scheduled_date) DO NOTHING
+           RETURNING 1)
+         SELECT count(*)::int AS n FROM made`,
         [plan.id, dates.map(isoDay)],
       );
-      made += inserted.rowCount ?? 0;
+      made += inserted.rows[0]?.n ?? 0;
     }
     const after = dates.length === DATES_PER_RUN ? new Date(dates[dates.length - 1]!.getTime() + DAY) : new Date(horizon.getTime() + DAY);
     const next = firstOnOrAfter(recurrence, after);
@@ -170,10 +174,11 @@ export async function syncOverdueAlerts(sql: Sql, options: { now: Date; turned?:
 
   const values: unknown[] = [nowIso, OVERDUE_RESOLVED_NOTE];
   if (options.devices) values.push(options.devices);
-  const resolved = await sql.query(
+  const resolved = await sql.query<{ id: number }>(
     `UPDATE alerts AS a SET state = 'resolved', resolved_at = $1::timestamptz, resolution_notes = $2
       WHERE a.alert_type = 'maintenance_overdue' AND a.state <> 'resolved' ${options.devices ? "AND a.device_id = ANY($3::int[])" : ""}
-        AND NOT EXISTS (SELECT 1 FROM maintenances m WHERE m.device_id = a.device_id AND m.status = 'overdue')`,
+        AND NOT EXISTS (SELECT 1 FROM maintenances m WHERE m.device_id = a.device_id AND m.status = 'overdue')
+      RETURNING a.id`,
     values,
   );
   const refreshed = await overdueSummaries(sql, (options.devices ?? []).filter((id) => !turned.has(id)));
@@ -185,7 +190,7 @@ export async function syncOverdueAlerts(sql: Sql, options: { now: Date; turned?:
       [[...refreshed.keys()], [...refreshed.values()]],
     );
   }
-  return { raised, repeated, resolved: resolved.rowCount ?? 0 };
+  return { raised, repeated, resolved: resolved.rows.length };
 }
 
 const TYPE_INTERVALS = Object.entries(CALIBRATION_INTERVAL_DAYS);
@@ -196,7 +201,7 @@ const TYPE_INTERVALS = Object.entries(CALIBRATION_INTERVAL_DAYS);
  * Only devices whose status changes are written; retired devices are left as they were.
  */
 export async function recomputeCalibrationStatus(sql: Sql, now: Date): Promise<number> {
-  const result = await sql.query(
+  const result = await sql.query<{ n: number }>(
     `WITH typed AS (SELECT * FROM unnest($2::text[], $3::int[]) AS t(device_type, interval_days)),
           judged AS (
             SELECT d.id,
@@ -209,12 +214,15 @@ export async function recomputeCalibrationStatus(sql: Sql, now: Date): Promise<n
                    END::"CalibrationStatus" AS status
               FROM devices d LEFT JOIN typed t ON t.device_type = d.device_type::text
              WHERE d.state <> 'decommissioned')
-     UPDATE devices AS d SET calibration_status = j.status
-       FROM judged j
-      WHERE d.id = j.id AND d.calibration_status IS DISTINCT FROM j.status`,
+     , changed AS (
+       UPDATE devices AS d SET calibration_status = j.status
+         FROM judged j
+        WHERE d.id = j.id AND d.calibration_status IS DISTINCT FROM j.status
+        RETURNING 1)
+     SELECT count(*)::int AS n FROM changed`,
     [isoDay(utcDate(now)), TYPE_INTERVALS.map(([type]) => type), TYPE_INTERVALS.map(([, days]) => days), CALIBRATION_DUE_SOON_DAYS],
   );
-  return result.rowCount ?? 0;
+  return result.rows[0]?.n ?? 0;
 }
 
 export type MaintenanceSweepResult = { made: number; overdue: number; alertsRaised: number; alertsRepeated: number; alertsResolved: number; calibrationChanged: number };
