@@ -26,7 +26,7 @@ const jsonString = (value: unknown) => {
 };
 
 const maintenanceType = z.enum(MAINTENANCE_TYPES, { error: `Pick a type: ${MAINTENANCE_TYPES.join(", ")}` });
-const requiredDate = (label: string) => optionalDate.refine((value): value is Date => value instanceof Date, `${label} is required`);
+const requiredDate = (label: string) => optionalDate.refine((value) => value instanceof Date, `${label} is required`).transform((value) => value as Date);
 
 /** A device named by its public id (MM001) or its row id; case does not matter. */
 const deviceRef = z.preprocess(
