@@ -14,6 +14,7 @@ import { DeviceStatusBar } from "@/components/devices/device-status-bar";
 import { DeviceConfigurationSection } from "@/components/configuration/device-configuration-section";
 import { DeviceMaintenanceSection } from "@/components/maintenance/device-maintenance-section";
 import { DeviceFirmwareUpdates } from "@/components/ota/device-firmware-updates";
+import { DeviceAssetSection } from "@/components/inventory/device-asset-section";
 import { can } from "@/lib/auth/permissions";
 import { requirePageActor } from "@/lib/auth/session";
 import { deviceCommands } from "@/lib/commands/command-queries";
@@ -147,6 +148,7 @@ export default async function DevicePage({ params, searchParams }: Props) {
         groupId={device.groupId}
         groupName={device.group?.name ?? null}
       />
+      <DeviceAssetSection actor={actor} device={device} />
       <DeviceHistory entries={history} timeZone={device.farm.timezone} people={people} limit={HISTORY_LIMIT} />
     </div>
   );
