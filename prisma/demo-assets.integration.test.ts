@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { calibrationIntervalDays, calibrationStatusOn } from "../lib/calibration/calibration-rules";
 import { disconnectDb, getDb, type Db } from "../lib/db";
 import { adminUrlFor, dropDatabase, ensureDatabase, withDatabase } from "../lib/services/embedded-postgres";
+import { runMaintenanceSweep } from "../lib/maintenance/maintenance-sweep";
+import { prismaSql } from "../lib/ota/job-stops";
 import { migrateDeploy } from "../lib/services/migrate";
 import { utcDay, warrantyStatus } from "../lib/warranty/warranty-status";
 import { addMonthsUtc, DEMO_COST_RATES, DEMO_HORIZON_DAYS, DEMO_STOCK_IDS, seedDemoAssets } from "./demo-assets";
@@ -173,7 +175,11 @@ describe("the demo's asset data", () => {
     const parlour = plans.find((plan) => plan.name === "Quarterly milk-meter calibration" && plan.occurrences.some((work) => work.assigneeId !== null))!;
     expect(parlour.everyUnit).toBe("months");
     expect(parlour.everyCount).toBe(3);
-    expect(parlour.occurrences).toHaveLength(30); // five dates × six meters
+    // four quarters done on each of the six meters, then the next ones scheduled for all six
+    expect(parlour.occurrences.filter((work) => work.status === "done")).toHaveLength(24);
+    const upcoming = parlour.occurrences.filter((work) => work.status === "scheduled");
+    expect(upcoming.length).toBeGreaterThanOrEqual(6);
+    expect(upcoming.length % 6).toBe(0);
     const linked = await db.calibration.count({ where: { maintenance: { planId: parlour.id } } });
     expect(linked).toBe(24); // four done dates × six meters, each with its calibration (the failed one too)
   });
@@ -216,6 +222,17 @@ describe("the demo's asset data", () => {
       expect(months.at(-1)!.bytesEnd).toBe(device.dataTransmittedBytes);
       if (device.powerSource === "mains" || device.powerSource === "poe") expect(months.every((month) => month.batteryEnd === null)).toBe(true);
     }
+  });
+
+  it("opens an overdue alert per device with overdue work, and is what the worker's maintenance sweep would have made: its first run changes nothing", async () => {
+    const alerts = await db.alert.findMany({ where: { alertType: "maintenance_overdue", state: "active" }, include: { device: true } });
+    expect(alerts.map((alert) => alert.device!.deviceId).sort()).toEqual(["AC107", "AC108", "ES004", "FD101"]);
+    expect(alerts.find((alert) => alert.device!.deviceId === "ES004")!.message).toMatch(/^Calibration due \d{4}-\d{2}-\d{2} \(Half-yearly inspection and calibration of barn air sensors\) is not done$/);
+    const before = await db.maintenance.count();
+    const result = await runMaintenanceSweep(prismaSql(db), new Date());
+    expect(result).toMatchObject({ made: 0, overdue: 0, calibrationChanged: 0, alertsRaised: 0, alertsResolved: 0 });
+    expect(await db.maintenance.count()).toBe(before);
+    expect(await db.alert.count({ where: { alertType: "maintenance_overdue", state: "active" } })).toBe(4);
   });
 
   it("does nothing the second time", async () => {

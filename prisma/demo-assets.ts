@@ -13,7 +13,8 @@
  *   Green Valley, the yearly collar battery check of Green Valley's and Hillside's herds; beside
  *   them a year of hand-recorded work (cleaning, lubrication, calibrations, battery swaps, repairs);
  * - on the technician's day: the gateway inspection and a milk-meter cleaning today, the parlour
- *   calibration and the collar batteries in the next two weeks; overdue: air sensor ES004 (the
+ *   calibration and the collar batteries in the next two weeks (occurrences are made as far ahead
+ *   as the worker's sweep makes them); overdue: air sensor ES004 (the
  *   last half-yearly round), Hillside's collars AC107 and AC108 and feeder FD101;
  * - calibration records behind every calibrated device, the device's last/next calibration and
  *   status set by the rules of lib/calibration/calibration-rules.ts: most ok, Green Valley's meters
@@ -26,8 +27,8 @@
  * - each farm's unit prices, and 12 months of usage counters per device in use whose last figure
  *   is the device's data_transmitted_bytes.
  *
- * Open `maintenance_overdue` alerts are not written here: the worker's maintenance sweep opens them
- * for the overdue occurrences on its first run, through the one alert lifecycle.
+ * The overdue work gets its open `maintenance_overdue` alerts through the maintenance sweep's own
+ * alert step (syncOverdueAlerts), as if the sweep had just turned it overdue.
  *
  * Runs once: it does nothing when a maintenance plan exists already.
  */
@@ -35,6 +36,8 @@ import type { Prisma } from "@prisma/client";
 import type { Db } from "../lib/db";
 import { CALIBRATION_INTERVAL_DAYS, calibrationStatusOn, nextCalibrationDate } from "../lib/calibration/calibration-rules";
 import { DEVICE_ID_PREFIX, type DeviceTypeName } from "../lib/devices/device-id";
+import { horizonDays, syncOverdueAlerts } from "../lib/maintenance/maintenance-sweep";
+import { prismaSql } from "../lib/ota/job-stops";
 import { utcDay } from "../lib/warranty/warranty-status";
 
 type MaintenanceTypeName = "preventive" | "corrective" | "calibration" | "inspection" | "cleaning" | "battery_replacement" | "part_replacement" | "firmware";
@@ -45,8 +48,11 @@ const ADMIN = "admin@smartdairy.example";
 const MANAGER = "manager@smartdairy.example";
 const TECH = "tech@smartdairy.example";
 
-/** Occurrences are made up to this many days ahead; the worker's sweep carries on from each plan's nextOn. */
-export const DEMO_HORIZON_DAYS = 45;
+/**
+ * Occurrences are made as far ahead as the worker's maintenance sweep makes them, so its first run
+ * finds nothing to add and carries on from each plan's nextOn.
+ */
+export const DEMO_HORIZON_DAYS = horizonDays();
 
 /** Each farm's unit prices (FarmCostRates). */
 export const DEMO_COST_RATES = {
@@ -901,6 +907,8 @@ export async function seedDemoAssets(db: Db, now = new Date()): Promise<DemoAsse
     },
     { timeout: 120_000, maxWait: 20_000 },
   );
+  const overdue = await db.maintenance.groupBy({ by: ["deviceId"], where: { status: "overdue" }, _count: { _all: true } });
+  await syncOverdueAlerts(prismaSql(db), { now, turned: new Map(overdue.map((row) => [row.deviceId, row._count._all])) });
   return summary;
 }
 
