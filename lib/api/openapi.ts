@@ -64,6 +64,7 @@ import { commandsOpenApi } from "../commands/commands-openapi";
 import { logsOpenApi } from "../commands/logs-openapi";
 import { configurationOpenApi } from "../configuration/configuration-openapi";
 import { configCampaignsOpenApi } from "../configuration/config-campaigns-openapi";
+import { maintenanceOpenApi } from "../maintenance/maintenance-openapi";
 
 export { HTTP_METHODS, type HttpMethod, type JsonSchema, type OpenApiDocument, type OpenApiOperation, type OpenApiParameter } from "./openapi-helpers";
 
@@ -72,7 +73,7 @@ export { HTTP_METHODS, type HttpMethod, type JsonSchema, type OpenApiDocument, t
  * Each adds its tags, paths and named schemas; two areas claiming one path and method, or one
  * schema name, is a mistake the document refuses to hide.
  */
-export const OPENAPI_AREAS: readonly OpenApiArea[] = [commandsOpenApi, logsOpenApi, configurationOpenApi, configCampaignsOpenApi];
+export const OPENAPI_AREAS: readonly OpenApiArea[] = [commandsOpenApi, logsOpenApi, configurationOpenApi, configCampaignsOpenApi, maintenanceOpenApi];
 
 
 // ---------------------------------------------------------------- response bodies
