@@ -66,6 +66,7 @@ import { configurationOpenApi } from "../configuration/configuration-openapi";
 import { configCampaignsOpenApi } from "../configuration/config-campaigns-openapi";
 import { costsOpenApi } from "../costs/costs-openapi";
 import { inventoryOpenApi } from "../inventory/inventory-openapi";
+import { maintenanceOpenApi } from "../maintenance/maintenance-openapi";
 
 export { HTTP_METHODS, type HttpMethod, type JsonSchema, type OpenApiDocument, type OpenApiOperation, type OpenApiParameter } from "./openapi-helpers";
 
@@ -74,7 +75,7 @@ export { HTTP_METHODS, type HttpMethod, type JsonSchema, type OpenApiDocument, t
  * Each adds its tags, paths and named schemas; two areas claiming one path and method, or one
  * schema name, is a mistake the document refuses to hide.
  */
-export const OPENAPI_AREAS: readonly OpenApiArea[] = [commandsOpenApi, logsOpenApi, configurationOpenApi, configCampaignsOpenApi, inventoryOpenApi, costsOpenApi];
+export const OPENAPI_AREAS: readonly OpenApiArea[] = [commandsOpenApi, logsOpenApi, configurationOpenApi, configCampaignsOpenApi, inventoryOpenApi, costsOpenApi, maintenanceOpenApi];
 
 
 // ---------------------------------------------------------------- response bodies

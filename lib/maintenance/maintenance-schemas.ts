@@ -8,6 +8,7 @@
  * API's default is true); `calibration` is an object (forms: a JSON string in one field).
  */
 import { z } from "zod";
+import { NotFoundError } from "../errors";
 import { calibrationInputSchema } from "../calibration/calibration-schemas";
 import { DEVICE_TYPES } from "../devices/device-id";
 import { PAGE_SIZES } from "../devices/device-schemas";
@@ -280,4 +281,11 @@ export function maintenanceQueryToSearchParams(query: Partial<MaintenanceListQue
   set("page", query.page === 1 ? undefined : query.page);
   set("pageSize", query.pageSize === 50 ? undefined : query.pageSize);
   return params;
+}
+
+/** A record's or plan's id from a URL path; anything else names nothing (404). */
+export function idFromPath(raw: string, what: "maintenance record" | "plan" | "attachment"): number {
+  const parsed = maintenanceIdSchema.safeParse(raw);
+  if (!parsed.success) throw new NotFoundError(`No ${what} has the id “${raw}”.`);
+  return parsed.data;
 }
