@@ -58,7 +58,7 @@ test("an admin transfers a spare from the store to another farm", async ({ page 
   await form.getByLabel("Storage location at the target farm").fill("HMF workshop, cabinet 3");
   await form.getByLabel("Reason").fill("Spare for the new parlour");
   await form.getByRole("button", { name: "Transfer devices" }).click();
-  await expect(page.getByRole("status")).toContainText(`Moved ${spare} to Hillside Meadow Farm`);
+  await expect(form.getByRole("status")).toContainText(`Moved ${spare} to Hillside Meadow Farm`);
 
   // the history lists it, and the device page shows where it went
   await page.reload();

@@ -34,7 +34,7 @@ export function InventoryReportTable({ farm, rows }: { farm: InventoryFarmTotal;
       <DataTable columns={COLUMNS} minWidth={1100}>
         {rows.map((row) => (
           <tr key={row.deviceType}>
-            <th scope="row" className="px-3 py-2 text-left font-medium text-stone-900">
+            <th scope="row" className="px-3 py-2 text-left font-medium whitespace-nowrap text-stone-900">
               {DEVICE_TYPE_LABEL[row.deviceType]}
             </th>
             <td className={NUM}>{count(row.total, { type: row.deviceType, retired: "true" })}</td>

@@ -107,7 +107,7 @@ export function TransferForm({ candidates, selected, farms, groups }: Props) {
         <FieldError id="transfer-deviceIds-error" message={error("deviceIds")} />
       </fieldset>
 
-      <div className="grid gap-4 sm:grid-cols-2">
+      <div className="grid gap-4 sm:grid-cols-2 xl:grid-cols-1">
         <div>
           <label htmlFor="transfer-farm" className="block text-sm font-medium text-stone-800">
             Target farm
