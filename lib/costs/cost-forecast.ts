@@ -23,8 +23,9 @@ import { ratesSql } from "./cost-rates";
 import { monthTotals, resolveCostFarm } from "./cost-summary";
 import { fromCents } from "./money";
 
-export const FORECAST_PARTS = ["amortisation", "power", "maintenance", "batteries", "data"] as const;
-export type ForecastPart = (typeof FORECAST_PARTS)[number];
+import { FORECAST_PARTS, type ForecastPart } from "./cost-categories";
+
+export { FORECAST_PARTS, type ForecastPart };
 
 export const FORECAST_BASIS: Record<ForecastPart, string> = {
   amortisation: "Known: each purchase's unit cost ÷ its depreciation months, for the months it still runs.",

@@ -24,18 +24,7 @@ import { ratesSql } from "./cost-rates";
 import { DEFAULT_DEPRECIATION_MONTHS } from "./depreciation";
 import { TYPICAL_WATTS } from "./power";
 
-export const COST_CATEGORIES = ["data", "power", "batteries", "maintenance", "amortisation", "warranty", "covered"] as const;
-export type CostCategory = (typeof COST_CATEGORIES)[number];
-
-export const CATEGORY_LABEL: Record<CostCategory, string> = {
-  data: "Data",
-  power: "Power",
-  batteries: "Batteries",
-  maintenance: "Maintenance",
-  amortisation: "Amortisation",
-  warranty: "Warranty extensions",
-  covered: "Covered by claims",
-};
+export { CATEGORY_LABEL, COST_CATEGORIES, type CostCategory } from "./cost-categories";
 
 export type PartsScope = { farmId: number | null; deviceId: number | null };
 

@@ -8,7 +8,7 @@ import { CALLER, components, deviceIdParameter, errors, json, ok, operation, que
 import { DEVICE_TYPES } from "../devices/device-id";
 import { FORECAST_PARTS } from "./cost-forecast";
 import { costForecastQuery, costHistoryQuery, costSummaryQuery } from "./cost-months";
-import { COST_CATEGORIES } from "./cost-parts";
+import { COST_CATEGORIES } from "./cost-categories";
 import { costRatesSchema } from "./cost-rates";
 
 const TAG = "Costs";

@@ -13,6 +13,7 @@ import { DeviceSmartButtons } from "@/components/devices/device-smart-buttons";
 import { DeviceStatusBar } from "@/components/devices/device-status-bar";
 import { DeviceConfigurationSection } from "@/components/configuration/device-configuration-section";
 import { DeviceMaintenanceSection } from "@/components/maintenance/device-maintenance-section";
+import { DeviceCostsCard } from "@/components/costs/device-costs-card";
 import { DeviceFirmwareUpdates } from "@/components/ota/device-firmware-updates";
 import { DeviceAssetSection } from "@/components/inventory/device-asset-section";
 import { can } from "@/lib/auth/permissions";
@@ -149,6 +150,7 @@ export default async function DevicePage({ params, searchParams }: Props) {
         groupName={device.group?.name ?? null}
       />
       <DeviceAssetSection actor={actor} device={device} />
+      <DeviceCostsCard actor={actor} deviceId={device.id} />
       <DeviceHistory entries={history} timeZone={device.farm.timezone} people={people} limit={HISTORY_LIMIT} />
     </div>
   );
