@@ -15,6 +15,7 @@ import { hashPassword } from "../lib/auth/password";
 import { getDb, type Db } from "../lib/db";
 import { DEVICE_ID_PREFIX, DEVICE_TYPE_LABEL, type DeviceTypeName } from "../lib/devices/device-id";
 import { firmwareServices, signedManifestOf, type FirmwareServices } from "../lib/firmware/firmware-versions";
+import { seedDemoAssets } from "./demo-assets";
 import { seedDemoCommands } from "./demo-commands";
 import { seedDemoConfig } from "./demo-config";
 
@@ -179,9 +180,11 @@ export async function seedDemoData(db: Db, log: (line: string) => void = console
   const samples = await seedDemoTelemetry(db);
   const commands = await seedDemoCommands(db);
   const configuration = await seedDemoConfig(db);
+  const assets = await seedDemoAssets(db);
   log(
     `demo data: ${FARMS.length} farms, ${DEMO_USERS.length} users, ${deviceCount} devices, ${binaries} firmware binaries, ${samples} telemetry samples of history, ${commands} commands, ` +
-      `${configuration.layers} configuration layers and ${configuration.versions} configuration versions`,
+      `${configuration.layers} configuration layers and ${configuration.versions} configuration versions, ` +
+      `${assets.stock} spare devices in stock, ${assets.plans} maintenance plans, ${assets.maintenances} maintenance records and occurrences, ${assets.calibrations} calibrations`,
   );
   return true;
 }

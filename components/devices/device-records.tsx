@@ -1,11 +1,10 @@
 import type { ReactNode } from "react";
-import { formatDate, formatDateTime, humanize } from "./device-values";
+import { formatDateTime, humanize } from "./device-values";
 
 /** The device's latest related records, newest first, as the page loads them. */
 export type DeviceRecords = {
   alerts: { id: number; alertType: string; severity: "low" | "warning" | "critical"; state: string; message: string | null; occurrenceCount: number; lastOccurrence: Date }[];
   updates: { id: number; previousVersion: string | null; targetVersion: string | null; state: string; progress: number; timestamp: Date; finishedAt: Date | null; errorMessage: string | null }[];
-  maintenances: { id: number; maintenanceType: string; status: string; scheduledDate: Date | null; performedAt: Date | null; description: string | null }[];
 };
 
 const SEVERITY = {
@@ -16,9 +15,10 @@ const SEVERITY = {
 
 /**
  * The lists the smart buttons jump to. `updates` replaces the plain firmware list (components/ota),
- * `commands` is the Commands section (components/commands) and spans the full width.
+ * `maintenance` is the Maintenance section (components/maintenance), `commands` is the Commands
+ * section (components/commands) and spans the full width.
  */
-export function DeviceRecordSections({ records, counts, timeZone, updates, commands }: { records: DeviceRecords; counts: { activeAlerts: number; updates: number; maintenances: number }; timeZone: string; updates?: ReactNode; commands?: ReactNode }) {
+export function DeviceRecordSections({ records, counts, timeZone, updates, maintenance, commands }: { records: DeviceRecords; counts: { activeAlerts: number; updates: number }; timeZone: string; updates?: ReactNode; maintenance?: ReactNode; commands?: ReactNode }) {
   const at = (date: Date | null) => formatDateTime(date, timeZone);
   return (
     <div className="grid gap-4 lg:grid-cols-2">
@@ -59,17 +59,7 @@ export function DeviceRecordSections({ records, counts, timeZone, updates, comma
         ))}
       </RecordSection>}
 
-      <RecordSection id="maintenance" title="Maintenance" summary={`${counts.maintenances} in all`} empty="No maintenance recorded for this device.">
-        {records.maintenances.map((record) => (
-          <Row
-            key={record.id}
-            title={humanize(record.maintenanceType)}
-            status={humanize(record.status)}
-            detail={record.description}
-            when={record.performedAt ? at(record.performedAt) : record.scheduledDate ? `planned ${formatDate(record.scheduledDate)}` : "—"}
-          />
-        ))}
-      </RecordSection>
+      {maintenance}
 
       {commands}
     </div>

@@ -9,7 +9,7 @@ import { InvalidError, PayloadTooLargeError } from "../errors";
 import { tooLargeCause } from "./request-guards";
 import { receiveToTempFile, UploadTooLargeError, type ReceivedFile } from "../storage/receive-file";
 
-export type MultipartUpload = { fields: Record<string, string | string[]>; file: (ReceivedFile & { fileName: string; field: string }) | null };
+export type MultipartUpload = { fields: Record<string, string | string[]>; file: (ReceivedFile & { fileName: string; field: string; contentType: string }) | null };
 
 export async function readMultipartUpload(request: Request, options: { tmpDir: string; maxBytes: number; fileField?: string }): Promise<MultipartUpload> {
   const contentType = request.headers.get("content-type") ?? "";
@@ -43,7 +43,7 @@ export async function readMultipartUpload(request: Request, options: { tmpDir: s
       }
       pending.push(
         receiveToTempFile(stream, options).then((received) => {
-          file = { ...received, fileName: info.filename || "upload.bin", field: name };
+          file = { ...received, fileName: info.filename || "upload.bin", field: name, contentType: info.mimeType || "application/octet-stream" };
         }),
       );
     });

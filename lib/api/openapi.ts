@@ -68,6 +68,7 @@ import { configCampaignsOpenApi } from "../configuration/config-campaigns-openap
 import { warrantyOpenApi } from "../warranty/warranty-openapi";
 import { inventoryOpenApi } from "../inventory/inventory-openapi";
 import { costsOpenApi } from "../costs/costs-openapi";
+import { maintenanceOpenApi } from "../maintenance/maintenance-openapi";
 
 export { HTTP_METHODS, type HttpMethod, type JsonSchema, type OpenApiDocument, type OpenApiOperation, type OpenApiParameter } from "./openapi-helpers";
 
@@ -76,7 +77,7 @@ export { HTTP_METHODS, type HttpMethod, type JsonSchema, type OpenApiDocument, t
  * Each adds its tags, paths and named schemas; two areas claiming one path and method, or one
  * schema name, is a mistake the document refuses to hide.
  */
-export const OPENAPI_AREAS: readonly OpenApiArea[] = [commandsOpenApi, logsOpenApi, configurationOpenApi, configCampaignsOpenApi, calibrationOpenApi, warrantyOpenApi, inventoryOpenApi, costsOpenApi];
+export const OPENAPI_AREAS: readonly OpenApiArea[] = [commandsOpenApi, logsOpenApi, configurationOpenApi, configCampaignsOpenApi, calibrationOpenApi, warrantyOpenApi, inventoryOpenApi, costsOpenApi, maintenanceOpenApi];
 
 
 // ---------------------------------------------------------------- response bodies

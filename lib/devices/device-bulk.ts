@@ -132,7 +132,7 @@ export async function runBulkAction(db: Db, actor: Actor, input: BulkActionInput
  * M92 `action_enable_maintenance_mode` / `action_disable_maintenance_mode`: the mode and the
  * lifecycle state move together (maintenance ↔ active), so health checks skip the device.
  */
-async function setMaintenance(tx: Prisma.TransactionClient, devices: { id: number }[], on: boolean, notes?: string) {
+export async function setMaintenance(tx: Prisma.TransactionClient, devices: { id: number }[], on: boolean, notes?: string) {
   if (!devices.length) return;
   await tx.device.updateMany({
     where: { id: { in: devices.map((device) => device.id) } },

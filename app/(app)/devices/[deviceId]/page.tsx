@@ -13,6 +13,7 @@ import { DeviceRecordSections, type DeviceRecords } from "@/components/devices/d
 import { DeviceSmartButtons } from "@/components/devices/device-smart-buttons";
 import { DeviceStatusBar } from "@/components/devices/device-status-bar";
 import { DeviceConfigurationSection } from "@/components/configuration/device-configuration-section";
+import { DeviceMaintenanceSection } from "@/components/maintenance/device-maintenance-section";
 import { DeviceCostsCard } from "@/components/costs/device-costs-card";
 import { DeviceFirmwareUpdates } from "@/components/ota/device-firmware-updates";
 import { DeviceWarrantySection } from "@/components/warranty/device-warranty-section";
@@ -41,7 +42,7 @@ const HISTORY_LIMIT = 50;
 
 /** The latest records behind the smart buttons (their own areas come later). */
 async function recentRecords(db: Db, id: number): Promise<DeviceRecords> {
-  const [alerts, updates, maintenances] = await Promise.all([
+  const [alerts, updates] = await Promise.all([
     db.alert.findMany({
       where: { deviceId: id },
       orderBy: [{ lastOccurrence: "desc" }, { id: "desc" }],
@@ -54,14 +55,8 @@ async function recentRecords(db: Db, id: number): Promise<DeviceRecords> {
       take: RECENT,
       select: { id: true, previousVersion: true, targetVersion: true, state: true, progress: true, timestamp: true, finishedAt: true, errorMessage: true },
     }),
-    db.maintenance.findMany({
-      where: { deviceId: id },
-      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-      take: RECENT,
-      select: { id: true, maintenanceType: true, status: true, scheduledDate: true, performedAt: true, description: true },
-    }),
   ]);
-  return { alerts, updates, maintenances };
+  return { alerts, updates };
 }
 
 /** The history records e-mails; the page names the people it knows. */
@@ -133,6 +128,7 @@ export default async function DevicePage({ params, searchParams }: Props) {
         records={records}
         counts={device.counts}
         timeZone={device.farm.timezone}
+        maintenance={<DeviceMaintenanceSection actor={actor} device={device} />}
         commands={
           <DeviceCommandsSection
             device={device}

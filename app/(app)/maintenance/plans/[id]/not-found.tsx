@@ -1,0 +1,18 @@
+import Link from "next/link";
+import { EmptyState } from "@/components/ui/empty-state";
+
+/** Also shown for another farm's plan: its existence is not the person's to know. */
+export default function PlanNotFound() {
+  return (
+    <div className="space-y-4">
+      <h1 className="text-2xl font-semibold tracking-tight text-stone-900">Plan not found</h1>
+      <EmptyState title="There is no maintenance plan with this number on your farms">
+        <p className="mt-3">
+          <Link href="/maintenance/plans" className="inline-block rounded-md bg-brand-700 px-4 py-2 font-medium text-white hover:bg-brand-800">
+            Back to the plans
+          </Link>
+        </p>
+      </EmptyState>
+    </div>
+  );
+}
