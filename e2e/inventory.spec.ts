@@ -7,8 +7,8 @@ import { demoUser } from "./fixtures";
 
 /**
  * An admin moves a spare from Green Valley Dairy's store to Hillside Meadow Farm, and downloads the
- * inventory report. The spare is put on the shelf through the database (registering a device in
- * the app provisions it), as the demo data does.
+ * inventory report. The spare is put on the shelf through the database (a registered device that
+ * has never connected: no last_seen), so the spec does not depend on the registration screens.
  */
 
 function serverDatabaseUrl(): string {

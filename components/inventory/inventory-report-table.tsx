@@ -39,7 +39,7 @@ export function InventoryReportTable({ farm, rows }: { farm: InventoryFarmTotal;
             </th>
             <td className={NUM}>{count(row.total, { type: row.deviceType, retired: "true" })}</td>
             <td className={NUM}>{count(row.inStock, { type: row.deviceType, stock: "true" })}</td>
-            <td className={NUM}>{count(row.inUse, { type: row.deviceType, state: "active,provisioned" })}</td>
+            <td className={NUM}>{count(row.inUse, { type: row.deviceType, state: "active,provisioned,registered,manufactured", stock: "false" })}</td>
             <td className={NUM}>{count(row.inMaintenance, { type: row.deviceType, state: "maintenance" })}</td>
             <td className={NUM}>{count(row.suspended, { type: row.deviceType, state: "suspended" })}</td>
             <td className={NUM}>{count(row.retired, { type: row.deviceType, state: "decommissioned" })}</td>

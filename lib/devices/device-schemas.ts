@@ -146,7 +146,7 @@ export const deviceListQuerySchema = z.object({
   calibration: many(CALIBRATION_STATUSES, "calibration status"),
   /** Warranty status (lib/warranty/warranty-status.ts). */
   warranty: many(WARRANTY_STATUSES, "warranty status"),
-  /** Spares in stock: registered or manufactured, never provisioned (lib/inventory/stock.ts). */
+  /** Spares in stock: manufactured, provisioned or registered, never connected (lib/inventory/stock.ts). */
   stock: booleanish,
   /** Include retired devices (hidden by default: they stay for their history). */
   retired: booleanish,

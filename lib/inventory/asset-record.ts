@@ -26,6 +26,7 @@ export const ASSET_SELECT = {
   state: true,
   farmId: true,
   provisioningDate: true,
+  lastSeen: true,
   supplier: true,
   purchaseOrder: true,
   purchaseDate: true,

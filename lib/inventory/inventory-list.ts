@@ -44,6 +44,7 @@ const SELECT = {
   deviceType: true,
   state: true,
   provisioningDate: true,
+  lastSeen: true,
   createdAt: true,
   farmId: true,
   farm: { select: { code: true, name: true } },

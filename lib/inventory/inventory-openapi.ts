@@ -29,7 +29,7 @@ const assetRecord = z
     warrantyEnd: day.nullable(),
     warrantyTerms: z.string().nullable(),
     storageLocation: z.string().nullable(),
-    inStock: z.boolean().describe("Registered or manufactured and never provisioned: a spare"),
+    inStock: z.boolean().describe("Manufactured, provisioned or registered and never connected (no last_seen): a spare"),
   })
   .describe("A device's asset record (I-013 §9.1 AssetRecord).");
 
@@ -61,8 +61,8 @@ const inventoryPage = z.object({ data: z.array(inventoryItem), total: z.number()
 
 const counts = {
   total: z.number().int(),
-  inStock: z.number().int().describe("Registered or manufactured, never provisioned"),
-  inUse: z.number().int().describe("Active or provisioned (and registered devices that were provisioned)"),
+  inStock: z.number().int().describe("Manufactured, provisioned or registered, never connected"),
+  inUse: z.number().int().describe("Active, or manufactured/provisioned/registered but already connected"),
   inMaintenance: z.number().int(),
   suspended: z.number().int(),
   retired: z.number().int(),

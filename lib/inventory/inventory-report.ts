@@ -5,9 +5,9 @@
  * aggregate over the devices table (no rows loaded), so it stays well under the issue's 2 s at
  * 100,000 devices.
  *
- * The lifecycle columns split the total: in stock (STOCK_SQL), in use (active or provisioned, and
- * registered or manufactured devices that were provisioned: deployed, waiting for first contact),
- * in maintenance, suspended, retired. Warranty and value count the devices the farm still holds
+ * The lifecycle columns split the total: in stock (STOCK_SQL: manufactured, provisioned or
+ * registered and never connected), in use (IN_USE_SQL, its complement: active, or a pre-use state
+ * but it has reported), in maintenance, suspended, retired. Each device lands in exactly one. Warranty and value count the devices the farm still holds
  * (not retired): a retired device is written off.
  */
 import { stringify } from "csv-stringify/sync";
@@ -17,7 +17,7 @@ import { DEVICE_TYPE_LABEL, type DeviceTypeName } from "../devices/device-id";
 import { spreadsheetSafe } from "../devices/device-export";
 import { warrantyStatusSql } from "../warranty/warranty-status";
 import { bookValueSql, DEFAULT_MONTHS_SQL } from "./book-value";
-import { STOCK_SQL } from "./stock";
+import { IN_USE_SQL, STOCK_SQL } from "./stock";
 
 export const DEFAULT_CURRENCY = "EUR";
 
@@ -92,12 +92,11 @@ export async function inventoryReport(db: Pick<Db, "$queryRawUnsafe" | "farm">, 
   if (options.farmId) farms.push(options.farmId);
   const held = `d.state <> 'decommissioned'`;
   const warranty = (status: "active" | "expiring" | "expired" | "void") => warrantyStatusSql(status, "$1");
-  const inUse = `(d.state IN ('active', 'provisioned') OR (d.state IN ('registered', 'manufactured') AND d.provisioning_date IS NOT NULL))`;
   const rows = await db.$queryRawUnsafe<SqlRow[]>(
     `SELECT d.farm_id, d.device_type::text AS device_type,
             count(*)::int AS total,
             count(*) FILTER (WHERE ${STOCK_SQL})::int AS in_stock,
-            count(*) FILTER (WHERE ${inUse})::int AS in_use,
+            count(*) FILTER (WHERE ${IN_USE_SQL})::int AS in_use,
             count(*) FILTER (WHERE d.state = 'maintenance')::int AS in_maintenance,
             count(*) FILTER (WHERE d.state = 'suspended')::int AS suspended,
             count(*) FILTER (WHERE d.state = 'decommissioned')::int AS retired,

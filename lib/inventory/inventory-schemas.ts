@@ -71,7 +71,7 @@ const many = <const T extends readonly [string, ...string[]]>(values: T, what: s
 export const inventoryListQuerySchema = z.object({
   farm: optionalId.describe("Farm id"),
   type: many(DEVICE_TYPES, "device type"),
-  stock: booleanish.describe("true: spares in stock only (registered or manufactured, not provisioned); false: the others"),
+  stock: booleanish.describe("true: spares in stock only (manufactured, provisioned or registered, never connected); false: the others"),
   warranty: many(WARRANTY_STATUSES, "warranty status"),
   location: z.string().trim().max(120).optional().transform((value) => value || undefined).describe("Storage location contains"),
   q: z.string().trim().max(100).optional().transform((value) => value || undefined).describe("Device id, name or serial number contains"),

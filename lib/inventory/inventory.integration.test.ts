@@ -6,7 +6,10 @@ import { writeVersions } from "../configuration/config-versions";
 import { LayerBook } from "../configuration/layer-book";
 import { disconnectDb, getDb } from "../db";
 import { listDevices, parseDeviceListQuery } from "../devices/device-list";
+import { createDevice } from "../devices/device-registry";
+import { deviceCreateSchema } from "../devices/device-schemas";
 import { ForbiddenError, InvalidError, ConflictError } from "../errors";
+import { runImport } from "../import/device-import";
 import { prismaSql } from "../ota/job-stops";
 import { createTestPerson, refusal } from "../testing/people";
 import { updateAssetRecord } from "./asset-record";
@@ -14,6 +17,7 @@ import { bookValueCents } from "./book-value";
 import { listInventory, parseInventoryListQuery } from "./inventory-list";
 import { inventoryReport, inventoryReportCsv } from "./inventory-report";
 import { assetRecordSchema, transferSchema } from "./inventory-schemas";
+import { isInStock, stockWhere } from "./stock";
 import { deviceTransfers, listTransfers, transferDevices } from "./transfers";
 
 const db = getDb();
@@ -274,6 +278,8 @@ describe("the inventory report", () => {
       { farmId: east, deviceType: "milk_meter", total: 3, inStock: 1, inUse: 1, inMaintenance: 1, suspended: 0, retired: 0, inWarranty: 2, expiring: 1, expired: 1, warrantyVoid: 0, purchaseValue: 933.33, bookValue: 466.67 },
     ]);
     expect(report.totals).toMatchObject({ total: 6, inStock: 2, inUse: 1, inWarranty: 3, expiring: 2, purchaseValue: 1013.33, bookValue: 546.67, currency: "EUR" });
+    // the lifecycle columns split the total: no device counted twice or not at all
+    for (const row of [...report.rows, report.totals]) expect(row.inStock + row.inUse + row.inMaintenance + row.suspended + row.retired).toBe(row.total);
     // the SQL and the TypeScript depreciation agree
     expect(bookValueCents(33_333, 10, new Date("2026-06-15"), TODAY)).toBe(16_667);
     const csv = inventoryReportCsv(report).trim().split("\n");
@@ -336,5 +342,68 @@ describe("the devices list filters", () => {
     expect(await ids({ stock: "true" })).toEqual([id("MM", 23)]);
     expect(await ids({ stock: "false", type: "milk_meter" })).toEqual([id("MM", 21), id("MM", 22), id("MM", 24)]);
     expect(await refusal(Promise.resolve().then(() => parseDeviceListQuery({ warranty: "forever" })))).toBeInstanceOf(InvalidError);
+  });
+});
+
+describe("spares registered through the app", () => {
+  let spares: number;
+  const code = () => `ISS${suffix}`;
+  const created = id("AC", 41);
+  const provisioned = id("AC", 42);
+  const imported = [id("AC", 43), id("AC", 44)];
+  const all = [created, provisioned, ...imported].sort();
+  const stockIds = async () => (await db.device.findMany({ where: { AND: [{ farmId: spares }, stockWhere(true)] }, select: { deviceId: true }, orderBy: { deviceId: "asc" } })).map((row) => row.deviceId);
+  const listIds = async (raw: Record<string, string>) => (await listDevices(db, admin, parseDeviceListQuery({ farm: String(spares), pageSize: "200", ...raw }))).items.map((row) => row.deviceId).sort();
+  const report = async () => (await inventoryReport(db, admin, { farmId: spares }, TODAY)).totals;
+
+  beforeAll(async () => {
+    spares = (await db.farm.create({ data: { code: code(), name: `Spares ${suffix}` } })).id;
+    // the manual form and the API: createDevice stamps the provisioning date
+    await createDevice(db, admin, deviceCreateSchema.parse({ deviceId: created, deviceType: "collar", name: "Spare collar", farmId: spares }));
+    await createDevice(db, admin, deviceCreateSchema.parse({ deviceId: provisioned, deviceType: "collar", name: "Collar with credentials", farmId: spares, state: "provisioned" }));
+    // the CSV import does too
+    const result = await runImport(db, admin, `device_id,name,device_type,farm_code\n${imported.map((deviceId, n) => `${deviceId},Imported collar ${n + 1},collar,${code()}`).join("\n")}\n`, { fileName: "spares.csv", mode: "create", skipErrors: false });
+    expect(result).toMatchObject({ created: 2 });
+    for (const deviceId of all) await updateAssetRecord(db, admin, deviceId, assetRecordSchema.parse({ storageLocation: "Main store, shelf B2" }));
+  });
+  afterAll(async () => {
+    await db.device.deleteMany({ where: { farmId: spares } });
+    await db.importBatch.deleteMany({ where: { createdById: admin.id } });
+    await db.farm.delete({ where: { id: spares } });
+  });
+
+  it("are in stock although the app provisioned them, until they report", async () => {
+    const rows = await db.device.findMany({ where: { farmId: spares }, select: { deviceId: true, state: true, provisioningDate: true, lastSeen: true, storageLocation: true }, orderBy: { deviceId: "asc" } });
+    expect(rows.map((row) => [row.deviceId, row.state, row.provisioningDate !== null, row.lastSeen, row.storageLocation])).toEqual([
+      [created, "registered", true, null, "Main store, shelf B2"],
+      [provisioned, "provisioned", true, null, "Main store, shelf B2"],
+      [imported[0], "registered", true, null, "Main store, shelf B2"],
+      [imported[1], "registered", true, null, "Main store, shelf B2"],
+    ]);
+    expect(rows.every(isInStock)).toBe(true);
+    expect(await stockIds()).toEqual(all);
+    expect(await report()).toMatchObject({ total: 4, inStock: 4, inUse: 0, inMaintenance: 0, suspended: 0, retired: 0 });
+    expect(await listIds({ stock: "true" })).toEqual(all);
+    expect(await listIds({ stock: "false" })).toEqual([]);
+    const inventory = await listInventory(db, admin, parseInventoryListQuery({ farm: String(spares), stock: "true", location: "shelf b2" }), TODAY);
+    expect(inventory.data.map((row) => [row.deviceId, row.inStock]).sort()).toEqual(all.map((deviceId) => [deviceId, true]));
+
+    // first contact: the ingest sets last_seen (the state may not have moved on yet)
+    await db.$executeRaw`UPDATE devices SET last_seen = ${TODAY} WHERE device_id IN (${created}, ${imported[0]})`;
+    const left = [provisioned, imported[1]].sort();
+    expect(await stockIds()).toEqual(left);
+    expect(await report()).toMatchObject({ total: 4, inStock: 2, inUse: 2, inMaintenance: 0, suspended: 0, retired: 0 });
+    expect(await listIds({ stock: "true" })).toEqual(left);
+    expect(await listIds({ stock: "false" })).toEqual([created, imported[0]].sort());
+    // the report's "in use" link: pre-use and active states, not stock
+    expect(await listIds({ state: "active,provisioned,registered,manufactured", stock: "false" })).toEqual([created, imported[0]].sort());
+    expect((await listInventory(db, admin, parseInventoryListQuery({ farm: String(spares) }), TODAY)).data.find((row) => row.deviceId === created)).toMatchObject({ inStock: false });
+
+    // activated, suspended, in maintenance: never stock, each counted once
+    await db.device.update({ where: { deviceId: created }, data: { state: "active" } });
+    await db.device.update({ where: { deviceId: provisioned }, data: { state: "suspended" } });
+    await db.device.update({ where: { deviceId: imported[1] }, data: { state: "maintenance" } });
+    expect(await stockIds()).toEqual([]);
+    expect(await report()).toMatchObject({ total: 4, inStock: 0, inUse: 2, inMaintenance: 1, suspended: 1, retired: 0 });
   });
 });

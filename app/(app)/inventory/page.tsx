@@ -36,8 +36,8 @@ export default async function InventoryOverviewPage() {
       </div>
 
       <div className="grid grid-cols-2 gap-3 lg:grid-cols-5">
-        <Kpi label="In stock" value={totals.inStock.toLocaleString("en")} hint="Spares, not provisioned" href="/inventory/stock" />
-        <Kpi label="In use" value={totals.inUse.toLocaleString("en")} hint={`${totals.inMaintenance.toLocaleString("en")} in maintenance`} href={`/devices?state=active,provisioned${farmQuery}`} />
+        <Kpi label="In stock" value={totals.inStock.toLocaleString("en")} hint="Spares, never connected" href="/inventory/stock" />
+        <Kpi label="In use" value={totals.inUse.toLocaleString("en")} hint={`${totals.inMaintenance.toLocaleString("en")} in maintenance`} href={`/devices?state=active,provisioned,registered,manufactured&stock=false${farmQuery}`} />
         <Kpi label="Under warranty" value={totals.inWarranty.toLocaleString("en")} hint={`${totals.expired.toLocaleString("en")} expired · ${totals.warrantyVoid.toLocaleString("en")} void`} tone="good" href={`/devices?warranty=active,expiring${farmQuery}`} />
         <Kpi label="Expiring ≤ 30 days" value={totals.expiring.toLocaleString("en")} hint="Warranty ends within 30 days" tone={totals.expiring > 0 ? "warn" : "neutral"} href={`/devices?warranty=expiring${farmQuery}`} />
         <Kpi label="Book value" value={formatMoney(totals.bookValue, totals.currency)} hint={`Bought for ${formatMoney(totals.purchaseValue, totals.currency)}`} />
@@ -49,7 +49,7 @@ export default async function InventoryOverviewPage() {
         report.farms.map((farm) => <InventoryReportTable key={farm.farmId} farm={farm} rows={report.rows.filter((row) => row.farmId === farm.farmId)} />)
       )}
       <p className="text-xs text-stone-500">
-        In stock: registered or manufactured and never provisioned. Under warranty: active or expiring, of the devices held (retired devices are written off). Book value: unit cost less straight-line depreciation over the device&apos;s
+        In stock: manufactured, provisioned or registered and never connected (a spare). In use: active, or registered and already reporting. Under warranty: active or expiring, of the devices held (retired devices are written off). Book value: unit cost less straight-line depreciation over the device&apos;s
         depreciation period (its type&apos;s default when its asset record names none).
       </p>
     </div>

@@ -37,13 +37,13 @@ export default async function StockPage({ searchParams }: { searchParams: Promis
       <div>
         <h2 className="text-2xl font-semibold tracking-tight text-stone-900">Stock</h2>
         <p className="mt-1 text-sm text-stone-600">
-          {page.total.toLocaleString("en")} {page.total === 1 ? "spare" : "spares"} in stock: registered or manufactured, never provisioned.
+          {page.total.toLocaleString("en")} {page.total === 1 ? "spare" : "spares"} in stock: manufactured, provisioned or registered, never connected.
         </p>
       </div>
       <StockFilters types={DEVICE_TYPES.map((type) => ({ value: type, label: DEVICE_TYPE_LABEL[type] }))} />
       {page.total === 0 ? (
         <EmptyState title={filtered ? "No spare matches these filters" : "No spares in stock"}>
-          A device registered without being provisioned (or only manufactured) is a spare; give it a storage location in its asset record.
+          A device registered (or imported) that has never connected is a spare; give it a storage location in its asset record.
         </EmptyState>
       ) : (
         <form action="/inventory/transfers" method="get" className="space-y-4">

@@ -86,7 +86,7 @@ async function transferFormData(actor: Actor, selected: string[]) {
     selected.length
       ? db.device.findMany({
           where: { deviceId: { in: selected }, state: { not: "decommissioned" } },
-          select: { deviceId: true, name: true, deviceType: true, state: true, provisioningDate: true, storageLocation: true, farm: { select: { id: true, name: true } } },
+          select: { deviceId: true, name: true, deviceType: true, state: true, lastSeen: true, storageLocation: true, farm: { select: { id: true, name: true } } },
         })
       : [],
     db.farm.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true } }),
