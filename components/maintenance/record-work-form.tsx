@@ -8,7 +8,7 @@ import { formatMoney, toCents } from "./money";
 
 type PartRow = { key: number; name: string; partNumber: string; quantity: string; unitCost: string };
 
-const CALIBRATION_FIELDS = ["reference", "referenceValue", "beforeValue", "afterValue", "beforeOffset", "afterOffset", "unit", "tolerance", "nextDueOn", "notes"] as const;
+const CALIBRATION_FIELDS = ["reference", "referenceValue", "beforeValue", "afterValue", "beforeOffset", "afterOffset", "unit", "tolerance", "nextDueOn"] as const;
 type CalibrationField = (typeof CALIBRATION_FIELDS)[number];
 
 const noSubscription = () => () => {};
@@ -100,7 +100,7 @@ export function RecordWorkForm({
     startTransition(() => dispatch(data));
   };
 
-  const calInput = (name: CalibrationField, label: string, options: { hint?: string; numeric?: boolean; placeholder?: string } = {}) => {
+  const calInput = (name: CalibrationField, label: string, options: { hint?: string; numeric?: boolean; placeholder?: string; type?: string } = {}) => {
     const id = `cal-${name}`;
     const message = error(`calibration.${name}`);
     return (
@@ -109,6 +109,7 @@ export function RecordWorkForm({
           {...fieldProps(id, message, Boolean(options.hint))}
           value={cal[name]}
           onChange={(event) => setCal((values) => ({ ...values, [name]: event.target.value }))}
+          type={options.type}
           inputMode={options.numeric ? "decimal" : undefined}
           placeholder={options.placeholder}
           autoComplete="off"
@@ -185,7 +186,7 @@ export function RecordWorkForm({
               </fieldset>
               <div className="mt-3 grid gap-3 sm:grid-cols-2">
                 {calInput("nextDueOn", "Next calibration due", {
-                  placeholder: "YYYY-MM-DD",
+                  type: "date",
                   hint: calibration.intervalDays ? `Blank: ${calibration.intervalDays} days from today, the device's interval.` : "Blank: the interval of the device's type.",
                 })}
               </div>
