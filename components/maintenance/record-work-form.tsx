@@ -140,15 +140,15 @@ export function RecordWorkForm({
                 Readings against the reference before and after adjusting (or the offsets). Saving moves the device&rsquo;s next calibration date
                 {calibration.currentDue ? `, due now ${calibration.currentDue}` : ""}.
               </p>
-              <div className="grid grid-cols-2 gap-3 sm:grid-cols-3">
+              <div className="grid grid-cols-2 gap-3 sm:grid-cols-4">
                 <div className="col-span-2">{calInput("reference", "Reference used", { placeholder: "e.g. 10 L test volume" })}</div>
                 {calInput("referenceValue", "Reference value", { numeric: true })}
                 {calInput("unit", "Unit", { placeholder: "L, °C, ppm" })}
-                {calInput("tolerance", "Tolerance (±)", { numeric: true })}
                 {calInput("beforeValue", "Reading before", { numeric: true })}
                 {calInput("afterValue", "Reading after", { numeric: true })}
                 {calInput("beforeOffset", "Offset before", { numeric: true })}
                 {calInput("afterOffset", "Offset after", { numeric: true })}
+                {calInput("tolerance", "Tolerance (±)", { numeric: true })}
               </div>
               <fieldset className="mt-3" aria-describedby={error("calibration.passed") ? "cal-passed-error" : undefined}>
                 <legend className="mb-1 text-sm font-medium text-stone-800">Result</legend>
