@@ -1,8 +1,9 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { startTransition, useActionState, useEffect, useMemo, useState, useSyncExternalStore, type FormEvent } from "react";
-import { recordWorkAction } from "@/app/(app)/maintenance/[id]/actions";
+import { useMemo, useState, useSyncExternalStore, useTransition, type FormEvent } from "react";
+import { recordWorkAction, type Recorded } from "@/app/(app)/maintenance/[id]/actions";
+import type { ActionResult } from "@/lib/actions/define-action";
 import { Field, fieldProps, inputClass } from "@/components/groups/form-field";
 import { formatMoney, toCents } from "./money";
 
@@ -35,8 +36,8 @@ export function RecordWorkForm({
   defaultDurationMinutes: number | null;
 }) {
   const router = useRouter();
-  const bound = useMemo(() => recordWorkAction.bind(null, maintenanceId), [maintenanceId]);
-  const [state, dispatch, pending] = useActionState(bound, null);
+  const [state, setState] = useState<ActionResult<Recorded> | null>(null);
+  const [pending, startTransition] = useTransition();
   const ready = useSyncExternalStore(noSubscription, () => true, () => false);
   const [parts, setParts] = useState<PartRow[]>([]);
   const [labor, setLabor] = useState("");
@@ -44,15 +45,6 @@ export function RecordWorkForm({
   const [cal, setCal] = useState<Record<CalibrationField, string>>(() => ({ ...Object.fromEntries(CALIBRATION_FIELDS.map((name) => [name, ""])), unit: calibration?.unit ?? "" }) as Record<CalibrationField, string>);
   const [verdict, setVerdict] = useState<"" | "passed" | "failed">("");
   const [verdictTouched, setVerdictTouched] = useState(false);
-
-  useEffect(() => {
-    if (!state?.ok) return;
-    const moved = state.data.calibration;
-    const params = new URLSearchParams({ recorded: "1" });
-    if (moved?.previousDue) params.set("was", moved.previousDue);
-    router.replace(`/maintenance/${maintenanceId}?${params}`, { scroll: true });
-    router.refresh();
-  }, [state, router, maintenanceId]);
 
   const error = (name: string) => (state && !state.ok ? state.fieldErrors?.[name]?.[0] : undefined);
   const formError = state && !state.ok ? (Object.keys(state.fieldErrors ?? {}).length ? "Please correct the fields marked below." : state.error) : undefined;
@@ -97,7 +89,17 @@ export function RecordWorkForm({
       const values = Object.fromEntries(CALIBRATION_FIELDS.map((name) => [name, numeric.has(name) ? decimal(cal[name]) : cal[name]]));
       data.set("calibration", JSON.stringify({ ...values, passed: shownVerdict }));
     }
-    startTransition(() => dispatch(data));
+    // Called directly rather than through useActionState: saving re-renders the page without this
+    // form (the work is done), and the page still has to open with what moved.
+    startTransition(async () => {
+      const result = await recordWorkAction(maintenanceId, null, data);
+      setState(result);
+      if (!result.ok) return;
+      const params = new URLSearchParams({ recorded: "1" });
+      if (result.data.calibration?.previousDue) params.set("was", result.data.calibration.previousDue);
+      router.replace(`/maintenance/${maintenanceId}?${params}`, { scroll: true });
+      router.refresh();
+    });
   };
 
   const calInput = (name: CalibrationField, label: string, options: { hint?: string; numeric?: boolean; placeholder?: string; type?: string } = {}) => {
