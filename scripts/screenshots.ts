@@ -11,7 +11,7 @@ import { DEMO_PASSWORD } from "../prisma/seed";
 const base = process.env.BASE_URL ?? "http://localhost:3000";
 const out = path.resolve(process.argv[2] ?? "screenshots");
 const email = process.env.SCREENSHOT_USER ?? "admin@smartdairy.example";
-const ALL_PAGES = ["/login", "/", "/devices", "/devices?groupBy=health&attention=true", "/devices/MM001", "/devices/MM001/edit", "/groups/new", "/provisioning", "/alerts", "/groups", "/firmware", "/updates", "/diagnostics", "/maintenance", "/inventory", "/inventory/stock", "/inventory/transfers", "/inventory/warranty", "/inventory/warranty?expiring=90", "/inventory/warranty/claims/new?device=AC004", "/inventory/warranty/claims/1", "/costs", "/costs?forecast=6", "/costs/rates", "/import", "/admin/users", "/admin/api-keys"];
+const ALL_PAGES = ["/login", "/", "/devices", "/devices?groupBy=health&attention=true", "/devices/MM001", "/devices/MM001/edit", "/groups/new", "/provisioning", "/alerts", "/groups", "/firmware", "/updates", "/diagnostics", "/maintenance", "/maintenance?view=week", "/maintenance/list", "/maintenance/today", "/maintenance/plans", "/maintenance/plans/new", "/maintenance/plans/1", "/maintenance/1", "/inventory", "/inventory/stock", "/inventory/transfers", "/inventory/warranty", "/inventory/warranty?expiring=90", "/inventory/warranty/claims/new?device=AC004", "/inventory/warranty/claims/1", "/costs", "/costs?forecast=6", "/costs/rates", "/import", "/admin/users", "/admin/api-keys"];
 const pages = process.env.PAGES ? ["/login", ...process.env.PAGES.split(",").map((route) => route.trim())] : ALL_PAGES;
 
 async function main() {

@@ -5,7 +5,7 @@ import { deviceMaintenance } from "@/lib/maintenance/maintenance-queries";
 import type { MaintenanceRow } from "@/lib/maintenance/maintenance-types";
 import { formatDateTime } from "../devices/device-values";
 import { daysBetween, shortDay, todayIn } from "./calendar-dates";
-import { MaintenanceStatusBadge, MaintenanceTypeChip } from "./maintenance-badges";
+import { MaintenanceStatusBadge, MaintenanceTypeChip, shownStatus } from "./maintenance-badges";
 import { formatMoney } from "./money";
 
 type DeviceForSection = { id: number; deviceId: string; farmId: number; state: string; farm: { timezone: string } };
@@ -22,7 +22,7 @@ export async function DeviceMaintenanceSection({ actor, device }: { actor: Actor
   const timeZone = device.farm.timezone;
   const today = todayIn(timeZone);
   const mayPlan = can(actor.role, "maintenance.plan") && device.state !== "decommissioned";
-  const overdue = data.next.filter((work) => work.status === "overdue" || (work.status === "scheduled" && work.scheduledDate < today)).length;
+  const overdue = data.next.filter((work) => shownStatus(work, today) === "overdue").length;
 
   return (
     <section id="maintenance" aria-labelledby="maintenance-heading" className="scroll-mt-4 rounded-xl border border-stone-200 bg-white p-4 shadow-sm target:ring-2 target:ring-brand-600" data-testid="device-maintenance">
@@ -100,14 +100,14 @@ export async function DeviceMaintenanceSection({ actor, device }: { actor: Actor
 
 function NextRow({ work, today }: { work: MaintenanceRow; today: string }) {
   const late = daysBetween(work.scheduledDate, today);
-  const overdue = work.status === "overdue" || (work.status === "scheduled" && late > 0);
+  const overdue = shownStatus(work, today) === "overdue";
   return (
     <li className="py-2">
       <div className="flex flex-wrap items-center justify-between gap-x-3 gap-y-1">
         <Link href={`/maintenance/${work.id}`} className="min-w-0 hover:underline">
           <MaintenanceTypeChip type={work.maintenanceType} />
         </Link>
-        <MaintenanceStatusBadge status={work.status === "scheduled" && overdue ? "overdue" : work.status} />
+        <MaintenanceStatusBadge status={shownStatus(work, today)} />
       </div>
       <div className="mt-0.5 flex flex-wrap justify-between gap-x-3 text-xs text-stone-500">
         <span>{work.assigneeName ?? "nobody assigned yet"}</span>

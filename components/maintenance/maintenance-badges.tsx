@@ -23,6 +23,14 @@ export const STATUS_TONE: Record<MaintenanceStatusName, { icon: string; classNam
   overdue: { icon: "!", className: "bg-red-600 text-white" },
 };
 
+/**
+ * The status to show: scheduled work whose day has passed is overdue already, even before the
+ * maintenance sweep marks it so (it runs every few minutes; a page may come in between).
+ */
+export function shownStatus(work: { status: MaintenanceStatusName; scheduledDate: string }, today: string): MaintenanceStatusName {
+  return work.status === "scheduled" && work.scheduledDate < today ? "overdue" : work.status;
+}
+
 export function MaintenanceTypeChip({ type }: { type: MaintenanceTypeName }) {
   return (
     <span className={`inline-flex items-center gap-1.5 rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${TYPE_TONE[type].chip}`}>

@@ -2,9 +2,9 @@ import Link from "next/link";
 import { MAINTENANCE_STATUS_LABEL, MAINTENANCE_TYPE_LABEL } from "@/lib/maintenance/maintenance-fields";
 import type { MaintenanceRow } from "@/lib/maintenance/maintenance-types";
 import { calendarDays, dayOfMonth, shortDay, type CalendarView, weekdayLabel } from "./calendar-dates";
-import { STATUS_TONE, TYPE_TONE } from "./maintenance-badges";
+import { shownStatus, STATUS_TONE, TYPE_TONE } from "./maintenance-badges";
 
-type CalendarItem = Pick<MaintenanceRow, "id" | "maintenanceType" | "status" | "deviceId" | "deviceName" | "assigneeName" | "farmName">;
+type CalendarItem = Pick<MaintenanceRow, "id" | "maintenanceType" | "status" | "scheduledDate" | "deviceId" | "deviceName" | "assigneeName" | "farmName">;
 export type CalendarDayWork = { date: string; total: number; entries: CalendarItem[] };
 
 /** A month cell shows this many and "+N more" (the week view shows what the query gave). */
@@ -49,14 +49,14 @@ export function MaintenanceCalendar({ view, day, today, work, showFarm, dayHref 
                     className={`inline-flex h-6 min-w-6 items-center justify-center rounded-full px-1 text-xs font-medium ${date === today ? "bg-brand-700 text-white" : outside ? "text-stone-400" : "text-stone-700"}`}
                     aria-current={date === today ? "date" : undefined}
                   >
-                    {view === "week" ? shortDay(date) : dayOfMonth(date)}
+                    {view === "week" ? shortDay(date).replace(/^\S+ /, "") : dayOfMonth(date)}
                   </span>
                   {total ? <span className="text-[11px] text-stone-500">{total}</span> : null}
                 </div>
                 <ul className="space-y-1">
                   {shown.map((item) => (
                     <li key={item.id}>
-                      <CalendarEntry item={item} roomy={view === "week"} showFarm={showFarm} />
+                      <CalendarEntry item={{ ...item, status: shownStatus(item, today) }} roomy={view === "week"} showFarm={showFarm} />
                     </li>
                   ))}
                 </ul>
@@ -87,7 +87,7 @@ export function MaintenanceCalendar({ view, day, today, work, showFarm, dayHref 
                   <ul className="space-y-1.5">
                     {entries.map((item) => (
                       <li key={item.id}>
-                        <CalendarEntry item={item} roomy showFarm={showFarm} />
+                        <CalendarEntry item={{ ...item, status: shownStatus(item, today) }} roomy showFarm={showFarm} />
                       </li>
                     ))}
                   </ul>

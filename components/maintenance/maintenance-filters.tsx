@@ -11,13 +11,13 @@ export type FilterField = { name: string; label: string; options: FilterOption[]
  * The maintenance filters (calendar and list). Every choice goes into the URL, so a view can be
  * bookmarked or sent ("my overdue calibrations"), and the server renders the filtered page.
  */
-export function MaintenanceFilters({ fields, activeCount }: { fields: FilterField[]; activeCount: number }) {
+export function MaintenanceFilters({ fields, activeCount, deviceSearch = true }: { fields: FilterField[]; activeCount: number; deviceSearch?: boolean }) {
   const { searchParams, navigate, pending, text: device, setText: setDevice, clear } = useUrlFilters("device", 400);
   const [open, setOpen] = useState(false);
   return (
     <section aria-label="Filters" className="mb-3 rounded-xl border border-stone-200 bg-white p-3 shadow-sm">
       <div className="flex flex-wrap items-end gap-2">
-        <div className="flex min-w-0 flex-1 basis-40 flex-col gap-1 md:max-w-xs md:flex-none">
+        <div className={`min-w-0 flex-1 basis-40 flex-col gap-1 md:max-w-xs md:flex-none ${deviceSearch ? "flex" : "hidden"}`}>
           <label htmlFor="filter-device" className="text-xs font-medium text-stone-600">
             Device id
           </label>

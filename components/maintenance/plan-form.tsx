@@ -82,7 +82,9 @@ export function PlanForm({ values, options, today, farmLocked }: { values: PlanF
 
   /** The device type the work is for, when the devices chosen say it. */
   const typeOfDevices: DeviceTypeName | null =
-    scope === "device" ? (chosenDevice?.deviceType ?? null) : scope === "group" ? ((chosenGroup?.deviceTypeFilter as DeviceTypeName | null) ?? null) : ((deviceType as DeviceTypeName) || null);
+    scope === "device" ? (chosenDevice?.deviceType ?? null) : scope === "group" ? ((chosenGroup?.deviceTypeFilter as DeviceTypeName | null) ?? ((deviceType as DeviceTypeName) || null)) : ((deviceType as DeviceTypeName) || null);
+  /** A type plan names its type; a group plan may narrow a mixed group to one type (the parlour's meters). */
+  const askType = scope === "device_type" || (scope === "group" && !chosenGroup?.deviceTypeFilter);
   const typical = typeOfDevices ? maintenanceDefault(typeOfDevices, maintenanceType) : null;
   const scopeName = scope === "device" ? (chosenDevice ? `${chosenDevice.deviceId} ${chosenDevice.name}` : "") : scope === "group" ? (chosenGroup?.label.trim() ?? "") : typeOfDevices ? DEVICE_TYPE_LABEL[typeOfDevices] : "";
 
@@ -135,7 +137,7 @@ export function PlanForm({ values, options, today, farmLocked }: { values: PlanF
       data.set("farmId", farmId);
       if (scope === "device") data.set("device", device);
       if (scope === "group") data.set("groupId", groupId);
-      if (scope === "device_type") data.set("deviceType", deviceType);
+      if (askType) data.set("deviceType", deviceType);
     }
     startTransition(() => dispatch(data));
   };
@@ -224,10 +226,15 @@ export function PlanForm({ values, options, today, farmLocked }: { values: PlanF
                 </select>
               </Field>
             ) : null}
-            {scope === "device_type" ? (
-              <Field id="plan-device-type" label="Device type" error={error("deviceType")} hint="Every device of this type on the farm.">
+            {askType ? (
+              <Field
+                id="plan-device-type"
+                label={scope === "group" ? "Only devices of type (optional)" : "Device type"}
+                error={error("deviceType")}
+                hint={scope === "group" ? "Blank: every device of the group." : "Every device of this type on the farm."}
+              >
                 <select {...fieldProps("plan-device-type", error("deviceType"), true)} value={deviceType} onChange={(event) => setDeviceType(event.target.value)} className={inputClass}>
-                  <option value="">Choose a type</option>
+                  <option value="">{scope === "group" ? "Every type" : "Choose a type"}</option>
                   {DEVICE_TYPES.map((type) => (
                     <option key={type} value={type}>
                       {DEVICE_TYPE_LABEL[type]}

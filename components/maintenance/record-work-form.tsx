@@ -1,14 +1,15 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { startTransition, useActionState, useEffect, useMemo, useState, useSyncExternalStore, type FormEvent } from "react";
-import { recordWorkAction } from "@/app/(app)/maintenance/[id]/actions";
+import { useMemo, useState, useSyncExternalStore, useTransition, type FormEvent } from "react";
+import { recordWorkAction, type Recorded } from "@/app/(app)/maintenance/[id]/actions";
+import type { ActionResult } from "@/lib/actions/define-action";
 import { Field, fieldProps, inputClass } from "@/components/groups/form-field";
 import { formatMoney, toCents } from "./money";
 
 type PartRow = { key: number; name: string; partNumber: string; quantity: string; unitCost: string };
 
-const CALIBRATION_FIELDS = ["reference", "referenceValue", "beforeValue", "afterValue", "beforeOffset", "afterOffset", "unit", "tolerance", "nextDueOn", "notes"] as const;
+const CALIBRATION_FIELDS = ["reference", "referenceValue", "beforeValue", "afterValue", "beforeOffset", "afterOffset", "unit", "tolerance", "nextDueOn"] as const;
 type CalibrationField = (typeof CALIBRATION_FIELDS)[number];
 
 const noSubscription = () => () => {};
@@ -35,8 +36,8 @@ export function RecordWorkForm({
   defaultDurationMinutes: number | null;
 }) {
   const router = useRouter();
-  const bound = useMemo(() => recordWorkAction.bind(null, maintenanceId), [maintenanceId]);
-  const [state, dispatch, pending] = useActionState(bound, null);
+  const [state, setState] = useState<ActionResult<Recorded> | null>(null);
+  const [pending, startTransition] = useTransition();
   const ready = useSyncExternalStore(noSubscription, () => true, () => false);
   const [parts, setParts] = useState<PartRow[]>([]);
   const [labor, setLabor] = useState("");
@@ -44,15 +45,6 @@ export function RecordWorkForm({
   const [cal, setCal] = useState<Record<CalibrationField, string>>(() => ({ ...Object.fromEntries(CALIBRATION_FIELDS.map((name) => [name, ""])), unit: calibration?.unit ?? "" }) as Record<CalibrationField, string>);
   const [verdict, setVerdict] = useState<"" | "passed" | "failed">("");
   const [verdictTouched, setVerdictTouched] = useState(false);
-
-  useEffect(() => {
-    if (!state?.ok) return;
-    const moved = state.data.calibration;
-    const params = new URLSearchParams({ recorded: "1" });
-    if (moved?.previousDue) params.set("was", moved.previousDue);
-    router.replace(`/maintenance/${maintenanceId}?${params}`, { scroll: true });
-    router.refresh();
-  }, [state, router, maintenanceId]);
 
   const error = (name: string) => (state && !state.ok ? state.fieldErrors?.[name]?.[0] : undefined);
   const formError = state && !state.ok ? (Object.keys(state.fieldErrors ?? {}).length ? "Please correct the fields marked below." : state.error) : undefined;
@@ -97,10 +89,20 @@ export function RecordWorkForm({
       const values = Object.fromEntries(CALIBRATION_FIELDS.map((name) => [name, numeric.has(name) ? decimal(cal[name]) : cal[name]]));
       data.set("calibration", JSON.stringify({ ...values, passed: shownVerdict }));
     }
-    startTransition(() => dispatch(data));
+    // Called directly rather than through useActionState: saving re-renders the page without this
+    // form (the work is done), and the page still has to open with what moved.
+    startTransition(async () => {
+      const result = await recordWorkAction(maintenanceId, null, data);
+      setState(result);
+      if (!result.ok) return;
+      const params = new URLSearchParams({ recorded: "1" });
+      if (result.data.calibration?.previousDue) params.set("was", result.data.calibration.previousDue);
+      router.replace(`/maintenance/${maintenanceId}?${params}`, { scroll: true });
+      router.refresh();
+    });
   };
 
-  const calInput = (name: CalibrationField, label: string, options: { hint?: string; numeric?: boolean; placeholder?: string } = {}) => {
+  const calInput = (name: CalibrationField, label: string, options: { hint?: string; numeric?: boolean; placeholder?: string; type?: string } = {}) => {
     const id = `cal-${name}`;
     const message = error(`calibration.${name}`);
     return (
@@ -109,6 +111,7 @@ export function RecordWorkForm({
           {...fieldProps(id, message, Boolean(options.hint))}
           value={cal[name]}
           onChange={(event) => setCal((values) => ({ ...values, [name]: event.target.value }))}
+          type={options.type}
           inputMode={options.numeric ? "decimal" : undefined}
           placeholder={options.placeholder}
           autoComplete="off"
@@ -139,15 +142,15 @@ export function RecordWorkForm({
                 Readings against the reference before and after adjusting (or the offsets). Saving moves the device&rsquo;s next calibration date
                 {calibration.currentDue ? `, due now ${calibration.currentDue}` : ""}.
               </p>
-              <div className="grid grid-cols-2 gap-3 sm:grid-cols-3">
+              <div className="grid grid-cols-2 gap-3 sm:grid-cols-4">
                 <div className="col-span-2">{calInput("reference", "Reference used", { placeholder: "e.g. 10 L test volume" })}</div>
                 {calInput("referenceValue", "Reference value", { numeric: true })}
                 {calInput("unit", "Unit", { placeholder: "L, °C, ppm" })}
-                {calInput("tolerance", "Tolerance (±)", { numeric: true })}
                 {calInput("beforeValue", "Reading before", { numeric: true })}
                 {calInput("afterValue", "Reading after", { numeric: true })}
                 {calInput("beforeOffset", "Offset before", { numeric: true })}
                 {calInput("afterOffset", "Offset after", { numeric: true })}
+                {calInput("tolerance", "Tolerance (±)", { numeric: true })}
               </div>
               <fieldset className="mt-3" aria-describedby={error("calibration.passed") ? "cal-passed-error" : undefined}>
                 <legend className="mb-1 text-sm font-medium text-stone-800">Result</legend>
@@ -185,7 +188,7 @@ export function RecordWorkForm({
               </fieldset>
               <div className="mt-3 grid gap-3 sm:grid-cols-2">
                 {calInput("nextDueOn", "Next calibration due", {
-                  placeholder: "YYYY-MM-DD",
+                  type: "date",
                   hint: calibration.intervalDays ? `Blank: ${calibration.intervalDays} days from today, the device's interval.` : "Blank: the interval of the device's type.",
                 })}
               </div>

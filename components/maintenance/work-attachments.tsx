@@ -2,12 +2,13 @@
 
 import { useRouter } from "next/navigation";
 import { useRef, useState } from "react";
-import { attachFileAction } from "@/app/(app)/maintenance/[id]/actions";
 import { formatBytes, formatDateTime } from "@/components/devices/device-values";
+import { postFormWithProgress, UploadError } from "@/components/ui/post-form";
+import { ATTACHMENT_MAX_BYTES } from "@/lib/maintenance/maintenance-fields";
 import type { AttachmentRow } from "@/lib/maintenance/maintenance-types";
 
-/** A server action takes at most 1 MB (Next's default body limit): photos are shrunk below it. */
-const ACTION_LIMIT = 950 * 1024;
+/** Photos above this are made smaller before they leave the phone. */
+const SHRINK_ABOVE = 1_500_000;
 const MAX_EDGE = 1920;
 
 /**
@@ -15,7 +16,7 @@ const MAX_EDGE = 1920;
  * a fifth of the size, which also matters on a barn's weak signal.
  */
 async function shrinkPhoto(file: File): Promise<File> {
-  if (!file.type.startsWith("image/") || file.size <= ACTION_LIMIT || typeof createImageBitmap !== "function") return file;
+  if (!file.type.startsWith("image/") || file.size <= SHRINK_ABOVE || typeof createImageBitmap !== "function") return file;
   try {
     const bitmap = await createImageBitmap(file);
     const scale = Math.min(1, MAX_EDGE / Math.max(bitmap.width, bitmap.height));
@@ -26,7 +27,7 @@ async function shrinkPhoto(file: File): Promise<File> {
     bitmap.close();
     for (const quality of [0.85, 0.7, 0.55]) {
       const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, "image/jpeg", quality));
-      if (blob && blob.size <= ACTION_LIMIT) return new File([blob], file.name.replace(/\.[^.]+$/, "") + ".jpg", { type: "image/jpeg" });
+      if (blob && blob.size <= SHRINK_ABOVE) return new File([blob], file.name.replace(/\.[^.]+$/, "") + ".jpg", { type: "image/jpeg" });
     }
   } catch {
     // A format the browser cannot draw (HEIC on most browsers): send it as it is.
@@ -38,6 +39,7 @@ async function shrinkPhoto(file: File): Promise<File> {
 export function WorkAttachments({ maintenanceId, attachments, canAdd, timeZone }: { maintenanceId: number; attachments: AttachmentRow[]; canAdd: boolean; timeZone: string }) {
   const router = useRouter();
   const [busy, setBusy] = useState(false);
+  const [progress, setProgress] = useState(0);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const camera = useRef<HTMLInputElement>(null);
   const picker = useRef<HTMLInputElement>(null);
@@ -49,21 +51,19 @@ export function WorkAttachments({ maintenanceId, attachments, canAdd, timeZone }
     setMessage(null);
     try {
       const file = await shrinkPhoto(chosen);
-      if (file.size > ACTION_LIMIT) {
-        setMessage({ ok: false, text: `${chosen.name} is ${formatBytes(file.size)}; files up to 1 MB can be attached here (photos are made smaller by themselves).` });
+      if (file.size > ATTACHMENT_MAX_BYTES) {
+        setMessage({ ok: false, text: `${chosen.name} is ${formatBytes(file.size)}; files up to ${formatBytes(ATTACHMENT_MAX_BYTES)} can be attached.` });
         return;
       }
       const data = new FormData();
       data.set("file", file);
-      const result = await attachFileAction(maintenanceId, null, data);
-      if (result.ok) {
-        setMessage({ ok: true, text: result.data.message });
-        router.refresh();
-      } else {
-        setMessage({ ok: false, text: result.fieldErrors?.file?.[0] ?? result.error });
-      }
-    } catch {
-      setMessage({ ok: false, text: "The upload failed. Check your connection and try again." });
+      setProgress(0);
+      const row = await postFormWithProgress<AttachmentRow>(`/api/v1/maintenance/${maintenanceId}/attachments`, data, setProgress);
+      setMessage({ ok: true, text: `${row.fileName} attached.` });
+      router.refresh();
+    } catch (error) {
+      const text = error instanceof UploadError ? (error.fields.file?.[0] ?? error.message) : "The upload failed. Check your connection and try again.";
+      setMessage({ ok: false, text });
     } finally {
       setBusy(false);
       input.value = "";
@@ -76,8 +76,7 @@ export function WorkAttachments({ maintenanceId, attachments, canAdd, timeZone }
         <ul className="mb-3 divide-y divide-stone-100 text-sm" aria-label="Attachments">
           {attachments.map((file) => (
             <li key={file.id} className="flex flex-wrap items-baseline justify-between gap-x-3 py-2">
-              <a href={`/maintenance/${maintenanceId}/attachments/${file.id}`} className="min-w-0 break-all font-medium text-brand-700 hover:underline" target="_blank" rel="noopener">
-                {file.contentType.startsWith("image/") ? "🖼 " : "📄 "}
+              <a href={`/api/v1/maintenance/${maintenanceId}/attachments/${file.id}`} className="min-w-0 break-all font-medium text-brand-700 hover:underline" target="_blank" rel="noopener">
                 {file.fileName}
               </a>
               <span className="text-xs text-stone-500">
@@ -93,14 +92,14 @@ export function WorkAttachments({ maintenanceId, attachments, canAdd, timeZone }
         <div className="flex flex-wrap gap-2">
           <input ref={camera} type="file" accept="image/*,application/pdf" capture="environment" className="peer/photo sr-only" id={`attach-photo-${maintenanceId}`} onChange={() => void upload(camera.current)} />
           <label htmlFor={`attach-photo-${maintenanceId}`} className={`inline-flex min-h-11 cursor-pointer items-center rounded-lg border border-stone-300 bg-white px-4 text-sm font-medium text-stone-800 hover:bg-stone-50 peer-focus-visible/photo:ring-2 peer-focus-visible/photo:ring-brand-600 ${busy ? "pointer-events-none opacity-60" : ""}`}>
-            📷 Take a photo
+            Take a photo
           </label>
           <input ref={picker} type="file" accept="image/*,application/pdf,text/plain,text/csv" className="peer/file sr-only" id={`attach-file-${maintenanceId}`} onChange={() => void upload(picker.current)} />
           <label htmlFor={`attach-file-${maintenanceId}`} className={`inline-flex min-h-11 cursor-pointer items-center rounded-lg border border-stone-300 bg-white px-4 text-sm font-medium text-stone-800 hover:bg-stone-50 peer-focus-visible/file:ring-2 peer-focus-visible/file:ring-brand-600 ${busy ? "pointer-events-none opacity-60" : ""}`}>
             Attach a file
           </label>
           <span aria-live="polite" className="self-center text-sm text-stone-600">
-            {busy ? "Uploading…" : null}
+            {busy ? `Uploading… ${Math.round(progress * 100)} %` : null}
           </span>
         </div>
       ) : null}

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import type { MaintenanceRow } from "@/lib/maintenance/maintenance-types";
 import { daysBetween, shortDay } from "./calendar-dates";
-import { MaintenanceStatusBadge, MaintenanceTypeChip, TYPE_TONE } from "./maintenance-badges";
+import { MaintenanceStatusBadge, MaintenanceTypeChip, shownStatus, TYPE_TONE } from "./maintenance-badges";
 import { StartWorkButton } from "./work-steps";
 
 /**
@@ -16,14 +16,14 @@ export function WorkCard({ work, today, canDo }: { work: MaintenanceRow; today: 
       data-testid="work-card"
       data-maintenance-id={work.id}
       aria-label={`${work.maintenanceType.replace("_", " ")} ${work.deviceId}`}
-      className={`rounded-xl border border-l-8 bg-white p-3 shadow-sm ${TYPE_TONE[work.maintenanceType].bar} ${work.status === "overdue" ? "border-red-300 bg-red-50/40" : "border-stone-200"}`}
+      className={`rounded-xl border border-l-8 bg-white p-3 shadow-sm ${TYPE_TONE[work.maintenanceType].bar} ${shownStatus(work, today) === "overdue" ? "border-red-300 bg-red-50/40" : "border-stone-200"}`}
     >
       <div className="flex items-start justify-between gap-2">
         <Link href={`/maintenance/${work.id}`} className="min-w-0">
           <span className="block font-mono text-lg font-semibold text-stone-900">{work.deviceId}</span>
           <span className="block truncate text-sm text-stone-700">{work.deviceName}</span>
         </Link>
-        <MaintenanceStatusBadge status={work.status} />
+        <MaintenanceStatusBadge status={shownStatus(work, today)} />
       </div>
       <div className="mt-2 flex flex-wrap items-center gap-2 text-sm">
         <MaintenanceTypeChip type={work.maintenanceType} />

@@ -9,8 +9,8 @@
  *      nothing twice, and a cancelled occurrence stays cancelled. Retired devices get none. The
  *      plan's next_on then moves past the horizon. The plan service runs the same step for a new
  *      or changed plan, so its occurrences show at once.
- *   2. marks scheduled work whose day has passed (UTC) overdue, through the partial index of open
- *      work;
+ *   2. cancels work not yet started on devices retired since ("Device retired"), and marks
+ *      scheduled work whose day has passed (UTC) overdue, through the partial index of open work;
  *   3. opens a `maintenance_overdue` alert per device with overdue work through the alert
  *      lifecycle of lib/alerts: the partial unique index of open alerts (one per device and type),
  *      counted (each work that turns overdue counts once), its message naming the oldest work;
@@ -104,6 +104,24 @@ export async function materializePlans(sql: Sql, options: { now: Date; planIds?:
     await sql.query(`UPDATE maintenance_plans SET next_on = $2::date, updated_at = now() WHERE id = $1`, [plan.id, next ? isoDay(next) : null]);
   }
   return made;
+}
+
+export const RETIRED_REASON = "Device retired";
+
+/**
+ * Open work not yet started on devices retired since it was made is cancelled: a retired device
+ * gets no maintenance (and its overdue alerts were resolved by the health sweep). Work in progress
+ * is left to whoever started it.
+ */
+export async function cancelRetiredWork(sql: Sql, now: Date): Promise<number[]> {
+  const rows = await sql.query<{ device_id: number }>(
+    `UPDATE maintenances AS m SET status = 'cancelled', cancelled_at = $1::timestamptz, cancel_reason = $2, updated_at = now()
+       FROM devices d
+      WHERE d.id = m.device_id AND d.state = 'decommissioned' AND m.status IN ('scheduled', 'overdue')
+      RETURNING m.device_id`,
+    [now.toISOString(), RETIRED_REASON],
+  );
+  return [...new Set(rows.rows.map((row) => row.device_id))];
 }
 
 /** Scheduled work whose day has passed becomes overdue; returns the affected devices with how many turned. */
@@ -229,6 +247,7 @@ export type MaintenanceSweepResult = { made: number; overdue: number; alertsRais
 
 export async function runMaintenanceSweep(sql: Sql, now: Date): Promise<MaintenanceSweepResult> {
   const made = await materializePlans(sql, { now });
+  await cancelRetiredWork(sql, now);
   const turned = await markOverdue(sql, now);
   const alerts = await syncOverdueAlerts(sql, { now, turned });
   const calibrationChanged = await recomputeCalibrationStatus(sql, now);

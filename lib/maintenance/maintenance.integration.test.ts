@@ -356,3 +356,17 @@ describe("attachments", () => {
     await rm(root, { recursive: true, force: true });
   });
 });
+
+describe("retired devices", () => {
+  it("have their work not yet started cancelled by the sweep, and get no new occurrences", async () => {
+    const id = (await db.device.create({ data: { deviceId: `QR${suffix}07`, name: "To retire", deviceType: "milk_meter", farmId: farm.a, groupId: group.child, state: "active" } })).id;
+    const work = await createWork(db, managerA, workInputSchema.parse({ device: `QR${suffix}07`, maintenanceType: "inspection", scheduledDate: "2027-03-20" }));
+    await db.device.update({ where: { id }, data: { state: "decommissioned" } });
+    await runMaintenanceSweep(sql, at("2027-03-02"));
+    expect(await db.maintenance.findUniqueOrThrow({ where: { id: work.id }, select: { status: true, cancelReason: true } })).toEqual({ status: "cancelled", cancelReason: "Device retired" });
+    // The quarterly plan of the parlours reaches 1 August by the end of April: not for the retired meter.
+    await runMaintenanceSweep(sql, at("2027-04-30"));
+    expect(await db.maintenance.count({ where: { deviceId: id, status: { not: "cancelled" } } })).toBe(0);
+    expect(await db.maintenance.count({ where: { deviceId: dev.a1, scheduledDate: new Date("2027-08-01T00:00:00Z") } })).toBe(1);
+  });
+});

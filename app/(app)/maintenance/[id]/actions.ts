@@ -2,14 +2,13 @@
 
 /**
  * A maintenance record's steps, the same verbs as /api/v1/maintenance/{id}/…: start, record and
- * finish, cancel, move or reassign, attach a file. The id is bound by the page (`action.bind(null,
+ * finish, cancel, move or reassign (files go to POST /api/v1/maintenance/{id}/attachments, which
+ * streams them; a server action takes 1 MB at most). The id is bound by the page (`action.bind(null,
  * id)`); it is as untrusted as any form field, and lib/maintenance checks the actor's farm for it.
  */
 import { revalidatePath } from "next/cache";
-import { z } from "zod";
 import { defineAction, type ActionResult } from "@/lib/actions/define-action";
 import { getDb } from "@/lib/db";
-import { addAttachment, receiveAttachmentFile } from "@/lib/maintenance/maintenance-attachments";
 import { getOccurrence } from "@/lib/maintenance/maintenance-queries";
 import { cancelWorkSchema, completeWorkSchema, maintenanceIdSchema, rescheduleWorkSchema, startWorkSchema } from "@/lib/maintenance/maintenance-schemas";
 import { cancelWork, completeWork, rescheduleWork, startWork } from "@/lib/maintenance/maintenance-work";
@@ -81,18 +80,4 @@ const reschedule = (id: number) =>
 
 export async function rescheduleWorkAction(id: number, previous: ActionResult<Done> | null, input: FormData): Promise<ActionResult<Done>> {
   return forWork(id, reschedule)(previous, input);
-}
-
-const fileSchema = z.object({ file: z.instanceof(File, { error: "Choose a file" }).refine((file) => file.size > 0, "Choose a file") }).strict();
-
-const attach = (id: number) =>
-  defineAction({ permission: "maintenance.write", schema: fileSchema }, async ({ file }, actor): Promise<Done> => {
-    const upload = await receiveAttachmentFile(file);
-    const row = await addAttachment(getDb(), actor, id, upload);
-    refresh(id);
-    return { id, message: `${row.fileName} attached.` };
-  });
-
-export async function attachFileAction(id: number, previous: ActionResult<Done> | null, input: FormData): Promise<ActionResult<Done>> {
-  return forWork(id, attach)(previous, input);
 }

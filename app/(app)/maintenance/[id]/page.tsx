@@ -4,7 +4,7 @@ import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
 import { formatDate, formatDateTime } from "@/components/devices/device-values";
 import { daysBetween, shortDay, todayIn } from "@/components/maintenance/calendar-dates";
-import { MaintenanceStatusBadge, MaintenanceTypeChip } from "@/components/maintenance/maintenance-badges";
+import { MaintenanceStatusBadge, MaintenanceTypeChip, shownStatus } from "@/components/maintenance/maintenance-badges";
 import { formatMoney } from "@/components/maintenance/money";
 import { RecordWorkForm } from "@/components/maintenance/record-work-form";
 import { WorkAttachments } from "@/components/maintenance/work-attachments";
@@ -100,8 +100,8 @@ export default async function OccurrencePage({ params, searchParams }: Props) {
             {MAINTENANCE_TYPE_LABEL[work.maintenanceType]} · <span className="font-mono">{work.deviceId}</span>
           </h1>
           <p className="mt-1 flex flex-wrap items-center gap-2 text-sm text-stone-600">
-            <MaintenanceStatusBadge status={work.status} />
-            <span className={work.status === "overdue" ? "font-semibold text-red-800" : ""}>
+            <MaintenanceStatusBadge status={shownStatus(work, today)} />
+            <span className={shownStatus(work, today) === "overdue" ? "font-semibold text-red-800" : ""}>
               {work.status === "done" && work.performed.at ? `Done ${formatDateTime(work.performed.at, timeZone)}` : `Planned for ${shortDay(work.scheduledDate)} ${work.scheduledDate.slice(0, 4)}`}
               {open && late > 0 ? ` · ${late} ${late === 1 ? "day" : "days"} late` : open && late === 0 ? " · today" : ""}
             </span>

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { DeviceListPagination } from "@/components/devices/device-list-pagination";
 import { daysBetween, shortDay, todayIn } from "@/components/maintenance/calendar-dates";
 import { maintenanceFilterFields } from "@/components/maintenance/filter-fields";
-import { MaintenanceStatusBadge, MaintenanceTypeChip } from "@/components/maintenance/maintenance-badges";
+import { MaintenanceStatusBadge, MaintenanceTypeChip, shownStatus } from "@/components/maintenance/maintenance-badges";
 import { MaintenanceFilters } from "@/components/maintenance/maintenance-filters";
 import { MaintenanceSummary } from "@/components/maintenance/maintenance-summary";
 import { MaintenanceTabs } from "@/components/maintenance/maintenance-tabs";
@@ -104,17 +104,17 @@ export default async function MaintenanceListPage({ searchParams }: { searchPara
         <>
           <ul className="divide-y divide-stone-100 rounded-xl border border-stone-200 bg-white shadow-sm md:hidden" aria-label="Maintenance">
             {page.rows.map((row) => (
-              <li key={row.id} className={row.status === "overdue" ? "border-l-4 border-l-red-600" : ""} data-testid="maintenance-row">
+              <li key={row.id} className={shownStatus(row, today) === "overdue" ? "border-l-4 border-l-red-600" : ""} data-testid="maintenance-row">
                 <Link href={`/maintenance/${row.id}`} className="block px-3 py-2.5 text-sm">
                   <span className="flex items-center justify-between gap-2">
                     <span className="min-w-0 truncate">
                       <span className="font-mono font-medium text-stone-900">{row.deviceId}</span> <span className="text-stone-700">{row.deviceName}</span>
                     </span>
-                    <MaintenanceStatusBadge status={row.status} />
+                    <MaintenanceStatusBadge status={shownStatus(row, today)} />
                   </span>
                   <span className="mt-1 flex flex-wrap items-center gap-x-2 gap-y-1 text-xs text-stone-600">
                     <MaintenanceTypeChip type={row.maintenanceType} />
-                    <span className={row.status === "overdue" ? "font-semibold text-red-800" : ""}>
+                    <span className={shownStatus(row, today) === "overdue" ? "font-semibold text-red-800" : ""}>
                       {shortDay(row.scheduledDate)}
                       {whenWords(row, today) ? ` · ${whenWords(row, today)}` : ""}
                     </span>
@@ -141,12 +141,12 @@ export default async function MaintenanceListPage({ searchParams }: { searchPara
               </thead>
               <tbody className="divide-y divide-stone-100">
                 {page.rows.map((row) => (
-                  <tr key={row.id} className={`align-top hover:bg-stone-50 ${row.status === "overdue" ? "bg-red-50/60" : ""}`} data-testid="maintenance-row">
+                  <tr key={row.id} className={`align-top hover:bg-stone-50 ${shownStatus(row, today) === "overdue" ? "bg-red-50/60" : ""}`} data-testid="maintenance-row">
                     <td className="whitespace-nowrap">
                       <Link href={`/maintenance/${row.id}`} className="font-medium text-brand-700 hover:underline">
                         {shortDay(row.scheduledDate)} {row.scheduledDate.slice(0, 4)}
                       </Link>
-                      {whenWords(row, today) ? <span className={`block text-xs ${row.status === "overdue" ? "font-semibold text-red-800" : "text-stone-500"}`}>{whenWords(row, today)}</span> : null}
+                      {whenWords(row, today) ? <span className={`block text-xs ${shownStatus(row, today) === "overdue" ? "font-semibold text-red-800" : "text-stone-500"}`}>{whenWords(row, today)}</span> : null}
                     </td>
                     <td className="max-w-sm">
                       <MaintenanceTypeChip type={row.maintenanceType} />
@@ -166,7 +166,7 @@ export default async function MaintenanceListPage({ searchParams }: { searchPara
                     </td>
                     <td className="text-stone-700">{row.assigneeName ?? <span className="text-stone-400">Nobody yet</span>}</td>
                     <td>
-                      <MaintenanceStatusBadge status={row.status} />
+                      <MaintenanceStatusBadge status={shownStatus(row, today)} />
                     </td>
                     <td className="text-right tabular-nums">{row.cost ? formatMoney(row.cost, currency) : ""}</td>
                   </tr>

@@ -61,6 +61,7 @@ export default async function PlansPage({ searchParams }: { searchParams: Promis
       />
       <MaintenanceTabs current="plans" showToday={can(actor.role, "maintenance.write")} />
       <MaintenanceFilters
+        deviceSearch={false}
         activeCount={activeCount}
         fields={[
           ...(farms.length > 1 ? [{ name: "farm", label: "Farm", allLabel: "All farms", options: farms.map((farm) => ({ value: String(farm.id), label: farm.name })) }] : []),
