@@ -19,6 +19,7 @@
  *      the rule of lib/calibration/calibration-rules.ts `calibrationStatusOn`, as one UPDATE of
  *      only the devices whose status changes.
  */
+import { STOCK_SQL } from "../inventory/stock";
 import { CALIBRATION_DUE_SOON_DAYS, CALIBRATION_INTERVAL_DAYS } from "../calibration/calibration-rules";
 import type { Sql } from "../telemetry/sql";
 import type { RecurrenceUnitName } from "./maintenance-fields";
@@ -50,19 +51,23 @@ type PlanRecord = {
 
 const day = (value: string) => new Date(`${value}T00:00:00Z`);
 
-/** The devices of a plan's scope on its farm, not retired: the FROM/WHERE of the insert. */
+/**
+ * The devices of a plan's scope on its farm, not retired: the FROM/WHERE of the insert. A group or
+ * type plan leaves spares in stock out (a collar on the store shelf gets no battery check); a plan
+ * for one named device is what its planner asked for.
+ */
 function scopeSql(scope: PlanRecord["scope"]): string {
   const base = `FROM maintenance_plans p JOIN devices d ON d.farm_id = p.farm_id AND d.state <> 'decommissioned'`;
   switch (scope) {
     case "device":
       return `${base} AND d.id = p.device_id WHERE p.id = $1`;
     case "group":
-      return `${base} AND (p.device_type IS NULL OR d.device_type = p.device_type)
+      return `${base} AND NOT ${STOCK_SQL} AND (p.device_type IS NULL OR d.device_type = p.device_type)
                AND d.group_id IN (WITH RECURSIVE tree AS (SELECT g.id FROM device_groups g WHERE g.id = p.group_id
                                    UNION SELECT c.id FROM device_groups c JOIN tree t ON c.parent_id = t.id) SELECT id FROM tree)
              WHERE p.id = $1`;
     case "device_type":
-      return `${base} AND d.device_type = p.device_type WHERE p.id = $1`;
+      return `${base} AND NOT ${STOCK_SQL} AND d.device_type = p.device_type WHERE p.id = $1`;
   }
 }
 

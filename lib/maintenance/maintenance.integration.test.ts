@@ -9,7 +9,7 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import type { Actor } from "../auth/permissions";
 import { disconnectDb, getDb } from "../db";
 import { ConflictError, ForbiddenError, InvalidError, NotFoundError } from "../errors";
@@ -87,7 +87,15 @@ describe("plans and their occurrences", () => {
     expect(await dates(weekly.id)).toEqual(["2027-01-18", "2027-02-01", "2027-02-15"]);
   });
 
-  it("covers a group with its subgroups (one type of it), and every device of a type on the farm, never retired ones", async () => {
+  it("covers a group with its subgroups (one type of it), and every device of a type on the farm, never retired ones nor spares", async () => {
+    // Spares in stock (registered, never connected) in the group and of the type: on the shelf, not serviced.
+    const spares = await Promise.all([
+      db.device.create({ data: { deviceId: `QS${suffix}07`, name: "spare meter", deviceType: "milk_meter", farmId: farm.a, groupId: group.child, state: "registered", storageLocation: "Store" } }),
+      db.device.create({ data: { deviceId: `QS${suffix}08`, name: "spare collar", deviceType: "collar", farmId: farm.a, groupId: null, state: "registered", storageLocation: "Store" } }),
+    ]);
+    onTestFinished(async () => {
+      await db.device.deleteMany({ where: { id: { in: spares.map((spare) => spare.id) } } });
+    });
     const parlours = await createPlan(db, managerA, plan({ name: "Quarterly calibration", maintenanceType: "calibration", scope: "group", groupId: group.parent, deviceType: "milk_meter", everyCount: 3, everyUnit: "months", startsOn: "2027-02-01" }), NOW);
     const rows = await db.maintenance.findMany({ where: { planId: parlours.id }, orderBy: [{ scheduledDate: "asc" }, { deviceId: "asc" }], select: { deviceId: true, scheduledDate: true } });
     expect(rows.map((row) => [row.deviceId, row.scheduledDate.toISOString().slice(0, 10)])).toEqual([
