@@ -119,13 +119,23 @@ export function monthTotalsSql(): string {
       FROM parts p GROUP BY p.month, p.category`;
 }
 
-/** One month: its totals, by device type, and the costliest devices (as JSON, one statement). */
+/**
+ * One month: its totals, by device type, and the costliest devices (as JSON, one statement). The
+ * top devices' categories come from one join of the parts with the top ten (not a scan of every
+ * part per top device).
+ */
 export function monthBreakdownSql(topLimit: number): string {
   return `WITH ${partsSql()},
     top AS MATERIALIZED (
       SELECT p.device_id, SUM(p.amount) AS total FROM parts p
        GROUP BY p.device_id HAVING SUM(p.amount) > 0
        ORDER BY SUM(p.amount) DESC, p.device_id LIMIT ${Math.max(1, Math.floor(topLimit))}
+    ),
+    top_parts AS (
+      SELECT c.device_id, json_object_agg(c.category, ROUND(c.amount, 2)::text) AS parts
+        FROM (SELECT p.device_id, p.category, SUM(p.amount) AS amount
+                FROM parts p JOIN top t ON t.device_id = p.device_id GROUP BY p.device_id, p.category) c
+       GROUP BY c.device_id
     )
     SELECT
       (SELECT COALESCE(json_agg(x), '[]') FROM (
@@ -136,9 +146,7 @@ export function monthBreakdownSql(topLimit: number): string {
            FROM parts p JOIN devices d ON d.id = p.device_id GROUP BY d.device_type, p.category) y) AS by_type,
       (SELECT COALESCE(json_agg(z ORDER BY z.sort DESC, z."deviceId"), '[]') FROM (
          SELECT d.id, d.device_id AS "deviceId", d.name, d.device_type AS "deviceType", f.name AS "farmName",
-                ROUND(t.total, 2)::text AS total, t.total AS sort,
-                (SELECT json_object_agg(c.category, ROUND(c.amount, 2)::text)
-                   FROM (SELECT p.category, SUM(p.amount) AS amount FROM parts p WHERE p.device_id = t.device_id GROUP BY p.category) c) AS parts
-           FROM top t JOIN devices d ON d.id = t.device_id JOIN farms f ON f.id = d.farm_id) z) AS top,
+                ROUND(t.total, 2)::text AS total, t.total AS sort, tp.parts
+           FROM top t JOIN top_parts tp ON tp.device_id = t.device_id JOIN devices d ON d.id = t.device_id JOIN farms f ON f.id = d.farm_id) z) AS top,
       (SELECT array_agg(DISTINCT currency) FROM rates) AS currencies`;
 }
