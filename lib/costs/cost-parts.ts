@@ -43,6 +43,7 @@ function partsSql(): string {
       LEFT JOIN devices live ON live.id = u.device_id AND u.month = $6::date
       CROSS JOIN LATERAL (SELECT GREATEST(GREATEST(u.bytes_end, COALESCE(live.data_transmitted_bytes, 0)) - u.bytes_start, 0)::numeric AS bytes) x
      WHERE ($5::int IS NULL OR u.device_id = $5::int)
+       AND u.month = ANY($3::date[])
     UNION ALL
     SELECT m.month, d.id, 'power',
            CASE WHEN d.power_source IN ('mains', 'poe') THEN t.watts * h.hours / 1000 * r.electricity_per_kwh ELSE 0 END,
@@ -66,6 +67,7 @@ function partsSql(): string {
       JOIN maintenances w ON w.status = 'done' AND w.performed_at >= m.start_at AND w.performed_at < m.until_at
       JOIN rates r ON r.farm_id = w.farm_id
      WHERE ($5::int IS NULL OR w.device_id = $5::int)
+       AND w.performed_at >= (SELECT min(s) FROM unnest($1::timestamptz[]) s) AND w.performed_at < (SELECT max(s) FROM unnest($2::timestamptz[]) s)
     UNION ALL
     SELECT m.month, d.id, 'amortisation', d.unit_cost / COALESCE(d.depreciation_months, t.dep_months), 0, 0
       FROM months m
