@@ -100,8 +100,9 @@ export async function generateCostForecast(db: Db, actor: Actor, options: { farm
   const horizon = addMonths(first, count);
 
   const [known, past, expected, scheduled, plans, fits] = await Promise.all([
-    monthTotals(db, months, { farmId, deviceId: null }),
-    monthTotals(db, lastMonths(now, 7).slice(0, 6), { farmId, deviceId: null }),
+    // Only what is used: the known months' amortisation and power, the past months' data.
+    monthTotals(db, months, { farmId, deviceId: null }, ["amortisation", "power"]),
+    monthTotals(db, lastMonths(now, 7).slice(0, 6), { farmId, deviceId: null }, ["data"]),
     expectedCosts(db, farmId, now),
     scheduledWork(db, farmId, first, horizon),
     activePlans(db, farmId, horizon),

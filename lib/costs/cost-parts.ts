@@ -28,7 +28,14 @@ export { CATEGORY_LABEL, COST_CATEGORIES, type CostCategory } from "./cost-categ
 
 export type PartsScope = { farmId: number | null; deviceId: number | null };
 
-/** $1 starts, $2 untils, $3 months (first days), $4 farm, $5 device, $6 the current month, $7–$9 type table. */
+/** The SELECTs of the parts: data, power, maintenance (and batteries), amortisation, warranty, covered. */
+export const PART_BRANCHES = ["data", "power", "maintenance", "amortisation", "warranty", "covered"] as const;
+export type PartBranch = (typeof PART_BRANCHES)[number];
+
+/**
+ * $1 starts, $2 untils, $3 months (first days), $4 farm, $5 device, $6 the current month, $7–$9 type
+ * table, $10 the branches to compute (a branch left out is pruned by the planner, a constant false).
+ */
 function partsSql(): string {
   return `
   months AS (SELECT * FROM unnest($1::timestamptz[], $2::timestamptz[], $3::date[]) AS m(start_at, until_at, month)),
@@ -42,7 +49,7 @@ function partsSql(): string {
       JOIN rates r ON r.farm_id = u.farm_id
       LEFT JOIN devices live ON live.id = u.device_id AND u.month = $6::date
       CROSS JOIN LATERAL (SELECT GREATEST(GREATEST(u.bytes_end, COALESCE(live.data_transmitted_bytes, 0)) - u.bytes_start, 0)::numeric AS bytes) x
-     WHERE ($5::int IS NULL OR u.device_id = $5::int)
+     WHERE ($5::int IS NULL OR u.device_id = $5::int) AND 'data' = ANY($10::text[])
        AND u.month = ANY($3::date[])
     UNION ALL
     SELECT m.month, d.id, 'power',
@@ -57,7 +64,7 @@ function partsSql(): string {
       CROSS JOIN LATERAL (
         SELECT (EXTRACT(EPOCH FROM (LEAST(m.until_at, COALESCE(d.retired_at, m.until_at)) - GREATEST(m.start_at, COALESCE(d.provisioning_date, d.created_at)))) / 3600)::numeric AS hours
       ) h
-     WHERE ($5::int IS NULL OR d.id = $5::int)
+     WHERE ($5::int IS NULL OR d.id = $5::int) AND 'power' = ANY($10::text[])
     UNION ALL
     SELECT m.month, w.device_id,
            CASE WHEN w.maintenance_type = 'battery_replacement' THEN 'batteries' ELSE 'maintenance' END,
@@ -66,7 +73,7 @@ function partsSql(): string {
       FROM months m
       JOIN maintenances w ON w.status = 'done' AND w.performed_at >= m.start_at AND w.performed_at < m.until_at
       JOIN rates r ON r.farm_id = w.farm_id
-     WHERE ($5::int IS NULL OR w.device_id = $5::int)
+     WHERE ($5::int IS NULL OR w.device_id = $5::int) AND 'maintenance' = ANY($10::text[])
        AND w.performed_at >= (SELECT min(s) FROM unnest($1::timestamptz[]) s) AND w.performed_at < (SELECT max(s) FROM unnest($2::timestamptz[]) s)
     UNION ALL
     SELECT m.month, d.id, 'amortisation', d.unit_cost / COALESCE(d.depreciation_months, t.dep_months), 0, 0
@@ -77,23 +84,23 @@ function partsSql(): string {
       JOIN rates r ON r.farm_id = d.farm_id
      WHERE date_trunc('month', d.purchase_date::timestamp)::date <= m.month
        AND m.month < (date_trunc('month', d.purchase_date::timestamp) + make_interval(months => COALESCE(d.depreciation_months, t.dep_months)))::date
-       AND ($5::int IS NULL OR d.id = $5::int)
+       AND ($5::int IS NULL OR d.id = $5::int) AND 'amortisation' = ANY($10::text[])
     UNION ALL
     SELECT m.month, x.device_id, 'warranty', x.cost, 0, 0
       FROM months m
       JOIN warranty_extensions x ON x.created_at >= m.start_at AND x.created_at < m.until_at
       JOIN rates r ON r.farm_id = x.farm_id
-     WHERE ($5::int IS NULL OR x.device_id = $5::int)
+     WHERE ($5::int IS NULL OR x.device_id = $5::int) AND 'warranty' = ANY($10::text[])
     UNION ALL
     SELECT m.month, c.device_id, 'covered', -c.cost_covered, 0, 0
       FROM months m
       JOIN warranty_claims c ON c.status = 'closed' AND c.cost_covered IS NOT NULL AND c.closed_at >= m.start_at AND c.closed_at < m.until_at
       JOIN rates r ON r.farm_id = c.farm_id
-     WHERE ($5::int IS NULL OR c.device_id = $5::int)
+     WHERE ($5::int IS NULL OR c.device_id = $5::int) AND 'covered' = ANY($10::text[])
   )`;
 }
 
-export function partsParams(months: CostMonth[], scope: PartsScope): unknown[] {
+export function partsParams(months: CostMonth[], scope: PartsScope, branches: readonly PartBranch[] = PART_BRANCHES): unknown[] {
   const current = months.find((month) => month.current);
   const types = [...DEVICE_TYPES] as DeviceType[];
   return [
@@ -106,6 +113,7 @@ export function partsParams(months: CostMonth[], scope: PartsScope): unknown[] {
     types,
     types.map((type) => String(TYPICAL_WATTS[type])),
     types.map((type) => DEFAULT_DEPRECIATION_MONTHS[type]),
+    [...branches],
   ];
 }
 
