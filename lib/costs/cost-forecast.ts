@@ -100,8 +100,9 @@ export async function generateCostForecast(db: Db, actor: Actor, options: { farm
   const horizon = addMonths(first, count);
 
   const [known, past, expected, scheduled, plans, fits] = await Promise.all([
-    monthTotals(db, months, { farmId, deviceId: null }),
-    monthTotals(db, lastMonths(now, 7).slice(0, 6), { farmId, deviceId: null }),
+    // Only what is used: the known months' amortisation and power, the past months' data.
+    monthTotals(db, months, { farmId, deviceId: null }, ["amortisation", "power"]),
+    monthTotals(db, lastMonths(now, 7).slice(0, 6), { farmId, deviceId: null }, ["data"]),
     expectedCosts(db, farmId, now),
     scheduledWork(db, farmId, first, horizon),
     activePlans(db, farmId, horizon),
@@ -210,15 +211,22 @@ async function activePlans(db: Pick<Db, "$queryRawUnsafe">, farmId: number | nul
        SELECT p.id AS plan_id, g.id AS group_id FROM plans p JOIN device_groups g ON g.id = p.group_id WHERE p.scope = 'group'
        UNION
        SELECT t.plan_id, g.id FROM tree t JOIN device_groups g ON g.parent_id = t.group_id
-     )
+     ),
+     -- The devices each plan covers, one set-based join per scope (not a scan of the devices per plan).
+     covered AS (
+       SELECT p.id AS plan_id, d.id FROM plans p JOIN devices d ON d.id = p.device_id
+        WHERE p.scope = 'device' AND d.retired_at IS NULL AND d.state <> 'decommissioned'
+       UNION ALL
+       SELECT t.plan_id, d.id FROM tree t JOIN plans p ON p.id = t.plan_id JOIN devices d ON d.group_id = t.group_id AND d.farm_id = p.farm_id
+        WHERE d.retired_at IS NULL AND d.state <> 'decommissioned'
+       UNION ALL
+       SELECT p.id, d.id FROM plans p JOIN devices d ON d.farm_id = p.farm_id AND d.device_type = p.device_type
+        WHERE p.scope = 'device_type' AND d.retired_at IS NULL AND d.state <> 'decommissioned'
+     ),
+     covered_ids AS (SELECT c.plan_id, array_agg(c.id) AS device_ids FROM covered c GROUP BY c.plan_id)
      SELECT p.id, p.farm_id, p.maintenance_type, p.starts_on, p.ends_on, p.next_on, p.every_count, p.every_unit,
-            r.maintenance_visit::text AS visit, r.battery_replacement::text AS battery,
-            (SELECT array_agg(d.id) FROM devices d
-              WHERE d.retired_at IS NULL AND d.state <> 'decommissioned'
-                AND ((p.scope = 'device' AND d.id = p.device_id)
-                  OR (p.scope = 'group' AND d.group_id IN (SELECT t.group_id FROM tree t WHERE t.plan_id = p.id) AND d.farm_id = p.farm_id)
-                  OR (p.scope = 'device_type' AND d.farm_id = p.farm_id AND d.device_type = p.device_type))) AS device_ids
-       FROM plans p JOIN rates r ON r.farm_id = p.farm_id`,
+            r.maintenance_visit::text AS visit, r.battery_replacement::text AS battery, c.device_ids
+       FROM plans p JOIN rates r ON r.farm_id = p.farm_id LEFT JOIN covered_ids c ON c.plan_id = p.id`,
     farmId,
     horizon.toISOString().slice(0, 10),
   );

@@ -28,7 +28,14 @@ export { CATEGORY_LABEL, COST_CATEGORIES, type CostCategory } from "./cost-categ
 
 export type PartsScope = { farmId: number | null; deviceId: number | null };
 
-/** $1 starts, $2 untils, $3 months (first days), $4 farm, $5 device, $6 the current month, $7–$9 type table. */
+/** The SELECTs of the parts: data, power, maintenance (and batteries), amortisation, warranty, covered. */
+export const PART_BRANCHES = ["data", "power", "maintenance", "amortisation", "warranty", "covered"] as const;
+export type PartBranch = (typeof PART_BRANCHES)[number];
+
+/**
+ * $1 starts, $2 untils, $3 months (first days), $4 farm, $5 device, $6 the current month, $7–$9 type
+ * table, $10 the branches to compute (a branch left out is pruned by the planner, a constant false).
+ */
 function partsSql(): string {
   return `
   months AS (SELECT * FROM unnest($1::timestamptz[], $2::timestamptz[], $3::date[]) AS m(start_at, until_at, month)),
@@ -42,7 +49,8 @@ function partsSql(): string {
       JOIN rates r ON r.farm_id = u.farm_id
       LEFT JOIN devices live ON live.id = u.device_id AND u.month = $6::date
       CROSS JOIN LATERAL (SELECT GREATEST(GREATEST(u.bytes_end, COALESCE(live.data_transmitted_bytes, 0)) - u.bytes_start, 0)::numeric AS bytes) x
-     WHERE ($5::int IS NULL OR u.device_id = $5::int)
+     WHERE ($5::int IS NULL OR u.device_id = $5::int) AND 'data' = ANY($10::text[])
+       AND u.month = ANY($3::date[])
     UNION ALL
     SELECT m.month, d.id, 'power',
            CASE WHEN d.power_source IN ('mains', 'poe') THEN t.watts * h.hours / 1000 * r.electricity_per_kwh ELSE 0 END,
@@ -56,7 +64,7 @@ function partsSql(): string {
       CROSS JOIN LATERAL (
         SELECT (EXTRACT(EPOCH FROM (LEAST(m.until_at, COALESCE(d.retired_at, m.until_at)) - GREATEST(m.start_at, COALESCE(d.provisioning_date, d.created_at)))) / 3600)::numeric AS hours
       ) h
-     WHERE ($5::int IS NULL OR d.id = $5::int)
+     WHERE ($5::int IS NULL OR d.id = $5::int) AND 'power' = ANY($10::text[])
     UNION ALL
     SELECT m.month, w.device_id,
            CASE WHEN w.maintenance_type = 'battery_replacement' THEN 'batteries' ELSE 'maintenance' END,
@@ -65,7 +73,8 @@ function partsSql(): string {
       FROM months m
       JOIN maintenances w ON w.status = 'done' AND w.performed_at >= m.start_at AND w.performed_at < m.until_at
       JOIN rates r ON r.farm_id = w.farm_id
-     WHERE ($5::int IS NULL OR w.device_id = $5::int)
+     WHERE ($5::int IS NULL OR w.device_id = $5::int) AND 'maintenance' = ANY($10::text[])
+       AND w.performed_at >= (SELECT min(s) FROM unnest($1::timestamptz[]) s) AND w.performed_at < (SELECT max(s) FROM unnest($2::timestamptz[]) s)
     UNION ALL
     SELECT m.month, d.id, 'amortisation', d.unit_cost / COALESCE(d.depreciation_months, t.dep_months), 0, 0
       FROM months m
@@ -75,23 +84,23 @@ function partsSql(): string {
       JOIN rates r ON r.farm_id = d.farm_id
      WHERE date_trunc('month', d.purchase_date::timestamp)::date <= m.month
        AND m.month < (date_trunc('month', d.purchase_date::timestamp) + make_interval(months => COALESCE(d.depreciation_months, t.dep_months)))::date
-       AND ($5::int IS NULL OR d.id = $5::int)
+       AND ($5::int IS NULL OR d.id = $5::int) AND 'amortisation' = ANY($10::text[])
     UNION ALL
     SELECT m.month, x.device_id, 'warranty', x.cost, 0, 0
       FROM months m
       JOIN warranty_extensions x ON x.created_at >= m.start_at AND x.created_at < m.until_at
       JOIN rates r ON r.farm_id = x.farm_id
-     WHERE ($5::int IS NULL OR x.device_id = $5::int)
+     WHERE ($5::int IS NULL OR x.device_id = $5::int) AND 'warranty' = ANY($10::text[])
     UNION ALL
     SELECT m.month, c.device_id, 'covered', -c.cost_covered, 0, 0
       FROM months m
       JOIN warranty_claims c ON c.status = 'closed' AND c.cost_covered IS NOT NULL AND c.closed_at >= m.start_at AND c.closed_at < m.until_at
       JOIN rates r ON r.farm_id = c.farm_id
-     WHERE ($5::int IS NULL OR c.device_id = $5::int)
+     WHERE ($5::int IS NULL OR c.device_id = $5::int) AND 'covered' = ANY($10::text[])
   )`;
 }
 
-export function partsParams(months: CostMonth[], scope: PartsScope): unknown[] {
+export function partsParams(months: CostMonth[], scope: PartsScope, branches: readonly PartBranch[] = PART_BRANCHES): unknown[] {
   const current = months.find((month) => month.current);
   const types = [...DEVICE_TYPES] as DeviceType[];
   return [
@@ -104,6 +113,7 @@ export function partsParams(months: CostMonth[], scope: PartsScope): unknown[] {
     types,
     types.map((type) => String(TYPICAL_WATTS[type])),
     types.map((type) => DEFAULT_DEPRECIATION_MONTHS[type]),
+    [...branches],
   ];
 }
 
@@ -119,13 +129,23 @@ export function monthTotalsSql(): string {
       FROM parts p GROUP BY p.month, p.category`;
 }
 
-/** One month: its totals, by device type, and the costliest devices (as JSON, one statement). */
+/**
+ * One month: its totals, by device type, and the costliest devices (as JSON, one statement). The
+ * top devices' categories come from one join of the parts with the top ten (not a scan of every
+ * part per top device).
+ */
 export function monthBreakdownSql(topLimit: number): string {
   return `WITH ${partsSql()},
     top AS MATERIALIZED (
       SELECT p.device_id, SUM(p.amount) AS total FROM parts p
        GROUP BY p.device_id HAVING SUM(p.amount) > 0
        ORDER BY SUM(p.amount) DESC, p.device_id LIMIT ${Math.max(1, Math.floor(topLimit))}
+    ),
+    top_parts AS (
+      SELECT c.device_id, json_object_agg(c.category, ROUND(c.amount, 2)::text) AS parts
+        FROM (SELECT p.device_id, p.category, SUM(p.amount) AS amount
+                FROM parts p JOIN top t ON t.device_id = p.device_id GROUP BY p.device_id, p.category) c
+       GROUP BY c.device_id
     )
     SELECT
       (SELECT COALESCE(json_agg(x), '[]') FROM (
@@ -136,9 +156,7 @@ export function monthBreakdownSql(topLimit: number): string {
            FROM parts p JOIN devices d ON d.id = p.device_id GROUP BY d.device_type, p.category) y) AS by_type,
       (SELECT COALESCE(json_agg(z ORDER BY z.sort DESC, z."deviceId"), '[]') FROM (
          SELECT d.id, d.device_id AS "deviceId", d.name, d.device_type AS "deviceType", f.name AS "farmName",
-                ROUND(t.total, 2)::text AS total, t.total AS sort,
-                (SELECT json_object_agg(c.category, ROUND(c.amount, 2)::text)
-                   FROM (SELECT p.category, SUM(p.amount) AS amount FROM parts p WHERE p.device_id = t.device_id GROUP BY p.category) c) AS parts
-           FROM top t JOIN devices d ON d.id = t.device_id JOIN farms f ON f.id = d.farm_id) z) AS top,
+                ROUND(t.total, 2)::text AS total, t.total AS sort, tp.parts
+           FROM top t JOIN top_parts tp ON tp.device_id = t.device_id JOIN devices d ON d.id = t.device_id JOIN farms f ON f.id = d.farm_id) z) AS top,
       (SELECT array_agg(DISTINCT currency) FROM rates) AS currencies`;
 }

@@ -11,7 +11,7 @@ import { ForbiddenError, InvalidError, NotFoundError } from "../errors";
 import { batteryFits, estimateBattery, type BatteryEstimate } from "./battery-estimate";
 import { costMonth, hoursOf, lastMonths, parseMonth, type CostMonth } from "./cost-months";
 import { COST_CATEGORIES, type CostCategory } from "./cost-categories";
-import { monthBreakdownSql, monthTotalsSql, partsParams, type PartsScope } from "./cost-parts";
+import { monthBreakdownSql, monthTotalsSql, partsParams, type PartBranch, type PartsScope } from "./cost-parts";
 import { DEFAULT_COST_RATES, farmRates, type CostRates } from "./cost-rates";
 import { depreciationMonthsFor } from "./depreciation";
 import { centsOf, fromCents } from "./money";
@@ -141,9 +141,12 @@ export async function getFarmCostSummary(db: Db, actor: Actor, options: { farmId
   };
 }
 
-/** Months of `scope`, oldest first, every category (months without costs are zeros). */
-export async function monthTotals(db: Pick<Db, "$queryRawUnsafe">, months: CostMonth[], scope: PartsScope): Promise<CostHistoryMonth[]> {
-  const rows = await db.$queryRawUnsafe<(TotalRow & { period: string })[]>(monthTotalsSql(), ...partsParams(months, scope));
+/**
+ * Months of `scope`, oldest first, every category (months without costs are zeros); with `branches`,
+ * only those parts are computed (the others read as zeros: for a caller that uses only those).
+ */
+export async function monthTotals(db: Pick<Db, "$queryRawUnsafe">, months: CostMonth[], scope: PartsScope, branches?: readonly PartBranch[]): Promise<CostHistoryMonth[]> {
+  const rows = await db.$queryRawUnsafe<(TotalRow & { period: string })[]>(monthTotalsSql(), ...partsParams(months, scope, branches));
   return months.map((month) => {
     const of = totalsOf(rows.filter((row) => row.period === month.period));
     return { period: month.period, monthToDate: month.current, deviceCount: of.deviceCount, dataMb: of.dataMb, costs: of.costs };
