@@ -5,7 +5,7 @@
 -- The unfiltered list (every farm, soonest first) pages on (scheduled_date, id) from its start
 -- instead of sorting every record, and the calendar of every farm counts its days from the index
 -- alone (status included).
-CREATE INDEX IF NOT EXISTS "maintenances_scheduled_date_id_idx" ON "maintenances"("scheduled_date", "id") INCLUDE ("status");
+CREATE INDEX "maintenances_scheduled_date_id_idx" ON "maintenances"("scheduled_date", "id") INCLUDE ("status");
 
 -- A farm's open work (farm + status scheduled, in progress or overdue) starts where open work is,
 -- not two years back on the farm's date index.
