@@ -69,7 +69,8 @@ test("a technician opens a milk meter's page and sees its lifecycle, smart butto
     "Diagnostics",
     "Statistics",
     "Maintenance",
-    "Inventory & warranty",
+    "Warranty",
+    "Asset record",
     "Location",
     "Change history",
   ]) {

@@ -155,6 +155,8 @@ async function main() {
     log(`no MQTT_URL: embedded MQTT broker on port ${broker.port} (devices authenticate with their credentials)`);
   }
 
+  // DATA_DIR may lie outside the project, so the project's .data folder may not exist yet.
+  mkdirSync(path.dirname(EMBEDDED_STATE_FILE), { recursive: true });
   writeFileSync(EMBEDDED_STATE_FILE, JSON.stringify({ databaseUrl, mqttUrl, pid: process.pid }), { mode: 0o600 });
   cleanups.push(async () => rmSync(EMBEDDED_STATE_FILE, { force: true }));
 

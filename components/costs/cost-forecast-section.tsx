@@ -56,8 +56,8 @@ export function CostForecastSection({ forecast, currency, links }: { forecast: C
                 {forecast.forecast.map((month) => (
                   <td key={month.period} className="px-2 py-1.5 text-right tabular-nums">
                     {money(month.parts[part])}
-                    {part === "maintenance" && month.maintenanceJobs ? <span className="block text-xs text-stone-500">{month.maintenanceJobs} jobs</span> : null}
-                    {part === "batteries" && month.batteryReplacements ? <span className="block text-xs text-stone-500">{month.batteryReplacements} batteries</span> : null}
+                    {part === "maintenance" && month.maintenanceJobs ? <span className="block text-xs text-stone-500">{month.maintenanceJobs} {month.maintenanceJobs === 1 ? "job" : "jobs"}</span> : null}
+                    {part === "batteries" && month.batteryReplacements ? <span className="block text-xs text-stone-500">{month.batteryReplacements} {month.batteryReplacements === 1 ? "battery" : "batteries"}</span> : null}
                   </td>
                 ))}
               </tr>

@@ -12,7 +12,7 @@ export function CostTables({ summary }: { summary: CostSummary }) {
   const shown = COST_CATEGORIES.filter((category) => summary.byType.some((row) => row.costs[category] !== 0));
   return (
     <div className="grid gap-5 xl:grid-cols-2">
-      <section aria-labelledby="cost-by-type">
+      <section aria-labelledby="cost-by-type" className="min-w-0">
         <h2 id="cost-by-type" className="mb-2 text-sm font-semibold text-stone-700">
           By device type
         </h2>
@@ -39,7 +39,7 @@ export function CostTables({ summary }: { summary: CostSummary }) {
           </DataTable>
         )}
       </section>
-      <section aria-labelledby="cost-top-devices">
+      <section aria-labelledby="cost-top-devices" className="min-w-0">
         <h2 id="cost-top-devices" className="mb-2 text-sm font-semibold text-stone-700">
           Costliest devices
         </h2>

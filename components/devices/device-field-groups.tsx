@@ -12,13 +12,12 @@ import {
   PROVISIONING_METHOD_LABEL,
 } from "@/lib/devices/device-fields";
 import { DEVICE_TYPE_LABEL } from "@/lib/devices/device-id";
-import { WARRANTY_STATUS_LABEL, warrantyStatus } from "@/lib/warranty/warranty-status";
 import { Field, FieldCard } from "./device-field-list";
 import { formatBytes, formatDate, formatDateTime, formatDuration, formatNumber, humanize, Mono, yesNo } from "./device-values";
 
 const SIGNAL_QUALITY_LABEL = { excellent: "Excellent", good: "Good", fair: "Fair", poor: "Poor", none: "No signal" } as const;
 
-/** Every field group of M92 task 1.1 (plus I-013's inventory and location), as compact cards. */
+/** Every field group of M92 task 1.1 (plus I-013's location), as compact cards; purchase, cost and warranty are in the Warranty and Asset record sections below. */
 export function DeviceFieldGroups({ device, now }: { device: DeviceDetail; now: Date }) {
   const zone = device.farm.timezone;
   const at = (date: Date | null) => formatDateTime(date, zone);
@@ -151,13 +150,6 @@ export function DeviceFieldGroups({ device, now }: { device: DeviceDetail; now: 
         </Field>
         <Field label="Notes">{device.maintenanceNotes ? <span className="whitespace-pre-line">{device.maintenanceNotes}</span> : null}</Field>
         <Field label="Next maintenance">{device.nextMaintenanceDate ? formatDate(device.nextMaintenanceDate) : null}</Field>
-      </FieldCard>
-
-      <FieldCard title="Inventory & warranty">
-        <Field label="Purchase date">{device.purchaseDate ? formatDate(device.purchaseDate) : null}</Field>
-        <Field label="Warranty end">{device.warrantyEnd ? formatDate(device.warrantyEnd) : null}</Field>
-        <Field label="Warranty status">{WARRANTY_STATUS_LABEL[warrantyStatus(device)]}</Field>
-        <Field label="Unit cost">{device.unitCost === null ? null : formatNumber(Number(device.unitCost), undefined, 2)}</Field>
       </FieldCard>
 
       <FieldCard title="Location">

@@ -124,8 +124,8 @@ function CalendarEntry({ item, roomy, showFarm }: { item: CalendarItem; roomy: b
         <span aria-hidden className={`inline-flex h-4 min-w-4 items-center justify-center rounded-full text-[10px] font-bold ${STATUS_TONE[item.status].className.replace("line-through", "")}`}>
           {STATUS_TONE[item.status].icon}
         </span>
-        <span className={`truncate font-mono font-medium ${overdue ? "text-red-800" : "text-stone-900"} ${item.status === "cancelled" ? "line-through" : ""}`}>{item.deviceId}</span>
-        {showFarm ? <span className="truncate text-[10px] text-stone-500">{item.farmName}</span> : null}
+        <span className={`shrink-0 font-mono font-medium ${overdue ? "text-red-800" : "text-stone-900"} ${item.status === "cancelled" ? "line-through" : ""}`}>{item.deviceId}</span>
+        {showFarm ? <span className="min-w-0 truncate text-[10px] text-stone-500">{item.farmName}</span> : null}
       </span>
       <span className={`block truncate ${overdue ? "font-semibold text-red-800" : "text-stone-600"}`}>
         {overdue ? "Overdue · " : ""}

@@ -3,6 +3,7 @@ import { Kpi } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { InventoryReportTable } from "@/components/inventory/inventory-report-table";
 import { formatMoney } from "@/components/inventory/money";
+import { formatDate } from "@/components/devices/device-values";
 import { requirePageActor } from "@/lib/auth/session";
 import { getDb } from "@/lib/db";
 import { selectedFarmId } from "@/lib/farms/farm-scope";
@@ -27,7 +28,7 @@ export default async function InventoryOverviewPage() {
         <div className="min-w-0">
           <h2 className="text-2xl font-semibold tracking-tight text-stone-900">Inventory</h2>
           <p className="mt-1 text-sm text-stone-600">
-            {report.farms.length === 1 ? report.farms[0]!.farmName : `${report.farms.length} farms`} · {held.toLocaleString("en")} devices held · warranty and book value on {report.today}
+            {report.farms.length === 1 ? report.farms[0]!.farmName : `${report.farms.length} farms`} · {held.toLocaleString("en")} devices held · warranty and book value on {formatDate(report.today)}
           </p>
         </div>
         <a href={csv} download className="rounded-md border border-stone-300 bg-white px-3 py-1.5 text-sm font-medium text-stone-800 hover:bg-stone-50">
@@ -40,7 +41,7 @@ export default async function InventoryOverviewPage() {
         <Kpi label="In use" value={totals.inUse.toLocaleString("en")} hint={`${totals.inMaintenance.toLocaleString("en")} in maintenance`} href={`/devices?state=active,provisioned,registered,manufactured&stock=false${farmQuery}`} />
         <Kpi label="Under warranty" value={totals.inWarranty.toLocaleString("en")} hint={`${totals.expired.toLocaleString("en")} expired · ${totals.warrantyVoid.toLocaleString("en")} void`} tone="good" href={`/devices?warranty=active,expiring${farmQuery}`} />
         <Kpi label="Expiring ≤ 30 days" value={totals.expiring.toLocaleString("en")} hint="Warranty ends within 30 days" tone={totals.expiring > 0 ? "warn" : "neutral"} href={`/devices?warranty=expiring${farmQuery}`} />
-        <Kpi label="Book value" value={formatMoney(totals.bookValue, totals.currency)} hint={`Bought for ${formatMoney(totals.purchaseValue, totals.currency)}`} />
+        <Kpi label="Book value" value={<span className="text-2xl [overflow-wrap:anywhere]">{formatMoney(totals.bookValue, totals.currency)}</span>} hint={`Bought for ${formatMoney(totals.purchaseValue, totals.currency)}`} />
       </div>
 
       {report.farms.length === 0 ? (

@@ -8,6 +8,7 @@ import { daysLeftText } from "@/components/warranty/warranty-status-badge";
 import { can } from "@/lib/auth/permissions";
 import { requirePageActor } from "@/lib/auth/session";
 import { getDb } from "@/lib/db";
+import { DEVICE_TYPE_LABEL, type DeviceTypeName } from "@/lib/devices/device-id";
 import { selectedFarmId, visibleFarms } from "@/lib/farms/farm-scope";
 import { listWarrantyClaims } from "@/lib/warranty/warranty-claims";
 import { expiringWarranties } from "@/lib/warranty/warranty-coverage";
@@ -157,7 +158,7 @@ export default async function WarrantyPage({ searchParams }: { searchParams: Pro
                   </Link>{" "}
                   <span className="text-stone-600">{device.name}</span>
                 </td>
-                <td className="px-3 py-2">{device.deviceType.replace("_", " ")}</td>
+                <td className="px-3 py-2">{DEVICE_TYPE_LABEL[device.deviceType as DeviceTypeName] ?? device.deviceType}</td>
                 <td className="px-3 py-2">{device.farm.name}</td>
                 <td className="px-3 py-2 whitespace-nowrap">{formatDate(device.warrantyEnd)}</td>
                 <td className={`px-3 py-2 whitespace-nowrap ${device.daysLeft < 30 ? "font-medium text-amber-800" : ""}`}>{daysLeftText(device.daysLeft)}</td>

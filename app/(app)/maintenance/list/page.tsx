@@ -164,7 +164,7 @@ export default async function MaintenanceListPage({ searchParams }: { searchPara
                       </Link>
                       {showFarm ? <span className="block text-xs text-stone-500">{row.farmName}</span> : null}
                     </td>
-                    <td className="text-stone-700">{row.assigneeName ?? <span className="text-stone-400">Nobody yet</span>}</td>
+                    <td className="text-stone-700">{row.assigneeName ?? <span className="text-stone-400">{row.status === "done" || row.status === "cancelled" ? "—" : "Nobody yet"}</span>}</td>
                     <td>
                       <MaintenanceStatusBadge status={shownStatus(row, today)} />
                     </td>
