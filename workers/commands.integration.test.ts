@@ -307,7 +307,11 @@ describe("command engine", () => {
     expect(sent.parameters.bundle_id).toBe(bundle.id);
     const url = new URL(String(sent.parameters.upload_url));
     expect(url.origin + url.pathname).toBe(`${PUBLIC_URL}/api/v1/iot/devices/${device(11).deviceId}/logs/${bundle.id}/upload`);
-    const stored = await db.deviceLogBundle.findUniqueOrThrow({ where: { id: bundle.id } });
+    // Stored in the transaction that marks the command sent, which commits once the broker took the message.
+    const stored = await waitFor(async () => {
+      const row = await db.deviceLogBundle.findUniqueOrThrow({ where: { id: bundle.id } });
+      return row.uploadTokenHash ? row : null;
+    });
     expect(stored.uploadTokenHash).toBe(hashUploadToken(url.searchParams.get("token")!));
     expect(stored.uploadExpiresAt!.getTime()).toBeGreaterThan(Date.now() + 100_000);
     expect((await commandRow(command.id)).parameters).toEqual({ log_types: ["system"], time_range_hours: 2, include_system_logs: true });
