@@ -59,7 +59,7 @@ export function parseMonth(value: string, now: Date): CostMonth | string {
 }
 
 export const costSummaryQuery = z.object({
-  farm: z.coerce.number({ error: "Pick a farm from the list" }).int("Pick a farm from the list").positive("Pick a farm from the list").optional(),
+  farm: z.coerce.number({ error: "Pick a farm from the list" }).int("Pick a farm from the list").positive("Pick a farm from the list").max(2_147_483_647, "Pick a farm from the list").optional(),
   month: z.string().regex(MONTH_PATTERN, "Use the format YYYY-MM, e.g. 2026-11").optional().describe("The month, YYYY-MM (UTC); default: the current month, to date"),
 });
 

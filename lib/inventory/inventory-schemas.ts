@@ -48,9 +48,9 @@ const deviceIdList = z.preprocess(
 export const transferSchema = z
   .object({
     deviceIds: deviceIdList,
-    toFarmId: z.preprocess((value) => (value === "" ? undefined : value), z.coerce.number({ error: "Pick the farm to move to" }).int().positive("Pick the farm to move to")),
+    toFarmId: z.preprocess((value) => (value === "" ? undefined : value), z.coerce.number({ error: "Pick the farm to move to" }).int().positive("Pick the farm to move to").max(2_147_483_647, "Pick the farm to move to")),
     toGroupId: z
-      .preprocess((value) => (value === "" ? undefined : value === "none" ? null : value), z.coerce.number({ error: "Pick a group of the target farm" }).int().positive("Pick a group of the target farm").nullable().optional())
+      .preprocess((value) => (value === "" ? undefined : value === "none" ? null : value), z.coerce.number({ error: "Pick a group of the target farm" }).int().positive("Pick a group of the target farm").max(2_147_483_647, "Pick a group of the target farm").nullable().optional())
       .describe("A group of the target farm (or a cross-farm group); null: no group; left out: each device keeps its group if that fits the target farm"),
     storageLocation: optionalText(120).describe("Where the devices are kept at the target farm"),
     locationDescription: optionalText(200).describe("Where they are installed at the target farm"),

@@ -98,7 +98,7 @@ beforeAll(async () => {
   const spare1 = await db.device.findUniqueOrThrow({ where: { deviceId: id("MM", 1) } });
   await db.deviceTagLink.createMany({ data: [{ deviceId: spare1.id, tagId: northTag }, { deviceId: spare1.id, tagId: sharedTag }] });
   await configure(id("MM", 1), { telemetry: { compression_enabled: false } });
-  // a plan of North's for the parlour made two occurrences, one done; and one of South's, not touched
+  // North's open work on the spare: planned (a group plan's and a device plan's, overdue), hand-made, and one done
   const plan = await db.maintenancePlan.create({ data: { farmId: north, name: "Quarterly calibration", maintenanceType: "calibration", scope: "group", groupId: northParlour, everyCount: 3, everyUnit: "months", startsOn: new Date("2026-10-01") } });
   const devicePlan = await db.maintenancePlan.create({ data: { farmId: north, name: "Spare check", maintenanceType: "inspection", scope: "device", deviceId: spare1.id, startsOn: new Date("2026-12-10") } });
   await db.maintenance.createMany({
@@ -153,11 +153,11 @@ describe("transferring devices to another farm", () => {
     expect((await device(id("MM", 2))).farmId).toBe(north);
   });
 
-  it("moves a spare into a group of the target farm: configuration, tags, open planned work, location and history follow", async () => {
+  it("moves a spare into a group of the target farm: configuration, tags, the old farm's open work (planned or not), location and history follow", async () => {
     const before = await desired(id("MM", 1));
     expect((before.desired as { telemetry: { batch_size: number } }).telemetry.batch_size).toBe(20);
     const outcome = await transfer(admin, { deviceIds: [id("MM", 1)], toFarmId: south, toGroupId: southParlour, storageLocation: "South store, bin 4", reason: "South is short of spares" });
-    expect(outcome.devices).toEqual([{ deviceId: id("MM", 1), fromFarmId: north, toGroupId: southParlour, configVersion: before.version + 1, tagsDropped: [`north-row-${suffix}`], maintenanceCancelled: 2 }]);
+    expect(outcome.devices).toEqual([{ deviceId: id("MM", 1), fromFarmId: north, toGroupId: southParlour, configVersion: before.version + 1, tagsDropped: [`north-row-${suffix}`], maintenanceCancelled: 3 }]);
 
     const moved = await device(id("MM", 1));
     expect(moved).toMatchObject({ farmId: south, groupId: southParlour, storageLocation: "South store, bin 4", locationDescription: null });
@@ -174,7 +174,7 @@ describe("transferring devices to another farm", () => {
     expect(work.map((row) => [row.status, row.farmId, row.cancelReason])).toEqual([
       ["done", north, null],
       ["cancelled", north, `Transferred to South ${suffix}`],
-      ["scheduled", north, null],
+      ["cancelled", north, `Transferred to South ${suffix}`],
       ["cancelled", north, `Transferred to South ${suffix}`],
     ]);
     expect(await db.maintenancePlan.count({ where: { deviceId: moved.id, active: true } })).toBe(0);

@@ -29,6 +29,8 @@ import { findScopedDevice } from "../devices/find-device";
 import { describeDevices, placementRefusal } from "../groups/group-rules";
 import { ForbiddenError, InvalidError, type FieldErrors } from "../errors";
 import { prismaSql } from "../ota/job-stops";
+import { setMaintenance } from "../devices/device-bulk";
+import { syncOverdueAlerts } from "../maintenance/maintenance-sweep";
 import type { TransferInput } from "./inventory-schemas";
 
 type Tx = Prisma.TransactionClient;
@@ -36,7 +38,12 @@ type Tx = Prisma.TransactionClient;
 const TRANSFER_TX = { timeout: 30_000, maxWait: 10_000 };
 
 /** Work the old farm's plans made that nobody has started: cancelled by a transfer. */
-const CANCELLED_BY_TRANSFER = ["scheduled", "overdue"] as const;
+/**
+ * All the old farm's open work on a moved device ends with the move, one-off and started work
+ * included: left open it would stay with the old farm's people, who could still start or finish it
+ * on a device that is no longer theirs (switching its maintenance mode, moving its calibration).
+ */
+const CANCELLED_BY_TRANSFER = ["scheduled", "overdue", "in_progress"] as const;
 
 export type TransferOutcome = {
   toFarm: { id: number; code: string; name: string };
@@ -109,13 +116,19 @@ export async function transferDevices(db: Db, actor: Actor, input: TransferInput
     const versions = await followTargetLayers(tx, actor, devices, toFarm, groupOf, now);
 
     const cancelled = new Map<number, number>();
+    const modeToLift: { id: number }[] = [];
     for (const device of devices) {
+      const open = { deviceId: device.id, farmId: device.farmId, status: { in: [...CANCELLED_BY_TRANSFER] } };
+      // Maintenance mode that started work put on ends with that work.
+      if (await tx.maintenance.count({ where: { ...open, status: "in_progress", modeSetByWork: true } })) modeToLift.push({ id: device.id });
       const { count } = await tx.maintenance.updateMany({
-        where: { deviceId: device.id, status: { in: [...CANCELLED_BY_TRANSFER] }, plan: { farmId: device.farmId } },
+        where: open,
         data: { status: "cancelled", cancelledAt: now, cancelledById: actor.kind === "user" ? actor.id : null, cancelReason: `Transferred to ${toFarm.name}` },
       });
       cancelled.set(device.id, count);
     }
+    await setMaintenance(tx, modeToLift, false);
+    await syncOverdueAlerts(prismaSql(tx), { now, devices: devices.map((device) => device.id) });
     // A plan the old farm made for this one device has nothing left to plan for.
     await tx.maintenancePlan.updateMany({ where: { scope: "device", deviceId: { in: devices.map((device) => device.id) }, active: true, NOT: { farmId: toFarm.id } }, data: { active: false } });
 

@@ -27,12 +27,15 @@ const jsonString = (value: unknown) => {
 };
 
 const maintenanceType = z.enum(MAINTENANCE_TYPES, { error: `Pick a type: ${MAINTENANCE_TYPES.join(", ")}` });
+/** PostgreSQL's integer: a larger id names nothing, and must be refused as such, not crash the query. */
+const MAX_ID = 2_147_483_647;
+
 const requiredDate = (label: string) => optionalDate.refine((value) => value instanceof Date, `${label} is required`).transform((value) => value as Date);
 
 /** A device named by its public id (MM001) or its row id; case does not matter. */
 const deviceRef = z.preprocess(
   (value) => (typeof value === "number" ? value : typeof value === "string" && /^\d+$/.test(value.trim()) ? Number(value.trim()) : blankToUndefined(value)),
-  z.union([z.number().int().positive(), z.string().trim().max(50, "A device id has at most 50 characters").transform((value) => value.toUpperCase())]).optional(),
+  z.union([z.number().int().positive().max(MAX_ID, "No such device"), z.string().trim().max(50, "A device id has at most 50 characters").transform((value) => value.toUpperCase())]).optional(),
 );
 
 /** A maintenance record's (occurrence's) id in a URL or a form. */
@@ -128,12 +131,21 @@ export type WorkInput = z.output<typeof workInputSchema>;
 export const startWorkSchema = z.object({ notes: optionalText(4000) }).strict();
 export type StartWorkInput = z.output<typeof startWorkSchema>;
 
+/** An amount in the farm's currency: whole cents, as the cost columns keep it. */
+const amount = optionalNumber({ min: 0, max: 1_000_000 }).refine(
+  (value) => value === null || value === undefined || Number.isInteger(Math.round(value * 100 * 1e6) / 1e6),
+  "At most two decimals (cents)",
+);
+
+/** The most a record's total (parts + labour) can be: the cost column's DECIMAL(10,2). */
+export const MAX_WORK_COST = 99_999_999.99;
+
 export const partSchema = z
   .object({
     name: requiredText(120, "The part's name"),
     partNumber: optionalText(60),
     quantity: z.coerce.number({ error: "Must be a number" }).int("Must be a whole number").min(1, "At least 1").max(10_000, "At most 10000"),
-    unitCost: optionalNumber({ min: 0, max: 1_000_000 }),
+    unitCost: amount,
   })
   .strict();
 export type Part = z.output<typeof partSchema>;
@@ -149,7 +161,7 @@ export const completeWorkSchema = z
     notes: optionalText(4000),
     parts: z.preprocess(jsonString, z.array(partSchema, { error: "Parts must be a list" }).max(50, "At most 50 parts").default([])),
     durationMinutes: optionalNumber({ min: 0, max: 10_000, int: true }),
-    laborCost: optionalNumber({ min: 0, max: 1_000_000 }),
+    laborCost: amount,
     /** When it was done; blank: now. Not in the future. */
     performedAt: z.preprocess(blankToUndefined, z.coerce.date({ error: "Not a date and time" }).optional()),
     calibration: z.preprocess(jsonString, calibrationInputSchema.optional()),
@@ -158,6 +170,10 @@ export const completeWorkSchema = z
   .superRefine((input, ctx) => {
     if (input.performedAt && input.performedAt.getTime() > Date.now() + 5 * 60_000) {
       ctx.addIssue({ code: "custom", path: ["performedAt"], message: "Work cannot be recorded in the future" });
+    }
+    const cents = input.parts.reduce((sum, part) => sum + Math.round((part.unitCost ?? 0) * 100) * part.quantity, 0) + Math.round((input.laborCost ?? 0) * 100);
+    if (cents > MAX_WORK_COST * 100) {
+      ctx.addIssue({ code: "custom", path: ["parts"], message: `The total of parts and labour is more than ${MAX_WORK_COST.toLocaleString("en")}: check the quantities and prices` });
     }
   });
 export type CompleteWorkInput = z.output<typeof completeWorkSchema>;
@@ -184,12 +200,12 @@ function many<const T extends readonly [string, ...string[]]>(values: T, what: s
   );
 }
 
-const positiveId = (what: string) => z.preprocess(blankToUndefined, z.coerce.number({ error: `${what} must be an id` }).int().positive(`${what} must be an id`).optional());
+const positiveId = (what: string) => z.preprocess(blankToUndefined, z.coerce.number({ error: `${what} must be an id` }).int().positive(`${what} must be an id`).max(MAX_ID, `${what} must be an id`).optional());
 
 /** "me", "none" (unassigned) or a user id. */
 const assigneeFilter = z.preprocess(
   blankToUndefined,
-  z.union([z.literal("me"), z.literal("none"), z.coerce.number({ error: 'assignee must be "me", "none" or a user id' }).int().positive('assignee must be "me", "none" or a user id')]).optional(),
+  z.union([z.literal("me"), z.literal("none"), z.coerce.number({ error: 'assignee must be "me", "none" or a user id' }).int().positive('assignee must be "me", "none" or a user id').max(MAX_ID, 'assignee must be "me", "none" or a user id')]).optional(),
 );
 
 const filterFields = {

@@ -49,6 +49,13 @@ async function refusal(db: Pick<Db, "user">, work: Work, wanted: string): Promis
 }
 
 /** A step conditional on the statuses it may start from; a race lost becomes the 409 of the new state. */
+/**
+ * The statuses finishing or cancelling may move from: the side of "started" that was read. Work
+ * someone started meanwhile is refused (409) rather than finished with the stale read, which would
+ * leave the maintenance mode that start set on the device for good.
+ */
+const sameSideOfStart = (work: Work): Work["status"][] => (work.status === "in_progress" ? ["in_progress"] : ["scheduled", "overdue"]);
+
 async function transition(tx: Tx, actor: Actor, work: Work, from: Work["status"][], data: Prisma.MaintenanceUncheckedUpdateManyInput, wanted: string) {
   const { count } = await tx.maintenance.updateMany({ where: { id: work.id, status: { in: from } }, data });
   if (count === 0) throw await refusal(tx, await loadScopedWork(tx, actor, work.id), wanted);
@@ -153,7 +160,7 @@ export async function completeWork(db: Db, actor: Actor, id: number, input: Comp
       tx,
       actor,
       work,
-      ["scheduled", "overdue", "in_progress"],
+      sameSideOfStart(work),
       {
         status: "done",
         notes: input.notes ?? work.notes,
@@ -200,7 +207,7 @@ export async function cancelWork(db: Db, actor: Actor, id: number, input: Cancel
   const work = await loadScopedWork(db, actor, id);
   if (work.status === "done" || work.status === "cancelled") throw await refusal(db, work, "cancelled");
   await db.$transaction(async (tx) => {
-    await transition(tx, actor, work, ["scheduled", "overdue", "in_progress"], { status: "cancelled", cancelledAt: now, cancelledById: actorUserId(actor), cancelReason: input.reason }, "cancelled");
+    await transition(tx, actor, work, sameSideOfStart(work), { status: "cancelled", cancelledAt: now, cancelledById: actorUserId(actor), cancelReason: input.reason }, "cancelled");
     await releaseMode(tx, actor, work);
     await syncOverdueAlerts(prismaSql(tx), { now, devices: [work.deviceId] });
     await recordAudit(tx, actor, { entityType: "maintenance", entityId: String(id), action: "cancel", before: { status: work.status }, after: { status: "cancelled", reason: input.reason } });

@@ -37,7 +37,7 @@ export function keepWhenBlank<T extends z.ZodType>(schema: T) {
 }
 
 /** A positive integer id (farm, group, tag) from a form or JSON; blank means none. */
-export const optionalId = z.preprocess(blankToNull, z.coerce.number({ error: "Pick one from the list" }).int().positive("Pick one from the list").nullable().optional());
+export const optionalId = z.preprocess(blankToNull, z.coerce.number({ error: "Pick one from the list" }).int().positive("Pick one from the list").max(2_147_483_647, "Pick one from the list").nullable().optional());
 
 /**
  * A calendar date (YYYY-MM-DD), kept as a Date at UTC midnight. The date must read back the same:

@@ -27,7 +27,7 @@ export default async function TransfersPage({ searchParams }: { searchParams: Pr
   const actor = await requirePageActor("devices.read");
   const params = await searchParams;
   const db = getDb();
-  const page = Math.max(1, Number(params.page) || 1);
+  const page = Math.min(100_000, Math.max(1, Math.trunc(Number(params.page)) || 1));
   const farm = await selectedFarmId(actor);
   const mayTransfer = allows(actor, "inventory.transfer");
   const selected = selectedDevices(params.devices);

@@ -33,7 +33,7 @@ export default async function WarrantyPage({ searchParams }: { searchParams: Pro
   const farms = await visibleFarms(actor);
   const farm = Number.isInteger(farmParam) && farms.some((f) => f.id === farmParam) ? farmParam : ((await selectedFarmId(actor)) ?? undefined);
   const expiring = WINDOWS.find((days) => String(days) === one(raw.expiring)) ?? 30;
-  const page = Math.max(1, Number(one(raw.page)) || 1);
+  const page = Math.min(100_000, Math.max(1, Math.trunc(Number(one(raw.page))) || 1));
   const db = getDb();
   const [claims, soon, rates] = await Promise.all([
     listWarrantyClaims(db, actor, { status, farm, page, pageSize: PAGE_SIZE }),
