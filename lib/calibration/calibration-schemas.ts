@@ -36,7 +36,7 @@ export const calibrationInputSchema = z
     if (input.performedAt && input.performedAt.getTime() > Date.now() + 5 * 60_000) {
       ctx.addIssue({ code: "custom", path: ["performedAt"], message: "A calibration cannot be recorded in the future" });
     }
-    if (input.nextDueOn && input.performedAt && input.nextDueOn.getTime() < input.performedAt.getTime() - 86_400_000) {
+    if (input.nextDueOn && input.nextDueOn.getTime() < (input.performedAt ?? new Date()).getTime() - 86_400_000) {
       ctx.addIssue({ code: "custom", path: ["nextDueOn"], message: "The next due date must be after the calibration" });
     }
     const hasReading = [input.beforeValue, input.afterValue, input.beforeOffset, input.afterOffset].some((value) => value !== null && value !== undefined);

@@ -13,6 +13,7 @@
  *   average plus the trend ((last − first) / n) for each month after the last one.
  * Warranty extensions and claims are not forecast (nobody knows them in advance).
  */
+import { STOCK_SQL } from "../inventory/stock";
 import type { MaintenanceType } from "@prisma/client";
 import { permissionRefusal, type Actor } from "../auth/permissions";
 import type { Db } from "../db";
@@ -217,11 +218,12 @@ async function activePlans(db: Pick<Db, "$queryRawUnsafe">, farmId: number | nul
        SELECT p.id AS plan_id, d.id FROM plans p JOIN devices d ON d.id = p.device_id
         WHERE p.scope = 'device' AND d.retired_at IS NULL AND d.state <> 'decommissioned'
        UNION ALL
+       -- As the maintenance sweep makes them: a group plan narrowed to a type, and no spares in stock.
        SELECT t.plan_id, d.id FROM tree t JOIN plans p ON p.id = t.plan_id JOIN devices d ON d.group_id = t.group_id AND d.farm_id = p.farm_id
-        WHERE d.retired_at IS NULL AND d.state <> 'decommissioned'
+        WHERE d.retired_at IS NULL AND d.state <> 'decommissioned' AND (p.device_type IS NULL OR d.device_type = p.device_type) AND NOT ${STOCK_SQL}
        UNION ALL
        SELECT p.id, d.id FROM plans p JOIN devices d ON d.farm_id = p.farm_id AND d.device_type = p.device_type
-        WHERE p.scope = 'device_type' AND d.retired_at IS NULL AND d.state <> 'decommissioned'
+        WHERE p.scope = 'device_type' AND d.retired_at IS NULL AND d.state <> 'decommissioned' AND NOT ${STOCK_SQL}
      ),
      covered_ids AS (SELECT c.plan_id, array_agg(c.id) AS device_ids FROM covered c GROUP BY c.plan_id)
      SELECT p.id, p.farm_id, p.maintenance_type, p.starts_on, p.ends_on, p.next_on, p.every_count, p.every_unit,
