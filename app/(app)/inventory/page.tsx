@@ -26,7 +26,7 @@ export default async function InventoryOverviewPage() {
     <div className="space-y-6">
       <div className="flex flex-wrap items-end justify-between gap-3">
         <div className="min-w-0">
-          <h2 className="text-2xl font-semibold tracking-tight text-stone-900">Inventory</h2>
+          <h1 className="text-2xl font-semibold tracking-tight text-stone-900">Inventory</h1>
           <p className="mt-1 text-sm text-stone-600">
             {report.farms.length === 1 ? report.farms[0]!.farmName : `${report.farms.length} farms`} · {held.toLocaleString("en")} devices held · warranty and book value on {formatDate(report.today)}
           </p>

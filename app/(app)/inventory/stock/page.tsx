@@ -35,7 +35,7 @@ export default async function StockPage({ searchParams }: { searchParams: Promis
   return (
     <div className="space-y-4">
       <div>
-        <h2 className="text-2xl font-semibold tracking-tight text-stone-900">Stock</h2>
+        <h1 className="text-2xl font-semibold tracking-tight text-stone-900">Stock</h1>
         <p className="mt-1 text-sm text-stone-600">
           {page.total.toLocaleString("en")} {page.total === 1 ? "spare" : "spares"} in stock: manufactured, provisioned or registered, never connected.
         </p>
@@ -57,9 +57,9 @@ export default async function StockPage({ searchParams }: { searchParams: Promis
           ) : null}
           {[...byFarm.entries()].map(([farmId, items]) => (
             <section key={farmId} aria-labelledby={`stock-farm-${farmId}`} className="space-y-2">
-              <h3 id={`stock-farm-${farmId}`} className="text-base font-semibold text-stone-900">
+              <h2 id={`stock-farm-${farmId}`} className="text-base font-semibold text-stone-900">
                 {items[0]!.farm.name} <span className="font-normal text-stone-500">· {items.length.toLocaleString("en")}</span>
-              </h3>
+              </h2>
               <DataTable columns={[...(mayTransfer ? [{ label: "Select" }] : []), { label: "Device" }, { label: "Type" }, { label: "Status" }, { label: "Storage location" }, { label: "Purchased" }, { label: "Warranty" }]} minWidth={760}>
                 {items.map((item) => (
                   <tr key={item.id} className="hover:bg-stone-50">

@@ -40,7 +40,7 @@ export default async function TransfersPage({ searchParams }: { searchParams: Pr
   return (
     <div className="space-y-4">
       <div>
-        <h2 className="text-2xl font-semibold tracking-tight text-stone-900">Transfers</h2>
+        <h1 className="text-2xl font-semibold tracking-tight text-stone-900">Transfers</h1>
         <p className="mt-1 text-sm text-stone-600">
           {history.total.toLocaleString("en")} {history.total === 1 ? "device" : "devices"} moved between farms{farm ? " to or from this farm" : ""}.
         </p>
