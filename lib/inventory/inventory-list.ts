@@ -2,6 +2,7 @@
  * The device asset list (GET /api/v1/inventory, the Stock tab): each device with its asset record,
  * warranty status, book value and storage location, filtered and paged in SQL.
  */
+import { ASSET_SELECT } from "./asset-record";
 import type { Prisma } from "@prisma/client";
 import { farmScope, type Actor } from "../auth/permissions";
 import type { Db } from "../db";
@@ -37,29 +38,13 @@ export function inventoryWhere(actor: Actor, query: Omit<InventoryListQuery, "pa
   return { AND: and };
 }
 
+/** The asset record's own fields, and what the list shows beside them. */
 const SELECT = {
-  id: true,
-  deviceId: true,
-  name: true,
-  deviceType: true,
-  state: true,
-  provisioningDate: true,
-  lastSeen: true,
+  ...ASSET_SELECT,
   createdAt: true,
-  farmId: true,
   farm: { select: { code: true, name: true } },
   group: { select: { id: true, name: true } },
   serialNumber: true,
-  supplier: true,
-  purchaseOrder: true,
-  purchaseDate: true,
-  unitCost: true,
-  depreciationMonths: true,
-  warrantyStart: true,
-  warrantyEnd: true,
-  warrantyTerms: true,
-  warrantyVoidedAt: true,
-  storageLocation: true,
   locationDescription: true,
 } satisfies Prisma.DeviceSelect;
 
