@@ -31,7 +31,7 @@ import { changeSummary, configDiff } from "./config-diff";
 import { configHash } from "./config-hash";
 import type { EffectiveConfig, LayerSource } from "./config-layers";
 import { defaultConfig, type ConfigDeviceType, type ConfigObject } from "./config-schemas";
-import { writeVersions, type NewVersion } from "./config-versions";
+import { lockShadows, writeVersions, type NewVersion } from "./config-versions";
 import { LayerBook, TYPE_DEFAULTS_LABEL, type DevicePlace } from "./layer-book";
 
 
@@ -221,17 +221,7 @@ export class ConfigEngine {
    */
   private async writeBatch(sql: Sql, batch: Candidate[], targetOf: (row: Candidate) => Target, now: Date) {
     const ids = batch.map((row) => row.id);
-    await sql.query(`INSERT INTO device_states (device_id) SELECT unnest($1::int[]) ORDER BY 1 ON CONFLICT (device_id) DO NOTHING`, [ids]);
-    const { rows: locked } = await sql.query<{ device_id: number; desired_version: number; overrides: string; desired: ConfigObject | null }>(
-      `SELECT s.device_id, s.desired_version, s.overrides::text AS overrides, c.desired
-         FROM device_states s
-         LEFT JOIN device_configs c ON c.device_id = s.device_id AND c.version = s.desired_version
-        WHERE s.device_id = ANY($1::int[])
-        ORDER BY s.device_id
-          FOR UPDATE OF s`,
-      [ids],
-    );
-    const current = new Map(locked.map((row) => [row.device_id, row]));
+    const current = await lockShadows(sql, ids);
     const items: NewVersion[] = [];
     let initial = 0;
     let skipped = 0;

@@ -32,6 +32,28 @@ export type WrittenVersion = { devicePk: number; version: number; previousVersio
 /** Past this many devices a write is split: each statement binds a few arrays of this length. */
 const CHUNK = 5_000;
 
+/** A device's shadow as a writer of versions finds it under lock; `overrides` as stored text, to compare with an earlier read. */
+export type LockedShadow = { device_id: number; desired_version: number; desired_hash: string | null; overrides: string; desired: ConfigObject | null };
+
+/**
+ * Gives each device a shadow row if it has none and locks the rows in device order (so two writers
+ * never deadlock), with the desired version's configuration: what a writer of versions checks its
+ * earlier read against before writing, in the same transaction as writeVersions.
+ */
+export async function lockShadows(sql: Sql, devicePks: readonly number[]): Promise<Map<number, LockedShadow>> {
+  await sql.query(`INSERT INTO device_states (device_id) SELECT unnest($1::int[]) ORDER BY 1 ON CONFLICT (device_id) DO NOTHING`, [devicePks]);
+  const { rows } = await sql.query<LockedShadow>(
+    `SELECT s.device_id, s.desired_version, s.desired_hash, s.overrides::text AS overrides, c.desired
+       FROM device_states s
+       LEFT JOIN device_configs c ON c.device_id = s.device_id AND c.version = s.desired_version
+      WHERE s.device_id = ANY($1::int[])
+      ORDER BY s.device_id
+        FOR UPDATE OF s`,
+    [devicePks],
+  );
+  return new Map(rows.map((row) => [row.device_id, row]));
+}
+
 export type WriteOptions = {
   /**
    * The caller publishes every version written here that the device does not already run, and

@@ -21,7 +21,7 @@ import { changeSummary } from "../configuration/config-diff";
 import { configHash } from "../configuration/config-hash";
 import { notifyConfigChanged } from "../configuration/config-notify";
 import { defaultConfig, isConfigDeviceType, type ConfigObject } from "../configuration/config-schemas";
-import { writeVersions, type NewVersion } from "../configuration/config-versions";
+import { lockShadows, writeVersions, type NewVersion } from "../configuration/config-versions";
 import { LayerBook } from "../configuration/layer-book";
 import type { Db } from "../db";
 import type { DeviceRef } from "../devices/find-device";
@@ -224,24 +224,14 @@ async function followTargetLayers(tx: Tx, actor: Actor, devices: Moving[], toFar
   if (configurable.length === 0) return written;
   const sql = prismaSql(tx);
   const ids = configurable.map((device) => device.id);
-  await sql.query(`INSERT INTO device_states (device_id) SELECT unnest($1::int[]) ORDER BY 1 ON CONFLICT (device_id) DO NOTHING`, [ids]);
-  const { rows } = await sql.query<{ device_id: number; desired_version: number; desired_hash: string | null; overrides: ConfigObject | null; desired: ConfigObject | null }>(
-    `SELECT s.device_id, s.desired_version, s.desired_hash, s.overrides, c.desired
-       FROM device_states s
-       LEFT JOIN device_configs c ON c.device_id = s.device_id AND c.version = s.desired_version
-      WHERE s.device_id = ANY($1::int[])
-      ORDER BY s.device_id
-        FOR UPDATE OF s`,
-    [ids],
-  );
-  const shadows = new Map(rows.map((row) => [row.device_id, row]));
+  const shadows = await lockShadows(sql, ids);
   const book = await LayerBook.load(sql);
   const reason = `Transferred to ${toFarm.name}`;
   const items: NewVersion[] = [];
   for (const device of configurable) {
     if (!isConfigDeviceType(device.deviceType)) continue;
     const shadow = shadows.get(device.id);
-    const overrides = shadow?.overrides ?? {};
+    const overrides = shadow ? (JSON.parse(shadow.overrides) as ConfigObject) : {};
     const effective = book.effective({ deviceType: device.deviceType, farmId: toFarm.id, groupId: groupOf.get(device.id)?.id ?? null }, overrides);
     const hash = configHash(effective.config);
     if (shadow?.desired_hash === hash && (shadow?.desired_version ?? 0) > 0) continue;
