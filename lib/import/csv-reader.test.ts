@@ -1,11 +1,11 @@
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { InvalidError } from "../errors";
-import { openCsv, type CsvSource } from "./csv-reader";
+import { openCsv, type CsvSource, type TextReadOptions } from "./csv-reader";
 
 const HEADER = "device_id,name,device_type";
 
-async function read(source: CsvSource, options?: { maxBytes?: number }) {
+async function read(source: CsvSource, options?: TextReadOptions) {
   const file = await openCsv(source, options);
   const records = [];
   for await (const record of file.records) records.push(record);
@@ -64,9 +64,11 @@ describe("openCsv", () => {
     await expect(read(webStream(png))).rejects.toThrow(/not a CSV/);
   });
 
-  it("refuses text that is not UTF-8", async () => {
+  it("refuses text that is not UTF-8 when UTF-8 is chosen, and reads it as Windows-1252 when left to detect", async () => {
     const latin1 = new Uint8Array([...utf8(`${HEADER}\nAC001,K`), 0xfc, ...utf8("h,collar\n")]);
-    await expect(read(webStream(latin1, 1024))).rejects.toBeInstanceOf(InvalidError);
+    await expect(read(webStream(latin1, 1024), { encoding: "utf-8" })).rejects.toBeInstanceOf(InvalidError);
+    const { records } = await read(webStream(latin1, 1024));
+    expect(records[0]!.record).toEqual(["AC001", "Küh", "collar"]);
   });
 
   it("refuses a file over the size limit, also when the excess comes late", async () => {

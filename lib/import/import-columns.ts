@@ -22,6 +22,18 @@ export const IMPORT_COLUMNS = [
   "group_code",
   "purchase_date",
   "warranty_end",
+  // the rest of what the devices export writes (lib/devices/device-export.ts), so an export imports back
+  "state",
+  "tags",
+  "warranty_start",
+  "warranty_terms",
+  "supplier",
+  "purchase_order",
+  "unit_cost",
+  "storage_location",
+  "last_calibration",
+  "next_maintenance_date",
+  "metadata",
 ] as const;
 export type ImportColumn = (typeof IMPORT_COLUMNS)[number];
 
@@ -47,7 +59,79 @@ const ALIASES: Record<string, ImportColumn> = {
   lng: "longitude",
   warranty_end_date: "warranty_end",
   warranty_until: "warranty_end",
+  // what vendors' portals and a Dutch Excel call them (the mapping step guesses from these too)
+  serial_nr: "serial_number",
+  serialnumber: "serial_number",
+  sn: "serial_number",
+  serienummer: "serial_number",
+  mac_adres: "mac_address",
+  macaddress: "mac_address",
+  naam: "name",
+  apparaat: "device_id",
+  apparaat_id: "device_id",
+  soort: "device_type",
+  boerderij: "farm_code",
+  bedrijf: "farm_code",
+  fabrikant: "manufacturer",
+  vendor: "manufacturer",
+  merk: "manufacturer",
+  locatie: "location_description",
+  groep: "group_code",
+  hw_version: "hardware_version",
+  aankoopdatum: "purchase_date",
+  purchased: "purchase_date",
+  garantie_tot: "warranty_end",
+  breedtegraad: "latitude",
+  latitude_deg: "latitude",
+  lengtegraad: "longitude",
+  status: "state",
+  lifecycle_state: "state",
+  tag: "tags",
+  labels: "tags",
+  warranty_start_date: "warranty_start",
+  warranty_from: "warranty_start",
+  vendor_name: "supplier",
+  leverancier: "supplier",
+  po: "purchase_order",
+  po_number: "purchase_order",
+  cost: "unit_cost",
+  price: "unit_cost",
+  calibrated: "last_calibration",
+  last_calibration_date: "last_calibration",
+  next_maintenance: "next_maintenance_date",
 };
+
+/** Between tags in a cell: what the export writes (a tag name may hold commas and spaces). */
+export const TAG_SEPARATOR = "|";
+
+/**
+ * Written in a cell to clear the field: an empty cell keeps the stored value (an update touches
+ * only what the file says), so clearing needs a word of its own. Refused on a required field.
+ */
+export const EMPTY_MARKER = "<empty>";
+export const isEmptyMarker = (value: string | undefined) => value !== undefined && value.trim().toLowerCase() === EMPTY_MARKER;
+
+/**
+ * Columns of the devices export that the devices themselves report or other screens change: the
+ * mapping recognises them and ignores them on purpose, with the reason, rather than as unknown.
+ */
+const READ_ONLY: Record<string, string> = {
+  health_status: "computed from telemetry",
+  health_score: "computed from telemetry",
+  needs_attention: "computed from telemetry",
+  connection_status: "reported by the device",
+  battery_level: "reported by the device",
+  signal_strength: "reported by the device",
+  last_seen: "reported by the device",
+  firmware_version: "changed by firmware updates",
+  maintenance_mode: "switched from the device page",
+};
+
+/** Why a column of the export is not imported ("read-only: reported by the device"), or null. */
+export function readOnlyReason(header: string): string | null {
+  const reason = READ_ONLY[normaliseHeader(header)];
+  return reason ? `read-only: ${reason}` : null;
+}
 
 /** "  Device ID " → "device_id", "serial-number" → "serial_number". */
 export function normaliseHeader(header: string): string {
@@ -130,6 +214,17 @@ export function templateCsv(): string {
       "",
       "2026-01-15",
       "2028-01-15",
+      "registered",
+      "",
+      "2026-01-15",
+      "",
+      "",
+      "",
+      "",
+      "",
+      "",
+      "",
+      "",
     ];
   });
   return stringify([[...IMPORT_COLUMNS], ...rows]);

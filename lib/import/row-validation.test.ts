@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ImportColumn } from "./import-columns";
-import { cellValue, parseDate, parseDeviceType, validateRow, type ExistingDevice, type ImportGroup, type RowContext } from "./row-validation";
+import { canonicalJson, cellValue, parseDate, parseDeviceType, parseMetadata, validateRow, type ExistingDevice, type ImportGroup, type RowContext } from "./row-validation";
 
 const existingCollar: ExistingDevice = {
   deviceType: "collar",
@@ -17,7 +17,17 @@ const existingCollar: ExistingDevice = {
   longitude: null,
   groupId: null,
   purchaseDate: null,
+  warrantyStart: null,
   warrantyEnd: null,
+  warrantyTerms: null,
+  supplier: null,
+  purchaseOrder: null,
+  unitCost: null,
+  storageLocation: null,
+  lastCalibration: null,
+  nextMaintenanceDate: null,
+  tags: [],
+  metadata: {},
 };
 
 const GROUPS: (ImportGroup & { code: string })[] = [
@@ -202,5 +212,98 @@ describe("validateRow", () => {
     expect(cellValue("'=SUM(A1)")).toBe("=SUM(A1)");
     expect(cellValue("O'Brien's barn")).toBe("O'Brien's barn");
     expect(validateRow(row({ name: "'+Collar" }), 2, context())).toMatchObject({ ok: true, fields: { name: "+Collar" } });
+  });
+});
+
+describe("round trip: the <empty> marker, tags, lifecycle state, metadata", () => {
+  const stored: ExistingDevice = {
+    ...existingCollar,
+    model: "C-100",
+    latitude: 52.1,
+    groupId: 10,
+    purchaseDate: new Date("2026-01-15"),
+    warrantyStart: new Date("2026-01-15"),
+    warrantyEnd: new Date("2028-01-15"),
+    unitCost: 149.5,
+    lastCalibration: new Date("2026-06-01"),
+    tags: ["barn-a", "pilot"],
+    metadata: { pen: 4, sensor: { kind: "tilt" } },
+  };
+  const tagContext = (overrides: Partial<RowContext> = {}) =>
+    context({
+      mode: "update",
+      existing: new Map([["AC009", stored]]),
+      tagsByName: new Map([
+        ["barn-a", "barn-a"],
+        ["pilot", "pilot"],
+        ["spare", "Spare"],
+      ]),
+      newTags: new Map(),
+      ...overrides,
+    });
+  const update = (values: Partial<Record<ImportColumn, string>>, ctx = tagContext()) => validateRow(row({ device_id: "AC009", name: "Collar 9", ...values }), 3, ctx);
+
+  it("an empty cell keeps the stored value; the same values change nothing", () => {
+    const result = update({
+      model: "",
+      latitude: "52.1",
+      group_code: "PARLOUR",
+      purchase_date: "2026-01-15",
+      warranty_start: "2026-01-15",
+      warranty_end: "2028-01-15",
+      unit_cost: "149.50",
+      last_calibration: "2026-06-01",
+      tags: "pilot|barn-a",
+      metadata: '{"sensor":{"kind":"tilt"},"pen":4}',
+      state: "active",
+    });
+    expect(result).toMatchObject({ ok: true, action: "unchanged" });
+  });
+
+  it("<empty> clears an optional field, whatever its kind", () => {
+    const result = update({ model: "<empty>", latitude: "<EMPTY>", group_code: "<empty>", warranty_end: " <empty> ", unit_cost: "<empty>", tags: "<empty>", metadata: "<empty>" });
+    expect(result.ok && result.action === "update" ? result.fields : result).toEqual({ model: null, latitude: null, groupId: null, warrantyEnd: null, unitCost: null, tags: [], metadata: {} });
+  });
+
+  it("<empty> on a required field is the row's error, naming the field", () => {
+    for (const column of ["name", "farm_code", "state", "device_type"] as const) {
+      const result = update({ [column]: "<empty>" });
+      expect(result.ok, column).toBe(false);
+      expect(result.ok ? [] : result.errors).toContainEqual({ column, message: `<empty> cannot clear ${column}: a device must have one` });
+    }
+  });
+
+  it("tags: matched by name in any case, unknown ones refused unless they may be created", () => {
+    expect(update({ tags: "PILOT|spare" })).toMatchObject({ ok: true, action: "update", fields: { tags: ["Spare", "pilot"] } });
+    const refused = update({ tags: "pilot|Heifers 2026" });
+    expect(refused.ok ? [] : refused.errors).toEqual([{ column: "tags", message: 'Unknown tag "Heifers 2026": tick “Create tags that do not exist” (create_tags) or add it under Tags first' }]);
+    const ctx = tagContext({ createTags: true });
+    expect(update({ tags: "pilot|Heifers 2026" }, ctx)).toMatchObject({ ok: true, action: "update", fields: { tags: ["Heifers 2026", "pilot"] } });
+    expect([...ctx.newTags!.values()]).toEqual(["Heifers 2026"]);
+  });
+
+  it("state: the device form's lifecycle rules, on create and on update", () => {
+    expect(validateRow(row({ state: "provisioned" }), 2, context())).toMatchObject({ ok: true, action: "create", fields: { state: "provisioned" } });
+    const retired = validateRow(row({ state: "decommissioned" }), 2, context());
+    expect(retired.ok ? [] : retired.errors).toEqual([{ column: "state", message: "A new device cannot start as decommissioned: it starts as manufactured, provisioned, registered, active, suspended." }]);
+    expect(update({ state: "Suspended" })).toMatchObject({ ok: true, action: "update", fields: { state: "suspended" } });
+    const back = update({ state: "registered" });
+    expect(back.ok ? [] : back.errors).toEqual([{ column: "state", message: "A device cannot go from active to registered." }]);
+    const maintenance = update({ state: "maintenance" });
+    expect(maintenance.ok ? [] : maintenance.errors).toEqual([{ column: "state", message: "Use maintenance mode to enter or leave maintenance." }]);
+    const unknown = update({ state: "broken" });
+    expect(unknown.ok ? [] : unknown.errors[0]!.message).toMatch(/^Unknown state "broken"/);
+  });
+
+  it("warranty dates keep their order with the stored values", () => {
+    const result = update({ warranty_start: "2025-12-01" });
+    expect(result.ok ? [] : result.errors).toEqual([{ column: "warranty_start", message: "The warranty cannot start before the purchase date" }]);
+  });
+
+  it("metadata is a JSON object, compared whatever the key order", () => {
+    expect(parseMetadata('{"a":1}')).toEqual({ value: { a: 1 } });
+    expect(parseMetadata("[1]")).toEqual({ error: 'The metadata is a JSON object such as {"pen": 4}, not a list' });
+    expect(parseMetadata("pen=4")).toEqual({ error: 'The metadata is not JSON: write an object such as {"pen": 4}' });
+    expect(canonicalJson({ b: 1, a: { d: 2, c: 3 } })).toBe(canonicalJson({ a: { c: 3, d: 2 }, b: 1 }));
   });
 });
