@@ -5,7 +5,7 @@ import { authenticateApiKey, createApiKey, revokeApiKey } from "./api-keys";
 import { hashPassword } from "./password";
 import type { Actor } from "./permissions";
 import { endSession, sessionActor, startSession } from "./sessions";
-import { clearSignInFailures, FREE_FAILURES_PER_ACCOUNT, FREE_FAILURES_PER_ACCOUNT_ADDRESS, recentSignInFailures, signInWithPassword } from "./sign-in";
+import { clearSignInFailures, DeactivatedAccountError, FREE_FAILURES_PER_ACCOUNT, FREE_FAILURES_PER_ACCOUNT_ADDRESS, recentSignInFailures, signInWithPassword } from "./sign-in";
 
 const db = getDb();
 const suffix = Math.random().toString(36).slice(2, 8);
@@ -30,6 +30,22 @@ describe("signing in", () => {
     expect(await signInWithPassword(db, { email, password: "correct horse", ip: "10.0.0.1" })).toMatchObject({ id: admin.id, role: "admin" });
     expect(await signInWithPassword(db, { email, password: "wrong", ip: "10.0.0.1" })).toBeNull();
     expect(await signInWithPassword(db, { email: `nobody-${suffix}@test.example`, password: "x", ip: "10.0.0.1" })).toBeNull();
+  });
+
+  it("tells a deactivated person why, only once their password is right", async () => {
+    await db.loginAttempt.deleteMany({ where: { email } });
+    await db.user.update({ where: { id: admin.id }, data: { active: false } });
+    try {
+      // A guesser learns nothing: a wrong password reads as for an unknown e-mail.
+      expect(await signInWithPassword(db, { email, password: "wrong", ip: "10.0.0.9" })).toBeNull();
+      const refused = await signInWithPassword(db, { email, password: "correct horse", ip: "10.0.0.9" }).catch((caught: unknown) => caught);
+      expect(refused).toBeInstanceOf(DeactivatedAccountError);
+      expect((refused as Error).message).toBe("This account was deactivated — ask your admin if you still need access.");
+      expect(await db.loginAttempt.count({ where: { email, success: true, ip: "10.0.0.9" } })).toBe(0);
+    } finally {
+      await db.user.update({ where: { id: admin.id }, data: { active: true } });
+      await db.loginAttempt.deleteMany({ where: { email } });
+    }
   });
 
   it("stores only a hash of the password", async () => {

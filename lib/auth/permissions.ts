@@ -37,17 +37,27 @@ export const PERMISSIONS = [
   "costs.read",
   /** A farm's unit prices for the cost reports. */
   "costs.manage",
+  /** Creating farms and editing their details (name, code, address, location, time zone, alert timings): admins of every farm. */
+  "farms.manage",
+  /** The Outbox: the mails the local catcher kept, every farm's (admins of every farm). */
+  "outbox.read",
   "users.manage",
   /** Lifting the sign-in and device-claim delays that failures caused. */
   "throttles.clear",
   "apikeys.manage",
   "audit.read",
+  /** The audit log screen and API: every recorded event (admins) or their farm's (managers). */
+  "audit.browse",
+  /** A farm's notification rules, channels, on-call list and escalation timing; the delivery log. */
+  "notifications.manage",
+  /** Sharing a saved list view with a farm (lib/list-views): managers and admins. */
+  "views.share",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const READ: Permission[] = ["devices.read", "firmware.read", "ota.read", "alerts.read", "audit.read"];
 const TECHNICIAN: Permission[] = [...READ, "devices.write", "devices.provision", "devices.command", "config.write", "alerts.manage", "maintenance.write"];
-const MANAGER: Permission[] = [...TECHNICIAN, "groups.write", "config.manage", "ota.schedule", "ota.approve", "maintenance.plan", "assets.manage", "costs.read", "costs.manage"];
+const MANAGER: Permission[] = [...TECHNICIAN, "groups.write", "config.manage", "ota.schedule", "ota.approve", "maintenance.plan", "assets.manage", "costs.read", "costs.manage", "audit.browse", "notifications.manage", "views.share"];
 
 export const ROLE_PERMISSIONS: Record<RoleName, ReadonlySet<Permission>> = {
   viewer: new Set(READ),
@@ -77,6 +87,15 @@ export type Actor = {
   role: RoleName;
   /** The one farm this person or key is bound to, whatever the role; null = every farm. */
   farmId: number | null;
+  /** Where the request came from, for the audit log (set where the actor is resolved). */
+  ip?: string;
+  /** How they came in: a browser session or an API key. */
+  via?: "session" | "api_key";
+  /** The API key's prefix, or the first 8 characters of the session id: which credential acted. */
+  credential?: string;
+  /** People only: the language (users.locale) and time zone (users.timezone) they chose. */
+  locale?: string;
+  timezone?: string | null;
 };
 
 /**
@@ -91,7 +110,7 @@ export function farmScope(actor: Pick<Actor, "farmId" | "role">): number | null 
  * What every farm shares (the firmware catalogue, people, API keys): changing it reaches other
  * farms, so a farm binding leaves no room for it, whatever the role.
  */
-const EVERY_FARM: ReadonlySet<Permission> = new Set(["firmware.write", "firmware.publish", "users.manage", "apikeys.manage", "inventory.transfer"]);
+const EVERY_FARM: ReadonlySet<Permission> = new Set(["firmware.write", "firmware.publish", "users.manage", "apikeys.manage", "inventory.transfer", "farms.manage", "outbox.read"]);
 
 /** Why the actor may not use `permission`, or null if they may: the role, then the farm binding. */
 export function permissionRefusal(actor: Pick<Actor, "kind" | "role" | "farmId">, permission: Permission): string | null {

@@ -39,7 +39,7 @@ export async function sessionActor(db: Db, claims: { uid?: unknown; sid?: unknow
     await db.userSession.updateMany({ where: { id: session.id, endedAt: null }, data: { endedAt: new Date(), endReason: ended } });
     return null;
   }
-  return { kind: "user", id: user.id, label: user.email, name: user.name, role: user.role as RoleName, farmId: user.farmId };
+  return { kind: "user", id: user.id, label: user.email, name: user.name, role: user.role as RoleName, farmId: user.farmId, locale: user.locale, timezone: user.timezone };
 }
 
 export async function endSession(db: Db, id: unknown, reason: SessionEndReason) {

@@ -13,11 +13,13 @@
  */
 import { z } from "zod";
 import type { Db } from "../db";
-import { ForbiddenError, NotFoundError, RateLimitedError } from "../errors";
+import { DomainError, ForbiddenError, NotFoundError, RateLimitedError } from "../errors";
 import { recordAudit } from "../audit/record";
 import { growingDelayMs, oneAttemptAtATime, retryMessage } from "./throttle";
 import { dummyPasswordHash, verifyPassword } from "./password";
 import { can, type Actor, type RoleName } from "./permissions";
+import { verifySecondFactor } from "./two-factor";
+import { DEACTIVATED_MESSAGE, SECOND_STEP_MESSAGE, WRONG_CODE_MESSAGE } from "./sign-in-messages";
 
 /** Failures older than this no longer count. */
 export const LOGIN_WINDOW_MS = 60 * 60 * 1000;
@@ -31,7 +33,33 @@ export const FREE_FAILURES_PER_ACCOUNT = 50;
 export const signInSchema = z.object({
   email: z.string().trim().toLowerCase().email("Enter your e-mail address"),
   password: z.string().min(1, "Enter your password").max(200),
+  /** The second step for someone with two-factor on: a 6-digit code or a recovery code. */
+  code: z.string().trim().max(40).optional(),
 });
+
+/** The password was right, and the account has two-factor on: the form asks for the code (nothing is counted). */
+export class SecondFactorNeededError extends DomainError {
+  constructor() {
+    super(SECOND_STEP_MESSAGE, 401, "two_factor_required");
+  }
+}
+
+/**
+ * The password was right, the account is deactivated: its owner is told why (a generic failure sent
+ * them to reset a password that was never the problem). Counted as a failed sign-in.
+ */
+export class DeactivatedAccountError extends DomainError {
+  constructor() {
+    super(DEACTIVATED_MESSAGE, 403, "account_deactivated");
+  }
+}
+
+/** The password was right, the code was not (counted as a failed sign-in). */
+export class WrongSecondFactorError extends DomainError {
+  constructor() {
+    super(WRONG_CODE_MESSAGE, 401, "two_factor_wrong");
+  }
+}
 
 async function failures(db: Db, where: { email?: string; ip?: string }, since: Date) {
   const found = await db.loginAttempt.aggregate({ where: { ...where, success: false, createdAt: { gte: since } }, _count: { _all: true }, _max: { createdAt: true } });
@@ -52,21 +80,34 @@ async function assertNotThrottled(db: Db, email: string, ip: string) {
   if (waitMs > 0) throw new RateLimitedError(retryMessage("Too many failed sign-ins.", waitMs), Math.ceil(waitMs / 1000));
 }
 
-/** The signed-in person, or null for a wrong e-mail/password. Throws RateLimitedError while delayed. */
-export async function signInWithPassword(db: Db, input: { email: string; password: string; ip: string }): Promise<Actor | null> {
+/**
+ * The signed-in person, or null for a wrong e-mail/password. Throws RateLimitedError while delayed;
+ * for an account with two-factor on, SecondFactorNeededError (right password, no code yet) or
+ * WrongSecondFactorError (a wrong, old or reused code — counted like a wrong password, so codes
+ * are guessed no faster than passwords), and DeactivatedAccountError for the right password of a
+ * deactivated account (a wrong one gets null, as for an unknown e-mail).
+ */
+export async function signInWithPassword(db: Db, input: { email: string; password: string; ip: string; code?: string }): Promise<Actor | null> {
   const parsed = signInSchema.safeParse(input);
   if (!parsed.success) return null;
-  const { email, password } = parsed.data;
+  const { email, password, code } = parsed.data;
   const ip = input.ip.slice(0, 64) || "unknown";
-  const { success, user } = await oneAttemptAtATime(`sign-in\n${email}\n${ip}`, "A sign-in for this account from your address is already being checked; try again in a moment.", async () => {
+  const { outcome, user } = await oneAttemptAtATime(`sign-in\n${email}\n${ip}`, "A sign-in for this account from your address is already being checked; try again in a moment.", async () => {
     await assertNotThrottled(db, email, ip);
     const user = await db.user.findUnique({ where: { email }, omit: { passwordHash: false } });
     const ok = await verifyPassword(password, user?.passwordHash ?? dummyPasswordHash());
-    const success = Boolean(user && user.active && ok);
-    await db.loginAttempt.create({ data: { email, ip, success } });
-    return { success, user };
+    let outcome: "success" | "failure" | "needs_code" | "wrong_code" | "deactivated" = user && ok ? (user.active ? "success" : "deactivated") : "failure";
+    if (outcome === "success" && user?.totpEnabledAt) {
+      if (!code) return { outcome: "needs_code" as const, user };
+      if (!(await verifySecondFactor(db, user, code))) outcome = "wrong_code";
+    }
+    await db.loginAttempt.create({ data: { email, ip, success: outcome === "success" } });
+    return { outcome, user };
   });
-  if (!success || !user) return null;
+  if (outcome === "needs_code") throw new SecondFactorNeededError();
+  if (outcome === "wrong_code") throw new WrongSecondFactorError();
+  if (outcome === "deactivated") throw new DeactivatedAccountError();
+  if (outcome !== "success" || !user) return null;
 
   await db.$transaction([
     db.user.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } }),

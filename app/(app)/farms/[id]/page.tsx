@@ -3,13 +3,17 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { ConfigLayerPanel } from "@/components/configuration/config-layer-panel";
 import { PageHeader } from "@/components/ui/page-header";
-import { can } from "@/lib/auth/permissions";
+import { Card } from "@/components/ui/card";
+import { actorClock } from "@/lib/auth/actor-clock";
+import { allows, can } from "@/lib/auth/permissions";
 import { requirePageActor } from "@/lib/auth/session";
 import { chosenType, getFarmForConfig } from "@/lib/configuration/config-places";
 import { getLayer } from "@/lib/configuration/layer-service";
 import { getDb } from "@/lib/db";
 import { DEVICE_TYPE_LABEL } from "@/lib/devices/device-id";
 import { NotFoundError } from "@/lib/errors";
+import { getFarmDetails } from "@/lib/farms/farm-admin";
+import { formatDateTime } from "@/lib/i18n/format";
 
 export const metadata: Metadata = { title: "Farm" };
 export const dynamic = "force-dynamic";
@@ -36,6 +40,9 @@ export default async function FarmPage({ params, searchParams }: Props) {
   const selected = chosenType((await searchParams).type, types);
   const layer = await getLayer(db, actor, "farm", farm.id, selected);
   const total = types.reduce((sum, t) => sum + t.devices, 0);
+  const details = await getFarmDetails(db, actor, farm.id);
+  const clock = await actorClock(db, actor, details);
+  const manage = allows(actor, "farms.manage");
 
   return (
     <div className="space-y-5">
@@ -50,6 +57,16 @@ export default async function FarmPage({ params, searchParams }: Props) {
             <Link href="/groups" className="rounded-md border border-stone-300 bg-white px-3 py-1.5 text-sm font-medium text-stone-800 hover:bg-stone-50">
               Groups
             </Link>
+            {manage ? (
+              <>
+                <Link href={`/farms/${farm.id}/edit`} className="rounded-md border border-stone-300 bg-white px-3 py-1.5 text-sm font-medium text-stone-800 hover:bg-stone-50">
+                  Edit farm details
+                </Link>
+                <Link href="/farms/new" className="rounded-md bg-brand-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-800">
+                  New farm
+                </Link>
+              </>
+            ) : null}
           </>
         }
       />
@@ -65,6 +82,48 @@ export default async function FarmPage({ params, searchParams }: Props) {
             </li>
           ))}
       </ul>
+      <Card title="Farm details">
+        <dl className="grid gap-x-6 gap-y-2 text-sm sm:grid-cols-2 lg:grid-cols-3">
+          <div>
+            <dt className="text-stone-500">Address</dt>
+            <dd className="whitespace-pre-line text-stone-900">{details.address ?? "—"}</dd>
+          </div>
+          <div>
+            <dt className="text-stone-500">Location</dt>
+            <dd className="tabular-nums text-stone-900">{details.latitude !== null && details.longitude !== null ? `${details.latitude}, ${details.longitude}` : "—"}</dd>
+          </div>
+          <div>
+            <dt className="text-stone-500">Time zone</dt>
+            <dd className="text-stone-900">
+              {details.timezone} <span className="text-stone-500">· now {formatDateTime(new Date(), clock, { zone: true })}</span>
+            </dd>
+          </div>
+          <div>
+            <dt className="text-stone-500">Alert escalation</dt>
+            <dd className="text-stone-900">after {details.escalationIntervalMinutes} min unacknowledged</dd>
+          </div>
+          <div>
+            <dt className="text-stone-500">Debounce · daily digest</dt>
+            <dd className="text-stone-900">
+              {details.debounceMinutes} min · {String(details.digestHour).padStart(2, "0")}:00 farm time
+            </dd>
+          </div>
+          <div>
+            <dt className="text-stone-500">Currency</dt>
+            <dd className="text-stone-900">
+              {details.costRates.currency} {details.costRates.isDefault ? <span className="text-stone-500">(default prices)</span> : null}
+              {can(actor.role, "costs.manage") ? (
+                <>
+                  {" · "}
+                  <Link href={manage ? `/farms/${farm.id}/edit#prices` : `/costs/rates?farm=${farm.id}`} className="font-medium text-brand-700 hover:underline">
+                    Unit prices
+                  </Link>
+                </>
+              ) : null}
+            </dd>
+          </div>
+        </dl>
+      </Card>
       <ConfigLayerPanel types={types} selected={selected} layer={layer} configured={configured} canManage={can(actor.role, "config.manage")} hrefFor={(type) => `/farms/${farm.id}?type=${type}#configuration`} />
     </div>
   );

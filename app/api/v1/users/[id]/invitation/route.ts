@@ -1,0 +1,15 @@
+import { NextResponse } from "next/server";
+import { withApi } from "@/lib/api/with-api";
+import { getDb } from "@/lib/db";
+import { appBaseUrl, originFromHeaders } from "@/lib/users/links";
+import { resendInvitation } from "@/lib/users/user-admin";
+import { userIdSchema } from "@/lib/users/user-schemas";
+
+/** A new invitation link (mailed, and returned this once); the previous link stops working. */
+export const POST = withApi<{ id: string }>(
+  async ({ request, actor, params }) => {
+    const issued = await resendInvitation(getDb(), actor, userIdSchema.parse(params.id), appBaseUrl(originFromHeaders(request.headers) ?? new URL(request.url).origin));
+    return NextResponse.json(issued, { status: 201, headers: { "Cache-Control": "no-store" } });
+  },
+  { permission: "users.manage" },
+);
