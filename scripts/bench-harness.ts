@@ -51,6 +51,23 @@ export const loadAverage = () => os.loadavg().map((value) => value.toFixed(2)).j
 /** Steps undone in reverse order when the benchmark ends or is interrupted. */
 export const cleanups: (() => Promise<void>)[] = [];
 
+/**
+ * Runs a benchmark's main: a failure says why and exits 1, and whatever it started is stopped either
+ * way. `exit` ends the process after that, for benches whose clients keep sockets open.
+ */
+export function runBench(main: () => Promise<unknown>, { exit = false } = {}) {
+  main()
+    .catch((error) => {
+      console.error("[bench] failed:", error instanceof Error ? error.message : error);
+      process.exitCode = 1;
+    })
+    .finally(async () => {
+      await cleanup();
+      log("stopped everything it started");
+      if (exit) process.exit();
+    });
+}
+
 export async function cleanup() {
   for (const step of cleanups.reverse()) await step().catch((error) => log(`cleanup: ${(error as Error).message}`));
   cleanups.length = 0;

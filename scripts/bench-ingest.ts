@@ -31,6 +31,9 @@
  *   7. Zero lost: every message the broker acknowledged to a publisher must be a row at the end.
  *   8. The health sweep over 100,000 devices (scripts/bench-sweep.ts), when it exists.
  *
+ * `--workers 2` (or BENCH_WORKERS=2) measures something else: two workers on one shared
+ * subscription, one killed mid-run, lost and duplicated rows counted (scripts/bench-ingest-shared.ts).
+ *
  * Targets (issue 7): ≥ 5,000 messages/s sustained, zero lost, p99 lag ≤ 1 s, ≥ 50 % of the
  * do-nothing rate. PASS/FAIL is printed per target; the exit code is 0 either way.
  */
@@ -449,8 +452,18 @@ async function benchMain() {
   process.exit(0);
 }
 
+/** `--workers 2` / BENCH_WORKERS=2: two workers on a shared subscription, one killed mid-run (scripts/bench-ingest-shared.ts). */
+const twoWorkers = process.env.BENCH_WORKERS === "2" || process.argv.some((arg, i) => arg === "--workers=2" || (arg === "--workers" && process.argv[i + 1] === "2"));
+
 if (process.argv.includes("--publisher")) {
   void publisherMain();
+} else if (twoWorkers && process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  import("./bench-ingest-shared").then(({ benchSharedMain }) => benchSharedMain()).catch(async (error: unknown) => {
+    console.error("[bench] failed:", error instanceof Error ? error.stack : error);
+    const { cleanup } = await import("./bench-harness");
+    await cleanup();
+    process.exit(1);
+  });
 } else if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   benchMain().catch(async (error: unknown) => {
     console.error("[bench] failed:", error instanceof Error ? error.stack : error);

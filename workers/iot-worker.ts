@@ -37,6 +37,7 @@ import { TelemetryIngestor, type DeviceMessage } from "../lib/telemetry/ingest";
 import { ThresholdCache } from "../lib/health/threshold-book";
 import { createSqlPool } from "../lib/telemetry/sql";
 import { loadWrittenRows } from "../lib/telemetry/store-window";
+import { ensureTelemetryPartitions } from "../lib/telemetry/partitions";
 import { repairDeviceRows } from "../lib/telemetry/repair-rows";
 import type { SigningKey } from "../lib/firmware/signing";
 import { OtaEngine, type OtaOffer } from "../lib/ota/ota-engine";
@@ -49,6 +50,8 @@ import { listenForCommands } from "../lib/commands/command-notify";
 import { ConfigEngine } from "../lib/configuration/config-engine";
 import { CONFIG_CHANNEL } from "../lib/configuration/config-notify";
 import { listenForNotify } from "../lib/worker/notify-listener";
+import { RedeliveryCheck } from "../lib/worker/redelivery-check";
+import { NotifyEngine, type NotifyEngineOptions } from "../lib/notifications/notify-engine";
 
 export type IotWorkerOptions = {
   mqttUrl: string;
@@ -59,6 +62,8 @@ export type IotWorkerOptions = {
   clientId?: string;
   /** `$share/iot-workers/…` filters, for brokers that support them (Mosquitto 2, EMQX, HiveMQ). */
   sharedSubscription?: boolean;
+  /** The shared subscription's group (default `iot-workers`): every worker of one deployment names the same. */
+  sharedGroup?: string;
   /**
    * Broker connections this worker opens (default 1); more than one subscribes with shared
    * filters, so each message reaches one of them. Not for Aedes (no shared subscriptions).
@@ -69,6 +74,8 @@ export type IotWorkerOptions = {
   /** Start pg-boss and the scheduled jobs (tests of the message path may leave them off). */
   runJobs?: boolean;
   telemetryRetentionDays?: number;
+  /** The rollup job's lag and the rollups' retention (lib/jobs/telemetry-rollup.ts, rollup-retention.ts). */
+  rollups?: { lagMs?: number; fiveMinuteRetentionDays?: number; hourlyRetentionDays?: number };
   flushIntervalMs?: number;
   /** Messages per window (default 1,000) and the backlog that stops reading the socket (default 20,000). */
   maxWindow?: number;
@@ -103,6 +110,11 @@ export type IotWorkerOptions = {
    * is sent its desired version at once.
    */
   config?: { tickMs?: number; listen?: boolean; sweepEveryMs?: number; resendAfterSeconds?: number; maxSendAttempts?: number; driftGraceMinutes?: number };
+  /**
+   * The notification engine (lib/notifications/notify-engine.ts): alert fan-out, delivery with
+   * retries, escalation and the digest, on a small pool of its own. Off unless given.
+   */
+  notifications?: Omit<NotifyEngineOptions, "databaseUrl" | "log">;
   log?: (line: string) => void;
 };
 
@@ -143,6 +155,11 @@ export type IotWorkerStats = {
   otaBatchMs: number;
   /** Redeliveries of messages a lost connection held: acknowledged (once stored), not stored again. */
   redelivered: number;
+  /**
+   * Redeliveries of telemetry this process held no copy of that the database already had (stored
+   * by this worker before a restart, or by a worker that died before acknowledging): acknowledged, not stored again.
+   */
+  redeliveredStored: number;
   /** Commands sent, timed out and expired by this worker's engine ticks. */
   commandsSent: number;
   commandsTimedOut: number;
@@ -210,6 +227,7 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
   const counters = { received: 0, notJson: 0, tooLarge: 0, schemaInvalid: 0, badTopic: 0, ignored: 0, retained: 0 };
   let retainedLoggedAt = 0;
   let redelivered = 0;
+  let redeliveredStored = 0;
   // Backpressure: connections not being read, since when, and how long in all.
   let pausedConnections = 0;
   let pausedSince = 0;
@@ -220,6 +238,12 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
 
   const pool = createSqlPool(options.databaseUrl);
   const rowRefreshMs = options.deviceRowRefreshMs ?? 5_000;
+  // Today's telemetry partition and the days ahead, at once: a fresh start or one after days of
+  // downtime does not wait for the hourly job (lib/jobs/telemetry-partitions.ts).
+  const partitions = await ensureTelemetryPartitions(pool, { now: new Date(), retentionDays: options.telemetryRetentionDays ?? 30 });
+  if (partitions.created.length > 0) {
+    log(`worker: ${partitions.created.length} telemetry day partition(s) created (${partitions.created[0]} … ${partitions.created.at(-1)}), ${partitions.moved} sample(s) moved out of the default partition`);
+  }
   // Row writes held back by a worker that died (kill -9) after their samples were stored.
   const repaired = await repairDeviceRowsRetrying(pool);
   if (repaired.length > 0) {
@@ -269,6 +293,7 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
       log,
       now: () => new Date(),
       telemetryRetentionDays: options.telemetryRetentionDays ?? 30,
+      rollups: options.rollups,
     });
     log(`worker: jobs registered (${WORKER_JOBS.map((job) => job.name).join(", ")})`);
   }
@@ -311,7 +336,7 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
     alerted = false;
   }
 
-  const filters = DEVICE_TO_CLOUD_FILTERS.map((filter) => (shared ? sharedFilter(filter) : filter));
+  const filters = DEVICE_TO_CLOUD_FILTERS.map((filter) => (shared ? sharedFilter(filter, options.sharedGroup) : filter));
 
   function invalid(topic: string, reason: string, kind: "notJson" | "tooLarge" | "schemaInvalid" | "badTopic") {
     counters[kind] += 1;
@@ -368,6 +393,27 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
         counters.ignored += 1;
         return null;
     }
+  }
+
+  /**
+   * Telemetry redelivered with DUP set: acknowledged without storing when an equal sample is
+   * stored (lib/worker/redelivery-check.ts), else stored as usual. While the database cannot say,
+   * it stays unacknowledged and is asked again: storing it blind could store it twice.
+   */
+  const redeliveryCheck = new RedeliveryCheck(pool);
+  function acceptUnlessStored(message: Extract<DeviceMessage, { kind: "telemetry" }>, ack: () => void) {
+    redeliveryCheck.alreadyStored(message).then(
+      (already) => {
+        if (already) {
+          redeliveredStored += 1;
+          ack();
+        } else ingestor.accept(message, ack);
+      },
+      () => {
+        if (stopping) return;
+        setTimeout(() => acceptUnlessStored(message, ack), 1_000).unref();
+      },
+    );
   }
 
   /** A device saying it is online: once stored (connection_status online), its waiting commands go out. */
@@ -510,12 +556,20 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
         else hold(statusBatcher.whenWritable(), next);
         return;
       }
-      ingestor.accept(message, cameOnline(message)
-          ? () => {
-              ack();
-              backOnline(message.deviceId);
-            }
-          : ack);
+      const stored = cameOnline(message)
+        ? () => {
+            ack();
+            backOnline(message.deviceId);
+          }
+        : ack;
+      if (packet.dup && message.kind === "telemetry") {
+        // A redelivery this process holds no copy of: a worker (this one before a restart, or
+        // one that died) may have stored it and died before its PUBACK. The database says.
+        next();
+        acceptUnlessStored(message, ack);
+        return;
+      }
+      ingestor.accept(message, stored);
       if (ingestor.writable()) next();
       else hold(ingestor.whenWritable(), next);
     };
@@ -739,6 +793,10 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
         )
       : null;
 
+  // Notifications: a pool of its own, so a burst of fan-out never waits behind ingest windows.
+  const notifyPool = options.notifications ? createSqlPool(options.databaseUrl, 3) : null;
+  const notifyEngine = notifyPool ? new NotifyEngine(notifyPool, { ...options.notifications, databaseUrl: options.databaseUrl, log }).start() : null;
+
   const stats = (): IotWorkerStats => {
     const ingest = ingestor.stats();
     const ota = statusBatcher.stats();
@@ -777,6 +835,7 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
       configsSent: configCounters.sent,
       configsFailed: configCounters.failed,
       redelivered,
+      redeliveredStored,
       paused: pausedConnections > 0,
       pausedMs: pausedMsTotal + (pausedConnections > 0 ? Date.now() - pausedSince : 0),
     };
@@ -792,7 +851,7 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
         `ota reports ${s.otaReports} (${s.otaApplied} applied, ${s.otaPending} pending, per batch ${s.otaBatches ? Math.round(s.otaReports / s.otaBatches) : 0} reports / ${s.otaBatches ? Math.round(s.otaBatchMs / s.otaBatches) : 0} ms); ` +
         `commands sent ${s.commandsSent}, timed out ${s.commandsTimedOut}, expired ${s.commandsExpired}, answers stored ${s.commandResponses}, refused ${s.commandRefused}; ` +
         `configs sent ${s.configsSent}, failed ${s.configsFailed}, reports stored ${s.configReports}, dropped ${s.configReportsDropped}; ` +
-        `redelivered ${s.redelivered}, reading paused ${Math.round(s.pausedMs / 1000)} s${s.paused ? " (now)" : ""}; ` +
+        `redelivered ${s.redelivered} (${s.redeliveredStored} found stored by an earlier run), reading paused ${Math.round(s.pausedMs / 1000)} s${s.paused ? " (now)" : ""}; ` +
         `${s.flushes} flushes, per flush ${s.flushes ? Math.round(s.stored / s.flushes) : 0} messages / ${s.flushes ? Math.round(s.flushedDevices / s.flushes) : 0} devices / ${s.flushes ? Math.round(s.flushMs / s.flushes) : 0} ms`,
     );
   }, options.statsIntervalMs ?? 30_000);
@@ -814,7 +873,9 @@ export async function startIotWorker(options: IotWorkerOptions): Promise<IotWork
         if (engineTimer) clearTimeout(engineTimer);
         if (commandTimer) clearTimeout(commandTimer);
         if (configTimer) clearTimeout(configTimer);
-        await Promise.all([engineRun, commandRun, configRun, commandListener?.close(), configListener?.close()]);
+        await Promise.all([engineRun, commandRun, configRun, commandListener?.close(), configListener?.close(), notifyEngine?.stop()]);
+        await notifyPool?.end().catch(() => undefined);
+        redeliveryCheck.stop();
         // Store and acknowledge what is in memory while the connection is still up.
         await Promise.all([ingestor.stop(options.shutdownTimeoutMs), statusBatcher.stop(options.shutdownTimeoutMs)]);
         if (boss) await boss.stop({ graceful: true, wait: true, timeout: 5_000 }).catch(() => undefined);
@@ -852,17 +913,23 @@ async function main() {
         "Use MQTT 5 (MQTT_PROTOCOL_VERSION=5, the default) or MQTT_INGEST_CONNECTIONS=8 or more on a shared subscription.",
     );
   }
+  if (!config.MQTT_URL && (config.MQTT_SHARED_SUBSCRIPTION || config.MQTT_SHARED_GROUP)) {
+    console.log("worker: the embedded broker (Aedes) has no shared subscriptions: subscribing without one; run one worker, or set MQTT_URL to Mosquitto 2 / EMQX for several.");
+  }
   const worker = await startIotWorker({
     mqttUrl,
     databaseUrl: resolveDatabaseUrl(),
     serviceUsername: config.MQTT_SERVICE_USERNAME,
     servicePassword: config.MQTT_SERVICE_PASSWORD,
     clientId: config.MQTT_CLIENT_ID,
-    sharedSubscription: config.MQTT_SHARED_SUBSCRIPTION,
+    // Aedes (the embedded broker) has no shared subscriptions: there one worker, plain filters.
+    sharedSubscription: Boolean(config.MQTT_URL) && (config.MQTT_SHARED_SUBSCRIPTION || config.MQTT_SHARED_GROUP !== undefined),
+    sharedGroup: config.MQTT_SHARED_GROUP,
     // Aedes (the embedded broker) has no shared subscriptions: one connection there.
     connections: config.MQTT_URL ? config.MQTT_INGEST_CONNECTIONS : 1,
     protocolVersion: config.MQTT_PROTOCOL_VERSION,
     telemetryRetentionDays: config.TELEMETRY_RETENTION_DAYS,
+    rollups: { lagMs: config.ROLLUP_LAG_SECONDS * 1000, fiveMinuteRetentionDays: config.ROLLUP_5M_RETENTION_DAYS, hourlyRetentionDays: config.ROLLUP_1H_RETENTION_DAYS },
     statsIntervalMs: config.WORKER_STATS_SECONDS * 1000,
     ota: { tickMs: config.OTA_TICK_MS, publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}`, signingKey: getSigningKey() },
     commands: { tickMs: config.COMMAND_TICK_MS, publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}` },
@@ -872,6 +939,7 @@ async function main() {
       maxSendAttempts: config.CONFIG_MAX_SEND_ATTEMPTS,
       driftGraceMinutes: config.CONFIG_DRIFT_GRACE_MINUTES,
     },
+    notifications: {},
   });
   let exiting = false;
   const shutdown = (signal: string) => {

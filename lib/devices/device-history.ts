@@ -2,7 +2,7 @@
  * A device's change history (Odoo's "chatter"): which tracked field changed, from what to what,
  * by whom and when. Stored as audit events on the device's id; the diff is a pure function.
  */
-import type { Actor } from "../auth/permissions";
+import { auditWho, type AuditActor } from "../audit/record";
 import type { Db } from "../db";
 
 /** A device as the history records it: relations by their codes and names, not database ids. */
@@ -68,9 +68,12 @@ export function trackedChanges(before: TrackedSnapshot, after: TrackedSnapshot):
   return Object.keys(changedAfter).length ? { before: changedBefore, after: changedAfter } : null;
 }
 
-/** Who the history names: a person by e-mail, an API key by its prefix. */
-export function auditActor(actor: Pick<Actor, "kind" | "id" | "label">) {
-  return { actorId: actor.kind === "user" ? actor.id : null, actorLabel: actor.label };
+/**
+ * Who the history names: a person by e-mail, an API key by its prefix — with the role, address and
+ * way in the audit log keeps (lib/audit/record.ts).
+ */
+export function auditActor(actor: AuditActor) {
+  return auditWho(actor);
 }
 
 export type HistoryEntry = {

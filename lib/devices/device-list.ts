@@ -1,13 +1,13 @@
 /**
  * Finding devices: the list's filters, sort, pages and group-by counts, all in SQL so the list
- * stays fast with a hundred thousand devices (indexes in prisma/schema.prisma, trigram indexes
- * for the search). The page, /api/v1/devices, the CSV export and bulk actions share `deviceWhere`.
+ * stays fast with a million devices (indexes in prisma/schema.prisma, trigram indexes for the
+ * search; pages by keyset in ./device-cursor.ts, counts in ./device-count.ts). The page, /api/v1/devices, the CSV export and bulk actions share `deviceWhere`.
  */
 import { Prisma } from "@prisma/client";
 import { farmScope, type Actor } from "../auth/permissions";
 import type { Db } from "../db";
 import { InvalidError } from "../errors";
-import type { DeviceFilter, DeviceGroupBy, DeviceListQuery, DeviceSortKey } from "./device-schemas";
+import type { DeviceFilter, DeviceGroupBy, DeviceListQuery } from "./device-schemas";
 import { deviceListQuerySchema } from "./device-schemas";
 import { fieldErrorsFromIssues } from "../errors";
 import { CONNECTION_LABEL, DEVICE_STATE_LABEL, DEVICE_STATES, HEALTH_LABEL } from "./device-fields";
@@ -17,6 +17,8 @@ import type { ConfigSyncFilter } from "./device-schemas";
 import { calibrationStatusWhere } from "../calibration/calibration-filters";
 import { warrantyStatusWhere } from "../warranty/warranty-status";
 import { stockWhere } from "../inventory/stock";
+import { countMatching, type DeviceCount } from "./device-count";
+import { cursorAt, seekSegments, type Segment } from "./device-cursor";
 
 type Reader = Pick<Db, "device" | "deviceGroup" | "farm" | "deviceShadow" | "$queryRaw">;
 
@@ -138,27 +140,6 @@ export async function deviceWhere(db: Pick<Db, "$queryRaw"> & Partial<Pick<Db, "
   return and.length ? { AND: and } : {};
 }
 
-const NULLS_LAST = (sort: Prisma.SortOrder) => ({ sort, nulls: "last" as const });
-
-function deviceOrderBy(sort: DeviceSortKey, dir: Prisma.SortOrder): Prisma.DeviceOrderByWithRelationInput[] {
-  const primary: Record<DeviceSortKey, Prisma.DeviceOrderByWithRelationInput> = {
-    deviceId: { deviceId: dir },
-    name: { name: dir },
-    type: { deviceType: dir },
-    farm: { farm: { code: dir } },
-    group: { group: { name: dir } },
-    state: { state: dir },
-    health: { healthScore: dir },
-    connection: { connectionStatus: dir },
-    battery: { batteryLevel: NULLS_LAST(dir) },
-    signal: { signalStrength: NULLS_LAST(dir) },
-    firmware: { firmwareVersion: NULLS_LAST(dir) },
-    lastSeen: { lastSeen: NULLS_LAST(dir) },
-  };
-  // device ids are unique, so pages never overlap or skip a row when the sort key ties
-  return sort === "deviceId" ? [primary.deviceId] : [primary[sort], { deviceId: "asc" }];
-}
-
 export const DEVICE_LIST_SELECT = {
   id: true,
   deviceId: true,
@@ -166,7 +147,7 @@ export const DEVICE_LIST_SELECT = {
   deviceType: true,
   state: true,
   farmId: true,
-  farm: { select: { code: true, name: true } },
+  farm: { select: { code: true, name: true, timezone: true } },
   groupId: true,
   group: { select: { code: true, name: true } },
   tags: { select: { tag: { select: { id: true, name: true, color: true } } } },
@@ -186,41 +167,98 @@ export const DEVICE_LIST_SELECT = {
   // debug logging on (I-013 §7.2): the list shows a chip
   debugLevel: true,
   debugUntil: true,
+  // the optional "Calibration due" and "Warranty" columns of the list
+  nextCalibrationDue: true,
+  warrantyEnd: true,
+  warrantyVoidedAt: true,
 } satisfies Prisma.DeviceSelect;
 
 type ListedRow = Prisma.DeviceGetPayload<{ select: typeof DEVICE_LIST_SELECT }>;
 export type ListedDevice = Omit<ListedRow, "tags"> & { tags: { id: number; name: string; color: number }[] };
 
-export type DeviceListPage = { items: ListedDevice[]; total: number; page: number; pageSize: number; pages: number };
+/**
+ * A page of the list. `total` is exact up to EXACT_COUNT_LIMIT and PostgreSQL's estimate beyond
+ * (`totalKind` says which: lib/devices/device-count.ts). `nextCursor` / `prevCursor` lead to the
+ * neighbouring pages (null at either end); `offset` is the rows before this page, for "51–100".
+ */
+export type DeviceListPage = {
+  items: ListedDevice[];
+  total: number;
+  totalKind: DeviceCount["kind"];
+  page: number;
+  pageSize: number;
+  pages: number;
+  offset: number;
+  nextCursor: string | null;
+  prevCursor: string | null;
+};
+
+type IdReader = Pick<Db, "device">;
+
+/**
+ * Up to `take` ids from the segments in order, skipping `skip` rows first (only the old `?page=`
+ * skips: a segment that ends inside the skip is counted to know how much of it was passed over).
+ */
+async function readSegments(db: IdReader, where: Prisma.DeviceWhereInput, segments: Segment[], skip: number, take: number): Promise<number[]> {
+  const ids: number[] = [];
+  for (const segment of segments) {
+    const whereSegment = { AND: [where, ...segment.where] };
+    const rows = await db.device.findMany({ where: whereSegment, orderBy: segment.orderBy, skip, take: take - ids.length, select: { id: true } });
+    ids.push(...rows.map((row) => row.id));
+    if (ids.length >= take) break;
+    skip = rows.length || !skip ? 0 : Math.max(0, skip - (await db.device.count({ where: whereSegment })));
+  }
+  return ids;
+}
+
+/** The list rows of the ids, in the ids' order; a device deleted between the two reads is left out. */
+async function listedRows(db: Reader, ids: number[]): Promise<ListedDevice[]> {
+  const rows = ids.length ? await db.device.findMany({ where: { id: { in: ids } }, select: DEVICE_LIST_SELECT }) : [];
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return ids.flatMap((id) => {
+    const row = byId.get(id);
+    return row ? [{ ...row, tags: row.tags.map((link) => link.tag) }] : [];
+  });
+}
 
 export async function listDevices(db: Reader, actor: Actor, query: DeviceListQuery): Promise<DeviceListPage> {
   const where = await deviceWhere(db, actor, query);
+  const { sort, dir, pageSize, cursor } = query;
+  // The old `?page=N` still works (an offset: page N reads N × pageSize rows); its answer carries
+  // cursors like every other, so the next step is a seek again.
+  const offset = cursor ? cursor.offset : (query.page - 1) * pageSize;
+  const before = cursor?.before ?? false;
   // The page's ids first, then its rows: PostgreSQL computes every selected column of each row it
   // sorts, so sorting the whole fleet by battery with the 20 list columns took 50 ms at 100,000
   // devices, and with the id alone 25 ms (scripts/bench-registry.ts). The second query reads 50 rows by key.
-  const [total, page] = await Promise.all([
-    db.device.count({ where }),
-    db.device.findMany({
-      where,
-      orderBy: deviceOrderBy(query.sort, query.dir),
-      skip: (query.page - 1) * query.pageSize,
-      take: query.pageSize,
-      select: { id: true },
-    }),
+  const [total, read] = await Promise.all([
+    countMatching(db, actor, query, where, async () => (typeof query.group === "number" ? groupSubtree(db, query.group) : null)),
+    // one row more than the page says whether there is a page beyond it
+    readSegments(db, where, seekSegments(sort, dir, cursor ?? null, before), cursor ? 0 : offset, pageSize + 1),
   ]);
-  const ids = page.map((row) => row.id);
-  const rows = ids.length ? await db.device.findMany({ where: { id: { in: ids } }, select: DEVICE_LIST_SELECT }) : [];
-  const byId = new Map(rows.map((row) => [row.id, row]));
+  let ids = read.slice(0, pageSize);
+  const more = read.length > pageSize;
+  if (before) ids = ids.reverse();
+  // Previous from a page whose earlier rows were since deleted: fewer rows than a page are left
+  // before it, so show the first page instead of a short one.
+  if (before && !more && ids.length < pageSize) return listDevices(db, actor, { ...query, cursor: undefined, page: 1 });
+  const items = await listedRows(db, ids);
+  const start = before && !more ? 0 : offset;
+  const hasNext = before ? true : more;
+  const hasPrev = before ? more : start > 0;
+  const first = items[0];
+  const last = items.at(-1);
+  const pagesTotal = total.kind === "exact" ? total.value : Math.max(total.value, start + items.length);
   return {
-    // in the order of the sorted ids; a device deleted between the two reads is simply left out
-    items: ids.flatMap((id) => {
-      const row = byId.get(id);
-      return row ? [{ ...row, tags: row.tags.map((link) => link.tag) }] : [];
-    }),
-    total,
-    page: query.page,
-    pageSize: query.pageSize,
-    pages: Math.max(1, Math.ceil(total / query.pageSize)),
+    items,
+    total: total.value,
+    totalKind: total.kind,
+    page: Math.floor(start / pageSize) + 1,
+    pageSize,
+    pages: Math.max(1, Math.ceil(pagesTotal / pageSize)),
+    offset: start,
+    nextCursor: hasNext && last ? cursorAt(last, sort, dir, false, start + items.length) : null,
+    prevCursor: hasPrev && first ? cursorAt(first, sort, dir, true, start - pageSize) : null,
   };
 }
 

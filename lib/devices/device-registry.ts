@@ -11,7 +11,7 @@ import { groupToCheck, placementRefusal } from "../groups/group-rules";
 import { revokeDeviceCredentials } from "../provisioning/credentials";
 import { auditActor, trackedChanges, type TrackedSnapshot } from "./device-history";
 import type { DeviceCreateInput, DeviceUpdateInput } from "./device-schemas";
-import { editRefusal, stateChangeRefusal } from "./lifecycle";
+import { editRefusal, newStateRefusal, stateChangeRefusal } from "./lifecycle";
 
 type Tx = Prisma.TransactionClient;
 
@@ -116,7 +116,8 @@ export async function createDevice(db: Db, actor: Actor, input: DeviceCreateInpu
       if (input.groupId) await checkGroup(tx, actor, input.groupId, { deviceId: input.deviceId, deviceType: input.deviceType, farmId });
       if (input.tagIds?.length) await checkTags(tx, input.tagIds);
       const state = input.state ?? "registered";
-      if (state === "maintenance" || state === "decommissioned") throw new InvalidError("A new device cannot start in that state.", { state: ["A new device starts as manufactured, provisioned, registered, active or suspended"] });
+      const refusal = newStateRefusal(state);
+      if (refusal) throw new InvalidError(refusal, { state: [refusal] });
       const { tagIds, ...fields } = input;
       const created = await tx.device.create({
         data: {

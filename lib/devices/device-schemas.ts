@@ -8,6 +8,7 @@ import { DEVICE_TYPES, deviceIdSchema } from "./device-id";
 import { SYNC_STATUSES } from "../configuration/sync-status";
 import { CALIBRATION_STATUSES, CONNECTION_STATUSES, CONNECTION_TYPES, DEVICE_STATES, HEALTH_STATUSES, POWER_SOURCES } from "./device-fields";
 import { WARRANTY_STATUSES } from "../warranty/warranty-status";
+import { deviceCursorSchema, encodeCursor, type DeviceCursor } from "./device-cursor";
 
 /** "AA:BB:CC:DD:EE:FF" (or with dashes, any case), stored upper-case with colons. */
 export const MAC_PATTERN = /^([0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}$/;
@@ -159,9 +160,17 @@ export const deviceListQuerySchema = z.object({
     .refine((size) => (PAGE_SIZES as readonly number[]).includes(size), `pageSize must be one of ${PAGE_SIZES.join(", ")}`)
     .default(50),
   groupBy: z.enum(DEVICE_GROUP_BY, { error: `groupBy must be one of ${DEVICE_GROUP_BY.join(", ")}` }).optional(),
+  /** The page after or before a row, as the list's Next and Previous links (and the API's nextCursor, prevCursor) give it (lib/devices/device-cursor.ts). */
+  cursor: z.preprocess((value) => (value === "" ? undefined : value), deviceCursorSchema.optional()),
+}).superRefine((query, ctx) => {
+  // zod runs this even when the cursor itself was refused (then it holds no cursor): one message is enough
+  if (typeof query.cursor !== "object" || query.cursor === null || !("deviceId" in query.cursor)) return;
+  // a cursor knows the order it was made in; read in another it would skip or repeat devices
+  if (query.cursor && (query.cursor.sort !== query.sort || query.cursor.dir !== query.dir)) ctx.addIssue({ code: "custom", path: ["cursor"], message: "cursor belongs to another sort order; start again from the first page" });
+  if (query.cursor && query.page > 1) ctx.addIssue({ code: "custom", path: ["cursor"], message: "Send either page or cursor, not both" });
 });
 export type DeviceListQuery = z.infer<typeof deviceListQuerySchema>;
-export type DeviceFilter = Omit<DeviceListQuery, "sort" | "dir" | "page" | "pageSize" | "groupBy">;
+export type DeviceFilter = Omit<DeviceListQuery, "sort" | "dir" | "page" | "pageSize" | "groupBy" | "cursor">;
 
 /** URLSearchParams (or Next's searchParams object) → the plain object the schema parses. */
 export function searchParamsToObject(params: URLSearchParams | Record<string, string | string[] | undefined>): Record<string, unknown> {
@@ -178,7 +187,7 @@ export function searchParamsToObject(params: URLSearchParams | Record<string, st
 }
 
 /** The query back as URL parameters, defaults left out so links stay short. */
-export function deviceQueryToSearchParams(query: Partial<DeviceListQuery>): URLSearchParams {
+export function deviceQueryToSearchParams(query: Partial<Omit<DeviceListQuery, "cursor">> & { cursor?: DeviceCursor | string }): URLSearchParams {
   const params = new URLSearchParams();
   const set = (key: string, value: unknown) => {
     if (value === undefined || value === null || value === "") return;
@@ -206,6 +215,7 @@ export function deviceQueryToSearchParams(query: Partial<DeviceListQuery>): URLS
   if (query.page && query.page > 1) set("page", query.page);
   if (query.pageSize && query.pageSize !== 50) set("pageSize", query.pageSize);
   set("groupBy", query.groupBy);
+  if (query.cursor) set("cursor", typeof query.cursor === "string" ? query.cursor : encodeCursor(query.cursor));
   return params;
 }
 

@@ -19,6 +19,14 @@ const EDITABLE_MOVES: Record<DeviceStateName, readonly DeviceStateName[]> = {
   decommissioned: [],
 };
 
+/** The states a device may be registered in (the form's create, the API and the import alike). */
+export const NEW_DEVICE_STATES: readonly DeviceStateName[] = ["manufactured", "provisioned", "registered", "active", "suspended"];
+
+/** Why a new device may not start in `state`, or null. */
+export function newStateRefusal(state: DeviceStateName): string | null {
+  return NEW_DEVICE_STATES.includes(state) ? null : `A new device cannot start as ${state}: it starts as ${NEW_DEVICE_STATES.join(", ")}.`;
+}
+
 /** States a person may pick in the edit form for a device now in `from` (its own state included). */
 export function editableStates(from: DeviceStateName): DeviceStateName[] {
   return [from, ...EDITABLE_MOVES[from]];

@@ -11,6 +11,8 @@ export type JobContext = {
   log: (line: string) => void;
   now: () => Date;
   telemetryRetentionDays: number;
+  /** Telemetry rollups (lib/telemetry/rollups.ts): the job's lag and each resolution's retention; defaults when absent. */
+  rollups?: { lagMs?: number; fiveMinuteRetentionDays?: number; hourlyRetentionDays?: number };
 };
 
 export type JobDefinition<T> = {
@@ -18,6 +20,8 @@ export type JobDefinition<T> = {
   schema: z.ZodType<T>;
   /** Five-field cron, evaluated by pg-boss (UTC). */
   cron?: string;
+  /** Also run once when the worker starts (a job that catches up after downtime). */
+  runAtStart?: boolean;
   handle: (data: T, context: JobContext) => Promise<void>;
 };
 
@@ -25,6 +29,7 @@ export type JobDefinition<T> = {
 export type RegisteredJob = {
   name: string;
   cron?: string;
+  runAtStart?: boolean;
   /** Validates `data` with the job's schema, then handles it. */
   run: (data: unknown, context: JobContext) => Promise<void>;
 };

@@ -29,5 +29,6 @@ export async function registerJobs(
       }
     });
     if (job.cron) await boss.schedule(job.name, job.cron, {});
+    if (job.runAtStart) await boss.send(job.name, {});
   }
 }

@@ -1,26 +1,12 @@
 /**
- * Daily: deletes telemetry samples older than TELEMETRY_RETENTION_DAYS. In chunks, each its own
- * statement, so a first run over months of samples neither holds one huge lock nor bloats one
- * transaction, and ingest keeps writing in between.
+ * Daily: removes telemetry samples older than TELEMETRY_RETENTION_DAYS by dropping whole day
+ * partitions (lib/telemetry/partitions.ts): DETACH, then DROP, a file unlink however many rows the
+ * day holds, instead of the chunked row-by-row DELETE that could not keep up with hundreds of
+ * millions of rows a day. The DEFAULT partition's old rows (rare) are deleted as rows.
  */
 import { z } from "zod";
-import type { Sql } from "../telemetry/sql";
+import { dropOldTelemetry } from "../telemetry/partitions";
 import { defineJob } from "./define-job";
-
-export const RETENTION_CHUNK = 10_000;
-
-export async function deleteOldTelemetry(sql: Sql, olderThan: Date, chunk = RETENTION_CHUNK): Promise<number> {
-  let deleted = 0;
-  for (;;) {
-    const result = await sql.query(
-      `DELETE FROM telemetry_samples
-        WHERE id IN (SELECT id FROM telemetry_samples WHERE received_at < $1::timestamptz LIMIT $2)`,
-      [olderThan.toISOString(), chunk],
-    );
-    deleted += result.rowCount ?? 0;
-    if ((result.rowCount ?? 0) < chunk) return deleted;
-  }
-}
 
 export const telemetryRetentionJob = defineJob({
   name: "telemetry-retention",
@@ -29,7 +15,9 @@ export const telemetryRetentionJob = defineJob({
   async handle(data, { sql, log, now, telemetryRetentionDays }) {
     const days = data.retentionDays ?? telemetryRetentionDays;
     const cutoff = new Date(now().getTime() - days * 24 * 60 * 60 * 1000);
-    const deleted = await deleteOldTelemetry(sql, cutoff);
-    if (deleted > 0) log(`telemetry-retention: deleted ${deleted} sample(s) older than ${days} day(s)`);
+    const { dropped, defaultRowsDeleted } = await dropOldTelemetry(sql, cutoff);
+    if (dropped.length > 0 || defaultRowsDeleted > 0) {
+      log(`telemetry-retention: dropped ${dropped.length} day partition(s) (${dropped.join(", ")}) and ${defaultRowsDeleted} default-partition sample(s) older than ${days} day(s)`);
+    }
   },
 });

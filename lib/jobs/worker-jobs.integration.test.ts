@@ -5,7 +5,7 @@ import { CONNECTION_ONLINE_MS, OFFLINE_AFTER_MS } from "../health/device-health"
 import { createSqlPool, type SqlPool } from "../telemetry/sql";
 import { runHealthSweep } from "../alerts/alert-sweep";
 import { healthSweepJob } from "./health-sweep";
-import { deleteOldTelemetry } from "./telemetry-retention";
+import { dropOldTelemetry } from "../telemetry/partitions";
 
 const db = getDb();
 let pool: SqlPool;
@@ -62,7 +62,7 @@ describe("health-sweep job (connection ageing, absorbed from the former connecti
 });
 
 describe("telemetry-retention", () => {
-  it("deletes samples older than the cut-off, in chunks, and keeps newer ones", async () => {
+  it("deletes samples older than the cut-off (here: rows of a day without its partition, in the default one) and keeps newer ones", async () => {
     const device = await row(ids.fresh);
     const old = new Date(Date.now() - 400 * 24 * 3600_000);
     await db.telemetrySample.createMany({
@@ -71,8 +71,8 @@ describe("telemetry-retention", () => {
         { deviceId: device.id, ts: new Date(), receivedAt: new Date() },
       ],
     });
-    const deleted = await deleteOldTelemetry(pool, new Date(Date.now() - 399 * 24 * 3600_000), 2);
-    expect(deleted).toBeGreaterThanOrEqual(5);
+    const { defaultRowsDeleted } = await dropOldTelemetry(pool, new Date(Date.now() - 399 * 24 * 3600_000));
+    expect(defaultRowsDeleted).toBeGreaterThanOrEqual(5);
     expect(await db.telemetrySample.count({ where: { deviceId: device.id } })).toBe(1);
   });
 });

@@ -22,7 +22,11 @@ export async function repairDeviceRows(pool: SqlPool): Promise<string[]> {
     `WITH stale AS (
        SELECT d.id, d.values_at, newest.ts AS newest_ts
          FROM devices d
-        CROSS JOIN LATERAL (SELECT t.ts FROM telemetry_samples t WHERE t.device_id = d.id ORDER BY t.ts DESC LIMIT 1) newest
+        -- Only samples newer than the row can make it stale: bounding ts lets PostgreSQL skip the
+        -- older day partitions (run-time pruning) instead of probing every day's index per device.
+        CROSS JOIN LATERAL (SELECT t.ts FROM telemetry_samples t
+                             WHERE t.device_id = d.id AND t.ts > COALESCE(d.values_at, '-infinity')
+                             ORDER BY t.ts DESC LIMIT 1) newest
         WHERE d.state <> 'decommissioned'
           AND d.last_seen IS NOT NULL
           AND (d.values_at IS NULL OR newest.ts > d.values_at)

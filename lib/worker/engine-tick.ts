@@ -50,3 +50,20 @@ export async function atomically<T>(sql: Sql, work: () => Promise<T>): Promise<T
     throw error;
   }
 }
+
+/**
+ * Claims this period's run of the sweep `name` across every worker: true (and the run recorded)
+ * when it last ran at least `everyMs` ago by the database's clock, false when another worker's
+ * run is that recent. A process's own timer only says when to ask; with N workers each asking,
+ * the sweep still runs once a period. A tenth of the period is forgiven, so a worker whose
+ * timer fires a moment early is not put off a whole period.
+ */
+export async function claimRun(sql: Sql, name: string, everyMs: number): Promise<boolean> {
+  const { rowCount } = await sql.query(
+    `INSERT INTO engine_runs (name, ran_at) VALUES ($1, clock_timestamp())
+     ON CONFLICT (name) DO UPDATE SET ran_at = clock_timestamp()
+      WHERE engine_runs.ran_at <= clock_timestamp() - $2::float8 * interval '1 millisecond'`,
+    [name, everyMs * 0.9],
+  );
+  return rowCount === 1;
+}

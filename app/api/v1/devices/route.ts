@@ -7,13 +7,26 @@ import { countDevicesBy, listDevices, parseDeviceListQuery } from "@/lib/devices
 import { deviceCreateSchema, searchParamsToObject } from "@/lib/devices/device-schemas";
 import { provisionDevice } from "@/lib/provisioning/provision-device";
 
-/** The devices list: the same filters, sort and pages as /devices, plus `groupBy` counts. */
+/**
+ * The devices list: the same filters, sort and pages as /devices, plus `groupBy` counts. Pages
+ * by `cursor` (nextCursor / prevCursor of the answer); `page` still works, as an offset.
+ */
 export const GET = withApi(
   async ({ request, actor }) => {
     const query = parseDeviceListQuery(searchParamsToObject(new URL(request.url).searchParams));
     const db = getDb();
     const [page, groups] = await Promise.all([listDevices(db, actor, query), query.groupBy ? countDevicesBy(db, actor, query, query.groupBy) : undefined]);
-    return jsonSafe({ data: page.items, total: page.total, page: page.page, pageSize: page.pageSize, pages: page.pages, ...(groups ? { groupBy: query.groupBy, groups } : {}) });
+    return jsonSafe({
+      data: page.items,
+      total: page.total,
+      totalKind: page.totalKind,
+      page: page.page,
+      pageSize: page.pageSize,
+      pages: page.pages,
+      nextCursor: page.nextCursor,
+      prevCursor: page.prevCursor,
+      ...(groups ? { groupBy: query.groupBy, groups } : {}),
+    });
   },
   { permission: "devices.read" },
 );
