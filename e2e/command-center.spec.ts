@@ -37,12 +37,12 @@ test("a manager filters the command center by status and device, in the URL", as
   // The demo history: answered, failed, timed out and expired commands of the farm.
   await expect(rows.first()).toBeVisible();
 
-  await page.getByLabel("Status").selectOption("failed");
+  await page.getByLabel("Status", { exact: true }).selectOption("failed");
   await expect(page).toHaveURL(/status=failed/);
   await expect(rows.first()).toBeVisible();
   for (const status of await rows.getByTestId("command-status").evaluateAll((elements) => elements.map((element) => element.getAttribute("data-status")))) expect(status).toBe("failed");
 
-  await page.getByLabel("Status").selectOption("");
+  await page.getByLabel("Status", { exact: true }).selectOption("");
   await expect(page).not.toHaveURL(/status=/);
   await page.getByLabel("Device id").fill("MM002");
   await expect(page).toHaveURL(/device=MM002/);

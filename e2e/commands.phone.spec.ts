@@ -1,6 +1,6 @@
 /**
  * A technician standing at a milk meter troubleshoots it from a phone (issue 15): the
- * troubleshooting buttons are at the top of the device page, Quick diagnose shows whether the
+ * troubleshooting buttons are in the device page's action bar, in reach without scrolling, Quick diagnose shows whether the
  * meter answers with its status and what to try, a restart asks for confirmation before anything
  * is sent and completes, and debug logging turned on shows its badge until it is turned off.
  * The demo simulates Green Valley Dairy's first 12 devices and keeps about one in twenty offline;
@@ -47,7 +47,8 @@ test("a technician quick-diagnoses a milk meter on a phone and sees its answer a
   await expect(report.getByTestId("ping-result")).toContainText(/\d\/\d answered/);
   await expect(report.getByTestId("recommendations").getByRole("listitem").first()).toBeVisible();
 
-  // Both commands answered, and the device's history lists them with their answers.
+  // Both commands answered, and the device's Commands tab lists them with their answers.
+  await page.getByRole("tab", { name: /Commands/ }).click();
   const asked = report.getByTestId("quick-command");
   await expect(asked).toHaveCount(2);
   for (const id of await asked.evaluateAll((elements) => elements.map((element) => element.getAttribute("data-command-id")))) {
@@ -75,7 +76,8 @@ test("a restart asks for confirmation before it is sent, then completes", async 
   await expect.poll(async () => (await commandsOf(page, "restart")).length).toBe(before + 1);
   const sent = (await commandsOf(page, "restart"))[0]!;
 
-  // The history follows the command live until the meter answers after its reboot.
+  // The Commands tab follows the command live until the meter answers after its reboot.
+  await page.getByRole("tab", { name: /Commands/ }).click();
   const row = page.locator(`#commands [data-command-id="${sent.id}"]`).filter({ visible: true });
   await expect(row.getByTestId("command-status").first()).toHaveAttribute("data-status", /^(queued|sent|executing|completed)$/);
   await expect(row.getByTestId("command-status").first()).toHaveAttribute("data-status", "completed", { timeout: 150_000 });
@@ -91,6 +93,8 @@ test("debug logging turned on shows its badge, and turned off removes it", async
     await expect(badge).toBeHidden({ timeout: 60_000 });
   }
 
+  // Debug mode is one of the less-used actions under "More" on a phone.
+  await page.getByRole("button", { name: "More", exact: true }).click();
   await page.getByRole("button", { name: "Debug mode" }).click();
   await expect(page.getByLabel("Level")).toHaveValue("debug");
   await expect(page.getByLabel(/Duration minutes/)).toHaveValue("30");
@@ -105,5 +109,6 @@ test("debug logging turned on shows its badge, and turned off removes it", async
   await expect(badge).toHaveText(/Debug: debug until \d{2}:\d{2}/, { timeout: 60_000 });
   await page.getByRole("button", { name: "Turn off" }).click();
   await expect(badge).toBeHidden({ timeout: 60_000 });
+  await page.getByRole("button", { name: "More", exact: true }).click();
   await expect(page.getByRole("button", { name: "Debug mode" })).toBeVisible();
 });

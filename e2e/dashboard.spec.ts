@@ -58,7 +58,9 @@ test.describe("the dashboard", () => {
 test.describe("a device's health history", () => {
   test("charts battery, signal, score and errors, and switches between 24 h, 7 and 30 days", async ({ page }) => {
     await signIn(page, "manager");
-    await page.goto("/devices/MM001");
+    // A link can open the device page on its Health history tab.
+    await page.goto("/devices/MM001?tab=health");
+    await expect(page.getByRole("tab", { name: "Health history" })).toHaveAttribute("aria-selected", "true");
     const history = page.getByTestId("health-history").filter({ visible: true });
     await expect(history.getByRole("heading", { name: "Health history" })).toBeVisible();
     const day = history.getByRole("button", { name: "24 h" });

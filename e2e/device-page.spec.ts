@@ -41,9 +41,11 @@ async function readyMeter(page: Page): Promise<DeviceJson> {
 
 const heading = (page: Page, name: string) => page.getByRole("heading", { level: 1, name }).filter({ visible: true });
 const currentStep = (page: Page) => page.getByRole("list", { name: "Lifecycle" }).filter({ visible: true }).locator('[aria-current="step"]');
+/** The page's sections are tabs below its first screen. */
+const openSection = (page: Page, name: RegExp | string) => page.getByRole("tab", { name, exact: typeof name === "string" }).click();
 const latestHistoryLine = (page: Page) => page.getByRole("list", { name: "Change history" }).filter({ visible: true }).getByRole("listitem").first();
 
-test("a technician opens a milk meter's page and sees its lifecycle, smart buttons and every field group", async ({ page }) => {
+test("a technician opens a milk meter's page and sees its lifecycle, its health at a glance, every section's tab and every field group", async ({ page }) => {
   await signIn(page, "technician");
   const device = await readyMeter(page);
   await page.goto(`/devices/${METER}`);
@@ -52,11 +54,11 @@ test("a technician opens a milk meter's page and sees its lifecycle, smart butto
   await expect(page.getByText(METER, { exact: true }).first()).toBeVisible();
   await expect(currentStep(page)).toHaveText(/Active|Registered|Suspended/);
 
-  const related = page.getByRole("navigation", { name: "Related records" });
-  for (const name of [/Alerts/, /Updates/, /Maintenance/, /Commands/]) await expect(related.getByRole("link", { name })).toBeVisible();
-  await related.getByRole("link", { name: /Commands/ }).click();
-  await expect(page).toHaveURL(/#commands$/);
-  await expect(page.getByRole("heading", { name: "Commands" })).toBeInViewport();
+  for (const fact of ["device-health", "device-status", "device-connection", "device-last-seen", "device-open-alerts"]) await expect(page.getByTestId(fact)).toBeVisible();
+
+  const sections = page.getByRole("tablist", { name: "Device sections" });
+  for (const name of [/Details/, /Health history/, /Updates/, /Commands/, /Maintenance/, /History/]) await expect(sections.getByRole("tab", { name })).toBeVisible();
+  await expect(sections.getByRole("tab", { name: /Details/ })).toHaveAttribute("aria-selected", "true");
 
   for (const group of [
     "Identity & hardware",
@@ -72,13 +74,39 @@ test("a technician opens a milk meter's page and sees its lifecycle, smart butto
     "Warranty",
     "Asset record",
     "Location",
-    "Change history",
   ]) {
     await expect(page.getByRole("heading", { level: 2, name: group, exact: true }).first()).toBeVisible();
   }
   // Never a secret: the MQTT username is shown, no password field exists.
   await expect(page.getByText(`dev-${METER}`).or(page.getByText("None issued")).filter({ visible: true }).first()).toBeVisible();
   await expect(page.getByText(/password/i)).toHaveCount(0);
+
+  // Each tab shows its section, the address names it, and arrow keys move between tabs.
+  await openSection(page, /Commands/);
+  await expect(page).toHaveURL(/[?&]tab=commands/);
+  await expect(page.getByRole("heading", { name: "Commands", exact: true })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Identity & hardware" })).toBeHidden();
+  await page.keyboard.press("ArrowRight");
+  await expect(sections.getByRole("tab", { name: /Maintenance/ })).toBeFocused();
+  await expect(page.getByRole("heading", { name: "Maintenance", exact: true }).filter({ visible: true })).toBeVisible();
+  await page.keyboard.press("End");
+  await expect(sections.getByRole("tab", { name: "History", exact: true })).toHaveAttribute("aria-selected", "true");
+  await expect(page.getByRole("heading", { level: 2, name: "Change history" })).toBeVisible();
+  await page.keyboard.press("Tab");
+  await expect(page.getByRole("tabpanel", { name: "History", exact: true })).toBeFocused();
+});
+
+test("a link to a section's anchor opens its tab: warranty and configuration from other pages", async ({ page }) => {
+  test.setTimeout(150_000);
+  await signIn(page, "technician");
+  await page.goto(`/devices/${METER}?tab=history`);
+  await expect(page.getByRole("tab", { name: "History", exact: true })).toHaveAttribute("aria-selected", "true");
+  await page.goto(`/devices/${METER}#warranty`);
+  await expect(page.getByRole("tab", { name: /Details/ })).toHaveAttribute("aria-selected", "true");
+  await expect(page.locator("section#warranty")).toBeVisible();
+  await page.goto(`/devices/${METER}#configuration`);
+  await expect(page.getByRole("tab", { name: /Updates/ })).toHaveAttribute("aria-selected", "true");
+  await expect(page.locator("section#configuration")).toBeInViewport();
 });
 
 test("a technician's empty name is refused beside the field and nothing is saved", async ({ page }) => {
@@ -110,6 +138,7 @@ test("a technician renames a milk meter and the change history names her", async
     await expect(page).toHaveURL(new RegExp(`/devices/${METER}\\?saved=1$`));
     await expect(heading(page, renamed)).toBeVisible();
     await expect(page.getByRole("status").filter({ hasText: "Changes saved" })).toBeVisible();
+    await openSection(page, "History");
     const line = latestHistoryLine(page);
     await expect(line).toContainText("Priya Nair");
     await expect(line).toContainText(`Name: ${original.name} → ${renamed}`);
@@ -129,6 +158,7 @@ test("a technician puts a milk meter in maintenance mode and takes it out again"
 
     await expect(currentStep(page)).toHaveText("Maintenance");
     await expect(page.getByText("Maintenance mode", { exact: true }).first()).toBeVisible();
+    await openSection(page, "History");
     const line = latestHistoryLine(page);
     await expect(line).toContainText("Priya Nair");
     await expect(line).toContainText("Maintenance mode: no → yes");

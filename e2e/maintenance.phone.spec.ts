@@ -127,8 +127,9 @@ test("a technician calibrates a milk meter from My work today on a phone and see
   // had set by hand before would have stayed).
   expect(after.maintenanceMode).toBe(before.maintenanceMode);
 
-  // The device page's Maintenance section has it in the history, with the cost.
+  // The device page's Maintenance tab has it in the history, with the cost.
   await page.getByRole("link", { name: new RegExp(`^${METER}`) }).first().click();
+  await page.getByRole("tab", { name: /Maintenance/ }).click();
   const history = page.getByTestId("device-maintenance-history");
   await expect(history.getByRole("listitem").first()).toContainText("Calibration");
   await expect(history.getByRole("listitem").first()).toContainText("€32.00");

@@ -296,6 +296,8 @@ test("on the device page a technician regenerates and revokes credentials and pr
     dialogs.push(dialog.message());
     void dialog.accept();
   });
+  // On a phone the less-used actions are under "More" in the action bar.
+  await page.getByRole("button", { name: "More", exact: true }).click();
   await page.getByRole("button", { name: "Credentials…" }).click();
   await expect(page.getByText(`dev-${deviceId} — active.`).filter({ visible: true })).toBeVisible();
   await page.getByRole("button", { name: "Regenerate credentials" }).click();

@@ -27,8 +27,11 @@ test("an admin files a warranty claim for a collar and closes it", async ({ page
 
   await expect(page).toHaveURL(new RegExp(`/inventory/warranty/claims/new\\?device=${COLLAR}`));
   const form = page.getByRole("form", { name: "File a claim" });
-  await form.getByLabel("Issue").selectOption("water_damage");
-  await expect(form.getByTestId("claim-eligibility")).toContainText("Not eligible: Water damage is not covered");
+  // A choice made before the form has hydrated is reset by React: choose until the form answers.
+  await expect(async () => {
+    await form.getByLabel("Issue").selectOption("water_damage");
+    await expect(form.getByTestId("claim-eligibility")).toContainText("Not eligible: Water damage is not covered", { timeout: 1_000 });
+  }).toPass({ timeout: 20_000 });
   await form.getByLabel("Issue").selectOption("sensor_failure");
   await expect(form.getByTestId("claim-eligibility")).toContainText("Eligible.");
   await form.getByRole("button", { name: "File claim" }).click();

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { getFormatter, getTranslations } from "next-intl/server";
 import { HealthDistributionChart } from "@/components/charts/health-distribution-chart";
 import { AlertsFeed } from "@/components/dashboard/alerts-feed";
 import { AssetKpis, ExpiringWarrantiesCard } from "@/components/dashboard/asset-cards";
@@ -17,10 +18,13 @@ import { fleetSummary } from "@/lib/dashboard/fleet-summary";
 import { getDb } from "@/lib/db";
 import { selectedFarmId } from "@/lib/farms/farm-scope";
 
-export const metadata: Metadata = { title: "Dashboard" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("dashboard"))("title") };
+}
 export const dynamic = "force-dynamic";
-
-const percent = (part: number, whole: number) => (whole ? `${Math.round((part / whole) * 100)} % of the fleet` : undefined);
+// A main area: going back to it within 30 s reuses what the browser has (no new request); an action
+// that revalidates, or router.refresh() (after saving, the auto-refresh), drops that copy (README "Navigation cache").
+export const unstable_dynamicStaleTime = 30;
 
 export default async function DashboardPage() {
   const actor = await requirePageActor("devices.read");
@@ -35,27 +39,29 @@ export default async function DashboardPage() {
     assetSummary(db, actor, farmId),
   ]);
   const open = summary.openAlerts;
+  const [t, format] = await Promise.all([getTranslations("dashboard"), getFormatter()]);
+  const percent = (part: number, whole: number) => (whole ? t("ofFleet", { percent: format.number(Math.round((part / whole) * 100)) }) : undefined);
 
   return (
     <>
-      <PageHeader title="Dashboard" description="What needs attention across your devices right now, where they are, and what changed since yesterday." actions={<AutoRefresh seconds={15} />} />
+      <PageHeader title={t("title")} description={t("description")} actions={<AutoRefresh seconds={15} />} />
       <div className="grid grid-cols-2 gap-3 md:grid-cols-3 xl:grid-cols-4" data-testid="dashboard-kpis">
-        <Kpi label="Devices" value={summary.totalDevices} href="/devices" />
-        <Kpi label="Online" value={summary.connectionStatus.online} tone="good" href="/devices?connection=online" hint={percent(summary.connectionStatus.online, summary.totalDevices)} />
-        <Kpi label="Needs attention" value={summary.needsAttention} tone={summary.needsAttention ? "warn" : "neutral"} href="/devices?attention=true&sort=health" />
+        <Kpi label={t("devices")} value={format.number(summary.totalDevices)} href="/devices" />
+        <Kpi label={t("online")} value={format.number(summary.connectionStatus.online)} tone="good" href="/devices?connection=online" hint={percent(summary.connectionStatus.online, summary.totalDevices)} />
+        <Kpi label={t("needsAttention")} value={format.number(summary.needsAttention)} tone={summary.needsAttention ? "warn" : "neutral"} href="/devices?attention=true&sort=health" />
         <Kpi
-          label="Open alerts"
-          value={open.total}
+          label={t("openAlerts")}
+          value={format.number(open.total)}
           tone={open.critical ? "bad" : open.total ? "warn" : "neutral"}
           href="/alerts"
-          hint={`${open.critical} critical · ${open.warning} warning · ${open.low} low`}
+          hint={t("openAlertsHint", { critical: open.critical, warning: open.warning, low: open.low })}
         />
-        <Kpi label="Updates running" value={summary.runningJobs} href="/updates" />
+        <Kpi label={t("updatesRunning")} value={format.number(summary.runningJobs)} href="/updates" />
         <AssetKpis summary={assets} />
       </div>
 
       <div className="mt-4 grid gap-4 lg:grid-cols-2">
-        <Card title="Health of the fleet">
+        <Card title={t("fleetHealth")}>
           <HealthDistributionChart counts={summary.healthSummary} />
         </Card>
         <AlertsFeed alerts={alerts} total={open.total} />

@@ -1,6 +1,7 @@
 "use client";
 
 import Link from "next/link";
+import { ExportLinks } from "./export-links";
 import { useRouter } from "next/navigation";
 import { createContext, useContext, useMemo, useState, useTransition, type ReactNode } from "react";
 import { bulkDevicesAction } from "@/app/(app)/devices/actions";
@@ -35,6 +36,7 @@ function useSelection(): Selection {
 export function BulkSelection({
   pageIds,
   total,
+  totalText,
   filter,
   exportQuery,
   groups,
@@ -49,6 +51,8 @@ export function BulkSelection({
 }: {
   pageIds: string[];
   total: number;
+  /** The count as the list says it beyond 10,000 ("about 1,000,000"); the exact number when left out. */
+  totalText?: string;
   /** The list's filter as URL parameters, farm included, for "all matching" actions. */
   filter: Record<string, string>;
   exportQuery: string;
@@ -127,7 +131,7 @@ export function BulkSelection({
   const commandTarget: CommandTarget = allMatching ? groupOnly(filter) ?? { filter } : { deviceIds: [...selected] };
   const typeCounts = allMatching ? matchingTypes : countTypes(selected, pageTypes);
 
-  const many = count > 1 ? `${count.toLocaleString("en")} devices` : "1 device";
+  const many = allMatching && totalText ? `${totalText} devices` : count > 1 ? `${count.toLocaleString("en")} devices` : "1 device";
   const scheduleHref = allMatching ? `/updates/new?filter=${encodeURIComponent(new URLSearchParams(filter).toString())}` : `/updates/new?devices=${[...selected].join(",")}`;
   // one device type selected: the configuration wizard opens on it
   const selectedTypes = Object.keys(typeCounts).filter((type) => (typeCounts[type] ?? 0) > 0);
@@ -144,12 +148,13 @@ export function BulkSelection({
             </strong>
             {pageFullySelected && !allMatching && total > pageIds.length ? (
               <button type="button" className="font-medium text-brand-700 underline" onClick={() => setAllMatching(true)}>
-                Select all {total.toLocaleString("en")} matching
+                Select all {totalText ?? total.toLocaleString("en")} matching
               </button>
             ) : null}
             <button
               type="button"
               className="ml-auto text-stone-600 underline"
+              data-clear-selection
               onClick={() => {
                 setSelected(new Set());
                 setAllMatching(false);
@@ -216,9 +221,7 @@ export function BulkSelection({
                 Schedule firmware update
               </Link>
             ) : null}
-            <a href={exportHref} className="rounded-md border border-stone-300 bg-white px-3 py-1 font-medium text-stone-800 hover:bg-stone-50" download>
-              Export CSV
-            </a>
+            <ExportLinks href={exportHref} label="Export CSV" excelLabel="Excel (.xlsx)" excelTitle="Export the selected devices as an Excel workbook" size="sm" />
             {pending ? <span className="text-stone-600">Working…</span> : null}
           </div>
           {commandRole && commandOpen ? <BulkCommandDialog key={`${allMatching}-${count}`} role={commandRole} target={commandTarget} count={count} typeCounts={typeCounts} onClose={() => setCommandOpen(false)} /> : null}

@@ -6,80 +6,19 @@ import { maintenanceOffAction, maintenanceOnAction, regenerateCredentialsAction,
 import { CredentialsPanel } from "@/components/provisioning/credentials-panel";
 import type { DeviceConnectionDetails } from "@/lib/provisioning/connection-details";
 
-/** `credentials`: regenerate/revoke MQTT credentials, print the label, claim token (devices.provision). */
-type Allowed = { edit: boolean; maintenance: boolean; retire: boolean; credentials?: boolean };
-
 /** What the credentials panel says about the device's current MQTT login. */
-type CredentialSummary = { username: string; revoked: boolean } | null;
+export type CredentialSummary = { username: string; revoked: boolean } | null;
 
 const BUTTON = "inline-flex items-center justify-center rounded-md border px-3 py-1.5 text-sm font-medium disabled:opacity-60";
 const PRIMARY = `${BUTTON} border-brand-700 bg-brand-700 text-white hover:bg-brand-800`;
 const SECONDARY = `${BUTTON} border-stone-300 bg-white text-stone-800 hover:bg-stone-50`;
 const DANGER = `${BUTTON} border-red-300 bg-white text-red-700 hover:bg-red-50`;
 
-/**
- * What the person may do with the device, by role (the server checks again). Restart, diagnostics
- * and firmware arrive with their own areas; no button is shown before it works.
- */
-export function DeviceActions({
-  deviceId,
-  maintenanceMode,
-  allowed,
-  device,
-  credential = null,
-}: {
-  deviceId: string;
-  maintenanceMode: boolean;
-  allowed: Allowed;
-  /** Name and type, for the regenerated credentials' download. */
-  device?: { name: string; deviceType: string };
-  credential?: CredentialSummary;
-}) {
-  const [open, setOpen] = useState<"maintenance" | "retire" | "credentials" | null>(null);
-  if (!allowed.edit && !allowed.maintenance && !allowed.retire && !allowed.credentials) return null;
-  const toggle = (panel: "maintenance" | "retire" | "credentials") => setOpen((current) => (current === panel ? null : panel));
-  return (
-    <div className="relative flex w-full flex-col gap-2 sm:w-auto sm:items-end">
-      <div className="flex flex-wrap gap-2" role="group" aria-label="Device actions">
-        {allowed.edit ? (
-          <Link href={`/devices/${deviceId}/edit`} className={PRIMARY}>
-            Edit
-          </Link>
-        ) : null}
-        {allowed.maintenance && maintenanceMode ? <MaintenanceOffButton deviceId={deviceId} /> : null}
-        {allowed.maintenance && !maintenanceMode ? (
-          <button type="button" className={SECONDARY} aria-expanded={open === "maintenance"} onClick={() => toggle("maintenance")}>
-            Maintenance mode on…
-          </button>
-        ) : null}
-        {allowed.credentials ? (
-          <>
-            <Link href={`/provisioning/label/${deviceId}`} className={SECONDARY}>
-              Print label
-            </Link>
-            <button type="button" className={SECONDARY} aria-expanded={open === "credentials"} onClick={() => toggle("credentials")}>
-              Credentials…
-            </button>
-          </>
-        ) : null}
-        {allowed.retire ? (
-          <button type="button" className={DANGER} aria-expanded={open === "retire"} onClick={() => toggle("retire")}>
-            Retire…
-          </button>
-        ) : null}
-      </div>
-      {open === "maintenance" && !maintenanceMode ? <MaintenanceOnForm deviceId={deviceId} onCancel={() => setOpen(null)} /> : null}
-      {open === "retire" ? <RetireForm deviceId={deviceId} onCancel={() => setOpen(null)} /> : null}
-      {open === "credentials" ? <CredentialsForm deviceId={deviceId} device={device} credential={credential} onCancel={() => setOpen(null)} /> : null}
-    </div>
-  );
-}
-
-/** Inline on a phone; on wider screens a pop-over under the buttons, so the page does not jump. */
+/** In the action bar's panel area, below the first screen's facts (components/devices/device-action-bar). */
 function Panel({ title, onCancel, children, wide = false }: { title: string; onCancel: () => void; children: ReactNode; wide?: boolean }) {
   return (
     <div
-      className={`w-full rounded-lg border border-stone-200 bg-white p-3 shadow-lg sm:absolute sm:top-full sm:right-0 sm:z-20 ${wide ? "sm:w-[34rem]" : "sm:w-96"}`}
+      className={`w-full rounded-lg border border-stone-200 bg-white p-3 shadow-sm ${wide ? "sm:max-w-[40rem]" : "sm:max-w-md"}`}
       onKeyDown={(event) => {
         if (event.key === "Escape") onCancel();
       }}
@@ -98,7 +37,7 @@ function ErrorText({ error, id }: { error?: string; id?: string }) {
   ) : null;
 }
 
-function MaintenanceOnForm({ deviceId, onCancel }: { deviceId: string; onCancel: () => void }) {
+export function MaintenanceOnForm({ deviceId, onCancel }: { deviceId: string; onCancel: () => void }) {
   const action = useMemo(() => maintenanceOnAction.bind(null, deviceId), [deviceId]);
   const [state, formAction, pending] = useActionState(action, null);
   const id = useId();
@@ -128,13 +67,13 @@ function MaintenanceOnForm({ deviceId, onCancel }: { deviceId: string; onCancel:
   );
 }
 
-function MaintenanceOffButton({ deviceId }: { deviceId: string }) {
+export function MaintenanceOffButton({ deviceId, className = SECONDARY, formClassName, label, children = "Maintenance mode off" }: { deviceId: string; className?: string; formClassName?: string; label?: string; children?: ReactNode }) {
   const action = useMemo(() => maintenanceOffAction.bind(null, deviceId), [deviceId]);
   const [state, formAction, pending] = useActionState(action, null);
   return (
-    <form action={formAction}>
-      <button type="submit" disabled={pending} className={SECONDARY}>
-        {pending ? "Turning off…" : "Maintenance mode off"}
+    <form action={formAction} className={formClassName}>
+      <button type="submit" disabled={pending} className={className} aria-label={pending ? undefined : label}>
+        {pending ? "Turning off…" : children}
       </button>
       {state && !state.ok ? <ErrorText error={state.error} /> : null}
     </form>
@@ -142,7 +81,7 @@ function MaintenanceOffButton({ deviceId }: { deviceId: string }) {
 }
 
 /** Retirement cannot be undone: a reason is required and the browser asks once more. */
-function RetireForm({ deviceId, onCancel }: { deviceId: string; onCancel: () => void }) {
+export function RetireForm({ deviceId, onCancel }: { deviceId: string; onCancel: () => void }) {
   const action = useMemo(() => retireDeviceAction.bind(null, deviceId), [deviceId]);
   const [state, formAction, pending] = useActionState(action, null);
   const id = useId();
@@ -183,7 +122,7 @@ function RetireForm({ deviceId, onCancel }: { deviceId: string; onCancel: () => 
  * MQTT credentials of the device (I-013 §2): regenerate (the new password shown once, here only),
  * revoke, and a one-time claim token printed on the label. Each asks once more before it acts.
  */
-function CredentialsForm({ deviceId, device, credential, onCancel }: { deviceId: string; device?: { name: string; deviceType: string }; credential: CredentialSummary; onCancel: () => void }) {
+export function CredentialsForm({ deviceId, device, credential, onCancel }: { deviceId: string; device?: { name: string; deviceType: string }; credential: CredentialSummary; onCancel: () => void }) {
   const regenerate = useMemo(() => regenerateCredentialsAction.bind(null, deviceId), [deviceId]);
   const revoke = useMemo(() => revokeCredentialsAction.bind(null, deviceId), [deviceId]);
   const [issued, regenerateAction, regenerating] = useActionState(regenerate, null);

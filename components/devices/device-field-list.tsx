@@ -22,7 +22,7 @@ export function Field({ label, children, hint }: { label: string; children?: Rea
       <dt className="text-stone-500" title={hint}>
         {label}
       </dt>
-      <dd className="min-w-0 break-words text-stone-900">{empty ? <span className="text-stone-400">{EMPTY}</span> : children}</dd>
+      <dd className="min-w-0 break-words text-stone-900">{empty ? <span className="text-stone-500">{EMPTY}</span> : children}</dd>
     </div>
   );
 }

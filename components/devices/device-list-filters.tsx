@@ -1,8 +1,9 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { FilterBarActions } from "@/components/ui/filter-bar-actions";
 import { useUrlFilters } from "@/components/ui/use-url-filters";
-import { useState } from "react";
+import { useState, type ReactNode } from "react";
 
 export type FilterOption = { value: string; label: string };
 export type FilterField = { name: string; label: string; options: FilterOption[]; allLabel: string };
@@ -11,9 +12,11 @@ export type FilterField = { name: string; label: string; options: FilterOption[]
  * The list's search box and filters. Every choice goes into the URL (so a view can be bookmarked
  * and shared) and the server renders the filtered page; nothing is filtered in the browser.
  */
-export function DeviceListFilters({ fields, groupByOptions, activeCount }: { fields: FilterField[]; groupByOptions: FilterOption[]; activeCount: number }) {
+export function DeviceListFilters({ fields, groupByOptions, activeCount, children }: { fields: FilterField[]; groupByOptions: FilterOption[]; activeCount: number; children?: ReactNode }) {
   const { searchParams, navigate, pending, text: search, setText: setSearch, clear } = useUrlFilters("q", 350);
   const [open, setOpen] = useState(false);
+  const t = useTranslations("devices");
+  const tCommon = useTranslations("common");
 
   const select = (field: FilterField) => (
     <div key={field.name} className="flex min-w-0 flex-col gap-1">
@@ -38,32 +41,32 @@ export function DeviceListFilters({ fields, groupByOptions, activeCount }: { fie
   );
 
   return (
-    <section aria-label="Search and filters" className="mb-3 rounded-xl border border-stone-200 bg-white p-3 shadow-sm">
+    <section aria-label={tCommon("searchAndFilters")} className="mb-2 rounded-xl border border-stone-200 bg-white p-2 shadow-sm">
       <div className="flex flex-wrap items-end gap-2">
         <div className="flex min-w-0 flex-1 basis-64 flex-col gap-1">
           <label htmlFor="filter-q" className="text-xs font-medium text-stone-600">
-            Search
+            {t("search")}
           </label>
           <input
             id="filter-q"
             type="search"
             value={search}
             onChange={(event) => setSearch(event.target.value)}
-            placeholder="Device id, name, serial or MAC"
+            placeholder={t("searchPlaceholder")}
             className="w-full rounded-md border border-stone-300 px-3 py-1.5 text-sm font-normal text-stone-900"
           />
         </div>
         <div className="flex flex-col gap-1">
           <label htmlFor="filter-group-by" className="text-xs font-medium text-stone-600">
-            Group by
+            {t("groupBy")}
           </label>
           <select
             id="filter-group-by"
             value={searchParams.get("groupBy") ?? ""}
-            onChange={(event) => navigate({ groupBy: event.target.value || null, page: searchParams.get("page") })}
+            onChange={(event) => navigate({ groupBy: event.target.value || null, page: searchParams.get("page"), cursor: searchParams.get("cursor") })}
             className="rounded-md border border-stone-300 bg-white px-2 py-1.5 text-sm font-normal text-stone-900"
           >
-            <option value="">No grouping</option>
+            <option value="">{t("noGrouping")}</option>
             {groupByOptions.map((option) => (
               <option key={option.value} value={option.value}>
                 {option.label}
@@ -78,9 +81,11 @@ export function DeviceListFilters({ fields, groupByOptions, activeCount }: { fie
           activeCount={activeCount}
           onClear={clear}
           pending={pending}
+          collapsible
         />
+        {children}
       </div>
-      <div id="device-filters" className={`mt-3 grid-cols-2 gap-2 sm:grid-cols-3 lg:grid-cols-5 xl:grid-cols-6 ${open ? "grid" : "hidden md:grid"}`}>
+      <div id="device-filters" className={`mt-3 grid-cols-2 gap-2 sm:grid-cols-3 lg:grid-cols-5 xl:grid-cols-6 ${open ? "grid" : "hidden"}`}>
         {fields.map(select)}
       </div>
     </section>

@@ -1,14 +1,17 @@
 import Link from "next/link";
+import { useFormatter, useTranslations } from "next-intl";
 import type { GroupCount } from "@/lib/devices/device-list";
 
 /** Odoo's group-by, as counts: each bar is a link to the list filtered to that value. */
 export function GroupCounts({ title, counts, hrefFor }: { title: string; counts: GroupCount[]; hrefFor: (key: string) => string }) {
+  const t = useTranslations("devices");
+  const format = useFormatter();
   const largest = Math.max(1, ...counts.map((count) => count.count));
   return (
     <section aria-label={title} className="mb-3 rounded-xl border border-stone-200 bg-white p-3 shadow-sm">
       <h2 className="mb-2 text-sm font-semibold text-stone-700">{title}</h2>
       {counts.length === 0 ? (
-        <p className="text-sm text-stone-600">Nothing to count.</p>
+        <p className="text-sm text-stone-600">{t("nothingToCount")}</p>
       ) : (
         <ul className="grid gap-x-6 gap-y-1 sm:grid-cols-2 lg:grid-cols-3">
           {counts.map((count) => (
@@ -18,7 +21,7 @@ export function GroupCounts({ title, counts, hrefFor }: { title: string; counts:
                 <span className="h-2 flex-1 rounded-full bg-stone-100">
                   <span className="block h-2 rounded-full bg-brand-600" style={{ width: `${(count.count / largest) * 100}%` }} />
                 </span>
-                <span className="w-14 text-right text-stone-700 tabular-nums">{count.count.toLocaleString("en")}</span>
+                <span className="w-14 text-right text-stone-700 tabular-nums">{format.number(count.count)}</span>
               </Link>
             </li>
           ))}

@@ -1,11 +1,8 @@
 import type { ReactNode } from "react";
 import { formatDateTime, humanize } from "./device-values";
 
-/** The device's latest related records, newest first, as the page loads them. */
-export type DeviceRecords = {
-  alerts: { id: number; alertType: string; severity: "low" | "warning" | "critical"; state: string; message: string | null; occurrenceCount: number; lastOccurrence: Date }[];
-  updates: { id: number; previousVersion: string | null; targetVersion: string | null; state: string; progress: number; timestamp: Date; finishedAt: Date | null; errorMessage: string | null }[];
-};
+/** The device's latest alerts, any state, newest first, as the page loads them. */
+export type DeviceAlertRecord = { id: number; alertType: string; severity: "low" | "warning" | "critical"; state: string; message: string | null; occurrenceCount: number; lastOccurrence: Date };
 
 const SEVERITY = {
   critical: { icon: "■", className: "bg-red-100 text-red-800" },
@@ -13,56 +10,29 @@ const SEVERITY = {
   low: { icon: "●", className: "bg-stone-100 text-stone-700" },
 } as const;
 
-/**
- * The lists the smart buttons jump to. `updates` replaces the plain firmware list (components/ota),
- * `maintenance` is the Maintenance section (components/maintenance), `commands` is the Commands
- * section (components/commands) and spans the full width.
- */
-export function DeviceRecordSections({ records, counts, timeZone, updates, maintenance, commands }: { records: DeviceRecords; counts: { activeAlerts: number; updates: number }; timeZone: string; updates?: ReactNode; maintenance?: ReactNode; commands?: ReactNode }) {
-  const at = (date: Date | null) => formatDateTime(date, timeZone);
+/** The device's recent alerts, resolved ones too (the first screen lists the open ones): the Health history tab. */
+export function DeviceAlertsSection({ alerts, activeAlerts, timeZone }: { alerts: DeviceAlertRecord[]; activeAlerts: number; timeZone: string }) {
   return (
-    <div className="grid gap-4 lg:grid-cols-2">
-      <RecordSection id="alerts" title="Alerts" summary={`${counts.activeAlerts} active`} empty="No alerts for this device.">
-        {records.alerts.map((alert) => (
-          <Row
-            key={alert.id}
-            title={
-              <>
-                <span className={`mr-1.5 inline-flex items-center gap-1 rounded-full px-1.5 py-0.5 text-xs font-medium ${SEVERITY[alert.severity].className}`}>
-                  <span aria-hidden>{SEVERITY[alert.severity].icon}</span>
-                  {humanize(alert.severity)}
-                </span>
-                {humanize(alert.alertType)}
-                {alert.occurrenceCount > 1 ? <span className="text-stone-500"> ×{alert.occurrenceCount}</span> : null}
-              </>
-            }
-            status={humanize(alert.state)}
-            detail={alert.message}
-            when={at(alert.lastOccurrence)}
-          />
-        ))}
-      </RecordSection>
-
-      {updates ?? <RecordSection id="updates" title="Firmware updates" summary={`${counts.updates} in all`} empty="No firmware updates sent to this device yet.">
-        {records.updates.map((update) => (
-          <Row
-            key={update.id}
-            title={
-              <span className="font-mono text-xs">
-                {update.previousVersion ?? "?"} → {update.targetVersion ?? "?"}
+    <RecordSection id="alerts" title="Alerts" summary={`${activeAlerts} active`} empty="No alerts for this device.">
+      {alerts.map((alert) => (
+        <Row
+          key={alert.id}
+          title={
+            <>
+              <span className={`mr-1.5 inline-flex items-center gap-1 rounded-full px-1.5 py-0.5 text-xs font-medium ${SEVERITY[alert.severity].className}`}>
+                <span aria-hidden>{SEVERITY[alert.severity].icon}</span>
+                {humanize(alert.severity)}
               </span>
-            }
-            status={update.state === "completed" || update.state === "failed" || update.state === "rolled_back" ? humanize(update.state) : `${humanize(update.state)} ${update.progress} %`}
-            detail={update.errorMessage}
-            when={at(update.finishedAt ?? update.timestamp)}
-          />
-        ))}
-      </RecordSection>}
-
-      {maintenance}
-
-      {commands}
-    </div>
+              {humanize(alert.alertType)}
+              {alert.occurrenceCount > 1 ? <span className="text-stone-500"> ×{alert.occurrenceCount}</span> : null}
+            </>
+          }
+          status={humanize(alert.state)}
+          detail={alert.message}
+          when={formatDateTime(alert.lastOccurrence, timeZone)}
+        />
+      ))}
+    </RecordSection>
   );
 }
 

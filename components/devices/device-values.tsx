@@ -3,40 +3,35 @@
  * durations and byte counts in words a farmer reads at a glance, and "—" for nothing.
  */
 import type { ReactNode } from "react";
+import { clockFor, formatDate as formatDateIn, formatDateTime as formatDateTimeIn, formatNumber as formatNumberIn, type Locale } from "@/lib/i18n/format";
 
 export const EMPTY = "—";
 
-/** A moment (last seen, provisioned at) in the farm's own clock, e.g. "23 Nov 2026, 07:00". */
-export function formatDateTime(date: Date | string | null | undefined, timeZone: string): string {
+/**
+ * A moment (last seen, provisioned at) in the farm's own clock, e.g. "23 Nov 2026, 07:00"; in the
+ * person's language where the caller knows it (lib/i18n/format.ts), English otherwise.
+ */
+export function formatDateTime(date: Date | string | null | undefined, timeZone: string, locale: Locale = "en"): string {
   if (!date) return EMPTY;
   const value = typeof date === "string" ? new Date(date) : date;
   if (Number.isNaN(value.getTime())) return String(date);
-  return new Intl.DateTimeFormat("en-GB", { timeZone: safeTimeZone(timeZone), dateStyle: "medium", timeStyle: "short" }).format(value);
+  return formatDateTimeIn(value, clockFor({ locale }, { timezone: timeZone }));
 }
 
 /**
  * A calendar date (next maintenance, warranty end): stored at UTC midnight, so it is read in UTC;
  * read in a farm west of Greenwich it would show the day before.
  */
-export function formatDate(date: Date | string | null | undefined): string {
+export function formatDate(date: Date | string | null | undefined, locale: Locale = "en"): string {
   if (!date) return EMPTY;
   const value = typeof date === "string" ? new Date(date) : date;
   if (Number.isNaN(value.getTime())) return String(date);
-  return new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", dateStyle: "medium" }).format(value);
+  return formatDateIn(value, { locale, timeZone: "UTC" });
 }
 
 /** "YYYY-MM-DD" for a date input, from the same UTC reading as formatDate. */
 export function dateInputValue(date: Date | null | undefined): string {
   return date ? date.toISOString().slice(0, 10) : "";
-}
-
-function safeTimeZone(timeZone: string): string {
-  try {
-    new Intl.DateTimeFormat("en-GB", { timeZone });
-    return timeZone;
-  } catch {
-    return "UTC";
-  }
 }
 
 /** 93784 → "1 d 2 h": the two largest units are enough to judge an uptime. */
@@ -73,9 +68,9 @@ export function formatBytes(bytes: number | bigint | null | undefined): string {
   return `${unit === 0 ? size : size.toFixed(size < 10 ? 1 : 0)} ${units[unit]}`;
 }
 
-export function formatNumber(value: number | null | undefined, unit?: string, digits = 0): string {
+export function formatNumber(value: number | null | undefined, unit?: string, digits = 0, locale: Locale = "en"): string {
   if (value === null || value === undefined || Number.isNaN(value)) return EMPTY;
-  const text = value.toLocaleString("en-GB", { maximumFractionDigits: digits, minimumFractionDigits: 0 });
+  const text = formatNumberIn(value, { locale }, { maximumFractionDigits: digits, minimumFractionDigits: 0 });
   return unit ? `${text} ${unit}` : text;
 }
 

@@ -1,3 +1,5 @@
+import { useTranslations } from "next-intl";
+
 /** Health and connection shown with an icon and a word, never by colour alone. */
 const HEALTH = {
   healthy: { label: "Healthy", icon: "●", className: "bg-green-100 text-green-800" },
@@ -17,20 +19,22 @@ const CONNECTION = {
 
 export function HealthBadge({ status }: { status: keyof typeof HEALTH }) {
   const health = HEALTH[status];
+  const t = useTranslations("enums.health");
   return (
     <span className={`inline-flex items-center gap-1 rounded-full px-2 py-0.5 text-xs font-medium ${health.className}`}>
       <span aria-hidden>{health.icon}</span>
-      {health.label}
+      {t.has(status) ? t(status) : health.label}
     </span>
   );
 }
 
 export function ConnectionBadge({ status }: { status: keyof typeof CONNECTION }) {
   const connection = CONNECTION[status];
+  const t = useTranslations("enums.connection");
   return (
     <span className={`inline-flex items-center gap-1 text-xs font-medium ${connection.className}`}>
       <span aria-hidden>{connection.icon}</span>
-      {connection.label}
+      {t.has(status) ? t(status) : connection.label}
     </span>
   );
 }

@@ -24,6 +24,8 @@ export function useUrlFilters(textParam: string, pauseMs: number) {
     }
     // A new filter starts again at the first page; a page number of the old result means nothing.
     if (!("page" in changes)) params.delete("page");
+    // …and so does a cursor (the devices list's keyset pages): it points into the old result
+    if (!("cursor" in changes)) params.delete("cursor");
     const query = params.toString();
     startTransition(() => router.replace(query ? `${pathname}?${query}` : pathname, { scroll: false }));
   }

@@ -1,13 +1,18 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { Fragment, type ReactNode } from "react";
+import { getFormatter, getTranslations } from "next-intl/server";
 import { AlertStateBadge, SeverityBadge } from "@/components/alerts/alert-badges";
+import { chosenColumns, toolbarColumns } from "@/components/lists/chosen-columns";
+import { filterChipsFor } from "@/components/lists/filter-chips";
+import { ListFrame } from "@/components/lists/list-frame";
 import { AlertListFilters, type AlertFilterField } from "@/components/alerts/alert-list-filters";
 import { DeviceListPagination } from "@/components/devices/device-list-pagination";
 import { AutoRefresh } from "@/components/ui/auto-refresh";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { TimeAgo } from "@/components/ui/time-ago";
-import { ALERT_SEVERITIES, ALERT_SEVERITY_LABEL, ALERT_STATE_FILTER_LABEL, ALERT_STATE_FILTERS, ALERT_TYPE_LABEL, ALERT_TYPES } from "@/lib/alerts/alert-fields";
+import { ALERT_SEVERITIES, ALERT_STATE_FILTERS, ALERT_TYPE_LABEL, ALERT_TYPES } from "@/lib/alerts/alert-fields";
 import { listAlerts, type ListedAlert } from "@/lib/alerts/alert-list";
 import { alertListQuerySchema, alertQueryToSearchParams, type AlertListQuery } from "@/lib/alerts/alert-schemas";
 import { requirePageActor } from "@/lib/auth/session";
@@ -15,9 +20,16 @@ import { getDb } from "@/lib/db";
 import { readDeviceListOptions } from "@/lib/devices/device-list-options";
 import { searchParamsToObject } from "@/lib/devices/device-schemas";
 import { selectedFarmId, visibleFarms } from "@/lib/farms/farm-scope";
+import { ALERT_COLUMNS, type AlertColumnKey } from "@/lib/list-views/list-columns";
+import { readListPresentation } from "@/lib/list-views/list-preferences";
 
-export const metadata: Metadata = { title: "Alerts" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("alerts"))("title") };
+}
 export const dynamic = "force-dynamic";
+// A main area: going back to it within 30 s reuses what the browser has (no new request); an action
+// that revalidates, or router.refresh() (after saving, the auto-refresh), drops that copy (README "Navigation cache").
+export const unstable_dynamicStaleTime = 30;
 
 /**
  * A URL written by hand or kept from an older version may hold a filter we do not understand:
@@ -40,15 +52,17 @@ export default async function AlertsPage({ searchParams }: { searchParams: Promi
   // The farm switcher in the shell narrows every page; a farm in the URL wins over it.
   const query: AlertListQuery = { ...asked, farm: asked.farm ?? (await selectedFarmId(actor)) ?? undefined };
   const db = getDb();
-  const [page, farms, options] = await Promise.all([listAlerts(db, actor, query), visibleFarms(actor), readDeviceListOptions(db, actor)]);
+  const [page, farms, options, presentation] = await Promise.all([listAlerts(db, actor, query), visibleFarms(actor), readDeviceListOptions(db, actor), readListPresentation(db, actor, "alerts", raw)]);
 
+  const [t, tf, tEnum, tCommon, format] = await Promise.all([getTranslations("alerts"), getTranslations("alerts.filter"), getTranslations("enums"), getTranslations("common"), getFormatter()]);
+  const typeLabel = (type: string) => (tEnum.has(`alertType.${type}`) ? tEnum(`alertType.${type}`) : ((ALERT_TYPE_LABEL as Record<string, string>)[type] ?? type));
   const fields: AlertFilterField[] = [
-    ...(farms.length > 1 ? [{ name: "farm", label: "Farm", allLabel: "All farms", options: farms.map((farm) => ({ value: String(farm.id), label: farm.name })) }] : []),
-    { name: "severity", label: "Severity", allLabel: "Any severity", options: ALERT_SEVERITIES.map((severity) => ({ value: severity, label: ALERT_SEVERITY_LABEL[severity] })) },
-    { name: "type", label: "Type", allLabel: "Any type", options: ALERT_TYPES.map((type) => ({ value: type, label: ALERT_TYPE_LABEL[type] })) },
+    ...(farms.length > 1 ? [{ name: "farm", label: tf("farm"), allLabel: tf("allFarms"), options: farms.map((farm) => ({ value: String(farm.id), label: farm.name })) }] : []),
+    { name: "severity", label: tf("severity"), allLabel: tf("anySeverity"), options: ALERT_SEVERITIES.map((severity) => ({ value: severity, label: tEnum(`alertSeverity.${severity}`) })) },
+    { name: "type", label: tf("type"), allLabel: tf("anyType"), options: ALERT_TYPES.map((type) => ({ value: type, label: typeLabel(type) })) },
     // "open" is the default, so it is the empty choice and stays out of the URL
-    { name: "state", label: "State", allLabel: ALERT_STATE_FILTER_LABEL.open, options: ALERT_STATE_FILTERS.filter((state) => state !== "open").map((state) => ({ value: state, label: ALERT_STATE_FILTER_LABEL[state] })) },
-    { name: "group", label: "Group (incl. sub-groups)", allLabel: "Any group", options: options.groups.map((group) => ({ value: String(group.id), label: group.label })) },
+    { name: "state", label: tf("state"), allLabel: tEnum("alertStateFilter.open"), options: ALERT_STATE_FILTERS.filter((state) => state !== "open").map((state) => ({ value: state, label: tEnum(`alertStateFilter.${state}`) })) },
+    { name: "group", label: tf("group"), allLabel: tf("anyGroup"), options: options.groups.map((group) => ({ value: String(group.id), label: group.label })) },
   ];
   const activeCount = FILTER_KEYS.filter((key) => raw[key] !== undefined && raw[key] !== "" && !ignored.includes(key)).length;
   const linkTo = (changes: Partial<AlertListQuery>) => {
@@ -56,38 +70,88 @@ export default async function AlertsPage({ searchParams }: { searchParams: Promi
     return params.size ? `/alerts?${params}` : "/alerts";
   };
   const oneFarm = farms.length === 1 || query.farm !== undefined;
-  const stateWord = query.state === "open" ? "open" : query.state === "all" ? "" : ALERT_STATE_FILTER_LABEL[query.state].toLowerCase();
+  const counted = query.state === "all" ? t("count", { count: page.total }) : t("countState", { count: page.total, state: t(`stateWord.${query.state}`) });
+  const description = [counted + (activeCount ? ` ${t("matchFilters")}` : ""), page.total > 1 ? t("orderNote") : null].filter(Boolean).join(" · ");
+
+  const subject = (alert: ListedAlert) => <Subject alert={alert} showFarm={!oneFarm} groupWord={(name) => tCommon("groupNamed", { name })} allFarms={tCommon("allFarms")} />;
+  /** Every column a person may show, keyed as in lib/list-views/list-columns.ts. */
+  const columnDefs: Record<AlertColumnKey, { label: string; header: ReactNode; cell: (alert: ListedAlert) => ReactNode }> = {
+    severity: { label: t("column.severity"), header: <th scope="col">{t("column.severity")}</th>, cell: (alert) => <td><SeverityBadge severity={alert.severity} /></td> },
+    alert: {
+      label: t("column.alert"),
+      header: <th scope="col">{t("column.alert")}</th>,
+      cell: (alert) => (
+        <td className="max-w-md">
+          <Link href={`/alerts/${alert.id}`} data-row-link className="font-medium text-brand-700 hover:underline">
+            {typeLabel(alert.alertType)}
+          </Link>
+          {alert.message ? <span className="block text-xs text-stone-600">{alert.message}</span> : null}
+        </td>
+      ),
+    },
+    subject: { label: t("column.subject"), header: <th scope="col">{t("column.subject")}</th>, cell: (alert) => <td>{subject(alert)}</td> },
+    occurrences: {
+      label: t("column.times"),
+      header: (
+        <th scope="col" className="text-right">
+          {t("column.times")}
+        </th>
+      ),
+      cell: (alert) => <td className="text-right tabular-nums">{format.number(alert.occurrenceCount)}</td>,
+    },
+    first: { label: t("column.first"), header: <th scope="col">{t("column.first")}</th>, cell: (alert) => <td className="text-xs whitespace-nowrap text-stone-600"><TimeAgo date={alert.firstOccurrence} /></td> },
+    last: { label: t("column.last"), header: <th scope="col">{t("column.last")}</th>, cell: (alert) => <td className="text-xs whitespace-nowrap text-stone-600"><TimeAgo date={alert.lastOccurrence} /></td> },
+    state: {
+      label: t("column.state"),
+      header: <th scope="col">{t("column.state")}</th>,
+      cell: (alert) => (
+        <td className="whitespace-nowrap">
+          <AlertStateBadge state={alert.state} />
+          {alert.state === "acknowledged" && alert.acknowledgedBy ? <span className="block text-xs text-stone-500">{tCommon("byPerson", { name: alert.acknowledgedBy })}</span> : null}
+          {alert.state === "resolved" ? <span className="block text-xs text-stone-500">{alert.autoResolved ? tCommon("byItself") : alert.resolvedBy ? tCommon("byPerson", { name: alert.resolvedBy }) : null}</span> : null}
+        </td>
+      ),
+    },
+  };
+  const columns = chosenColumns(presentation.columns, columnDefs);
+  const chips = filterChipsFor("/alerts", raw, [{ name: "device", label: t("deviceId") }, ...fields], ignored);
 
   return (
     <>
       <PageHeader
-        title="Alerts"
-        description={`${page.total.toLocaleString("en")} ${stateWord ? `${stateWord} ` : ""}${page.total === 1 ? "alert" : "alerts"}${activeCount ? " match the filters" : ""}${page.total > 1 ? " · open critical first, then the newest" : ""}`}
+        title={t("title")}
+        description={description}
         actions={<AutoRefresh seconds={10} />}
       />
       <AlertListFilters fields={fields} activeCount={activeCount} />
+      <ListFrame
+        actor={actor}
+        list="alerts"
+        params={raw}
+        searchInputId="filter-device"
+        presentation={presentation}
+        columns={toolbarColumns(ALERT_COLUMNS, (key) => columnDefs[key].label)}
+        chips={chips}
+      >
       {ignored.length ? (
         <p role="status" className="mb-3 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
-          Some filters in the address were not understood and were ignored: {ignored.join(", ")}.
+          {tCommon("filtersIgnored", { names: ignored.join(", ") })}
         </p>
       ) : null}
 
       {page.items.length === 0 ? (
-        <EmptyState title={activeCount ? "No alert matches these filters" : "No open alerts"}>
-          <p>
-            The health monitor raises an alert when a device goes offline, its battery runs low, its signal is poor, it reports errors, its calibration is overdue or a
-            firmware update fails, and when too many devices of a group are offline. It closes the alert by itself once the cause is gone.
-          </p>
+        <EmptyState title={activeCount ? t("noMatch") : t("noOpen")}>
+          <p>{t("explain")}</p>
           {activeCount ? (
             <p className="mt-2">
               <Link className="text-brand-700 underline" href="/alerts">
-                Clear the filters
+                {tCommon("clearFilters")}
               </Link>
               {query.state !== "all" ? (
                 <>
                   {" · "}
                   <Link className="text-brand-700 underline" href={linkTo({ state: "all", page: 1 })}>
-                    Include resolved alerts
+                    {t("includeResolved")}
                   </Link>
                 </>
               ) : null}
@@ -95,78 +159,51 @@ export default async function AlertsPage({ searchParams }: { searchParams: Promi
           ) : (
             <p className="mt-2">
               <Link className="text-brand-700 underline" href={linkTo({ state: "resolved", page: 1 })}>
-                See resolved alerts
+                {t("seeResolved")}
               </Link>
             </p>
           )}
         </EmptyState>
       ) : (
         <>
-          <ul className="divide-y divide-stone-100 rounded-xl border border-stone-200 bg-white shadow-sm md:hidden" aria-label="Alerts">
+          <ul className="divide-y divide-stone-100 rounded-xl border border-stone-200 bg-white shadow-sm md:hidden" aria-label={t("title")}>
             {page.items.map((alert) => (
               <li key={alert.id} className="px-3 py-2.5 text-sm">
                 <div className="flex items-center justify-between gap-2">
                   <Link href={`/alerts/${alert.id}`} className="min-w-0 truncate font-medium text-stone-900">
-                    {ALERT_TYPE_LABEL[alert.alertType]}
+                    {typeLabel(alert.alertType)}
                   </Link>
                   <SeverityBadge severity={alert.severity} />
                 </div>
                 <p className="mt-0.5 text-xs text-stone-600">
-                  <Subject alert={alert} showFarm={!oneFarm} />
+                  <Subject alert={alert} showFarm={!oneFarm} groupWord={(name) => tCommon("groupNamed", { name })} allFarms={tCommon("allFarms")} />
                 </p>
                 {alert.message ? <p className="mt-1 line-clamp-2 text-stone-700">{alert.message}</p> : null}
                 <div className="mt-1 flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-stone-600">
                   <AlertStateBadge state={alert.state} />
                   <span>
-                    ×{alert.occurrenceCount} · first <TimeAgo date={alert.firstOccurrence} /> · last <TimeAgo date={alert.lastOccurrence} />
+                    {t.rich("occurrences", { count: format.number(alert.occurrenceCount), first: () => <TimeAgo date={alert.firstOccurrence} />, last: () => <TimeAgo date={alert.lastOccurrence} /> })}
                   </span>
-                  {alert.acknowledgedBy ? <span>ack. by {alert.acknowledgedBy}</span> : null}
+                  {alert.acknowledgedBy ? <span>{t("acknowledgedBy", { name: alert.acknowledgedBy })}</span> : null}
                 </div>
               </li>
             ))}
           </ul>
-          <div className="hidden overflow-x-auto rounded-xl border border-stone-200 bg-white shadow-sm md:block">
-            <table className="w-full min-w-[900px] text-sm [&_td]:px-2.5 [&_td]:py-2 [&_th]:px-2.5 [&_th]:py-2">
-              <thead className="bg-stone-50 text-left text-xs tracking-wide text-stone-500 uppercase">
+          <div className="sticky-table hidden max-h-[calc(100dvh-4rem)] overflow-auto rounded-xl border border-stone-200 bg-white shadow-sm md:block">
+            <table data-list-rows className={`w-full text-sm ${columns.length > 4 ? "min-w-[900px]" : ""} [&_td]:px-2.5 [&_td]:py-2 [&_th]:px-2.5 [&_th]:py-2`}>
+              <thead className="text-left text-xs tracking-wide text-stone-500 uppercase">
                 <tr>
-                  <th scope="col">Severity</th>
-                  <th scope="col">Alert</th>
-                  <th scope="col">Device or group</th>
-                  <th scope="col" className="text-right">
-                    Times
-                  </th>
-                  <th scope="col">First</th>
-                  <th scope="col">Last</th>
-                  <th scope="col">State</th>
+                  {columns.map((column) => (
+                    <Fragment key={column.key}>{column.header}</Fragment>
+                  ))}
                 </tr>
               </thead>
               <tbody className="divide-y divide-stone-100">
                 {page.items.map((alert) => (
-                  <tr key={alert.id} className="align-top hover:bg-stone-50">
-                    <td>
-                      <SeverityBadge severity={alert.severity} />
-                    </td>
-                    <td className="max-w-md">
-                      <Link href={`/alerts/${alert.id}`} className="font-medium text-brand-700 hover:underline">
-                        {ALERT_TYPE_LABEL[alert.alertType]}
-                      </Link>
-                      {alert.message ? <span className="block text-xs text-stone-600">{alert.message}</span> : null}
-                    </td>
-                    <td>
-                      <Subject alert={alert} showFarm={!oneFarm} />
-                    </td>
-                    <td className="text-right tabular-nums">{alert.occurrenceCount}</td>
-                    <td className="text-xs whitespace-nowrap text-stone-600">
-                      <TimeAgo date={alert.firstOccurrence} />
-                    </td>
-                    <td className="text-xs whitespace-nowrap text-stone-600">
-                      <TimeAgo date={alert.lastOccurrence} />
-                    </td>
-                    <td className="whitespace-nowrap">
-                      <AlertStateBadge state={alert.state} />
-                      {alert.state === "acknowledged" && alert.acknowledgedBy ? <span className="block text-xs text-stone-500">by {alert.acknowledgedBy}</span> : null}
-                      {alert.state === "resolved" ? <span className="block text-xs text-stone-500">{alert.autoResolved ? "by itself" : alert.resolvedBy ? `by ${alert.resolvedBy}` : null}</span> : null}
-                    </td>
+                  <tr key={alert.id} className="list-row align-top hover:bg-stone-50" tabIndex={-1} data-list-row>
+                    {columns.map((column) => (
+                      <Fragment key={column.key}>{column.cell(alert)}</Fragment>
+                    ))}
                   </tr>
                 ))}
               </tbody>
@@ -174,13 +211,14 @@ export default async function AlertsPage({ searchParams }: { searchParams: Promi
           </div>
         </>
       )}
+      </ListFrame>
       <DeviceListPagination page={page.page} pages={page.pages} pageSize={page.pageSize} total={page.total} hrefFor={({ page: pageNumber, pageSize }) => linkTo({ page: pageNumber ?? asked.page, pageSize: pageSize ?? asked.pageSize })} />
     </>
   );
 }
 
 /** The device (a link to its page) or, for a group alert, the group. */
-function Subject({ alert, showFarm }: { alert: ListedAlert; showFarm: boolean }) {
+function Subject({ alert, showFarm, groupWord, allFarms }: { alert: ListedAlert; showFarm: boolean; groupWord: (name: string) => string; allFarms: string }) {
   if (alert.device) {
     return (
       <Link href={`/devices/${alert.device.deviceId}`} className="group">
@@ -192,10 +230,10 @@ function Subject({ alert, showFarm }: { alert: ListedAlert; showFarm: boolean })
   if (alert.group) {
     return (
       <span className="text-stone-800">
-        Group {alert.group.name}
-        {showFarm ? <span className="text-xs text-stone-500"> · {alert.group.farm?.code ?? "all farms"}</span> : null}
+        {groupWord(alert.group.name)}
+        {showFarm ? <span className="text-xs text-stone-500"> · {alert.group.farm?.code ?? allFarms}</span> : null}
       </span>
     );
   }
-  return <span className="text-stone-400">—</span>;
+  return <span className="text-stone-500">—</span>;
 }

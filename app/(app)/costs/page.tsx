@@ -18,6 +18,9 @@ import { selectedFarmId, visibleFarms } from "@/lib/farms/farm-scope";
 
 export const metadata: Metadata = { title: "Costs" };
 export const dynamic = "force-dynamic";
+// A main area: going back to it within 30 s reuses what the browser has (no new request); an action
+// that revalidates, or router.refresh() (after saving, the auto-refresh), drops that copy (README "Navigation cache").
+export const unstable_dynamicStaleTime = 30;
 
 type Search = Record<string, string | string[] | undefined>;
 const one = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);

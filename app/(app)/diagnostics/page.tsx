@@ -1,8 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { BatchSummaryList } from "@/components/commands/batch-summary";
+import { ListFrame } from "@/components/lists/list-frame";
 import { CommandFilters, type CommandFilterField } from "@/components/commands/command-filters";
-import { CommandList } from "@/components/commands/command-list";
+import { COMMAND_COLUMN_LABEL, CommandList } from "@/components/commands/command-list";
+import { toolbarColumns } from "@/components/lists/chosen-columns";
+import { filterChipsFor } from "@/components/lists/filter-chips";
 import { COMMAND_STATUS_LABEL, isFinal } from "@/components/commands/command-status";
 import { CancelQueuedCommand } from "@/components/commands/cancel-queued-command";
 import { LiveRefresh } from "@/components/commands/live-refresh";
@@ -19,9 +22,14 @@ import { getDb } from "@/lib/db";
 import { DEVICE_TYPE_LABEL, DEVICE_TYPES } from "@/lib/devices/device-id";
 import { searchParamsToObject } from "@/lib/devices/device-schemas";
 import { selectedFarmId, visibleFarms } from "@/lib/farms/farm-scope";
+import { COMMAND_COLUMNS, type CommandColumnKey } from "@/lib/list-views/list-columns";
+import { readListPresentation } from "@/lib/list-views/list-preferences";
 
 export const metadata: Metadata = { title: "Diagnostics & commands" };
 export const dynamic = "force-dynamic";
+// A main area: going back to it within 30 s reuses what the browser has (no new request); an action
+// that revalidates, or router.refresh() (after saving, the auto-refresh), drops that copy (README "Navigation cache").
+export const unstable_dynamicStaleTime = 30;
 
 const FILTERS = ["device", "type", "command", "status", "sender", "from", "to", "batch"] as const;
 /** The cursors of the newer pages, so "Newer" walks back the way "Older" came (kept short). */
@@ -43,7 +51,12 @@ export default async function DiagnosticsPage({ searchParams }: { searchParams: 
   const farmId = await selectedFarmId(actor);
   const query: CommandListQuery = { ...asked, farm: asked.farm ?? farmId ?? undefined };
   const db = getDb();
-  const [page, batches, farms] = await Promise.all([listCommands(db, actor, query), asked.cursor ? [] : recentBatches(db, actor, { farmId: query.farm ?? null, limit: 5 }), visibleFarms(actor)]);
+  const [page, batches, farms, presentation] = await Promise.all([
+    listCommands(db, actor, query),
+    asked.cursor ? [] : recentBatches(db, actor, { farmId: query.farm ?? null, limit: 5 }),
+    visibleFarms(actor),
+    readListPresentation(db, actor, "commands", raw),
+  ]);
   const timeZone = farms.find((farm) => farm.id === query.farm)?.timezone ?? farms[0]?.timezone ?? "UTC";
   const canSend = can(actor.role, "devices.command");
 
@@ -66,6 +79,12 @@ export default async function DiagnosticsPage({ searchParams }: { searchParams: 
   };
   const olderHref = page.nextCursor ? href({ cursor: page.nextCursor, prev: [...trail, asked.cursor ?? ""].slice(-MAX_TRAIL).join(",") }) : null;
   const newerHref = asked.cursor ? href({ cursor: trail.at(-1) ?? "", prev: trail.slice(0, -1).join(",") }) : null;
+  const chips = filterChipsFor(
+    "/diagnostics",
+    raw,
+    [{ name: "device", label: "Device" }, ...fields, { name: "sender", label: "Sent by" }, { name: "from", label: "From" }, { name: "to", label: "To" }, { name: "batch", label: "Bulk command" }],
+    ignored,
+  );
   const waiting = page.items.some((command) => !isFinal(command.status)) || batches.some((batch) => batch.open > 0);
 
   return (
@@ -75,6 +94,15 @@ export default async function DiagnosticsPage({ searchParams }: { searchParams: 
       {batches.length ? <BatchSummaryList batches={batches} timeZone={timeZone} /> : null}
       <h2 className="mt-5 mb-2 text-sm font-semibold text-stone-700">Commands</h2>
       <CommandFilters fields={fields} activeCount={activeCount} />
+      <ListFrame
+        actor={actor}
+        list="commands"
+        params={raw}
+        searchInputId="filter-device"
+        presentation={presentation}
+        columns={toolbarColumns(COMMAND_COLUMNS, (key) => COMMAND_COLUMN_LABEL[key])}
+        chips={chips}
+      >
       {ignored.length ? (
         <p role="status" className="mb-3 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
           Some filters in the address were not understood and were ignored: {ignored.join(", ")}.
@@ -91,8 +119,9 @@ export default async function DiagnosticsPage({ searchParams }: { searchParams: 
           )}
         </EmptyState>
       ) : (
-        <CommandList commands={page.items} timeZone={timeZone} actions={canSend ? (command) => <CancelQueuedCommand command={command} /> : undefined} />
+        <CommandList commands={page.items} timeZone={timeZone} columns={presentation.columns as CommandColumnKey[]} actions={canSend ? (command) => <CancelQueuedCommand command={command} /> : undefined} />
       )}
+      </ListFrame>
       {newerHref || olderHref ? (
         <nav className="mt-3 flex items-center justify-end gap-2 text-sm" aria-label="Pages">
           {newerHref ? (

@@ -15,6 +15,9 @@ import { signingPublicKey } from "@/lib/firmware/signing-key";
 
 export const metadata: Metadata = { title: "Firmware" };
 export const dynamic = "force-dynamic";
+// A main area: going back to it within 30 s reuses what the browser has (no new request); an action
+// that revalidates, or router.refresh() (after saving, the auto-refresh), drops that copy (README "Navigation cache").
+export const unstable_dynamicStaleTime = 30;
 
 const STATE_TONE: Record<string, string> = {
   draft: "bg-stone-100 text-stone-700",
@@ -121,7 +124,7 @@ export default async function FirmwarePage() {
             Every manifest is signed with this server&apos;s Ed25519 key (id <span className="font-mono">{key.keyId}</span>). Device makers build this public key into the bootloader; a device installs a binary only when the
             manifest&apos;s signature checks out and the binary matches its size and SHA-256.
           </p>
-          <pre className="mt-3 overflow-x-auto rounded-md bg-stone-50 p-3 text-xs select-all">{key.pem}</pre>
+          <pre className="mt-3 overflow-x-auto rounded-md bg-stone-50 p-3 text-xs select-all" tabIndex={0} role="region" aria-label="Public key (PEM)">{key.pem}</pre>
         </Card>
       </div>
     </>

@@ -16,6 +16,9 @@ import { listTags } from "@/lib/tags/tags";
 
 export const metadata: Metadata = { title: "Groups & tags" };
 export const dynamic = "force-dynamic";
+// A main area: going back to it within 30 s reuses what the browser has (no new request); an action
+// that revalidates, or router.refresh() (after saving, the auto-refresh), drops that copy (README "Navigation cache").
+export const unstable_dynamicStaleTime = 30;
 
 export default async function GroupsPage() {
   const actor = await requirePageActor("devices.read");

@@ -11,6 +11,9 @@ import { inventoryReport } from "@/lib/inventory/inventory-report";
 
 export const metadata: Metadata = { title: "Inventory" };
 export const dynamic = "force-dynamic";
+// A main area: going back to it within 30 s reuses what the browser has (no new request); an action
+// that revalidates, or router.refresh() (after saving, the auto-refresh), drops that copy (README "Navigation cache").
+export const unstable_dynamicStaleTime = 30;
 
 /** The inventory report per farm and device type (I-013 generate_inventory_report), with its CSV. */
 export default async function InventoryOverviewPage() {

@@ -20,6 +20,9 @@ import { maintenanceCounts, summaryHref } from "./summary";
 
 export const metadata: Metadata = { title: "Maintenance" };
 export const dynamic = "force-dynamic";
+// A main area: going back to it within 30 s reuses what the browser has (no new request); an action
+// that revalidates, or router.refresh() (after saving, the auto-refresh), drops that copy (README "Navigation cache").
+export const unstable_dynamicStaleTime = 30;
 
 const CALENDAR_KEYS = ["farm", "type", "status", "assignee", "device", "plan"] as const;
 

@@ -1,5 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { Fragment, type ReactNode } from "react";
+import { chosenColumns, toolbarColumns } from "@/components/lists/chosen-columns";
+import { filterChipsFor } from "@/components/lists/filter-chips";
+import { ListFrame } from "@/components/lists/list-frame";
 import { DeviceListPagination } from "@/components/devices/device-list-pagination";
 import { JobCounts, JobProgressBar, JobStateBadge, JOB_STATE_LABEL, STRATEGY_LABEL } from "@/components/ota/update-job-badges";
 import { UpdateJobStateFilter } from "@/components/ota/update-job-state-filter";
@@ -13,9 +17,14 @@ import { getDb } from "@/lib/db";
 import { DEVICE_TYPE_LABEL, type DeviceTypeName } from "@/lib/devices/device-id";
 import { listUpdateJobs, UPDATE_JOB_STATE_FILTERS, type UpdateJobListItem } from "@/lib/ota/update-job-views";
 import { jobPayloadLabel } from "@/lib/ota/job-payload-label";
+import { UPDATE_COLUMNS, type UpdateColumnKey } from "@/lib/list-views/list-columns";
+import { readListPresentation } from "@/lib/list-views/list-preferences";
 
 export const metadata: Metadata = { title: "Updates" };
 export const dynamic = "force-dynamic";
+// A main area: going back to it within 30 s reuses what the browser has (no new request); an action
+// that revalidates, or router.refresh() (after saving, the auto-refresh), drops that copy (README "Navigation cache").
+export const unstable_dynamicStaleTime = 30;
 
 const PAGE_SIZE_CHOICES = [25, 50, 100, 200] as const;
 
@@ -37,8 +46,10 @@ const isLive = (job: UpdateJobListItem) => ACTIVE.has(job.state) || (job.rollbac
 
 export default async function UpdatesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await requirePageActor("ota.read");
-  const query = readQuery(await searchParams);
-  const { items, total } = await listUpdateJobs(getDb(), actor, query);
+  const raw = await searchParams;
+  const query = readQuery(raw);
+  const db = getDb();
+  const [{ items, total }, presentation] = await Promise.all([listUpdateJobs(db, actor, query), readListPresentation(db, actor, "updates", raw)]);
   const pages = Math.max(1, Math.ceil(total / query.pageSize));
   const maySchedule = can(actor.role, "ota.schedule");
   const now = new Date();
@@ -51,6 +62,95 @@ export default async function UpdatesPage({ searchParams }: { searchParams: Prom
     return params.size ? `/updates?${params}` : "/updates";
   };
   const stateOptions = UPDATE_JOB_STATE_FILTERS.filter((state) => state !== "draft").map((state) => ({ value: state, label: state === "active" ? "Active (scheduled, running, paused)" : JOB_STATE_LABEL[state]! }));
+
+  /** Every column a person may show, keyed as in lib/list-views/list-columns.ts. */
+  const columnDefs: Record<UpdateColumnKey, { label: string; header: ReactNode; cell: (job: UpdateJobListItem) => ReactNode }> = {
+    job: {
+      label: "Job",
+      header: <th scope="col">Job</th>,
+      cell: (job) => (
+        <td className="max-w-xs">
+          <Link href={`/updates/${job.id}`} data-row-link className="font-medium text-brand-700 hover:underline">
+            {job.name}
+          </Link>
+          <span className="block text-xs text-stone-500">
+            Job {job.id}
+            {job.createdBy ? ` · by ${job.createdBy}` : ""}
+          </span>
+        </td>
+      ),
+    },
+    sends: {
+      label: "Type · sends",
+      header: <th scope="col">Type · sends</th>,
+      cell: (job) => (
+        <td className="max-w-64">
+          <JobKind job={job} />
+          <span className="block text-xs text-stone-500">{DEVICE_TYPE_LABEL[jobPayloadLabel(job).deviceType as DeviceTypeName] ?? jobPayloadLabel(job).deviceType}</span>
+        </td>
+      ),
+    },
+    strategy: {
+      label: "Strategy",
+      header: <th scope="col">Strategy</th>,
+      cell: (job) => (
+        <td>
+          {STRATEGY_LABEL[job.strategy] ?? job.strategy}
+          {job.phaseCount > 1 ? <span className="block text-xs text-stone-500">{job.currentPhase ? `phase ${job.currentPhase} of ${job.phaseCount}` : `${job.phaseCount} phases`}</span> : null}
+        </td>
+      ),
+    },
+    state: {
+      label: "State",
+      header: <th scope="col">State</th>,
+      cell: (job) => (
+        <td className="max-w-56">
+          <JobStateBadge state={job.state} rollingBack={job.rollbackStartedAt !== null} />
+          {job.stateReason ? (
+            <span className="mt-0.5 line-clamp-3 block text-xs break-words text-stone-600" title={job.stateReason}>
+              {job.stateReason}
+            </span>
+          ) : null}
+        </td>
+      ),
+    },
+    progress: {
+      label: "Progress",
+      header: (
+        <th scope="col" className="w-48">
+          Progress
+        </th>
+      ),
+      cell: (job) => (
+        <td>
+          <JobProgressBar percent={job.progressPercent} failedPercent={job.deviceCount ? (job.failedCount * 100) / job.deviceCount : 0} label={`Progress of ${job.name}`} />
+        </td>
+      ),
+    },
+    devices: {
+      label: "Devices",
+      header: <th scope="col">Devices</th>,
+      cell: (job) => (
+        <td>
+          <span className="text-xs text-stone-800 tabular-nums">{job.deviceCount.toLocaleString("en")} devices</span>
+          <span className="block">
+            <JobCounts completed={job.successCount} failed={job.failedCount} inFlight={job.inFlightCount} pending={job.pendingCount} />
+          </span>
+        </td>
+      ),
+    },
+    when: {
+      label: "When",
+      header: <th scope="col">When</th>,
+      cell: (job) => (
+        <td className="text-xs whitespace-nowrap text-stone-600">
+          <When job={job} now={now} />
+        </td>
+      ),
+    },
+  };
+  const columns = chosenColumns(presentation.columns, columnDefs);
+  const chips = filterChipsFor("/updates", raw, [{ name: "state", label: "State", options: stateOptions.map((option) => ({ value: option.value, label: option.label })) }], query.state || !raw.state ? [] : ["state"]);
 
   return (
     <>
@@ -74,6 +174,7 @@ export default async function UpdatesPage({ searchParams }: { searchParams: Prom
         }
       />
       <UpdateJobStateFilter value={query.state ?? ""} options={stateOptions} />
+      <ListFrame actor={actor} list="updates" params={raw} presentation={presentation} columns={toolbarColumns(UPDATE_COLUMNS, (key) => columnDefs[key].label)} chips={chips}>
 
       {items.length === 0 ? (
         <EmptyState title={query.state ? "No update job matches this filter" : "No update jobs yet"}>
@@ -121,63 +222,21 @@ export default async function UpdatesPage({ searchParams }: { searchParams: Prom
               </li>
             ))}
           </ul>
-          <div className="hidden overflow-x-auto rounded-xl border border-stone-200 bg-white shadow-sm md:block">
-            <table className="w-full min-w-[960px] text-sm [&_td]:px-3 [&_td]:py-2 [&_th]:px-3 [&_th]:py-2">
-              <thead className="bg-stone-50 text-left text-xs tracking-wide text-stone-500 uppercase">
+          <div className="sticky-table hidden max-h-[calc(100dvh-4rem)] overflow-auto rounded-xl border border-stone-200 bg-white shadow-sm md:block">
+            <table data-list-rows className={`w-full text-sm [&_td]:px-3 [&_td]:py-2 [&_th]:px-3 [&_th]:py-2 ${columns.length > 4 ? "min-w-[960px]" : ""}`}>
+              <thead className="text-left text-xs tracking-wide text-stone-500 uppercase">
                 <tr>
-                  <th scope="col">Job</th>
-                  <th scope="col">Type · sends</th>
-                  <th scope="col">Strategy</th>
-                  <th scope="col">State</th>
-                  <th scope="col" className="w-48">
-                    Progress
-                  </th>
-                  <th scope="col">Devices</th>
-                  <th scope="col">When</th>
+                  {columns.map((column) => (
+                    <Fragment key={column.key}>{column.header}</Fragment>
+                  ))}
                 </tr>
               </thead>
               <tbody className="divide-y divide-stone-100">
                 {items.map((job) => (
-                  <tr key={job.id} className="align-top hover:bg-stone-50">
-                    <td className="max-w-xs">
-                      <Link href={`/updates/${job.id}`} className="font-medium text-brand-700 hover:underline">
-                        {job.name}
-                      </Link>
-                      <span className="block text-xs text-stone-500">
-                        Job {job.id}
-                        {job.createdBy ? ` · by ${job.createdBy}` : ""}
-                      </span>
-                    </td>
-                    <td className="max-w-64">
-                      <JobKind job={job} />
-                      <span className="block text-xs text-stone-500">{DEVICE_TYPE_LABEL[jobPayloadLabel(job).deviceType as DeviceTypeName] ?? jobPayloadLabel(job).deviceType}</span>
-                    </td>
-                    <td>
-                      {STRATEGY_LABEL[job.strategy] ?? job.strategy}
-                      {job.phaseCount > 1 ? (
-                        <span className="block text-xs text-stone-500">{job.currentPhase ? `phase ${job.currentPhase} of ${job.phaseCount}` : `${job.phaseCount} phases`}</span>
-                      ) : null}
-                    </td>
-                    <td className="max-w-56">
-                      <JobStateBadge state={job.state} rollingBack={job.rollbackStartedAt !== null} />
-                      {job.stateReason ? (
-                        <span className="mt-0.5 line-clamp-3 block text-xs break-words text-stone-600" title={job.stateReason}>
-                          {job.stateReason}
-                        </span>
-                      ) : null}
-                    </td>
-                    <td>
-                      <JobProgressBar percent={job.progressPercent} failedPercent={job.deviceCount ? (job.failedCount * 100) / job.deviceCount : 0} label={`Progress of ${job.name}`} />
-                    </td>
-                    <td>
-                      <span className="text-xs text-stone-800 tabular-nums">{job.deviceCount.toLocaleString("en")} devices</span>
-                      <span className="block">
-                        <JobCounts completed={job.successCount} failed={job.failedCount} inFlight={job.inFlightCount} pending={job.pendingCount} />
-                      </span>
-                    </td>
-                    <td className="text-xs whitespace-nowrap text-stone-600">
-                      <When job={job} now={now} />
-                    </td>
+                  <tr key={job.id} className="list-row align-top hover:bg-stone-50" tabIndex={-1} data-list-row>
+                    {columns.map((column) => (
+                      <Fragment key={column.key}>{column.cell(job)}</Fragment>
+                    ))}
                   </tr>
                 ))}
               </tbody>
@@ -185,6 +244,7 @@ export default async function UpdatesPage({ searchParams }: { searchParams: Prom
           </div>
         </>
       )}
+      </ListFrame>
       <DeviceListPagination page={query.page} pages={pages} pageSize={query.pageSize} total={total} hrefFor={({ page, pageSize }) => linkTo({ page: page ?? query.page, pageSize: pageSize ?? query.pageSize })} />
     </>
   );

@@ -147,7 +147,7 @@ export default async function AlertPage({ params }: Props) {
               <Fact label="At">
                 <TimeAgo date={alert.acknowledgedAt} /> <Exact date={alert.acknowledgedAt} />
               </Fact>
-              <Fact label="Notes">{alert.acknowledgeNotes ? <Notes text={alert.acknowledgeNotes} /> : <span className="text-stone-400">none</span>}</Fact>
+              <Fact label="Notes">{alert.acknowledgeNotes ? <Notes text={alert.acknowledgeNotes} /> : <span className="text-stone-500">none</span>}</Fact>
             </Facts>
           ) : (
             <p className="text-sm text-stone-500">Not acknowledged{alert.state === "resolved" ? " (resolved directly)" : " yet"}.</p>
@@ -165,7 +165,7 @@ export default async function AlertPage({ params }: Props) {
                 <Fact label="At">
                   <TimeAgo date={alert.resolvedAt} /> <Exact date={alert.resolvedAt} />
                 </Fact>
-                <Fact label="Notes">{alert.resolutionNotes ? <Notes text={alert.resolutionNotes} /> : <span className="text-stone-400">none</span>}</Fact>
+                <Fact label="Notes">{alert.resolutionNotes ? <Notes text={alert.resolutionNotes} /> : <span className="text-stone-500">none</span>}</Fact>
               </Facts>
             </>
           ) : (

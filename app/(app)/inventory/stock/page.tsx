@@ -76,7 +76,7 @@ export default async function StockPage({ searchParams }: { searchParams: Promis
                     </td>
                     <td className="px-3 py-2">{DEVICE_TYPE_LABEL[item.deviceType as DeviceTypeName]}</td>
                     <td className="px-3 py-2">{DEVICE_STATE_LABEL[item.state as DeviceStateName]}</td>
-                    <td className="px-3 py-2">{item.storageLocation ?? <span className="text-stone-400">Not recorded</span>}</td>
+                    <td className="px-3 py-2">{item.storageLocation ?? <span className="text-stone-500">Not recorded</span>}</td>
                     <td className="px-3 py-2 whitespace-nowrap">{formatDate(item.purchaseDate)}</td>
                     <td className="px-3 py-2">
                       <WarrantyBadge status={item.warrantyStatus} end={item.warrantyEnd} />

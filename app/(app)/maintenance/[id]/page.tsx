@@ -155,7 +155,7 @@ export default async function OccurrencePage({ params, searchParams }: Props) {
                 </Link>
               </Fact>
             ) : null}
-            <Fact label="Description">{work.description ?? <span className="text-stone-400">—</span>}</Fact>
+            <Fact label="Description">{work.description ?? <span className="text-stone-500">—</span>}</Fact>
             <Fact label="Expected time">{work.durationMinutes ? `${work.durationMinutes} min` : "—"}</Fact>
             <Fact label="Maintenance mode">{work.useMaintenanceMode ? "While working" : "Not used"}</Fact>
           </Facts>
@@ -168,7 +168,7 @@ export default async function OccurrencePage({ params, searchParams }: Props) {
               </Link>
               <span className="block text-xs text-stone-500">{DEVICE_TYPE_LABEL[device.deviceType]}</span>
             </Fact>
-            <Fact label="Location">{device.locationDescription ?? <span className="text-stone-400">—</span>}</Fact>
+            <Fact label="Location">{device.locationDescription ?? <span className="text-stone-500">—</span>}</Fact>
             <Fact label="Farm">{work.farmName}</Fact>
             {isCalibration || device.nextCalibrationDue ? (
               <Fact label="Next calibration due">
@@ -183,7 +183,7 @@ export default async function OccurrencePage({ params, searchParams }: Props) {
             <Fact label="Planned for">
               {shortDay(work.scheduledDate)} {work.scheduledDate.slice(0, 4)}
             </Fact>
-            <Fact label="Assigned to">{work.assigneeName ?? <span className="text-stone-400">Nobody yet</span>}</Fact>
+            <Fact label="Assigned to">{work.assigneeName ?? <span className="text-stone-500">Nobody yet</span>}</Fact>
             {work.started.at ? <Fact label="Started">{stamp(work.started, timeZone)}</Fact> : null}
             {work.performed.at ? <Fact label="Done">{stamp(work.performed, timeZone)}</Fact> : null}
             {work.cancelled.at ? (
@@ -206,9 +206,9 @@ export default async function OccurrencePage({ params, searchParams }: Props) {
       {work.status === "done" ? (
         <Card title="What was done">
           <div className="space-y-3 text-sm">
-            <p className="whitespace-pre-line text-stone-800">{work.notes ?? <span className="text-stone-400">No notes.</span>}</p>
+            <p className="whitespace-pre-line text-stone-800">{work.notes ?? <span className="text-stone-500">No notes.</span>}</p>
             {work.parts.length ? (
-              <div className="overflow-x-auto">
+              <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Parts used">
                 <table className="w-full min-w-[480px] text-sm [&_td]:px-2 [&_td]:py-1.5 [&_th]:px-2 [&_th]:py-1.5">
                   <thead className="bg-stone-50 text-left text-xs text-stone-500 uppercase">
                     <tr>

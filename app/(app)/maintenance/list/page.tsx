@@ -1,5 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { Fragment, type ReactNode } from "react";
+import { chosenColumns, toolbarColumns } from "@/components/lists/chosen-columns";
+import { filterChipsFor } from "@/components/lists/filter-chips";
+import { ListFrame } from "@/components/lists/list-frame";
 import { DeviceListPagination } from "@/components/devices/device-list-pagination";
 import { daysBetween, shortDay, todayIn } from "@/components/maintenance/calendar-dates";
 import { maintenanceFilterFields } from "@/components/maintenance/filter-fields";
@@ -13,6 +17,8 @@ import { PageHeader } from "@/components/ui/page-header";
 import { can } from "@/lib/auth/permissions";
 import { requirePageActor } from "@/lib/auth/session";
 import { getDb } from "@/lib/db";
+import { MAINTENANCE_COLUMNS, type MaintenanceColumnKey } from "@/lib/list-views/list-columns";
+import { readListPresentation } from "@/lib/list-views/list-preferences";
 import { listMaintenance } from "@/lib/maintenance/maintenance-queries";
 import { maintenanceQueryToSearchParams, type MaintenanceListQuery } from "@/lib/maintenance/maintenance-schemas";
 import type { MaintenanceRow } from "@/lib/maintenance/maintenance-types";
@@ -22,6 +28,9 @@ import { maintenanceCounts, summaryHref } from "../summary";
 
 export const metadata: Metadata = { title: "Maintenance list" };
 export const dynamic = "force-dynamic";
+// A main area: going back to it within 30 s reuses what the browser has (no new request); an action
+// that revalidates, or router.refresh() (after saving, the auto-refresh), drops that copy (README "Navigation cache").
+export const unstable_dynamicStaleTime = 30;
 
 /** How far a date is from today, in words: "in 3 days", "5 days late". */
 function whenWords(row: MaintenanceRow, today: string): string {
@@ -40,11 +49,12 @@ export default async function MaintenanceListPage({ searchParams }: { searchPara
   const { farms, farmId, timeZone } = await screenFarm(actor, asked.farm);
   const query: MaintenanceListQuery = { ...asked, farm: farmId };
   const db = getDb();
-  const [page, counts, people, currency] = await Promise.all([
+  const [page, counts, people, currency, presentation] = await Promise.all([
     listMaintenance(db, actor, query),
     maintenanceCounts(db, actor, query),
     maintenancePeople(db, actor, farmId ?? null),
     farmId ? farmCurrency(db, farmId) : "EUR",
+    readListPresentation(db, actor, "maintenance", raw),
   ]);
   const today = todayIn(timeZone);
   const activeCount = FILTER_KEYS.filter((key) => raw[key] !== undefined && raw[key] !== "" && !ignored.includes(key)).length + (asked.from || asked.to ? 1 : 0);
@@ -55,6 +65,80 @@ export default async function MaintenanceListPage({ searchParams }: { searchPara
   const showFarm = farms.length > 1 && farmId === undefined;
   const pages = Math.max(1, Math.ceil(page.total / page.pageSize));
   const range = asked.from && asked.to && asked.from.getTime() === asked.to.getTime() ? `on ${shortDay(asked.from)}` : asked.from || asked.to ? `${asked.from ? `from ${shortDay(asked.from)}` : ""} ${asked.to ? `to ${shortDay(asked.to)}` : ""}`.trim() : "";
+
+  /** Every column a person may show, keyed as in lib/list-views/list-columns.ts. */
+  const columnDefs: Record<MaintenanceColumnKey, { label: string; header: ReactNode; cell: (row: MaintenanceRow) => ReactNode }> = {
+    date: {
+      label: "Date",
+      header: <th scope="col">Date</th>,
+      cell: (row) => (
+        <td className="whitespace-nowrap">
+          <Link href={`/maintenance/${row.id}`} data-row-link className="font-medium text-brand-700 hover:underline">
+            {shortDay(row.scheduledDate)} {row.scheduledDate.slice(0, 4)}
+          </Link>
+          {whenWords(row, today) ? <span className={`block text-xs ${shownStatus(row, today) === "overdue" ? "font-semibold text-red-800" : "text-stone-500"}`}>{whenWords(row, today)}</span> : null}
+        </td>
+      ),
+    },
+    work: {
+      label: "Work",
+      header: <th scope="col">Work</th>,
+      cell: (row) => (
+        <td className="max-w-sm">
+          <MaintenanceTypeChip type={row.maintenanceType} />
+          {row.planName ? (
+            <Link href={`/maintenance/plans/${row.planId}`} className="mt-0.5 block truncate text-xs text-stone-600 hover:underline">
+              {row.planName}
+            </Link>
+          ) : row.description ? (
+            <span className="mt-0.5 block truncate text-xs text-stone-600">{row.description}</span>
+          ) : null}
+        </td>
+      ),
+    },
+    device: {
+      label: "Device",
+      header: <th scope="col">Device</th>,
+      cell: (row) => (
+        <td>
+          <Link href={`/devices/${row.deviceId}`} className="group">
+            <span className="font-mono text-xs text-brand-700 group-hover:underline">{row.deviceId}</span> <span className="text-stone-800 group-hover:underline">{row.deviceName}</span>
+          </Link>
+          {showFarm ? <span className="block text-xs text-stone-500">{row.farmName}</span> : null}
+        </td>
+      ),
+    },
+    assignee: {
+      label: "Assigned to",
+      header: <th scope="col">Assigned to</th>,
+      cell: (row) => <td className="text-stone-700">{row.assigneeName ?? <span className="text-stone-500">{row.status === "done" || row.status === "cancelled" ? "—" : "Nobody yet"}</span>}</td>,
+    },
+    status: {
+      label: "Status",
+      header: <th scope="col">Status</th>,
+      cell: (row) => (
+        <td>
+          <MaintenanceStatusBadge status={shownStatus(row, today)} />
+        </td>
+      ),
+    },
+    cost: {
+      label: "Cost",
+      header: (
+        <th scope="col" className="text-right">
+          Cost
+        </th>
+      ),
+      cell: (row) => <td className="text-right tabular-nums">{row.cost ? formatMoney(row.cost, currency) : ""}</td>,
+    },
+  };
+  const columns = chosenColumns(presentation.columns, columnDefs);
+  const chips = filterChipsFor(
+    "/maintenance/list",
+    raw,
+    [{ name: "device", label: "Device" }, ...maintenanceFilterFields({ farms, people, withDue: true }), { name: "plan", label: "Plan" }, { name: "from", label: "From" }, { name: "to", label: "To" }],
+    ignored,
+  );
 
   return (
     <>
@@ -72,6 +156,7 @@ export default async function MaintenanceListPage({ searchParams }: { searchPara
       <MaintenanceTabs current="list" showToday={can(actor.role, "maintenance.write")} />
       <MaintenanceSummary counts={counts} hrefFor={(chip) => summaryHref(query, chip)} />
       <MaintenanceFilters fields={maintenanceFilterFields({ farms, people, withDue: true })} activeCount={activeCount} />
+      <ListFrame actor={actor} list="maintenance" params={raw} searchInputId="filter-device" presentation={presentation} columns={toolbarColumns(MAINTENANCE_COLUMNS, (key) => columnDefs[key].label)} chips={chips}>
       {ignored.length ? (
         <p role="status" className="mb-3 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
           Some filters in the address were not understood and were ignored: {ignored.join(", ")}.
@@ -125,50 +210,21 @@ export default async function MaintenanceListPage({ searchParams }: { searchPara
               </li>
             ))}
           </ul>
-          <div className="hidden overflow-x-auto rounded-xl border border-stone-200 bg-white shadow-sm md:block">
-            <table className="w-full min-w-[900px] text-sm [&_td]:px-2.5 [&_td]:py-2 [&_th]:px-2.5 [&_th]:py-2">
-              <thead className="bg-stone-50 text-left text-xs tracking-wide text-stone-500 uppercase">
+          <div className="sticky-table hidden max-h-[calc(100dvh-4rem)] overflow-auto rounded-xl border border-stone-200 bg-white shadow-sm md:block">
+            <table data-list-rows className={`w-full text-sm [&_td]:px-2.5 [&_td]:py-2 [&_th]:px-2.5 [&_th]:py-2 ${columns.length > 4 ? "min-w-[900px]" : ""}`}>
+              <thead className="text-left text-xs tracking-wide text-stone-500 uppercase">
                 <tr>
-                  <th scope="col">Date</th>
-                  <th scope="col">Work</th>
-                  <th scope="col">Device</th>
-                  <th scope="col">Assigned to</th>
-                  <th scope="col">Status</th>
-                  <th scope="col" className="text-right">
-                    Cost
-                  </th>
+                  {columns.map((column) => (
+                    <Fragment key={column.key}>{column.header}</Fragment>
+                  ))}
                 </tr>
               </thead>
               <tbody className="divide-y divide-stone-100">
                 {page.rows.map((row) => (
-                  <tr key={row.id} className={`align-top hover:bg-stone-50 ${shownStatus(row, today) === "overdue" ? "bg-red-50/60" : ""}`} data-testid="maintenance-row">
-                    <td className="whitespace-nowrap">
-                      <Link href={`/maintenance/${row.id}`} className="font-medium text-brand-700 hover:underline">
-                        {shortDay(row.scheduledDate)} {row.scheduledDate.slice(0, 4)}
-                      </Link>
-                      {whenWords(row, today) ? <span className={`block text-xs ${shownStatus(row, today) === "overdue" ? "font-semibold text-red-800" : "text-stone-500"}`}>{whenWords(row, today)}</span> : null}
-                    </td>
-                    <td className="max-w-sm">
-                      <MaintenanceTypeChip type={row.maintenanceType} />
-                      {row.planName ? (
-                        <Link href={`/maintenance/plans/${row.planId}`} className="mt-0.5 block truncate text-xs text-stone-600 hover:underline">
-                          {row.planName}
-                        </Link>
-                      ) : row.description ? (
-                        <span className="mt-0.5 block truncate text-xs text-stone-600">{row.description}</span>
-                      ) : null}
-                    </td>
-                    <td>
-                      <Link href={`/devices/${row.deviceId}`} className="group">
-                        <span className="font-mono text-xs text-brand-700 group-hover:underline">{row.deviceId}</span> <span className="text-stone-800 group-hover:underline">{row.deviceName}</span>
-                      </Link>
-                      {showFarm ? <span className="block text-xs text-stone-500">{row.farmName}</span> : null}
-                    </td>
-                    <td className="text-stone-700">{row.assigneeName ?? <span className="text-stone-400">{row.status === "done" || row.status === "cancelled" ? "—" : "Nobody yet"}</span>}</td>
-                    <td>
-                      <MaintenanceStatusBadge status={shownStatus(row, today)} />
-                    </td>
-                    <td className="text-right tabular-nums">{row.cost ? formatMoney(row.cost, currency) : ""}</td>
+                  <tr key={row.id} tabIndex={-1} data-list-row className={`list-row align-top hover:bg-stone-50 ${shownStatus(row, today) === "overdue" ? "bg-red-50/60" : ""}`} data-testid="maintenance-row">
+                    {columns.map((column) => (
+                      <Fragment key={column.key}>{column.cell(row)}</Fragment>
+                    ))}
                   </tr>
                 ))}
               </tbody>
@@ -176,6 +232,7 @@ export default async function MaintenanceListPage({ searchParams }: { searchPara
           </div>
         </>
       )}
+      </ListFrame>
       <DeviceListPagination page={page.page} pages={pages} pageSize={page.pageSize} total={page.total} hrefFor={({ page: pageNumber, pageSize }) => linkTo({ page: pageNumber ?? asked.page, pageSize: pageSize ?? asked.pageSize })} />
     </>
   );

@@ -60,7 +60,7 @@ export default async function ClaimPage({ params, searchParams }: Props) {
 
       <ol className="flex flex-wrap gap-2 text-xs" aria-label="Steps" data-testid="claim-steps">
         {steps.map((step) => (
-          <li key={step.status} className={`rounded-full border px-3 py-1 ${reached(step.status) ? "border-brand-700 bg-brand-50 text-brand-900" : "border-stone-200 text-stone-400"}`}>
+          <li key={step.status} className={`rounded-full border px-3 py-1 ${reached(step.status) ? "border-brand-700 bg-brand-50 text-brand-900" : "border-stone-200 text-stone-500"}`}>
             {CLAIM_STATUS_LABEL[step.status]}
             {step.at ? ` · ${formatDate(step.at)}` : ""}
           </li>
