@@ -1,3 +1,8 @@
+import createNextIntlPlugin from "next-intl/plugin";
+
+// Translations without locale prefixes in URLs: the language comes from the person, a cookie or the browser.
+const withNextIntl = createNextIntlPlugin("./lib/i18n/request.ts");
+
 /**
  * Headers for every response (pages, API, downloads, static files). The pages' Content-Security-
  * Policy carries a per-request nonce and is set in proxy.ts; the API's is fixed: it serves data,
@@ -31,4 +36,4 @@ const nextConfig = {
   },
 };
 
-export default nextConfig;
+export default withNextIntl(nextConfig);

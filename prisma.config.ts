@@ -9,7 +9,10 @@
  *  2. the adapter's shadow database inherits `connectionString`, so it would silently point at the
  *     main database: we pass discrete host/port/user/password/database fields;
  *  3. the adapter drops the shadow database before closing its pool ("being accessed by other
- *     users"): we provide connectToShadowDb ourselves and drop it WITH (FORCE) after disposing.
+ *     users"): we provide connectToShadowDb ourselves and drop it WITH (FORCE) after disposing;
+ *  4. the adapter's executeScript splits a migration on every ";", also inside a dollar-quoted body
+ *     (a DO block): a script holding one is sent whole, as one simple query (what the native engine
+ *     does with every script); the others keep the split.
  */
 import { randomUUID } from "node:crypto";
 import { PrismaPg } from "@prisma/adapter-pg";
@@ -41,9 +44,25 @@ function discreteFields(url: string, database?: string): pg.PoolConfig {
   };
 }
 
+type ScriptRunner = { executeScript(script: string): Promise<void> };
+
+function wholeDollarQuotedScripts<T extends ScriptRunner>(adapter: T): T {
+  const split = adapter.executeScript.bind(adapter);
+  const client = (adapter as unknown as { client: pg.Pool }).client;
+  adapter.executeScript = async (script: string) => {
+    if (!/\$[A-Za-z_]*\$/.test(script)) return split(script);
+    await client.query(script);
+  };
+  return adapter;
+}
+
 class MigrationAdapterFactory extends PrismaPg {
   constructor(private readonly url: string) {
     super(discreteFields(url));
+  }
+
+  override async connect() {
+    return wholeDollarQuotedScripts(await super.connect());
   }
 
   override async connectToShadowDb() {
@@ -52,7 +71,7 @@ class MigrationAdapterFactory extends PrismaPg {
     const name = `prisma_shadow_${randomUUID().replaceAll("-", "")}`;
     await admin.query(`CREATE DATABASE "${name}"`);
     await admin.end();
-    const adapter = await new PrismaPg(discreteFields(this.url, name)).connect();
+    const adapter = wholeDollarQuotedScripts(await new PrismaPg(discreteFields(this.url, name)).connect());
     const dispose = adapter.dispose.bind(adapter);
     adapter.dispose = async () => {
       await dispose();

@@ -8,11 +8,16 @@ import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
 import { pageContentSecurityPolicy } from "@/lib/security/content-security-policy";
 
+/** Pages for people without a session: signing in, and the one-time invitation and reset links. */
+function isPublicPage(pathname: string) {
+  return pathname === "/login" || pathname.startsWith("/invite/") || pathname.startsWith("/reset/");
+}
+
 export async function proxy(request: NextRequest) {
   const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
   const csp = pageContentSecurityPolicy({ nonce, dev: process.env.NODE_ENV === "development", tileUrl: process.env.MAP_TILE_URL });
   let response: NextResponse;
-  if (request.nextUrl.pathname === "/login" || (await getToken({ req: request, secret: process.env.AUTH_SECRET }))) {
+  if (isPublicPage(request.nextUrl.pathname) || (await getToken({ req: request, secret: process.env.AUTH_SECRET }))) {
     const headers = new Headers(request.headers);
     headers.set("x-nonce", nonce);
     headers.set("content-security-policy", csp);

@@ -1,5 +1,7 @@
 import type { Metadata, Viewport } from "next";
 import { connection } from "next/server";
+import { NextIntlClientProvider } from "next-intl";
+import { getLocale } from "next-intl/server";
 import type { ReactNode } from "react";
 import "./globals.css";
 
@@ -14,9 +16,13 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   // Every page renders per request, the 404 page too: Next.js puts proxy.ts's per-request CSP nonce
   // on its scripts only then; a page prerendered at build time would carry none and be blocked.
   await connection();
+  const locale = await getLocale();
   return (
-    <html lang="en">
-      <body className="min-h-screen font-sans">{children}</body>
+    <html lang={locale}>
+      <body className="min-h-screen font-sans">
+        {/* Messages, language and the person's zone reach the client components from here. */}
+        <NextIntlClientProvider>{children}</NextIntlClientProvider>
+      </body>
     </html>
   );
 }

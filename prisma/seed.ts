@@ -15,9 +15,13 @@ import { hashPassword } from "../lib/auth/password";
 import { getDb, type Db } from "../lib/db";
 import { DEVICE_ID_PREFIX, DEVICE_TYPE_LABEL, type DeviceTypeName } from "../lib/devices/device-id";
 import { firmwareServices, signedManifestOf, type FirmwareServices } from "../lib/firmware/firmware-versions";
+import { mergeSamplesSql, ROLLUP_SAMPLE_COLUMNS, WATERMARK_NAME } from "../lib/telemetry/rollups";
 import { seedDemoAssets } from "./demo-assets";
+import { seedDemoAudit } from "./demo-audit";
 import { seedDemoCommands } from "./demo-commands";
 import { seedDemoConfig } from "./demo-config";
+import { seedDemoNotifications } from "./demo-notifications";
+import { seedDemoPeople } from "./demo-users";
 
 export const DEMO_PASSWORD = "dairy-demo-2026";
 
@@ -93,6 +97,7 @@ export async function seedDemoData(db: Db, log: (line: string) => void = console
       data: { email: user.email, name: user.name, role: user.role, passwordHash, farmId: "farm" in user ? farms.get(user.farm) : null },
     });
   }
+  await seedDemoPeople(db, farms, passwordHash);
 
   const tags = new Map<string, number>();
   for (const [name, color] of [["parlour", 2], ["calf-barn", 4], ["pilot-firmware", 6], ["warranty-expiring", 1], ["new-2026", 10]] as const) {
@@ -181,6 +186,10 @@ export async function seedDemoData(db: Db, log: (line: string) => void = console
   const commands = await seedDemoCommands(db);
   const configuration = await seedDemoConfig(db);
   const assets = await seedDemoAssets(db);
+  const notifications = await seedDemoNotifications(db);
+  log(`demo notifications: ${notifications.rules} rules, an on-call list, ${notifications.alerts} past alerts and ${notifications.notifications} notifications on Green Valley Dairy`);
+  // Last: the demo's audit history names devices the steps above made.
+  await seedDemoAudit(db);
   log(
     `demo data: ${FARMS.length} farms, ${DEMO_USERS.length} users, ${deviceCount} devices, ${binaries} firmware binaries, ${samples} telemetry samples of history, ${commands} commands, ` +
       `${configuration.layers} configuration layers and ${configuration.versions} configuration versions, ` +
@@ -306,6 +315,30 @@ export async function seedDemoFirmware(db: Db, services: FirmwareServices = firm
  * so running it again adds nothing. `onlyDeviceIds` limits it to some devices (tests).
  */
 export async function seedDemoTelemetry(db: Db, now = new Date(), onlyDeviceIds: number[] | null = null): Promise<number> {
+  // The history is received "then" (received_at = ts), so the rollup job, which reads what was
+  // received since its watermark, would never see the part before the watermark: that part is merged
+  // into the rollups here, in the same transaction, with the watermark row locked so the job cannot
+  // move it meanwhile. The rest (none on a fresh database) the job counts as any sample.
+  return db.$transaction(
+    async (tx) => {
+      const [mark] = await tx.$queryRaw<{ watermark: Date }[]>`
+        SELECT watermark FROM telemetry_rollup_watermarks WHERE name = ${WATERMARK_NAME} FOR UPDATE`;
+      const [newest] = await tx.$queryRaw<{ max_id: bigint }[]>`SELECT COALESCE(max(id), 0)::bigint AS max_id FROM telemetry_samples`;
+      const written = await insertDemoTelemetry(tx as unknown as Db, now, onlyDeviceIds);
+      if (mark && written > 0) {
+        await tx.$queryRawUnsafe(
+          mergeSamplesSql(`SELECT ${ROLLUP_SAMPLE_COLUMNS} FROM telemetry_samples WHERE id > $1::bigint AND received_at < $2::timestamptz`),
+          newest?.max_id ?? 0n,
+          mark.watermark,
+        );
+      }
+      return written;
+    },
+    { timeout: 600_000, maxWait: 60_000 },
+  );
+}
+
+function insertDemoTelemetry(db: Db, now: Date, onlyDeviceIds: number[] | null): Promise<number> {
   return db.$executeRaw`
     WITH fleet AS (
       SELECT d.id, d.power_source IN ('battery', 'solar') AS on_battery, (d.id * 7919) % 97 AS seed

@@ -29,7 +29,7 @@ import { commandPayload } from "../lib/mqtt/payloads";
 import { topics } from "../lib/mqtt/topics";
 import type { Actor } from "../lib/auth/permissions";
 import { benchCommandCenter } from "./bench-command-center";
-import { cleanup, cleanups, connectMqtt, cpuSecondsByRole, cpuShare, fmt, loadAverage, log, openBenchDatabase, seedOnlineFleet, sleep, benchBroker, startWorkerProcess, verdict } from "./bench-harness";
+import { benchBroker, cleanups, connectMqtt, cpuSecondsByRole, cpuShare, fmt, loadAverage, log, openBenchDatabase, runBench, seedOnlineFleet, sleep, startWorkerProcess, verdict } from "./bench-harness";
 
 const DEVICES = Number(process.env.BENCH_DEVICES ?? 10_000);
 const DEVICE_CONNECTIONS = Number(process.env.BENCH_DEVICE_CONNECTIONS ?? 20);
@@ -206,14 +206,4 @@ async function commandCenter() {
   await benchCommandCenter();
 }
 
-main()
-  .then(commandCenter)
-  .catch((error) => {
-    console.error("[bench] failed:", error instanceof Error ? error.message : error);
-    process.exitCode = 1;
-  })
-  .finally(async () => {
-    await cleanup();
-    log("stopped everything it started");
-    process.exit();
-  });
+runBench(() => main().then(commandCenter), { exit: true });

@@ -28,7 +28,7 @@ import type { MqttClient } from "mqtt";
 import pg from "pg";
 import { topics } from "../lib/mqtt/topics";
 import { findFreePort } from "../lib/services/free-port";
-import { cleanup, cleanups, connectMqtt, fmt, loadAverage, log, openBenchDatabase, seedOnlineFleet, sleep, benchBroker, startWorkerProcess, verdict } from "./bench-harness";
+import { benchBroker, cleanup, cleanups, connectMqtt, fmt, loadAverage, log, openBenchDatabase, runBench, seedOnlineFleet, sleep, startWorkerProcess, verdict } from "./bench-harness";
 
 const DEVICES = Number(process.env.BENCH_DEVICES ?? 10_000);
 const STATUS_CONNECTIONS = Number(process.env.BENCH_STATUS_CONNECTIONS ?? 4);
@@ -286,13 +286,4 @@ async function main() {
   );
 }
 
-main()
-  .catch((error) => {
-    console.error("[bench] failed:", error instanceof Error ? error.message : error);
-    process.exitCode = 1;
-  })
-  .finally(async () => {
-    await cleanup();
-    log("stopped everything it started");
-    process.exit();
-  });
+runBench(main, { exit: true });

@@ -23,7 +23,7 @@ import pg from "pg";
 import { newSecret } from "../lib/provisioning/credentials";
 import { topics } from "../lib/mqtt/topics";
 import { findFreePort } from "../lib/services/free-port";
-import { cleanup, cleanups, connectMqtt, fmt, loadAverage, log, openBenchDatabase, seedOnlineFleet, sleep, benchBroker, startWorkerProcess, verdict } from "./bench-harness";
+import { benchBroker, cleanups, connectMqtt, fmt, loadAverage, log, openBenchDatabase, runBench, seedOnlineFleet, sleep, startWorkerProcess, verdict } from "./bench-harness";
 
 const DEVICES = Number(process.env.BENCH_DEVICES ?? 10_000);
 const STATUS_CONNECTIONS = Number(process.env.BENCH_STATUS_CONNECTIONS ?? 4);
@@ -252,13 +252,4 @@ async function main() {
   );
 }
 
-main()
-  .catch((error) => {
-    console.error("[bench] failed:", error instanceof Error ? error.message : error);
-    process.exitCode = 1;
-  })
-  .finally(async () => {
-    await cleanup();
-    log("stopped everything it started");
-    process.exit();
-  });
+runBench(main, { exit: true });

@@ -1,8 +1,8 @@
 /**
  * `npm start`: the whole product on one machine. Starts what is not configured — an embedded
- * PostgreSQL unless DATABASE_URL, an embedded MQTT broker unless MQTT_URL — applies migrations,
- * seeds an empty database with demo data, builds the web app once, then runs web + worker (+ the
- * device simulator in demo mode). Ctrl-C stops every process it started.
+ * PostgreSQL unless DATABASE_URL, an embedded MQTT broker unless MQTT_URL, a local mail catcher
+ * unless SMTP_URL — applies migrations, seeds an empty database with demo data, builds the web app
+ * once, then runs web + worker (+ the device simulator in demo mode). Ctrl-C stops every process it started.
  *
  *   --dev      next dev instead of a production build
  *   --rebuild  build the web app even if a build exists
@@ -133,6 +133,8 @@ async function main() {
   cleanups.push(disconnectDb);
   const db = getDb();
 
+  // The demo seals secrets (a webhook URL) with the same key the web app and worker get.
+  process.env.AUTH_SECRET ??= authSecret;
   if (config.DEMO) {
     const { seedDemoData } = await import("../prisma/seed");
     await seedDemoData(db, (line) => log(line));
@@ -155,6 +157,28 @@ async function main() {
     log(`no MQTT_URL: embedded MQTT broker on port ${broker.port} (devices authenticate with their credentials)`);
   }
 
+  // No SMTP_URL: a local mail catcher in this process; the web app and worker send to it and the
+  // Outbox page (/admin/outbox) shows what they sent. The file lets tools (e2e) find it.
+  let smtpUrl = process.env.SMTP_URL?.trim() || undefined;
+  let mailCatcher = "";
+  if (!smtpUrl) {
+    const { startMailCatcher } = await import("../lib/mail/mail-catcher");
+    const catcher = await startMailCatcher({
+      db,
+      log: (line) => log(`mail catcher: ${line}`),
+      onCaught: (mail) => log(`mail caught: "${mail.subject}" to ${mail.toAddrs.join(", ")} (Admin → Outbox)`),
+    });
+    const urlFile = path.join(dataDir, "mail-catcher-url");
+    writeFileSync(urlFile, catcher.url);
+    cleanups.push(async () => {
+      rmSync(urlFile, { force: true });
+      await catcher.close();
+    });
+    smtpUrl = catcher.url;
+    mailCatcher = "catcher";
+    log(`no SMTP_URL: mails are caught locally (${catcher.url}), see Admin → Outbox`);
+  }
+
   // DATA_DIR may lie outside the project, so the project's .data folder may not exist yet.
   mkdirSync(path.dirname(EMBEDDED_STATE_FILE), { recursive: true });
   writeFileSync(EMBEDDED_STATE_FILE, JSON.stringify({ databaseUrl, mqttUrl, pid: process.pid }), { mode: 0o600 });
@@ -167,6 +191,8 @@ async function main() {
     MQTT_SERVICE_USERNAME: config.MQTT_SERVICE_USERNAME,
     MQTT_SERVICE_PASSWORD: servicePassword,
     MQTT_PROTOCOL_VERSION: String(config.MQTT_URL ? config.MQTT_PROTOCOL_VERSION : 4),
+    SMTP_URL: smtpUrl,
+    SDM_MAIL_CATCHER: mailCatcher,
     AUTH_SECRET: authSecret,
     NEXTAUTH_SECRET: authSecret,
     AUTH_TRUST_HOST: "true",

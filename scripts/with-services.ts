@@ -1,7 +1,9 @@
 /**
  * Runs a command (the integration tests) against real services: a fresh, migrated database and an
- * MQTT broker. Uses the machine's PostgreSQL / broker when DATABASE_URL / MQTT_URL are set, and
- * otherwise the embedded ones the product itself starts. The fresh database is dropped afterwards.
+ * MQTT broker, and an SMTP server. Uses the machine's PostgreSQL / broker / mail server when
+ * DATABASE_URL / MQTT_URL / SMTP_URL are set, and otherwise the embedded ones the product itself
+ * starts (the mail catcher as a process of its own; SDM_MAIL_CATCHER=catcher tells the tests).
+ * The fresh database is dropped afterwards.
  *
  *   tsx scripts/with-services.ts vitest run --config vitest.integration.config.ts
  */
@@ -9,6 +11,7 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import { parseConfig } from "../lib/config/env";
 import { newSecret } from "../lib/provisioning/credentials";
+import { smtpHost } from "../lib/mail/mail-transport-info";
 import { findFreePort } from "../lib/services/free-port";
 import { adminUrlFor, dropDatabase, ensureDatabase, startEmbeddedPostgres, withDatabase } from "../lib/services/embedded-postgres";
 import { migrateDeploy } from "../lib/services/migrate";
@@ -61,10 +64,23 @@ async function main() {
     }
     log(`MQTT: ${mqttUrl} (${broker})`);
 
+    // Mail: the environment's SMTP server, else the local catcher as a process of its own writing
+    // to this database, so tests send through real SMTP and read what arrived (caught_mails).
+    let smtpUrl = process.env.SMTP_URL?.trim() || undefined;
+    let mailCatcher = "external";
+    if (!smtpUrl) {
+      const { startMailCatcherProcess } = await import("../lib/mail/catcher-process");
+      const catcher = await startMailCatcherProcess({ databaseUrl });
+      cleanups.push(() => catcher.stop());
+      smtpUrl = catcher.url;
+      mailCatcher = "catcher";
+    }
+    log(`SMTP: ${mailCatcher === "catcher" ? `${smtpUrl} (local mail catcher)` : `${smtpHost(smtpUrl)} (external)`}`);
+
     exitCode = await new Promise<number>((resolve) => {
       const child = spawn(command[0]!, command.slice(1), {
         stdio: "inherit",
-        env: { ...process.env, DATABASE_URL: databaseUrl, MQTT_URL: mqttUrl, MQTT_SERVICE_USERNAME: serviceUsername, MQTT_SERVICE_PASSWORD: servicePassword, MQTT_PROTOCOL_VERSION: String(broker === "embedded" ? 4 : config.MQTT_PROTOCOL_VERSION), SDM_BROKER: broker },
+        env: { ...process.env, DATABASE_URL: databaseUrl, MQTT_URL: mqttUrl, MQTT_SERVICE_USERNAME: serviceUsername, MQTT_SERVICE_PASSWORD: servicePassword, MQTT_PROTOCOL_VERSION: String(broker === "embedded" ? 4 : config.MQTT_PROTOCOL_VERSION), SDM_BROKER: broker, SMTP_URL: smtpUrl, SDM_MAIL_CATCHER: mailCatcher },
       });
       const forward = (signal: NodeJS.Signals) => child.kill(signal);
       process.on("SIGINT", forward);

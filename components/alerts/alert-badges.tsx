@@ -1,3 +1,4 @@
+import { useTranslations } from "next-intl";
 import { ALERT_SEVERITY_LABEL, ALERT_STATE_LABEL, type AlertSeverityName, type AlertStateName } from "@/lib/alerts/alert-fields";
 
 /** Severity with an icon and a word, never by colour alone (the same shapes as health). */
@@ -15,20 +16,22 @@ const STATE: Record<AlertStateName, { icon: string; className: string }> = {
 
 export function SeverityBadge({ severity }: { severity: AlertSeverityName }) {
   const look = SEVERITY[severity];
+  const t = useTranslations("enums.alertSeverity");
   return (
     <span className={`inline-flex items-center gap-1 rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap ${look.className}`}>
       <span aria-hidden>{look.icon}</span>
-      {ALERT_SEVERITY_LABEL[severity]}
+      {t.has(severity) ? t(severity) : ALERT_SEVERITY_LABEL[severity]}
     </span>
   );
 }
 
 export function AlertStateBadge({ state }: { state: AlertStateName }) {
   const look = STATE[state];
+  const t = useTranslations("enums.alertState");
   return (
     <span className={`inline-flex items-center gap-1 text-xs font-medium whitespace-nowrap ${look.className}`} data-testid="alert-state">
       <span aria-hidden>{look.icon}</span>
-      {ALERT_STATE_LABEL[state]}
+      {t.has(state) ? t(state) : ALERT_STATE_LABEL[state]}
     </span>
   );
 }

@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { FilterBarActions } from "@/components/ui/filter-bar-actions";
 import { useUrlFilters } from "@/components/ui/use-url-filters";
 import { useState } from "react";
@@ -14,20 +15,21 @@ export type AlertFilterField = { name: string; label: string; options: AlertFilt
 export function AlertListFilters({ fields, activeCount }: { fields: AlertFilterField[]; activeCount: number }) {
   const { searchParams, navigate, pending, text: device, setText: setDevice, clear } = useUrlFilters("device", 400);
   const [open, setOpen] = useState(false);
+  const t = useTranslations("alerts");
 
   return (
-    <section aria-label="Filters" className="mb-3 rounded-xl border border-stone-200 bg-white p-3 shadow-sm">
+    <section aria-label={t("filters")} className="mb-3 rounded-xl border border-stone-200 bg-white p-3 shadow-sm">
       <div className="flex flex-wrap items-end gap-2">
         <div className="flex min-w-0 flex-1 basis-48 flex-col gap-1 md:max-w-xs md:flex-none">
           <label htmlFor="filter-device" className="text-xs font-medium text-stone-600">
-            Device id
+            {t("deviceId")}
           </label>
           <input
             id="filter-device"
             type="search"
             value={device}
             onChange={(event) => setDevice(event.target.value)}
-            placeholder="e.g. MM001"
+            placeholder={t("deviceIdPlaceholder")}
             autoCapitalize="characters"
             className="w-full rounded-md border border-stone-300 px-3 py-1.5 font-mono text-sm text-stone-900"
           />

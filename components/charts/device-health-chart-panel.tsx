@@ -2,6 +2,7 @@
 
 import { useState } from "react";
 import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { seriesSummary } from "@/lib/health/chart-summary";
 import { HISTORY_RANGES, type HealthHistory, type HistoryRange, type ReferenceLine as Threshold } from "@/lib/health/health-history";
 
 type Metric = "battery" | "signal" | "score" | "errors";
@@ -131,27 +132,36 @@ export function DeviceHealthChartPanel({
                 {!history.points.some((point) => point[metric.key] !== null) ? (
                   <p className="flex h-40 items-center justify-center rounded-lg bg-stone-50 px-3 text-center text-xs text-stone-500">{NO_VALUES[metric.key]}</p>
                 ) : (
-                  <div className="h-40 w-full">
-                    <ResponsiveContainer width="100%" height="100%">
-                      <LineChart data={history.points} margin={{ top: 6, right: 8, bottom: 0, left: -12 }}>
-                        <CartesianGrid stroke="#e7e5e4" strokeDasharray="3 3" />
-                        <XAxis dataKey="t" type="number" scale="time" domain={[history.from, history.to]} tickFormatter={tick} tick={{ fontSize: 11 }} minTickGap={24} />
-                        <YAxis domain={metric.domain} tick={{ fontSize: 11 }} width={44} allowDecimals={false} />
-                        <Tooltip labelFormatter={(value) => when(Number(value))} formatter={(value) => [`${value}${metric.unit ? ` ${metric.unit}` : ""}`, metric.title]} />
-                        {thresholds[metric.key].map((line) => (
-                          <ReferenceLine
-                            key={line.label}
-                            y={line.value}
-                            stroke={TONE[line.tone]}
-                            strokeDasharray="4 3"
-                            ifOverflow="extendDomain"
-                            label={{ value: line.label, position: labelPosition(thresholds[metric.key], line), fontSize: 10, fill: TONE[line.tone] }}
-                          />
-                        ))}
-                        <Line type="monotone" dataKey={metric.key} stroke={metric.color} strokeWidth={1.8} dot={false} connectNulls={false} isAnimationActive={false} />
-                      </LineChart>
-                    </ResponsiveContainer>
-                  </div>
+                  <>
+                    <div className="h-40 w-full" aria-hidden>
+                      <ResponsiveContainer width="100%" height="100%">
+                        <LineChart data={history.points} margin={{ top: 6, right: 8, bottom: 0, left: -12 }} accessibilityLayer={false}>
+                          <CartesianGrid stroke="#e7e5e4" strokeDasharray="3 3" />
+                          <XAxis dataKey="t" type="number" scale="time" domain={[history.from, history.to]} tickFormatter={tick} tick={{ fontSize: 11 }} minTickGap={24} />
+                          <YAxis domain={metric.domain} tick={{ fontSize: 11 }} width={44} allowDecimals={false} />
+                          <Tooltip labelFormatter={(value) => when(Number(value))} formatter={(value) => [`${value}${metric.unit ? ` ${metric.unit}` : ""}`, metric.title]} />
+                          {thresholds[metric.key].map((line) => (
+                            <ReferenceLine
+                              key={line.label}
+                              y={line.value}
+                              stroke={TONE[line.tone]}
+                              strokeDasharray="4 3"
+                              ifOverflow="extendDomain"
+                              label={{ value: line.label, position: labelPosition(thresholds[metric.key], line), fontSize: 10, fill: TONE[line.tone] }}
+                            />
+                          ))}
+                          <Line type="monotone" dataKey={metric.key} stroke={metric.color} strokeWidth={1.8} dot={false} connectNulls={false} isAnimationActive={false} />
+                        </LineChart>
+                      </ResponsiveContainer>
+                    </div>
+                    {/* The line in words; the drawing above is hidden from screen readers and keyboard (its tooltips need a pointer). */}
+                    <p className="mt-1 text-xs text-stone-600" data-testid={`chart-${metric.key}-summary`}>
+                      {seriesSummary(
+                        history.points.map((point) => point[metric.key]),
+                        { unit: metric.unit, range: HISTORY_RANGES[range].label },
+                      )}
+                    </p>
+                  </>
                 )}
               </figure>
             ))}

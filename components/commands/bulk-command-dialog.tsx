@@ -2,6 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useMemo } from "react";
+import { ModalDialog } from "@/components/ui/modal-dialog";
 import type { RoleName } from "@/lib/auth/permissions";
 import { COMMANDS, isAllowedFor, roleReaches } from "@/lib/commands/catalogue";
 import { sendBulkCommandAction } from "@/lib/commands/command-actions";
@@ -11,7 +12,7 @@ import { CommandComposer } from "./command-composer";
 /**
  * "Send command" for the list's selection or every device matching its filter: only the commands
  * at least one of the chosen types has, with how many devices will be skipped for lack of it; a
- * disruptive command asks once more. Then the batch's progress view.
+ * disruptive command asks once more. Then the batch's progress view. A modal: the list behind waits.
  */
 export function BulkCommandDialog({ role, target, count, typeCounts, onClose }: { role: RoleName; target: CommandTarget; count: number; typeCounts: Record<string, number>; onClose: () => void }) {
   const router = useRouter();
@@ -24,7 +25,7 @@ export function BulkCommandDialog({ role, target, count, typeCounts, onClose }: 
   );
   const many = count === 1 ? "1 device" : `${count.toLocaleString("en")} devices`;
   return (
-    <section role="dialog" aria-labelledby="bulk-command-title" className="mt-3 rounded-lg border border-stone-200 bg-white p-3 text-stone-900 shadow-lg">
+    <ModalDialog labelledBy="bulk-command-title" onClose={onClose} className="m-auto w-[calc(100%-1.5rem)] max-w-lg rounded-xl border border-stone-200 bg-white p-4 text-stone-900 shadow-xl">
       <h2 id="bulk-command-title" className="mb-1 text-sm font-semibold">
         Send a command to {many}
       </h2>
@@ -51,6 +52,6 @@ export function BulkCommandDialog({ role, target, count, typeCounts, onClose }: 
           return { ok: true, message: `${result.data.total} commands queued; opening the progress view…` };
         }}
       />
-    </section>
+    </ModalDialog>
   );
 }

@@ -1,5 +1,6 @@
 import Link from "next/link";
-import type { ReactNode } from "react";
+import { Fragment, type ReactNode } from "react";
+import type { CommandColumnKey } from "@/lib/list-views/list-columns";
 import { formatDateTime } from "@/components/devices/device-values";
 import type { CommandView } from "@/lib/commands/command-schemas";
 import { CommandResult } from "./command-result";
@@ -28,11 +29,77 @@ function timing(command: CommandView, timeZone: string): string {
   return "";
 }
 
+/** The table's columns by key (lib/list-views/list-columns.ts COMMAND_COLUMNS), as the column chooser names them. */
+export const COMMAND_COLUMN_LABEL: Record<CommandColumnKey, string> = { sent: "Sent", device: "Device", command: "Command", status: "Status", result: "Result" };
+const DEFAULT_COLUMNS: CommandColumnKey[] = ["sent", "device", "command", "status", "result"];
+
 /**
  * Commands newest first: a table on a wide screen, cards on a phone. `showDevice` is off on the
- * device page, where every row is that device.
+ * device page, where every row is that device; `columns` are the table's columns in the order a
+ * person chose on the commands list.
  */
-export function CommandList({ commands, timeZone, showDevice = true, actions }: { commands: CommandView[]; timeZone: string; showDevice?: boolean; actions?: (command: CommandView) => ReactNode }) {
+export function CommandList({ commands, timeZone, showDevice = true, actions, columns = DEFAULT_COLUMNS }: { commands: CommandView[]; timeZone: string; showDevice?: boolean; actions?: (command: CommandView) => ReactNode; columns?: readonly CommandColumnKey[] }) {
+  const shown = columns.filter((key) => showDevice || key !== "device");
+  const cells: Record<CommandColumnKey, { header: ReactNode; cell: (command: CommandView) => ReactNode }> = {
+    sent: {
+      header: <th scope="col" className="px-3 py-2">Sent</th>,
+      cell: (command) => (
+        <td className="max-w-44 px-3 py-2 text-xs text-stone-600">
+          <span className="whitespace-nowrap">{formatDateTime(command.createdAt, timeZone)}</span>
+          {command.requestedBy ? (
+            <span className="block truncate text-stone-500" title={command.requestedBy}>
+              by {command.requestedBy}
+            </span>
+          ) : null}
+          {command.batchId ? (
+            <Link href={`/diagnostics/batches/${command.batchId}`} className="block text-brand-700 underline">
+              bulk #{command.batchId}
+            </Link>
+          ) : null}
+        </td>
+      ),
+    },
+    device: {
+      header: <th scope="col" className="px-3 py-2">Device</th>,
+      cell: (command) => (
+        <td className="px-3 py-2">
+          <Link href={`/devices/${command.device.id}`} data-row-link className="group block">
+            <span className="block font-mono text-xs text-brand-700 group-hover:underline">{command.device.id}</span>
+            <span className="block text-xs text-stone-700">{command.device.name}</span>
+          </Link>
+        </td>
+      ),
+    },
+    command: {
+      header: <th scope="col" className="px-3 py-2">Command</th>,
+      cell: (command) => (
+        <td className="px-3 py-2">
+          <span className="font-medium text-stone-900">{command.label}</span>
+          {Object.keys(command.parameters).length ? <span className="block text-xs text-stone-500">{parameterSummary(command.parameters)}</span> : null}
+          {/* the status column carries the row's action; with it hidden, the command does */}
+          {actions && !shown.includes("status") ? actions(command) : null}
+        </td>
+      ),
+    },
+    status: {
+      header: <th scope="col" className="px-3 py-2">Status</th>,
+      cell: (command) => (
+        <td className="px-3 py-2">
+          <CommandStatusBadge status={command.status} late={command.late} />
+          <span className="block text-xs text-stone-500">{timing(command, timeZone)}</span>
+          {actions ? actions(command) : null}
+        </td>
+      ),
+    },
+    result: {
+      header: <th scope="col" className="w-[45%] px-3 py-2">Result</th>,
+      cell: (command) => (
+        <td className="px-3 py-2">
+          <CommandResult command={command} compact timeZone={timeZone} />
+        </td>
+      ),
+    },
+  };
   return (
     <>
       <ul className="divide-y divide-stone-100 rounded-xl border border-stone-200 bg-white shadow-sm md:hidden" aria-label="Commands">
@@ -65,53 +132,21 @@ export function CommandList({ commands, timeZone, showDevice = true, actions }: 
           </li>
         ))}
       </ul>
-      <div className="hidden overflow-x-auto rounded-xl border border-stone-200 bg-white shadow-sm md:block">
-        <table className="w-full text-sm">
+      <div className="sticky-table hidden max-h-[calc(100dvh-4rem)] overflow-auto rounded-xl border border-stone-200 bg-white shadow-sm md:block">
+        <table data-list-rows className="w-full text-sm">
           <thead className="bg-stone-50 text-left text-xs tracking-wide text-stone-500 uppercase">
             <tr>
-              <th scope="col" className="px-3 py-2">Sent</th>
-              {showDevice ? <th scope="col" className="px-3 py-2">Device</th> : null}
-              <th scope="col" className="px-3 py-2">Command</th>
-              <th scope="col" className="px-3 py-2">Status</th>
-              <th scope="col" className="w-[45%] px-3 py-2">Result</th>
+              {shown.map((key) => (
+                <Fragment key={key}>{cells[key].header}</Fragment>
+              ))}
             </tr>
           </thead>
           <tbody className="divide-y divide-stone-100 align-top">
             {commands.map((command) => (
-              <tr key={command.id} data-testid="command-row" data-command={command.command} data-command-id={command.id}>
-                <td className="max-w-44 px-3 py-2 text-xs text-stone-600">
-                  <span className="whitespace-nowrap">{formatDateTime(command.createdAt, timeZone)}</span>
-                  {command.requestedBy ? (
-                    <span className="block truncate text-stone-500" title={command.requestedBy}>
-                      by {command.requestedBy}
-                    </span>
-                  ) : null}
-                  {command.batchId ? (
-                    <Link href={`/diagnostics/batches/${command.batchId}`} className="block text-brand-700 underline">
-                      bulk #{command.batchId}
-                    </Link>
-                  ) : null}
-                </td>
-                {showDevice ? (
-                  <td className="px-3 py-2">
-                    <Link href={`/devices/${command.device.id}`} className="group block">
-                      <span className="block font-mono text-xs text-brand-700 group-hover:underline">{command.device.id}</span>
-                      <span className="block text-xs text-stone-700">{command.device.name}</span>
-                    </Link>
-                  </td>
-                ) : null}
-                <td className="px-3 py-2">
-                  <span className="font-medium text-stone-900">{command.label}</span>
-                  {Object.keys(command.parameters).length ? <span className="block text-xs text-stone-500">{parameterSummary(command.parameters)}</span> : null}
-                </td>
-                <td className="px-3 py-2">
-                  <CommandStatusBadge status={command.status} late={command.late} />
-                  <span className="block text-xs text-stone-500">{timing(command, timeZone)}</span>
-                  {actions ? actions(command) : null}
-                </td>
-                <td className="px-3 py-2">
-                  <CommandResult command={command} compact timeZone={timeZone} />
-                </td>
+              <tr key={command.id} className="list-row" tabIndex={-1} data-list-row data-testid="command-row" data-command={command.command} data-command-id={command.id}>
+                {shown.map((key) => (
+                  <Fragment key={key}>{cells[key].cell(command)}</Fragment>
+                ))}
               </tr>
             ))}
           </tbody>

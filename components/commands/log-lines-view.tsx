@@ -15,7 +15,7 @@ export function LogLinesView({ lines }: { lines: LogLine[] }) {
     <ol className="divide-y divide-stone-100 rounded-xl border border-stone-200 bg-white font-mono text-xs leading-5 shadow-sm">
       {lines.map((line) => (
         <li key={line.n} className={`flex gap-2 px-2 py-1 ${line.level === "ERROR" ? "bg-red-50/60" : line.level === "WARN" ? "bg-amber-50/60" : ""}`}>
-          <span className="w-10 shrink-0 text-right text-stone-400 select-none" aria-label={`line ${line.n}`}>
+          <span className="w-10 shrink-0 text-right text-stone-500 select-none" aria-label={`line ${line.n}`}>
             {line.n}
           </span>
           <span className="min-w-0 flex-1 [overflow-wrap:anywhere] whitespace-pre-wrap text-stone-900">

@@ -20,7 +20,8 @@ export function diffRows(diff: ConfigDiff): DiffRow[] {
 export function ConfigDiffTable({ rows, fields, fromLabel, toLabel, empty = "No setting differs.", testId }: { rows: DiffRow[]; fields: ReadonlyMap<string, FormField & { section?: string }>; fromLabel: string; toLabel: string; empty?: string; testId?: string }) {
   if (!rows.length) return <p className="py-2 text-sm text-stone-600">{empty}</p>;
   return (
-    <div className="relative overflow-x-auto" data-testid={testId}>
+    // A keyboard stop: a wide value can be scrolled to without a pointer.
+    <div className="relative overflow-x-auto" data-testid={testId} tabIndex={0} role="region" aria-label={`${fromLabel} compared with ${toLabel}`}>
       <table className="w-full text-left text-sm">
         <caption className="sr-only">
           {fromLabel} compared with {toLabel}

@@ -86,8 +86,9 @@ export function ConfigVersionList({ deviceId, schema, versions, currentVersion, 
       ) : null}
 
       {versions.length ? (
-        // relative: the table's sr-only (absolutely placed) texts stay inside the scroller instead of widening a phone's page
-        <div className="relative overflow-x-auto">
+        // relative: the table's sr-only (absolutely placed) texts stay inside the scroller instead of widening a phone's page;
+        // a keyboard stop, so the columns past a phone's edge can be scrolled to without a pointer.
+        <div className="relative overflow-x-auto" tabIndex={0} role="region" aria-label={`Configuration versions of ${deviceId}`}>
           <table className="w-full min-w-[40rem] text-left text-sm">
             <caption className="sr-only">Configuration versions of {deviceId}, newest first</caption>
             <thead className="text-xs text-stone-500">

@@ -14,7 +14,7 @@ export function CostForecastChart({ months, currency }: { months: ForecastBar[];
   return (
     <div className="h-64 w-full" role="img" aria-label={`Forecast: ${months.map((month) => `${monthLabel(month.period)} ${money(month.total)}`).join(", ")}`}>
       <ResponsiveContainer width="100%" height="100%">
-        <ComposedChart data={months.map((month) => ({ ...month, label: monthLabel(month.period) }))} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
+        <ComposedChart data={months.map((month) => ({ ...month, label: monthLabel(month.period) }))} margin={{ top: 8, right: 8, bottom: 0, left: 0 }} accessibilityLayer={false}>
           <CartesianGrid vertical={false} stroke="#e7e5e4" />
           <XAxis dataKey="label" tick={{ fontSize: 11, fill: "#57534e" }} tickLine={false} />
           <YAxis tick={{ fontSize: 11, fill: "#57534e" }} tickLine={false} axisLine={false} width={56} tickFormatter={money} />

@@ -31,7 +31,7 @@ export function CostForecastSection({ forecast, currency, links }: { forecast: C
         </nav>
       </div>
       <CostForecastChart currency={currency} months={forecast.forecast.map((month) => ({ period: month.period, total: month.total, ...month.parts }))} />
-      <div className="mt-4 overflow-x-auto">
+      <div className="mt-4 overflow-x-auto" tabIndex={0} role="region" aria-label="Forecast by month">
         <table className="w-full text-sm" style={{ minWidth: 520 }}>
           <caption className="sr-only">Forecast by part and month</caption>
           <thead className="text-left text-xs tracking-wide text-stone-500 uppercase">

@@ -15,7 +15,7 @@ export function CostHistoryChart({ months, currency }: { months: HistoryBar[]; c
   return (
     <div className="h-72 w-full" role="img" aria-label={`Costs of the last 12 months: ${described}`}>
       <ResponsiveContainer width="100%" height="100%">
-        <BarChart data={months.map((month) => ({ ...month, label: `${monthLabel(month.period)}${month.monthToDate ? "*" : ""}` }))} stackOffset="sign" margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
+        <BarChart data={months.map((month) => ({ ...month, label: `${monthLabel(month.period)}${month.monthToDate ? "*" : ""}` }))} stackOffset="sign" margin={{ top: 8, right: 8, bottom: 0, left: 0 }} accessibilityLayer={false}>
           <CartesianGrid vertical={false} stroke="#e7e5e4" />
           <XAxis dataKey="label" tick={{ fontSize: 11, fill: "#57534e" }} tickLine={false} interval="preserveStartEnd" />
           <YAxis tick={{ fontSize: 11, fill: "#57534e" }} tickLine={false} axisLine={false} width={56} tickFormatter={money} />

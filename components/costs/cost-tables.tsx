@@ -21,7 +21,7 @@ export function CostTables({ summary }: { summary: CostSummary }) {
             <p className="text-sm text-stone-600">No costs this month.</p>
           </Card>
         ) : (
-          <DataTable columns={[{ label: "Type" }, { label: "Devices", align: "right" }, ...shown.map((category) => ({ label: CATEGORY_LABEL[category], align: "right" as const })), { label: "Total", align: "right" }]} minWidth={360 + shown.length * 90}>
+          <DataTable label="Costs by device type" columns={[{ label: "Type" }, { label: "Devices", align: "right" }, ...shown.map((category) => ({ label: CATEGORY_LABEL[category], align: "right" as const })), { label: "Total", align: "right" }]} minWidth={360 + shown.length * 90}>
             {summary.byType.map((row) => (
               <tr key={row.deviceType}>
                 <th scope="row" className="px-3 py-2 text-left font-medium text-stone-900">
@@ -48,7 +48,7 @@ export function CostTables({ summary }: { summary: CostSummary }) {
             <p className="text-sm text-stone-600">No device cost anything this month.</p>
           </Card>
         ) : (
-          <DataTable columns={[{ label: "Device" }, { label: "Type" }, { label: "Largest part" }, { label: "Total", align: "right" }]} minWidth={480}>
+          <DataTable label="Costliest devices" columns={[{ label: "Device" }, { label: "Type" }, { label: "Largest part" }, { label: "Total", align: "right" }]} minWidth={480}>
             {summary.topDevices.map((device) => {
               const [largest] = Object.entries(device.costs).sort((a, b) => b[1] - a[1]);
               return (

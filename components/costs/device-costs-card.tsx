@@ -81,7 +81,7 @@ export async function DeviceCostsCard({ actor, deviceId }: { actor: Actor; devic
         </dl>
       </div>
       <p className="mt-3 text-xs text-stone-500">
-        Priced with the farm&apos;s unit prices. <Link href={`/costs?farm=${costs.device.farmId}`} className="text-brand-700 hover:underline">The farm&apos;s costs</Link>
+        Priced with the farm&apos;s unit prices. <Link href={`/costs?farm=${costs.device.farmId}`} className="text-brand-700 underline hover:no-underline">The farm&apos;s costs</Link>
       </p>
     </Card>
   );

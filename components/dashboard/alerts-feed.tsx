@@ -1,7 +1,8 @@
 import Link from "next/link";
+import { useTranslations } from "next-intl";
 import { Card } from "@/components/ui/card";
 import { TimeAgo } from "@/components/ui/time-ago";
-import { ALERT_SEVERITY_LABEL, alertTypeLabel } from "@/lib/dashboard/alert-labels";
+import { alertTypeLabel } from "@/lib/dashboard/alert-labels";
 import type { FeedAlert } from "@/lib/dashboard/dashboard-feed";
 
 const SEVERITY = {
@@ -12,10 +13,14 @@ const SEVERITY = {
 
 /** The open alerts, most severe first: each opens its alert page. */
 export function AlertsFeed({ alerts, total }: { alerts: FeedAlert[]; total: number }) {
+  const t = useTranslations("dashboard");
+  const tEnum = useTranslations("enums");
+  const tCommon = useTranslations("common");
+  const typeLabel = (type: string) => (tEnum.has(`alertType.${type}`) ? tEnum(`alertType.${type}`) : alertTypeLabel(type));
   return (
-    <Card title="Open alerts">
+    <Card title={t("openAlerts")}>
       {alerts.length === 0 ? (
-        <p className="text-sm text-stone-600">No open alerts. Alerts appear here by themselves when a device goes offline, runs low on battery or reports errors.</p>
+        <p className="text-sm text-stone-600">{t("feedEmpty")}</p>
       ) : (
         <ul className="divide-y divide-stone-100" data-testid="alerts-feed">
           {alerts.map((alert) => (
@@ -24,13 +29,13 @@ export function AlertsFeed({ alerts, total }: { alerts: FeedAlert[]; total: numb
                 <span className="flex min-w-0 items-start gap-2">
                   <span className={`mt-0.5 inline-flex shrink-0 items-center gap-1 rounded-full px-2 py-0.5 text-xs font-medium ${SEVERITY[alert.severity].className}`}>
                     <span aria-hidden>{SEVERITY[alert.severity].icon}</span>
-                    {ALERT_SEVERITY_LABEL[alert.severity]}
+                    {tEnum(`alertSeverity.${alert.severity}`)}
                   </span>
                   <span className="min-w-0">
                     <span className="block font-medium text-stone-900">
-                      {alertTypeLabel(alert.alertType)}
+                      {typeLabel(alert.alertType)}
                       {alert.occurrenceCount > 1 ? <span className="font-normal text-stone-500"> ×{alert.occurrenceCount}</span> : null}
-                      {alert.state === "acknowledged" ? <span className="ml-1 text-xs font-normal text-stone-500">(acknowledged)</span> : null}
+                      {alert.state === "acknowledged" ? <span className="ml-1 text-xs font-normal text-stone-500">{t("acknowledged")}</span> : null}
                     </span>
                     <span className="block truncate text-xs text-stone-600">
                       {alert.device ? (
@@ -38,7 +43,7 @@ export function AlertsFeed({ alerts, total }: { alerts: FeedAlert[]; total: numb
                           <span className="font-mono">{alert.device.deviceId}</span> {alert.device.name}
                         </>
                       ) : alert.group ? (
-                        `Group ${alert.group.name}`
+                        tCommon("groupNamed", { name: alert.group.name })
                       ) : null}
                     </span>
                   </span>
@@ -53,7 +58,7 @@ export function AlertsFeed({ alerts, total }: { alerts: FeedAlert[]; total: numb
       )}
       {total > alerts.length ? (
         <Link href="/alerts" className="mt-2 inline-block text-sm font-medium text-brand-700 hover:underline">
-          All {total} open alerts →
+          {t("allOpenAlerts", { total })}
         </Link>
       ) : null}
     </Card>

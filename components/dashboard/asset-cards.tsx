@@ -1,16 +1,18 @@
 import Link from "next/link";
+import { useLocale, useTranslations } from "next-intl";
 import { formatDate } from "@/components/devices/device-values";
 import { Card, Kpi } from "@/components/ui/card";
-import { daysLeftText } from "@/components/warranty/warranty-status-badge";
+import { isLocale } from "@/lib/i18n/format";
 import type { AssetSummary } from "@/lib/dashboard/asset-summary";
 
 /** Calibration and maintenance that need someone, each opening the list behind it. */
 export function AssetKpis({ summary }: { summary: AssetSummary }) {
+  const t = useTranslations("dashboard");
   return (
     <>
-      <Kpi label="Calibration overdue" value={summary.calibrationOverdue} tone={summary.calibrationOverdue ? "bad" : "neutral"} href="/devices?calibration=overdue" />
-      <Kpi label="Calibration due" value={summary.calibrationDue} tone={summary.calibrationDue ? "warn" : "neutral"} href="/devices?calibration=due" hint="within 14 days" />
-      <Kpi label="Maintenance overdue" value={summary.maintenanceOverdue} tone={summary.maintenanceOverdue ? "warn" : "neutral"} href="/maintenance?status=overdue" />
+      <Kpi label={t("calibrationOverdue")} value={summary.calibrationOverdue} tone={summary.calibrationOverdue ? "bad" : "neutral"} href="/devices?calibration=overdue" />
+      <Kpi label={t("calibrationDue")} value={summary.calibrationDue} tone={summary.calibrationDue ? "warn" : "neutral"} href="/devices?calibration=due" hint={t("within14Days")} />
+      <Kpi label={t("maintenanceOverdue")} value={summary.maintenanceOverdue} tone={summary.maintenanceOverdue ? "warn" : "neutral"} href="/maintenance?status=overdue" />
     </>
   );
 }
@@ -18,8 +20,11 @@ export function AssetKpis({ summary }: { summary: AssetSummary }) {
 /** "Warranties expiring in 30 days": the soonest few and the way to the rest. */
 export function ExpiringWarrantiesCard({ summary }: { summary: AssetSummary }) {
   const { data, total } = summary.expiring;
+  const t = useTranslations("dashboard");
+  const current = useLocale();
+  const locale = isLocale(current) ? current : "en";
   return (
-    <Card title="Warranties expiring in 30 days">
+    <Card title={t("warrantiesExpiring")}>
       {data.length ? (
         <ul className="divide-y divide-stone-100 text-sm" data-testid="expiring-warranties">
           {data.map((device) => (
@@ -31,16 +36,16 @@ export function ExpiringWarrantiesCard({ summary }: { summary: AssetSummary }) {
                 <span className="text-stone-700">{device.name}</span>
               </span>
               <span className="text-xs whitespace-nowrap text-stone-600">
-                {formatDate(device.warrantyEnd)} · <span className={device.daysLeft < 7 ? "font-medium text-red-700" : "text-amber-800"}>{daysLeftText(device.daysLeft)}</span>
+                {formatDate(device.warrantyEnd, locale)} · <span className={device.daysLeft < 7 ? "font-medium text-red-700" : "text-amber-800"}>{t("daysLeft", { days: device.daysLeft })}</span>
               </span>
             </li>
           ))}
         </ul>
       ) : (
-        <p className="text-sm text-stone-500">No warranty ends in the next 30 days.</p>
+        <p className="text-sm text-stone-500">{t("noWarrantyEnding")}</p>
       )}
       <Link href="/inventory/warranty?expiring=30" className="mt-3 inline-block text-sm text-brand-700 underline">
-        {total > data.length ? `All ${total} expiring warranties` : "Warranties and claims"}
+        {total > data.length ? t("allExpiringWarranties", { total }) : t("warrantiesAndClaims")}
       </Link>
     </Card>
   );

@@ -1,47 +1,48 @@
+import { useFormatter, useTranslations } from "next-intl";
 import { Card } from "@/components/ui/card";
 import { DeviceMapLoader } from "@/components/map/device-map-loader";
-import { HEALTH_COLOR, type DeviceMapData } from "@/lib/dashboard/device-map";
+import { HEALTH_COLOR, HEALTH_SHAPE, type DeviceMapData } from "@/lib/dashboard/device-map";
 
-const LEGEND = [
-  ["healthy", "Healthy"],
-  ["warning", "Warning"],
-  ["critical", "Critical"],
-  ["unknown", "Unknown"],
-] as const;
+const LEGEND = ["healthy", "warning", "critical", "unknown"] as const;
 
 /** The map with its legend and the plain words around it: what is missing and how to get tiles. */
 export function DeviceMapCard({ data, tileUrl, attribution }: { data: DeviceMapData; tileUrl: string | null; attribution: string }) {
+  const t = useTranslations("dashboard");
+  const tHealth = useTranslations("enums.health");
+  const format = useFormatter();
   return (
-    <Card title="Where the devices are">
+    <Card title={t("mapTitle")}>
       {data.devices.length === 0 ? (
-        <p className="text-sm text-stone-600">No device has coordinates yet. Add a latitude and longitude on a device&apos;s page (Location) to see it here.</p>
+        <p className="text-sm text-stone-600">{t("mapEmpty")}</p>
       ) : (
         <DeviceMapLoader devices={data.devices} tileUrl={tileUrl} attribution={attribution} />
       )}
       <div className="mt-2 flex flex-wrap items-center gap-x-4 gap-y-1 text-xs text-stone-600">
-        {LEGEND.map(([status, label]) => (
+        {LEGEND.map((status) => (
           <span key={status} className="inline-flex items-center gap-1">
-            <span aria-hidden className="inline-block size-2.5 rounded-full" style={{ background: HEALTH_COLOR[status] }} />
-            {label}
+            <svg viewBox="0 0 20 20" className="size-3" aria-hidden>
+              <path d={HEALTH_SHAPE[status]} fill={status === "unknown" ? "#ffffff" : HEALTH_COLOR[status]} stroke={status === "unknown" ? HEALTH_COLOR.unknown : "none"} strokeWidth={2} />
+            </svg>
+            {tHealth(status)}
           </span>
         ))}
         <span className="inline-flex items-center gap-1">
           <span aria-hidden className="inline-block size-3 rounded-full border-2 border-stone-900" />
-          Needs attention
+          {t("needsAttention")}
         </span>
       </div>
       {data.withoutCoordinates > 0 ? (
         <p className="mt-1 text-xs text-stone-600" data-testid="map-missing">
-          {data.withoutCoordinates === 1 ? "1 device has" : `${data.withoutCoordinates} devices have`} no coordinates and {data.withoutCoordinates === 1 ? "is" : "are"} not on the map.
+          {t("mapMissing", { count: data.withoutCoordinates })}
         </p>
       ) : null}
       {data.notShown > 0 ? (
         <p className="mt-1 text-xs text-stone-600">
-          Showing the {data.devices.length.toLocaleString("en-GB")} devices that most need attention; {data.notShown.toLocaleString("en-GB")} more are not drawn. Pick a farm to see its devices.
+          {t("mapNotShown", { shown: format.number(data.devices.length), notShown: format.number(data.notShown) })}
         </p>
       ) : null}
       {!tileUrl && data.devices.length > 0 ? (
-        <p className="mt-1 text-xs text-stone-500 [overflow-wrap:anywhere]">Plain background: no map tiles are configured. Set MAP_TILE_URL (e.g. https://tile.openstreetmap.org/{"{z}/{x}/{y}"}.png) to draw streets and fields behind the devices.</p>
+        <p className="mt-1 text-xs text-stone-500 [overflow-wrap:anywhere]">{t("mapNoTiles", { example: "https://tile.openstreetmap.org/{z}/{x}/{y}.png" })}</p>
       ) : null}
     </Card>
   );

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { useTranslations } from "next-intl";
 import { Card } from "@/components/ui/card";
 import { TimeAgo } from "@/components/ui/time-ago";
 import type { RecentEvent } from "@/lib/dashboard/dashboard-feed";
@@ -12,10 +13,11 @@ const TONE = {
 
 /** "What changed since yesterday": alerts raised and cleared, devices gone silent, edits. */
 export function RecentEvents({ events }: { events: RecentEvent[] }) {
+  const t = useTranslations("dashboard");
   return (
-    <Card title="Since yesterday">
+    <Card title={t("sinceYesterday")}>
       {events.length === 0 ? (
-        <p className="text-sm text-stone-600">Nothing changed in the last 24 hours: no alerts raised or cleared, no device went silent, no device was edited.</p>
+        <p className="text-sm text-stone-600">{t("nothingChanged")}</p>
       ) : (
         <ul className="divide-y divide-stone-100" data-testid="recent-events">
           {events.map((event, index) => {

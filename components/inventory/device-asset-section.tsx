@@ -29,7 +29,7 @@ function Row({ label, children }: { label: string; children: React.ReactNode }) 
   return (
     <div className="flex flex-wrap justify-between gap-x-3 gap-y-0.5 py-1.5">
       <dt className="text-stone-500">{label}</dt>
-      <dd className="min-w-0 text-right font-medium break-words text-stone-900">{children ?? <span className="font-normal text-stone-400">—</span>}</dd>
+      <dd className="min-w-0 text-right font-medium break-words text-stone-900">{children ?? <span className="font-normal text-stone-500">—</span>}</dd>
     </div>
   );
 }

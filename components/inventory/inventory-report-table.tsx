@@ -25,7 +25,7 @@ const NUM = "px-3 py-2 text-right tabular-nums";
 /** One farm's report: a row per device type, the farm's subtotal below. Counts link to the devices behind them. */
 export function InventoryReportTable({ farm, rows }: { farm: InventoryFarmTotal; rows: InventoryReportRow[] }) {
   const list = (params: Record<string, string>) => `/devices?${new URLSearchParams({ farm: String(farm.farmId), ...params })}`;
-  const count = (value: number, params: Record<string, string>) => (value > 0 ? <Link href={list(params)} className="text-brand-700 hover:underline">{value.toLocaleString("en")}</Link> : <span className="text-stone-400">0</span>);
+  const count = (value: number, params: Record<string, string>) => (value > 0 ? <Link href={list(params)} className="text-brand-700 hover:underline">{value.toLocaleString("en")}</Link> : <span className="text-stone-500">0</span>);
   return (
     <section aria-labelledby={`farm-${farm.farmId}`} className="space-y-2">
       <h2 id={`farm-${farm.farmId}`} className="text-base font-semibold text-stone-900">

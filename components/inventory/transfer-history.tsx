@@ -28,7 +28,7 @@ export function TransferHistory({ transfers, showDevice = true }: { transfers: T
           <td className="px-3 py-2">{place(row.fromFarm, row.fromGroup, row.fromLocation)}</td>
           <td className="px-3 py-2">{place(row.toFarm, row.toGroup, row.toLocation)}</td>
           <td className="px-3 py-2 text-stone-700">{row.transferredBy ?? "API key"}</td>
-          <td className="px-3 py-2 text-stone-700">{row.reason ?? <span className="text-stone-400">—</span>}</td>
+          <td className="px-3 py-2 text-stone-700">{row.reason ?? <span className="text-stone-500">—</span>}</td>
         </tr>
       ))}
     </DataTable>

@@ -59,7 +59,7 @@ export async function DeviceMaintenanceSection({ actor, device }: { actor: Actor
           {data.plans.map((plan, index) => (
             <span key={plan.id}>
               {index ? ", " : ""}
-              <Link href={`/maintenance/plans/${plan.id}`} className="text-brand-700 hover:underline">
+              <Link href={`/maintenance/plans/${plan.id}`} className="text-brand-700 underline hover:no-underline">
                 {plan.name}
               </Link>{" "}
               ({plan.rhythm})

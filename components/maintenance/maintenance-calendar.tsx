@@ -46,7 +46,7 @@ export function MaintenanceCalendar({ view, day, today, work, showFarm, dayHref 
               >
                 <div className="mb-1 flex items-center justify-between">
                   <span
-                    className={`inline-flex h-6 min-w-6 items-center justify-center rounded-full px-1 text-xs font-medium ${date === today ? "bg-brand-700 text-white" : outside ? "text-stone-400" : "text-stone-700"}`}
+                    className={`inline-flex h-6 min-w-6 items-center justify-center rounded-full px-1 text-xs font-medium ${date === today ? "bg-brand-700 text-white" : outside ? "text-stone-500" : "text-stone-700"}`}
                     aria-current={date === today ? "date" : undefined}
                   >
                     {view === "week" ? shortDay(date).replace(/^\S+ /, "") : dayOfMonth(date)}
@@ -117,7 +117,7 @@ function CalendarEntry({ item, roomy, showFarm }: { item: CalendarItem; roomy: b
       data-testid="calendar-entry"
       data-status={item.status}
       className={`block rounded-md border-l-4 px-1.5 py-1 text-xs leading-tight hover:ring-1 hover:ring-brand-600 ${TYPE_TONE[item.maintenanceType].bar} ${
-        overdue ? "bg-red-50 ring-1 ring-red-300" : finished ? "bg-stone-50 text-stone-500" : "bg-stone-50"
+        overdue ? "bg-red-50 ring-1 ring-red-300" : finished ? "bg-stone-50 text-stone-600" : "bg-stone-50"
       } ${roomy ? "py-1.5" : ""}`}
     >
       <span className="flex items-center gap-1">
@@ -125,14 +125,14 @@ function CalendarEntry({ item, roomy, showFarm }: { item: CalendarItem; roomy: b
           {STATUS_TONE[item.status].icon}
         </span>
         <span className={`shrink-0 font-mono font-medium ${overdue ? "text-red-800" : "text-stone-900"} ${item.status === "cancelled" ? "line-through" : ""}`}>{item.deviceId}</span>
-        {showFarm ? <span className="min-w-0 truncate text-[10px] text-stone-500">{item.farmName}</span> : null}
+        {showFarm ? <span className="min-w-0 truncate text-[10px] text-stone-600">{item.farmName}</span> : null}
       </span>
       <span className={`block truncate ${overdue ? "font-semibold text-red-800" : "text-stone-600"}`}>
         {overdue ? "Overdue · " : ""}
         {MAINTENANCE_TYPE_LABEL[item.maintenanceType]}
       </span>
       {roomy ? (
-        <span className="block truncate text-stone-500">
+        <span className="block truncate text-stone-600">
           {item.deviceName}
           {item.assigneeName ? ` · ${item.assigneeName}` : " · unassigned"}
         </span>

@@ -56,6 +56,13 @@ export function useJobSubmit() {
   const [errors, setErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [submitting, startSubmit] = useTransition();
+  // The job's page is opened once the action's transition has ended, not inside it: the action
+  // revalidates the updates pages, and a push made inside that transition was dropped now and then
+  // (vercel/next.js#83382, #83386), leaving the wizard on screen with the job already made.
+  const [opened, open] = useState<string | null>(null);
+  useEffect(() => {
+    if (opened) router.push(opened);
+  }, [opened, router]);
   const refuse = (local: FieldErrors) => {
     setErrors(local);
     setFormError("Please correct the highlighted fields.");
@@ -66,14 +73,15 @@ export function useJobSubmit() {
     startSubmit(async () => {
       const result = await call();
       if (result.ok) {
-        router.push(`/updates/${result.data.jobId}`);
+        open(`/updates/${result.data.jobId}`);
         return;
       }
       setErrors(result.fieldErrors ?? {});
       setFormError(result.error);
     });
   };
-  return { errors, formError, submitting, refuse, send, err: (prefix: string) => firstError(errors, prefix) };
+  // still "submitting" while the job's page opens, so a second click cannot schedule it twice
+  return { errors, formError, submitting: submitting || opened !== null, refuse, send, err: (prefix: string) => firstError(errors, prefix) };
 }
 
 export function WizardStep({ step, title, idPrefix = "", children }: { step: number; title: string; idPrefix?: string; children: ReactNode }) {

@@ -140,7 +140,7 @@ export function CredentialsPanel({ device, credentials, compact = false }: { dev
       <details className="group rounded-xl border border-stone-200 bg-white" open={!compact}>
         <summary className="flex min-h-11 cursor-pointer items-center justify-between px-3 text-sm font-semibold text-stone-800">
           Topics of {device.deviceId}
-          <span aria-hidden className="text-stone-400 group-open:rotate-180">▾</span>
+          <span aria-hidden className="text-stone-500 group-open:rotate-180">▾</span>
         </summary>
         <ul className="divide-y divide-stone-100 border-t border-stone-100" aria-label="Topics">
           {(Object.entries(credentials.topics) as [keyof DeviceTopics, string][]).map(([key, topic]) => (

@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
+import { ModalDialog } from "@/components/ui/modal-dialog";
 import { parseLabel, type ParsedLabel } from "@/lib/provisioning/qr-payload";
 import { INPUT, PRIMARY_BUTTON, SECONDARY_BUTTON } from "./wizard-field";
 
@@ -73,7 +74,6 @@ type Camera = { status: "starting" } | { status: "scanning" } | { status: "unava
 export function LabelScanner({ onRead, onClose }: { onRead: (label: ReadLabel, source: ReadSource) => void; onClose: () => void }) {
   const ids = useId();
   const videoRef = useRef<HTMLVideoElement>(null);
-  const dialogRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement | null>(null);
   const [camera, setCamera] = useState<Camera>({ status: "starting" });
   const [refusal, setRefusal] = useState<string | null>(null);
@@ -152,22 +152,6 @@ export function LabelScanner({ onRead, onClose }: { onRead: (label: ReadLabel, s
     return stop;
   }, []);
 
-  // The dialog takes the focus (not the text field: a phone keyboard would cover the camera) and
-  // gives it back to the button that opened it.
-  useEffect(() => {
-    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    dialogRef.current?.focus();
-    return () => opener?.focus();
-  }, []);
-
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key === "Escape") onClose();
-    };
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, [onClose]);
-
   const submitTyped = (event: FormEvent) => {
     event.preventDefault();
     const parsed = parseLabel(typed);
@@ -199,8 +183,9 @@ export function LabelScanner({ onRead, onClose }: { onRead: (label: ReadLabel, s
   };
 
   return (
-    <div className="fixed inset-0 z-50 flex items-stretch justify-center bg-black/60 sm:items-center sm:p-4" role="dialog" aria-modal="true" aria-labelledby={`${ids}-title`}>
-      <div ref={dialogRef} tabIndex={-1} className="flex max-h-full w-full flex-col overflow-y-auto bg-white focus:outline-none sm:max-w-lg sm:rounded-2xl sm:shadow-xl">
+    // The dialog itself takes the focus (not the text field: a phone keyboard would cover the camera).
+    <ModalDialog labelledBy={`${ids}-title`} onClose={onClose} className="bg-white max-sm:m-0 sm:m-auto max-sm:h-dvh max-sm:max-h-none max-sm:w-full max-sm:max-w-none sm:w-full sm:max-w-lg sm:rounded-2xl sm:shadow-xl">
+      <div className="flex h-full w-full flex-col bg-white">
         <div className="flex items-center justify-between border-b border-stone-200 px-4 py-3">
           <h2 id={`${ids}-title`} className="text-lg font-semibold text-stone-900">
             Scan the device label
@@ -278,6 +263,6 @@ export function LabelScanner({ onRead, onClose }: { onRead: (label: ReadLabel, s
           </form>
         </div>
       </div>
-    </div>
+    </ModalDialog>
   );
 }

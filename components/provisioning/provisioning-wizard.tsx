@@ -325,7 +325,7 @@ function Progress({ step }: { step: StepNumber }) {
         return (
           <li key={title} aria-current={current ? "step" : undefined} className="min-w-0">
             <span className={`block h-1.5 rounded-full ${done || current ? "bg-brand-700" : "bg-stone-200"}`} aria-hidden />
-            <span className={`mt-1.5 hidden truncate text-xs sm:block ${current ? "font-semibold text-stone-900" : done ? "text-stone-600" : "text-stone-400"}`}>
+            <span className={`mt-1.5 hidden truncate text-xs sm:block ${current ? "font-semibold text-stone-900" : done ? "text-stone-600" : "text-stone-500"}`}>
               {number}. {title}
             </span>
             <span className="sr-only sm:hidden">

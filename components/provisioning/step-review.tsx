@@ -49,7 +49,7 @@ export function StepReview({ values, farmName, onEdit }: { values: WizardValues;
             {section.rows.map((row) => (
               <div key={row.label} className="contents">
                 <dt className="text-stone-500">{row.label}</dt>
-                <dd className={`min-w-0 break-words text-stone-900 ${row.mono && row.value ? "font-mono" : ""}`}>{row.value || <span className="text-stone-400">—</span>}</dd>
+                <dd className={`min-w-0 break-words text-stone-900 ${row.mono && row.value ? "font-mono" : ""}`}>{row.value || <span className="text-stone-500">—</span>}</dd>
               </div>
             ))}
           </dl>

@@ -2,7 +2,7 @@ import type { ReactNode } from "react";
 
 /** Big enough to hit with a thumb in a glove; 16 px text so a phone does not zoom into the field. */
 export const INPUT =
-  "block w-full min-h-12 rounded-lg border border-stone-300 bg-white px-3 py-2.5 text-base text-stone-900 placeholder:text-stone-400 sm:text-sm aria-[invalid=true]:border-red-500 aria-[invalid=true]:ring-1 aria-[invalid=true]:ring-red-500 disabled:bg-stone-100";
+  "block w-full min-h-12 rounded-lg border border-stone-300 bg-white px-3 py-2.5 text-base text-stone-900 placeholder:text-stone-500 sm:text-sm aria-[invalid=true]:border-red-500 aria-[invalid=true]:ring-1 aria-[invalid=true]:ring-red-500 disabled:bg-stone-100";
 
 const BUTTON = "inline-flex min-h-12 items-center justify-center gap-2 rounded-lg px-4 py-2.5 text-base font-medium sm:min-h-10 sm:text-sm disabled:cursor-not-allowed disabled:opacity-60";
 export const PRIMARY_BUTTON = `${BUTTON} border border-brand-700 bg-brand-700 text-white hover:bg-brand-800`;

@@ -4,8 +4,8 @@ import type { Actor } from "../auth/permissions";
 import { ConflictError, NotFoundError } from "../errors";
 import { defineAction, formDataToObject } from "./define-action";
 
-const session = vi.hoisted(() => ({ actor: null as Actor | null }));
-vi.mock("../auth/session", () => ({ currentActor: async () => session.actor }));
+const session = vi.hoisted(() => ({ actor: null as Actor | null, gate: null as string | null }));
+vi.mock("../auth/session", () => ({ currentActor: async () => session.actor, twoFactorGate: async () => session.gate }));
 
 const person = (role: Actor["role"]) => ({ kind: "user", id: 1, label: `${role}@example.test`, name: role, role, farmId: 1 }) as Actor;
 
@@ -27,6 +27,7 @@ describe("defineAction", () => {
   beforeEach(() => {
     run.mockClear();
     session.actor = person("technician");
+    session.gate = null;
   });
 
   it("runs with the parsed input and the signed-in person, from a form or a plain object", async () => {
@@ -45,6 +46,13 @@ describe("defineAction", () => {
   it("refuses a role without the permission on the server, whatever the page showed", async () => {
     session.actor = person("viewer");
     expect(await rename(null, { name: "x" })).toEqual({ ok: false, error: "Your role (viewer) does not allow this." });
+    expect(run).not.toHaveBeenCalled();
+  });
+
+  it("refuses an admin held for two-factor set-up with the gate's reason, and runs nothing", async () => {
+    session.actor = person("admin");
+    session.gate = "Admins must turn on two-factor sign-in first.";
+    expect(await rename(null, { name: "x" })).toEqual({ ok: false, error: "Admins must turn on two-factor sign-in first." });
     expect(run).not.toHaveBeenCalled();
   });
 

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { can, permissionRefusal, type Actor, type Permission } from "../auth/permissions";
-import { currentActor } from "../auth/session";
+import { currentActor, twoFactorGate } from "../auth/session";
 import { ConflictError, fieldErrorsFromIssues, type FieldErrors, InvalidError, isExpectedError } from "../errors";
 
 export type ActionResult<T> = { ok: true; data: T; message?: string } | { ok: false; error: string; fieldErrors?: FieldErrors };
@@ -32,6 +32,8 @@ export function defineAction<S extends z.ZodType, T>(
     try {
       const actor = await currentActor();
       if (!actor) return { ok: false, error: "Your session has ended. Sign in again." };
+      const gate = await twoFactorGate(actor);
+      if (gate) return { ok: false, error: gate };
       if (!can(actor.role, options.permission)) return { ok: false, error: `Your role (${actor.role}) does not allow this.` };
       const refusal = permissionRefusal(actor, options.permission);
       if (refusal) return { ok: false, error: refusal };

@@ -48,11 +48,31 @@ export type IssueInputs = {
   /** Judged only when the limits name CPU/memory limits; missing or null = not reported. */
   cpuPercent?: number | null;
   memoryPercent?: number | null;
+  /** The device's farm's time zone: the clock an alert message's times are written in (UTC when unknown). */
+  timeZone?: string | null;
 };
 
-/** "2026-11-23 05:49 UTC": what a farmer reads in an alert message, whatever the server's zone. */
-export function formatAlertTime(at: Date): string {
-  return `${at.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+const alertClocks = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * "2026-11-23 06:49 CET": what a farmer reads in an alert message — in the farm's own clock with
+ * its zone named (the message is stored once and read in mails, webhooks and screens alike),
+ * whatever the server's zone. ISO-like order, so it reads the same in every language.
+ */
+export function formatAlertTime(at: Date, timeZone: string | null = "UTC"): string {
+  const zone = timeZone || "UTC";
+  if (zone === "UTC") return `${at.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+  let clock = alertClocks.get(zone);
+  if (!clock) {
+    try {
+      clock = new Intl.DateTimeFormat("en-GB", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short" });
+    } catch {
+      return formatAlertTime(at, "UTC");
+    }
+    alertClocks.set(zone, clock);
+  }
+  const part = Object.fromEntries(clock.formatToParts(at).map((p) => [p.type, p.value]));
+  return `${part.year}-${part.month}-${part.day} ${part.hour}:${part.minute} ${part.timeZoneName}`;
 }
 
 const percent = (value: number) => `${Math.round(value * 10) / 10}%`;
@@ -63,11 +83,11 @@ const minutes = (ms: number) => `${Math.floor(ms / 60_000)} min`;
 export function deviceIssues(device: IssueInputs, now: Date, limits: HealthThresholds = DEFAULT_HEALTH_THRESHOLDS): DeviceIssue[] {
   const issues: DeviceIssue[] = [];
   if (isOffline(device.lastSeen, now, limits)) {
-    issues.push({ type: "offline", severity: "critical", message: `Device offline since ${formatAlertTime(device.lastSeen!)}` });
+    issues.push({ type: "offline", severity: "critical", message: `Device offline since ${formatAlertTime(device.lastSeen!, device.timeZone)}` });
   }
   if (isTelemetryLate(device.lastSeen, now, limits)) {
     const age = now.getTime() - device.lastSeen!.getTime();
-    issues.push({ type: "telemetry_late", severity: "warning", message: `No telemetry for ${minutes(age)} (since ${formatAlertTime(device.lastSeen!)})` });
+    issues.push({ type: "telemetry_late", severity: "warning", message: `No telemetry for ${minutes(age)} (since ${formatAlertTime(device.lastSeen!, device.timeZone)})` });
   }
   const battery = device.batteryLevel;
   if (battery !== null && battery < lowBatteryLimit(device.lowBatteryThreshold, limits)) {

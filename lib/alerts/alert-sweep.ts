@@ -123,7 +123,7 @@ export async function runHealthSweep(sql: Sql, now: Date, limits?: ThresholdBook
   // The screen needs the limits; the other reads start meanwhile (the book is a few small reads).
   const bookLoaded = limits ? Promise.resolve(limits) : ThresholdBook.load(sql);
   const screened = bookLoaded.then((book) => screen(sql, nowIso, book));
-  const [groupRows, { book, candidates }, fleet, openAlerts] = await Promise.all([
+  const [groupRows, { book, candidates }, fleet, openAlerts, farmRows] = await Promise.all([
     sql.query<GroupRow>(`SELECT id, parent_id, active, health_check_interval, offline_alert_threshold FROM device_groups`),
     screened,
     // Per group: monitored devices and how many are due this minute (healthCheckDue's
@@ -144,7 +144,10 @@ export async function runHealthSweep(sql: Sql, now: Date, limits?: ThresholdBook
          FROM alerts a LEFT JOIN devices d ON d.id = a.device_id
         WHERE a.state <> 'resolved'`,
     ),
+    // A farm's clock for the times its alert messages name (a handful of rows, read once a sweep).
+    sql.query<{ id: number; timezone: string }>(`SELECT id, timezone FROM farms`),
   ]);
+  const farmZone = new Map(farmRows.rows.map((farm) => [farm.id, farm.timezone]));
 
   const groups = new Map(groupRows.rows.map((group) => [group.id, group]));
   const ancestorsOf = ancestry(groups);
@@ -195,6 +198,7 @@ export async function runHealthSweep(sql: Sql, now: Date, limits?: ThresholdBook
       memoryPercent: row.memory_percent,
       calibrationStatus: row.calibration_status,
       firmwareUpdateStatus: row.firmware_update_status,
+      timeZone: row.farm_id === null ? null : farmZone.get(row.farm_id),
     };
     for (const issue of deviceIssues(device, now, deviceLimits)) {
       issues.device.push(row.id);

@@ -41,11 +41,12 @@ export async function readMultipartUpload(request: Request, options: { tmpDir: s
         stream.resume();
         return;
       }
-      pending.push(
-        receiveToTempFile(stream, options).then((received) => {
-          file = { ...received, fileName: info.filename || "upload.bin", field: name, contentType: info.mimeType || "application/octet-stream" };
-        }),
-      );
+      const receiving = receiveToTempFile(stream, options).then((received) => {
+        file = { ...received, fileName: info.filename || "upload.bin", field: name, contentType: info.mimeType || "application/octet-stream" };
+      });
+      // awaited below; a file over the limit fails it before the body has ended
+      receiving.catch(() => {});
+      pending.push(receiving);
     });
     parser.on("error", reject);
     parser.on("close", resolve);
@@ -58,6 +59,9 @@ export async function readMultipartUpload(request: Request, options: { tmpDir: s
     await Promise.race([done, cut]);
     await Promise.all(pending);
   } catch (error) {
+    // the part being written is abandoned and its temp file removed before the refusal is answered
+    if (!parser.destroyed) parser.destroy();
+    await Promise.allSettled(pending);
     const received = file as MultipartUpload["file"];
     if (received) await import("node:fs/promises").then((fs) => fs.rm(received.file, { force: true }));
     if (error instanceof UploadTooLargeError) throw tooLarge();

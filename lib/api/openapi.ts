@@ -7,6 +7,7 @@
  * route handler exists that the document does not describe, or the other way round.
  */
 import { z } from "zod";
+import { auditOpenApi } from "../audit/audit-openapi";
 import { createApiKeySchema } from "../auth/api-keys";
 import { ROLES } from "../auth/permissions";
 import { CONNECTION_STATUSES, DEVICE_STATES, HEALTH_STATUSES } from "../devices/device-fields";
@@ -69,6 +70,13 @@ import { warrantyOpenApi } from "../warranty/warranty-openapi";
 import { inventoryOpenApi } from "../inventory/inventory-openapi";
 import { costsOpenApi } from "../costs/costs-openapi";
 import { maintenanceOpenApi } from "../maintenance/maintenance-openapi";
+import { usersOpenApi } from "../users/users-openapi";
+import { notificationsOpenApi } from "../notifications/notifications-openapi";
+import { farmsOpenApi } from "../farms/farms-openapi";
+import { authOpenApi } from "../auth/auth-openapi";
+import { importOpenApi } from "../import/import-openapi";
+import { EXPORT_COLUMNS } from "../devices/device-export";
+import { listViewsOpenApi } from "../list-views/list-views-openapi";
 
 export { HTTP_METHODS, type HttpMethod, type JsonSchema, type OpenApiDocument, type OpenApiOperation, type OpenApiParameter } from "./openapi-helpers";
 
@@ -77,7 +85,7 @@ export { HTTP_METHODS, type HttpMethod, type JsonSchema, type OpenApiDocument, t
  * Each adds its tags, paths and named schemas; two areas claiming one path and method, or one
  * schema name, is a mistake the document refuses to hide.
  */
-export const OPENAPI_AREAS: readonly OpenApiArea[] = [commandsOpenApi, logsOpenApi, configurationOpenApi, configCampaignsOpenApi, calibrationOpenApi, warrantyOpenApi, inventoryOpenApi, costsOpenApi, maintenanceOpenApi];
+export const OPENAPI_AREAS: readonly OpenApiArea[] = [commandsOpenApi, logsOpenApi, configurationOpenApi, configCampaignsOpenApi, calibrationOpenApi, warrantyOpenApi, inventoryOpenApi, costsOpenApi, maintenanceOpenApi, auditOpenApi, usersOpenApi, notificationsOpenApi, farmsOpenApi, authOpenApi, importOpenApi, listViewsOpenApi];
 
 
 // ---------------------------------------------------------------- response bodies
@@ -131,10 +139,15 @@ const groupCount = z.object({ key: z.string(), label: z.string(), count: z.numbe
 
 const deviceList = z.object({
   data: z.array(listedDevice),
-  total: z.number().int().describe("Devices matching the filter, over all pages"),
-  page: z.number().int(),
+  total: z.number().int().describe("Devices matching the filter, over all pages: exact up to 10,000, beyond that as totalKind says"),
+  totalKind: z
+    .enum(["exact", "estimate", "atLeast"])
+    .describe("exact: total is the count; estimate: about total (PostgreSQL's row estimate, shown as “about”); atLeast: more than total (a filter the estimate cannot be made for)"),
+  page: z.number().int().describe("The page's position, from 1 (from the cursor's offset when paging by cursor)"),
   pageSize: z.number().int(),
-  pages: z.number().int(),
+  pages: z.number().int().describe("Pages in total; as exact as total"),
+  nextCursor: z.string().nullable().describe("Pass as ?cursor= for the next page; null on the last page"),
+  prevCursor: z.string().nullable().describe("Pass as ?cursor= for the previous page; null on the first page"),
   groupBy: z.enum(DEVICE_GROUP_BY).optional().describe("Only with ?groupBy="),
   groups: z.array(groupCount).optional().describe("Counts per value of groupBy, largest first; only with ?groupBy="),
 });
@@ -172,7 +185,6 @@ const tag = z.object({
   editable: z.boolean().describe("Whether the caller may rename, recolour or delete it"),
   shared: z.boolean().describe("Carried by devices of a farm other than the caller's: an admin (a caller of every farm) changes it"),
 });
-const farm = z.object({ id: z.number().int(), code: z.string(), name: z.string(), timezone: z.string() });
 const me = z.object({ kind: z.enum(["user", "api_key"]), name: z.string(), label: z.string(), role: z.enum(ROLES), farmId: z.number().int().nullable().describe("null = every farm") });
 const apiKey = z.object({
   id: z.number().int(),
@@ -238,16 +250,17 @@ const DEVICE_QUERY_HELP: Record<string, string> = {
   attention: "Only devices that need attention (true) or that do not (false)",
   maintenance: "Only devices in maintenance mode (true) or not (false)",
   retired: "Include retired (decommissioned) devices",
-  sort: "Sort column; ties are broken by device id",
+  sort: "Sort column; ties are broken by device id, in the sort's direction",
   dir: "Sort direction; empty values (battery, signal, firmware, last seen) come last either way",
-  page: "Page number, from 1",
+  page: "Page number, from 1: an offset, so a deep page costs more than the first; prefer cursor",
   pageSize: `Devices per page: ${PAGE_SIZES.join(", ")}`,
   groupBy: "Also count the matching devices per value of this field",
+  cursor: "The nextCursor or prevCursor of the previous answer, with the same sort and dir: the page after or before it, as fast deep in the list as at its start. A cursor that is not one the list gave out is a 400",
 };
 
 
 const deviceListParameters = queryParameters(deviceListQuerySchema, DEVICE_QUERY_HELP);
-const deviceFilterParameters = queryParameters(deviceListQuerySchema, DEVICE_QUERY_HELP, (name) => !["page", "pageSize", "groupBy"].includes(name));
+const deviceFilterParameters = queryParameters(deviceListQuerySchema, DEVICE_QUERY_HELP, (name) => !["page", "pageSize", "groupBy", "cursor"].includes(name));
 
 
 // ---------------------------------------------------------------- alerts (lib/alerts)
@@ -476,30 +489,6 @@ const MOSQUITTO_ANSWERS = {
   "403": ok("Denied", ref("MosquittoResult")),
 };
 
-const IMPORT_ERROR_SCHEMA: JsonSchema = { type: "object", required: ["row", "column", "message"], properties: { row: { type: "integer", description: "The file's line where the row starts (the header is usually line 1)" }, column: { type: "string" }, message: { type: "string" } } };
-const IMPORT_RESULT_SCHEMA: JsonSchema = {
-  type: "object",
-  description: "dry_run: totalRows, toCreate, toUpdate, toSkip, rejected, columns, unknownColumns, firstRows, errors, errorCount. Import: batchId, state, totalRows, created, updated, skipped, rejected, errors, errorCount.",
-  required: ["dryRun", "totalRows", "rejected", "errors", "errorCount"],
-  properties: {
-    dryRun: { type: "boolean" },
-    batchId: { type: "integer" },
-    state: { type: "string", enum: ["done", "failed"] },
-    totalRows: { type: "integer" },
-    toCreate: { type: "integer" },
-    toUpdate: { type: "integer" },
-    toSkip: { type: "integer" },
-    created: { type: "integer" },
-    updated: { type: "integer" },
-    skipped: { type: "integer" },
-    rejected: { type: "integer" },
-    columns: { type: "array", items: { type: "string" } },
-    unknownColumns: { type: "array", items: { type: "string" } },
-    firstRows: { type: "array", items: { type: "object", properties: { row: { type: "integer" }, action: { type: "string", enum: ["create", "update", "unchanged", "rejected"] }, values: { type: "object", additionalProperties: { type: "string" } } } } },
-    errors: { type: "array", items: IMPORT_ERROR_SCHEMA, description: "At most 10,000" },
-    errorCount: { type: "integer" },
-  },
-};
 const IMPORT_BATCH_SCHEMA: JsonSchema = {
   type: "object",
   properties: {
@@ -507,12 +496,14 @@ const IMPORT_BATCH_SCHEMA: JsonSchema = {
     fileName: { type: "string" },
     mode: { type: "string", enum: [...IMPORT_MODES] },
     skipErrors: { type: "boolean" },
-    state: { type: "string", enum: ["previewed", "importing", "done", "failed"] },
+    state: { type: "string", enum: ["previewed", "importing", "done", "failed", "refused", "dry_run"], description: "refused: the file could not be read or mapped; dry_run: a preview, its counts what the import would do" },
     totalRows: { type: "integer" },
     createdCount: { type: "integer" },
     updatedCount: { type: "integer" },
     skippedCount: { type: "integer" },
     errorCount: { type: "integer" },
+    warningCount: { type: "integer" },
+    failureReason: { type: ["string", "null"] },
     createdAt: { type: "string", format: "date-time" },
     finishedAt: { type: ["string", "null"], format: "date-time" },
     createdBy: { type: ["string", "null"] },
@@ -526,9 +517,10 @@ const nullableNumber = { type: ["number", "null"] };
 const HEALTH_HISTORY_SCHEMA: JsonSchema = {
   type: "object",
   description: "Telemetry bucketed in PostgreSQL (24h: 5 min, 7d: 1 h, 30d: 4 h); buckets without samples are gaps (null values, samples 0)",
-  required: ["range", "from", "to", "bucketMs", "samples", "points"],
+  required: ["range", "from", "to", "bucketMs", "resolution", "samples", "points"],
   properties: {
     range: { type: "string", enum: ["24h", "7d", "30d"] },
+    resolution: { type: "string", enum: ["raw", "5m", "1h"], description: "Read from raw samples (24h), the 5-minute rollups (7d) or the hourly ones (30d); rollups trail raw samples by a few minutes" },
     from: { type: "integer", description: "ms since the epoch" },
     to: { type: "integer", description: "ms since the epoch" },
     bucketMs: { type: "integer" },
@@ -810,14 +802,23 @@ export function buildOpenApiDocument(): OpenApiDocument {
       "/devices/export": {
         get: operation("devices.read", {
           operationId: "exportDevices",
-          summary: "Export devices as CSV",
-          description: "`?deviceIds=MM001,MM002` for a selection, or the list's filters for every matching device. Streamed.",
+          summary: "Export devices as CSV or Excel",
+          description:
+            "`?deviceIds=MM001,MM002` for a selection, or the list's filters for every matching device. Streamed. The importable columns come first, named as the import reads them (dates YYYY-MM-DD, tags separated by `|`, metadata as JSON), so an edited export imports back; the read-only columns (firmware, health, connection, battery, signal, last seen, maintenance mode) follow and the import ignores them.",
           tags: ["Devices"],
           parameters: [
             { name: "deviceIds", in: "query", required: false, description: "Device ids, comma-separated; when given, the filters are ignored", style: "form", explode: false, schema: { type: "array", items: { type: "string", pattern: DEVICE_ID_PATTERN.source } } },
             ...deviceFilterParameters,
+            { name: "format", in: "query", required: false, description: "csv (default) or xlsx (an Excel workbook, one sheet)", schema: { type: "string", enum: ["csv", "xlsx"], default: "csv" } },
+            { name: "columns", in: "query", required: false, description: "Only these CSV columns, in this order (the list's \"Export visible columns\"); every column when left out", style: "form", explode: false, schema: { type: "array", items: { type: "string", enum: [...EXPORT_COLUMNS] } } },
           ],
-          responses: { "200": { description: "RFC 4180 CSV with a header row", content: { "text/csv": { schema: { type: "string" } } } }, ...errors(400, ...CALLER) },
+          responses: {
+            "200": {
+              description: "RFC 4180 CSV with a header row, or an .xlsx workbook with the same columns",
+              content: { "text/csv": { schema: { type: "string" } }, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": { schema: { type: "string", format: "binary" } } },
+            },
+            ...errors(400, ...CALLER),
+          },
         }),
       },
       "/iot/devices/{id}/health": {
@@ -838,32 +839,6 @@ export function buildOpenApiDocument(): OpenApiDocument {
           tags: ["Farms"],
           parameters: [{ name: "farm", in: "query", required: false, description: "Farm code (GVD) or id", schema: { type: "string", maxLength: 20 } }],
           responses: { "200": ok("The summary", FARM_HEALTH_SUMMARY_SCHEMA), ...errors(400, ...CALLER, 404) },
-        }),
-      },
-      "/iot/devices/import": {
-        post: operation("devices.import", {
-          operationId: "importDevices",
-          summary: "Import devices from a CSV file",
-          description:
-            "The file as multipart/form-data (a `file` field; the parameters may also be form fields) or as the raw body (text/csv, the file name in `X-File-Name` or `?fileName=`). " +
-            "Columns are matched case- and space-insensitively; device_id, name and device_type are required. UTF-8 with or without BOM, `,`, `;` or tab separated, at most 20 MB; two columns meaning the same field, or a file that is not valid CSV, are refused with 400 naming the line. " +
-            "With `dry_run=true` the answer is the preview and nothing is written. Otherwise every valid row is written in one transaction; when a row is wrong and `skip_errors` is false, nothing is written (a device id registered meanwhile by another import is such a row). Each run is kept as an import batch.",
-          tags: ["Devices"],
-          parameters: [
-            { name: "mode", in: "query", required: false, description: "create: new devices only; update: existing only; create_update: both", schema: { type: "string", enum: [...IMPORT_MODES], default: "create" } },
-            { name: "skip_errors", in: "query", required: false, description: "Import the valid rows and report the others", schema: { type: "boolean", default: false } },
-            { name: "dry_run", in: "query", required: false, description: "Answer the preview, write nothing", schema: { type: "boolean", default: false } },
-            { name: "default_farm", in: "query", required: false, description: "Farm code for rows without farm_code", schema: { type: "string", maxLength: 20 } },
-            { name: "fileName", in: "query", required: false, description: "The file name kept with the batch (raw body)", schema: { type: "string", maxLength: 255 } },
-          ],
-          requestBody: {
-            required: true,
-            content: {
-              "multipart/form-data": { schema: { type: "object", required: ["file"], properties: { file: { type: "string", format: "binary" }, mode: { type: "string", enum: [...IMPORT_MODES] }, skip_errors: { type: "boolean" }, dry_run: { type: "boolean" }, default_farm: { type: "string" } } } },
-              "text/csv": { schema: { type: "string" } },
-            },
-          },
-          responses: { "200": ok("The preview (dry_run) or what was imported", IMPORT_RESULT_SCHEMA), ...errors(400, ...CALLER, 409) },
         }),
       },
       "/iot/devices/import/template": {
@@ -1048,14 +1023,6 @@ export function buildOpenApiDocument(): OpenApiDocument {
           tags: ["Tags"],
           parameters: [idParameter("tag", tagIdSchema)],
           responses: { "200": ok("Deleted", ref("Deleted")), ...errors(400, ...CALLER, 404) },
-        }),
-      },
-      "/farms": {
-        get: operation("devices.read", {
-          operationId: "listFarms",
-          summary: "List the farms the caller may see",
-          tags: ["Farms"],
-          responses: { "200": ok("The farms", listOf(ref("Farm"))), ...errors(...CALLER) },
         }),
       },
       "/me": {
@@ -1264,7 +1231,6 @@ export function buildOpenApiDocument(): OpenApiDocument {
             BulkResult: bulkResult,
             Group: group,
             Tag: tag,
-            Farm: farm,
             Me: me,
             ApiKey: apiKey,
             ApiKeyCreated: createdApiKey,

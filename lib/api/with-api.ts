@@ -7,8 +7,9 @@ import { NextResponse } from "next/server";
 import { z } from "zod";
 import { apiKeyFromHeaders, authenticateApiKey } from "../auth/api-keys";
 import { permissionRefusal, type Actor, type Permission } from "../auth/permissions";
-import { currentActor } from "../auth/session";
+import { currentActor, twoFactorGate } from "../auth/session";
 import { getDb } from "../db";
+import { clientAddress } from "../http/client-address";
 import { ConflictError, fieldErrorsFromIssues, ForbiddenError, InvalidError, isExpectedError, PayloadTooLargeError, RateLimitedError, UnauthorizedError } from "../errors";
 import { assertSameOriginRequest, bodyLimit, limitBody, SAFE_METHODS, tooLargeCause, type BodySpec } from "./request-guards";
 
@@ -35,10 +36,13 @@ export async function resolveActor(request: Request): Promise<Actor> {
   if (key) {
     const actor = await authenticateApiKey(getDb(), key);
     if (!actor) throw new UnauthorizedError("The API key is unknown or revoked.");
-    return actor;
+    // For the audit log: where the call came from and which key made it (its public prefix).
+    return { ...actor, ip: clientAddress(request.headers), via: "api_key", credential: actor.label.replace(/^api-key:/, "") };
   }
   const actor = await currentActor();
   if (!actor) throw new UnauthorizedError();
+  const gate = await twoFactorGate(actor);
+  if (gate) throw new ForbiddenError(gate);
   return actor;
 }
 

@@ -53,12 +53,17 @@ beforeAll(async () => {
   simulator = startSimulator({
     mqttUrl: broker.url,
     devices: [{ deviceId: meter.deviceId, deviceType: "milk_meter", firmwareVersion: "2.0.3", ...meter.credentials }],
-    intervalSeconds: 0.5,
+    // One telemetry message at connect, the next minutes later: a later one would overwrite the
+    // fields get_status refreshed before the test reads them.
+    intervalSeconds: 600,
     connectSpreadMs: 0,
     commandDelayScale: 0.05,
     log: () => undefined,
   });
   await waitFor(async () => (await db.device.findUniqueOrThrow({ where: { id: meter.id } })).connectionStatus === "online", 15_000);
+  // "Online" comes from the broker's connect hook; the connect telemetry follows up to 2 s later.
+  // Stored before the test asks, it cannot overwrite what get_status refreshes (CI saw it do so).
+  await waitFor(async () => (await db.telemetrySample.count({ where: { deviceId: meter.id } })) > 0, 15_000);
 });
 
 afterAll(async () => {

@@ -5,6 +5,7 @@
  */
 import proxyAddr from "proxy-addr";
 import { z } from "zod";
+import { entraTenantProblem } from "../auth/entra-tenant";
 
 const booleanFlag = z
   .enum(["true", "false", "1", "0", "yes", "no"], { message: "must be true or false" })
@@ -29,6 +30,13 @@ const mqttUrl = z
 export const configSchema = z
   .object({
   DATABASE_URL: postgresUrl.optional(),
+  /**
+   * A streaming replica for reads that may lag (lists, charts, reports: lib/db.ts getReadDb);
+   * writes and reads of one's own writes stay on DATABASE_URL. Used while it is up and at most
+   * DATABASE_REPLICA_MAX_LAG_SECONDS behind; otherwise those reads go to the primary.
+   */
+  DATABASE_REPLICA_URL: postgresUrl.optional(),
+  DATABASE_REPLICA_MAX_LAG_SECONDS: z.coerce.number({ message: "must be a number" }).min(0).max(3600).default(5),
   MQTT_URL: mqttUrl.optional(),
   /** Service account the worker and the web app use on the broker. */
   MQTT_SERVICE_USERNAME: z.string().min(1).default("sdm-service"),
@@ -41,6 +49,11 @@ export const configSchema = z
   MQTT_PROTOCOL_VERSION: z.enum(["4", "5"], { message: "must be 4 (MQTT 3.1.1) or 5" }).transform(Number).optional(),
   /** `$share/iot-workers/…` so that several workers split the load (EMQX, Mosquitto 2, HiveMQ). */
   MQTT_SHARED_SUBSCRIPTION: booleanFlag.default(false),
+  /**
+   * The shared subscription's group (`$share/<group>/…`); setting it turns the shared subscription
+   * on. Every worker of one deployment names the same group, each with its own MQTT_CLIENT_ID.
+   */
+  MQTT_SHARED_GROUP: z.string().trim().regex(/^[A-Za-z0-9_-]{1,64}$/, "letters, digits, _ and - only").optional(),
   /**
    * Broker connections per worker, on a shared subscription when more than one. External brokers
    * only. The worker acknowledges only after storing: with MQTT 5 it lets the broker keep 65,535
@@ -102,6 +115,19 @@ export const configSchema = z
   /** A reachable device that does not run its desired configuration for longer than this raises a configuration drift alert. */
   CONFIG_DRIFT_GRACE_MINUTES: z.coerce.number({ message: "must be a number" }).int().min(0).max(10_080).default(10),
   AUTH_SECRET: z.string().min(32, "must be at least 32 characters (openssl rand -base64 32)").optional(),
+  /** Admins must set up two-factor sign-in (lib/auth/two-factor.ts reads it; validated here so a typo stops the start). */
+  REQUIRE_ADMIN_TOTP: booleanFlag.optional(),
+  /** Generic OpenID Connect single sign-on (lib/auth/oidc.ts): the issuer URL. */
+  OIDC_ISSUER: z.string().trim().url("must be the issuer URL, e.g. https://keycloak.example/realms/dairy").optional(),
+  /** Microsoft Entra ID single sign-on: one directory's id; the shared endpoints (common, organizations, consumers) are refused. */
+  AZURE_AD_TENANT_ID: z
+    .string()
+    .trim()
+    .superRefine((tenant, context) => {
+      const problem = entraTenantProblem(tenant);
+      if (problem) context.addIssue({ code: "custom", message: problem });
+    })
+    .optional(),
   DATA_DIR: z.string().min(1).default(".data"),
   /** Demo data and simulated devices on `npm start`. */
   DEMO: booleanFlag.default(true),
@@ -155,6 +181,17 @@ export const configSchema = z
    */
   FIRMWARE_SIGNING_KEY: z.string().trim().startsWith("-----BEGIN PRIVATE KEY-----", "must be a PKCS#8 PEM private key (-----BEGIN PRIVATE KEY-----)").optional(),
   TELEMETRY_RETENTION_DAYS: z.coerce.number({ message: "must be a number" }).int().min(1).max(3650).default(30),
+  /** 5-minute telemetry rollups older than this many days are deleted daily (lib/jobs/rollup-retention.ts); charts up to 14 days read them. */
+  ROLLUP_5M_RETENTION_DAYS: z.coerce.number({ message: "must be a number" }).int().min(1).max(3650).default(90),
+  /** Hourly telemetry rollups older than this many days are deleted daily; charts and reports beyond 14 days read them. */
+  ROLLUP_1H_RETENTION_DAYS: z.coerce.number({ message: "must be a number" }).int().min(1).max(36500).default(730),
+  /**
+   * How far the rollup job stays behind the newest telemetry, in seconds (lib/telemetry/rollups.ts):
+   * a sample stored later than this after it was received would be missed by the rollups.
+   */
+  ROLLUP_LAG_SECONDS: z.coerce.number({ message: "must be a number" }).int().min(10).max(3600).default(120),
+  /** Audit events older than this many days are deleted daily (lib/jobs/audit-retention.ts). */
+  AUDIT_RETENTION_DAYS: z.coerce.number({ message: "must be a number" }).int().min(1).max(36500).default(730),
   /**
    * Leaflet tile URL template (https://tile.openstreetmap.org/{z}/{x}/{y}.png or a farm's own tile
    * server). Unset: the map draws the devices on a plain background and fetches nothing from outside,

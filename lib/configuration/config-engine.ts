@@ -23,9 +23,10 @@
  * Everything lives in device_states / device_configs, so a restarted worker carries on.
  */
 import { AUTO_RESOLVED_NOTE, RETIRED_RESOLVED_NOTE } from "../alerts/alert-rules";
+import { farmTimeSql, loadZoneTable } from "../i18n/zone-sql";
 import type { Outgoing } from "../mqtt/publish-many";
 import type { Sql, SqlPool } from "../telemetry/sql";
-import { atomically, REACHABLE_SQL, runExclusively } from "../worker/engine-tick";
+import { atomically, claimRun, REACHABLE_SQL, runExclusively } from "../worker/engine-tick";
 import { deliverDesired } from "./config-delivery";
 import { changeSummary, configDiff } from "./config-diff";
 import { configHash } from "./config-hash";
@@ -129,7 +130,8 @@ export class ConfigEngine {
     // The drift sweep keeps the minute (its alerts count one occurrence per sweep, as the health
     // sweep's do); a NOTIFY only asks for versions.
     const minuteDue = opts.sweep || Date.now() - this.sweptAt >= (this.options.sweepEveryMs ?? 60_000);
-    const materialize = minuteDue || this.sweepWanted;
+    const notified = this.sweepWanted;
+    const materialize = minuteDue || notified;
     const online = this.online;
     this.online = new Set();
     this.sweepWanted = false;
@@ -141,11 +143,14 @@ export class ConfigEngine {
     };
     try {
       const outcome = await runExclusively(this.pool, CONFIG_ENGINE_LOCK, async (sql) => {
-        if (materialize) result.materialized = await this.materialize(sql, clock());
+        // The minute's sweeps once across workers: this process's timer only says when to ask
+        // (the drift sweep counts an alert occurrence per run; two workers would count double).
+        const sweepNow = minuteDue && (opts.sweep || (await claimRun(sql, "config.sweeps", this.options.sweepEveryMs ?? 60_000)));
+        if (sweepNow || notified) result.materialized = await this.materialize(sql, clock());
         const delivered = await this.deliver(sql, clock(), [...online]);
         result.sent = delivered.sent;
         result.failed = delivered.failed;
-        if (minuteDue) result.drift = await this.driftSweep(sql, clock());
+        if (sweepNow) result.drift = await this.driftSweep(sql, clock());
       });
       result.ran = outcome.ran;
     } catch (error) {
@@ -336,7 +341,9 @@ export class ConfigEngine {
             AND s.drift_since <= $1::timestamptz - make_interval(mins => $2) AND ${differs}`,
         [nowIso, graceMinutes],
       );
-      // Raised, or found again (occurrence counted) while the device is there to say so.
+      // Raised, or found again (occurrence counted) while the device is there to say so. "Since"
+      // is written in the device's farm's clock (lib/i18n/zone-sql.ts).
+      const zones = await loadZoneTable(sql, now);
       const upsert = await sql.query<{ raised: boolean }>(
         `INSERT INTO alerts (device_id, alert_type, severity, message, first_occurrence, last_occurrence, created_at)
          SELECT s.device_id, 'config_drift', 'warning',
@@ -344,17 +351,18 @@ export class ConfigEngine {
                      THEN 'Device rejected configuration version ' || s.desired_version || COALESCE(': ' || s.status_reason, '')
                      ELSE 'Device runs another configuration than version ' || s.desired_version || ' (reported '
                           || COALESCE('version ' || s.reported_version || ', ', '') || 'hash ' || left(s.reported_hash, 12) || ') since '
-                          || to_char(s.drift_since AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') || ' UTC' END,
+                          || ${farmTimeSql("s.drift_since", "f.timezone", { zones: 2, offsets: 3, names: 4 })} END,
                 $1, $1, $1
            FROM device_states s
            JOIN devices d ON d.id = s.device_id
+           LEFT JOIN farms f ON f.id = d.farm_id
           WHERE s.drifted AND d.state <> 'decommissioned' AND d.connection_status IN ${REACHABLE_SQL}
          ON CONFLICT (device_id, alert_type) WHERE state <> 'resolved' DO UPDATE SET
                 occurrence_count = alerts.occurrence_count + 1,
                 last_occurrence = EXCLUDED.last_occurrence,
                 message = EXCLUDED.message
          RETURNING (xmax = 0) AS raised`,
-        [nowIso],
+        [nowIso, zones.zones, zones.offsets, zones.names],
       );
       // Converged (or given a new version, whose grace starts again), or retired: resolved as the sweep does.
       const resolved = await sql.query(

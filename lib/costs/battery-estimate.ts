@@ -1,12 +1,13 @@
 /**
  * When a battery device will need its battery replaced: the I-013 §11 `_estimate_battery_replacement`
  * intent (a date, days remaining, cost, confidence), done from what the devices really report.
- * A least-squares line through the device's battery_level samples of the last 30 days (after its
+ * A least-squares line through the device's battery_level readings of the last 30 days (after its
  * last battery replacement, if one was done since) gives the drain in points per day; the
  * replacement is due when the level reaches the device's lowBatteryThreshold. Confidence grows with
  * the days the samples span: under 7 days low, 7–20 medium, 21 and more high.
  */
 import type { Db } from "../db";
+import { resolutionFor, rollupTable } from "../telemetry/resolution";
 import { ratesSql } from "./cost-rates";
 
 export const BATTERY_WINDOW_DAYS = 30;
@@ -68,8 +69,20 @@ function round(value: number, places: number) {
 export type FleetBatteryRow = BatteryFit & { id: number; farmId: number; deviceType: string; batteryPrice: number };
 
 /**
+ * The rollups the fit reads (lib/telemetry/resolution.ts): a 30-day window is hourly, a few hundred
+ * rows a device instead of a month of raw samples. The line goes through each hour's average level
+ * at the middle of its samples' times — exact for a steady drain, each hour weighing the same.
+ */
+const BATTERY_RESOLUTION = (() => {
+  const resolution = resolutionFor(BATTERY_WINDOW_DAYS * 86_400_000);
+  if (resolution === "raw") throw new Error("the battery window must be read from rollups");
+  return resolution;
+})();
+
+/**
  * The fitted lines of battery devices in one query: of one device (`deviceId`), or every battery
- * device of a farm (or all farms). Uses telemetry_samples (device_id, ts) for each device's window.
+ * device of a farm (or all farms), from the rollups (device_id, bucket) of each device's window.
+ * Buckets that start before the window (its last battery replacement) are left out whole.
  */
 export async function batteryFits(db: Pick<Db, "$queryRawUnsafe">, scope: { farmId: number | null; deviceId: number | null }, now: Date): Promise<FleetBatteryRow[]> {
   const rows = await db.$queryRawUnsafe<
@@ -90,12 +103,13 @@ export async function batteryFits(db: Pick<Db, "$queryRawUnsafe">, scope: { farm
             f.slope, COALESCE(f.samples, 0)::int AS samples, f.span_days
        FROM scoped s
        LEFT JOIN LATERAL (
-         SELECT regr_slope(t.battery_level, EXTRACT(EPOCH FROM (t.ts - $3::timestamptz)) / 86400) AS slope,
-                count(*) AS samples,
-                EXTRACT(EPOCH FROM (max(t.ts) - min(t.ts))) / 86400 AS span_days,
-                (array_agg(t.battery_level ORDER BY t.ts DESC))[1] AS latest
-           FROM telemetry_samples t
-          WHERE t.device_id = s.id AND t.ts >= s.since AND t.ts <= $3::timestamptz AND t.battery_level IS NOT NULL
+         SELECT regr_slope(r.battery_sum / r.battery_count,
+                           EXTRACT(EPOCH FROM (r.first_ts + (r.last_ts - r.first_ts) / 2 - $3::timestamptz)) / 86400) AS slope,
+                sum(r.battery_count) AS samples,
+                EXTRACT(EPOCH FROM (max(r.last_ts) - min(r.first_ts))) / 86400 AS span_days,
+                (array_agg(r.battery_last ORDER BY r.last_ts DESC))[1] AS latest
+           FROM ${rollupTable(BATTERY_RESOLUTION)} r
+          WHERE r.device_id = s.id AND r.bucket >= s.since AND r.bucket <= $3::timestamptz AND r.battery_count > 0
        ) f ON true`,
     scope.farmId,
     scope.deviceId,

@@ -109,16 +109,21 @@ export async function updateFarmCostRates(db: Db, actor: Actor, farmId: number, 
   if (refusal) throw new ForbiddenError(refusal);
   const parsed = costRatesSchema.safeParse(input);
   if (!parsed.success) throw new InvalidError("Please correct the highlighted prices.", fieldErrorsFromIssues(parsed.error.issues));
-  const data = parsed.data;
-  return db.$transaction(async (tx) => {
-    const farm = await findFarm(tx, actor, farmId);
-    const before = fromRow(farm.costRates);
-    const updatedById = actor.kind === "user" ? actor.id : null;
-    const saved = await tx.farmCostRates.upsert({ where: { farmId }, create: { farmId, ...data, updatedById }, update: { ...data, updatedById } });
-    const after = fromRow(saved);
-    await recordAudit(tx, actor, { entityType: "farm", entityId: String(farmId), action: "cost_rates.update", before: { ...before, isDefault: farm.costRates === null }, after });
-    return { farmId, farmName: farm.name, ...after, isDefault: false, updatedAt: saved.updatedAt.toISOString() };
-  });
+  return db.$transaction(async (tx) => writeFarmCostRates(tx, actor, farmId, parsed.data));
+}
+
+/**
+ * Saves parsed prices inside the caller's transaction, audited: the rates form, and the farm form
+ * and API (lib/farms/farm-admin.ts) that set a new farm's currency and prices with the farm.
+ */
+export async function writeFarmCostRates(tx: Pick<Db, "farm" | "farmCostRates" | "auditEvent">, actor: Actor, farmId: number, data: CostRatesInput): Promise<FarmCostRatesView> {
+  const farm = await findFarm(tx, actor, farmId);
+  const before = fromRow(farm.costRates);
+  const updatedById = actor.kind === "user" ? actor.id : null;
+  const saved = await tx.farmCostRates.upsert({ where: { farmId }, create: { farmId, ...data, updatedById }, update: { ...data, updatedById } });
+  const after = fromRow(saved);
+  await recordAudit(tx, actor, { entityType: "farm", entityId: String(farmId), action: "cost_rates.update", before: { ...before, isDefault: farm.costRates === null }, after });
+  return { farmId, farmName: farm.name, ...after, isDefault: false, updatedAt: saved.updatedAt.toISOString() };
 }
 
 /** For the maintenance records and other areas: a farm's prices without an actor check. */

@@ -8,6 +8,7 @@ import { resolveDatabaseUrl } from "../config/database-url";
 import { disconnectDb, getDb } from "../db";
 import { ForbiddenError, InvalidError, NotFoundError } from "../errors";
 import { createSqlPool, type SqlPool } from "../telemetry/sql";
+import { rollUpStoredTelemetry } from "../testing/rollups";
 import { createTestPerson, refusal } from "../testing/people";
 import { usageSnapshotJob } from "../jobs/usage-snapshot";
 import { generateCostForecast } from "./cost-forecast";
@@ -83,6 +84,8 @@ beforeAll(async () => {
   await db.telemetrySample.createMany({
     data: Array.from({ length: 22 }, (_, i) => ({ deviceId: dev.co, ts: new Date(Date.UTC(2026, 9, 25, 12) + i * 86_400_000), batteryLevel: 71 - i })),
   });
+  // the battery estimate reads the hourly rollups the worker's job keeps
+  await rollUpStoredTelemetry();
 });
 
 afterAll(async () => {

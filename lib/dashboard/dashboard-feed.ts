@@ -181,7 +181,8 @@ export function describeEvent(row: EventRow): RecentEvent {
 }
 
 /**
- * What changed in the last day, newest first. "Went silent" are devices heard from in that window
+ * What changed in the day before `now`, newest first (bounded on both sides so a past `now` reads
+ * that day as it was). "Went silent" are devices heard from in that window
  * that are offline now: the sweep does not log transitions, but the last-seen time dates them.
  * An update job shows where it touches the farm and only if the person may open it: a job that
  * spans farms would tell a farm-bound person another farm's job name and results.
@@ -193,29 +194,29 @@ export async function recentEvents(db: Db, actor: Actor, selectedFarm: number | 
     (SELECT 'alert_raised' AS kind, a.first_occurrence AS at, d.device_id, d.name AS device_name, a.id AS alert_id,
             a.alert_type::text AS alert_type, a.severity::text AS severity, NULL AS action, NULL AS actor_label, NULL::jsonb AS after, NULL AS note
        FROM alerts a JOIN devices d ON d.id = a.device_id
-      WHERE a.first_occurrence >= ${since} AND (${farmId}::int IS NULL OR d.farm_id = ${farmId}::int)
+      WHERE a.first_occurrence >= ${since} AND a.first_occurrence <= ${now} AND (${farmId}::int IS NULL OR d.farm_id = ${farmId}::int)
       ORDER BY a.first_occurrence DESC LIMIT ${take})
     UNION ALL
     (SELECT 'alert_cleared', a.resolved_at, d.device_id, d.name, a.id, a.alert_type::text, a.severity::text, NULL, u.email, NULL, a.resolution_notes
        FROM alerts a JOIN devices d ON d.id = a.device_id LEFT JOIN users u ON u.id = a.resolved_by_id
-      WHERE a.state = 'resolved' AND a.resolved_at >= ${since} AND (${farmId}::int IS NULL OR d.farm_id = ${farmId}::int)
+      WHERE a.state = 'resolved' AND a.resolved_at >= ${since} AND a.resolved_at <= ${now} AND (${farmId}::int IS NULL OR d.farm_id = ${farmId}::int)
       ORDER BY a.resolved_at DESC LIMIT ${take})
     UNION ALL
     (SELECT 'went_silent', d.last_seen, d.device_id, d.name, NULL, NULL, NULL, NULL, NULL, NULL, NULL
        FROM devices d
-      WHERE d.connection_status = 'offline' AND d.last_seen >= ${since} AND d.state <> 'decommissioned'
+      WHERE d.connection_status = 'offline' AND d.last_seen >= ${since} AND d.last_seen <= ${now} AND d.state <> 'decommissioned'
         AND (${farmId}::int IS NULL OR d.farm_id = ${farmId}::int)
       ORDER BY d.last_seen DESC LIMIT ${take})
     UNION ALL
     (SELECT 'change', e.created_at, d.device_id, d.name, NULL, NULL, NULL, e.action, e.actor_label, e.after, NULL
        FROM audit_events e JOIN devices d ON d.device_id = e.entity_id
-      WHERE e.entity_type = 'device' AND e.created_at >= ${since} AND (${farmId}::int IS NULL OR d.farm_id = ${farmId}::int)
+      WHERE e.entity_type = 'device' AND e.created_at >= ${since} AND e.created_at <= ${now} AND (${farmId}::int IS NULL OR d.farm_id = ${farmId}::int)
       ORDER BY e.created_at DESC LIMIT ${take})
     UNION ALL
     (SELECT 'update_job', e.created_at, NULL, j.name, j.id, NULL, NULL, e.action, NULL, e.after, NULL
        FROM audit_events e JOIN update_jobs j ON j.id::text = e.entity_id
       WHERE e.entity_type = 'update_job' AND e.action IN ('completed', 'auto_rollback', 'halted') AND j.notify_on_complete
-        AND e.created_at >= ${since}
+        AND e.created_at >= ${since} AND e.created_at <= ${now}
         AND (${farmId}::int IS NULL OR EXISTS (SELECT 1 FROM update_logs l JOIN devices d ON d.id = l.device_id WHERE l.job_id = j.id AND d.farm_id = ${farmId}::int))
         AND ${updateJobVisibleTo(actor)}
       ORDER BY e.created_at DESC LIMIT ${take})

@@ -21,7 +21,9 @@ let farmA: number;
 let farmB: number;
 let groupId: number;
 const dbId = new Map<string, number>();
-const now = new Date();
+// Two days back: the "since yesterday" window then holds only this file's rows, not the events
+// other test files write at the same time into the shared database.
+const now = new Date(Date.now() - 2 * 86_400_000);
 const ago = (minutes: number) => new Date(now.getTime() - minutes * 60_000);
 
 beforeAll(async () => {

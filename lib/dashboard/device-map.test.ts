@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { boundsOf, hasUsableCoordinates, spreadPositions } from "./device-map";
+import { boundsOf, clusterSummary, hasUsableCoordinates, spreadPositions } from "./device-map";
 
 describe("the device map", () => {
   it("fits the devices' corners", () => {
@@ -26,5 +26,16 @@ describe("the device map", () => {
       expect(metres).toBeGreaterThan(3);
       expect(metres).toBeLessThan(6);
     }
+  });
+
+  it("names a cluster by its worst device and says every health in words, not by colour alone", () => {
+    const cluster = clusterSummary([
+      { healthStatus: "healthy", needsAttention: false },
+      { healthStatus: "critical", needsAttention: true },
+      { healthStatus: "healthy", needsAttention: false },
+      { healthStatus: "warning", needsAttention: true },
+    ]);
+    expect(cluster).toEqual({ count: 4, worst: "critical", needsAttention: 2, label: "4 devices: 1 critical, 1 warning, 2 healthy; 2 need attention" });
+    expect(clusterSummary([{ healthStatus: "unknown", needsAttention: false }, { healthStatus: "healthy", needsAttention: false }])).toMatchObject({ worst: "unknown", label: "2 devices: 1 unknown, 1 healthy" });
   });
 });

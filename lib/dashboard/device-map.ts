@@ -34,6 +34,17 @@ export const HEALTH_COLOR: Record<MapDevice["healthStatus"], string> = {
   unknown: "#78716c",
 };
 
+/**
+ * Marker and legend shapes by health, in a 20 × 20 box: the badges' glyphs (● ▲ ■ ○), so colour is
+ * never the only difference between two health states (WCAG 1.4.1).
+ */
+export const HEALTH_SHAPE: Record<MapDevice["healthStatus"], string> = {
+  healthy: "M10 3a7 7 0 1 0 0.01 0Z",
+  warning: "M10 1.8 18.6 17.2H1.4Z",
+  critical: "M3 3h14v14H3Z",
+  unknown: "M10 3.5a6.5 6.5 0 1 0 0.01 0Z",
+};
+
 /** South-west and north-east corners around the devices, or null when there is none. */
 export function boundsOf(points: [number, number][]): [[number, number], [number, number]] | null {
   if (points.length === 0) return null;
@@ -102,4 +113,25 @@ export async function deviceMapData(db: Db, farmId: number | null, limit = MAP_M
   const devices: MapDevice[] = placed.map((device, i) => ({ ...device, position: positions[i]! }));
   devices.sort((a, b) => DRAW_ORDER[a.healthStatus] - DRAW_ORDER[b.healthStatus] || a.deviceId.localeCompare(b.deviceId));
   return { devices, withoutCoordinates: total - withCoordinates, notShown: withCoordinates - devices.length };
+}
+
+const HEALTH_WORD: Record<MapDevice["healthStatus"], string> = { critical: "critical", warning: "warning", healthy: "healthy", unknown: "unknown" };
+/** Worst first: a cluster takes the shape and colour of its worst device. */
+const SEVERITY_ORDER: MapDevice["healthStatus"][] = ["critical", "warning", "unknown", "healthy"];
+
+export type ClusterSummary = { count: number; worst: MapDevice["healthStatus"]; needsAttention: number; label: string };
+
+/**
+ * What a cluster of markers says (devices close together at this zoom drawn as one, so no two
+ * markers overlap): how many, the worst health (its shape and colour) and, in words, the count per
+ * health and of those needing attention: "12 devices: 2 critical, 1 warning, 9 healthy; 2 need attention".
+ */
+export function clusterSummary(devices: { healthStatus: MapDevice["healthStatus"]; needsAttention: boolean }[]): ClusterSummary {
+  const counts = new Map<MapDevice["healthStatus"], number>();
+  for (const device of devices) counts.set(device.healthStatus, (counts.get(device.healthStatus) ?? 0) + 1);
+  const worst = SEVERITY_ORDER.find((health) => counts.has(health)) ?? "unknown";
+  const needsAttention = devices.filter((device) => device.needsAttention).length;
+  const parts = SEVERITY_ORDER.filter((health) => counts.has(health)).map((health) => `${counts.get(health)} ${HEALTH_WORD[health]}`);
+  const label = `${devices.length} ${devices.length === 1 ? "device" : "devices"}: ${parts.join(", ")}${needsAttention ? `; ${needsAttention} ${needsAttention === 1 ? "needs" : "need"} attention` : ""}`;
+  return { count: devices.length, worst, needsAttention, label };
 }

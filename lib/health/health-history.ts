@@ -4,10 +4,13 @@
  * browser as a few hundred points; empty buckets come back as gaps, so an outage shows as a break
  * in the line rather than a straight line drawn across it.
  */
+import { Prisma } from "@prisma/client";
 import { z } from "zod";
 import type { Db } from "../db";
 import { BATTERY_CRITICAL_BELOW, BATTERY_WARNING_BELOW, ERRORS_CRITICAL_ABOVE, ERRORS_WARNING_ABOVE, lowBatteryLimit, SIGNAL_POOR_BELOW_DBM, SIGNAL_WEAK_BELOW_DBM } from "./device-health";
 import { DEFAULT_HEALTH_THRESHOLDS, type HealthThresholds } from "./health-thresholds";
+import { resolutionFor, rollupTable, type TelemetryResolution } from "../telemetry/resolution";
+import { WATERMARK_NAME } from "../telemetry/rollup-tables";
 
 export const HISTORY_RANGES = {
   "24h": { label: "24 h", spanMs: 24 * 3600_000, bucketMs: 5 * 60_000 },
@@ -80,7 +83,16 @@ export type HistoryPoint = {
   samples: number;
 };
 
-export type HealthHistory = { range: HistoryRange; from: number; to: number; bucketMs: number; samples: number; points: HistoryPoint[] };
+export type HealthHistory = {
+  range: HistoryRange;
+  from: number;
+  to: number;
+  bucketMs: number;
+  /** What the series was read from: raw samples, or the 5-minute or hourly rollups. */
+  resolution: TelemetryResolution;
+  samples: number;
+  points: HistoryPoint[];
+};
 
 /** The bucket a time falls into: the same arithmetic as `date_bin(bucket, ts, epoch)`. */
 export function bucketStart(time: number, bucketMs: number): number {
@@ -103,14 +115,21 @@ type BucketRow = { bucket: Date; battery: number | null; signal: number | null; 
 
 /**
  * The series of one device (its database id). Samples are placed by the device's own timestamp,
- * but a clock running ahead cannot push points past "now".
+ * but a clock running ahead cannot push points past "now". The charts read the rollups (5-minute
+ * for 24 h and 7 days, hourly for 30 days: lib/telemetry/resolution.ts) plus the samples received
+ * since the rollup job last ran: the same averages (sum / count) in the same buckets as the raw
+ * samples would give, at 288 rows a device for a day instead of 8,640.
  */
 export async function deviceHealthHistory(db: Db, deviceDbId: number, range: HistoryRange, now = new Date()): Promise<HealthHistory> {
   const { spanMs, bucketMs } = HISTORY_RANGES[range];
   const to = now.getTime();
   const from = bucketStart(to - spanMs, bucketMs) + bucketMs;
-  const rows = await db.$queryRaw<BucketRow[]>`
-    SELECT date_bin(make_interval(secs => ${bucketMs / 1000}::int), ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
+  const resolution = resolutionFor(spanMs, bucketMs);
+  const interval = Prisma.sql`make_interval(secs => ${bucketMs / 1000}::int)`;
+  const rows =
+    resolution === "raw"
+      ? await db.$queryRaw<BucketRow[]>`
+    SELECT date_bin(${interval}, ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
            avg(battery_level)::float8 AS battery,
            avg(signal_strength)::float8 AS signal,
            avg(health_score)::float8 AS score,
@@ -121,6 +140,39 @@ export async function deviceHealthHistory(db: Db, deviceDbId: number, range: His
        AND ts >= ${new Date(from)}
        AND ts <= ${now}
      GROUP BY 1
+     ORDER BY 1`
+      : // The rollups hold every sample received before the job's watermark; the few received since
+        // (the job's lag and minute) are added from the raw samples, so the chart is current to the
+        // second. One statement, one snapshot: a sample is counted on one side of the watermark, never
+        // both. (A sample received since with a device time over an hour older waits for the job.)
+        await db.$queryRaw<BucketRow[]>`
+    WITH mark AS (
+      SELECT COALESCE((SELECT watermark FROM telemetry_rollup_watermarks WHERE name = ${WATERMARK_NAME}), '-infinity'::timestamptz) AS at
+    ), parts AS (
+      SELECT date_bin(${interval}, bucket, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
+             battery_sum, battery_count, signal_sum, signal_count, score_sum, score_count, errors_max, samples
+        FROM ${Prisma.raw(rollupTable(resolution))}
+       WHERE device_id = ${deviceDbId}
+         AND bucket >= ${new Date(from)}
+         AND bucket <= ${now}
+      UNION ALL
+      SELECT date_bin(${interval}, ts, TIMESTAMPTZ '1970-01-01 00:00:00+00'),
+             COALESCE(battery_level, 0), (battery_level IS NOT NULL)::int, COALESCE(signal_strength, 0), (signal_strength IS NOT NULL)::int,
+             COALESCE(health_score, 0), (health_score IS NOT NULL)::int, error_count, 1
+        FROM telemetry_samples, mark
+       WHERE device_id = ${deviceDbId}
+         AND ts >= GREATEST(${new Date(from)}::timestamptz, mark.at - interval '1 hour')
+         AND ts <= ${now}
+         AND received_at >= mark.at
+    )
+    SELECT bucket,
+           (sum(battery_sum) / NULLIF(sum(battery_count), 0))::float8 AS battery,
+           (sum(signal_sum) / NULLIF(sum(signal_count), 0))::float8 AS signal,
+           (sum(score_sum) / NULLIF(sum(score_count), 0))::float8 AS score,
+           max(errors_max)::int AS errors,
+           sum(samples)::int AS samples
+      FROM parts
+     GROUP BY 1
      ORDER BY 1`;
   const points = rows.map((row) => ({
     t: row.bucket.getTime(),
@@ -130,5 +182,5 @@ export async function deviceHealthHistory(db: Db, deviceDbId: number, range: His
     errors: row.errors,
     samples: row.samples,
   }));
-  return { range, from, to, bucketMs, samples: points.reduce((sum, point) => sum + point.samples, 0), points: fillBuckets(points, from, to, bucketMs) };
+  return { range, from, to, bucketMs, resolution, samples: points.reduce((sum, point) => sum + point.samples, 0), points: fillBuckets(points, from, to, bucketMs) };
 }

@@ -10,6 +10,7 @@ import type { Actor } from "../auth/permissions";
 import { disconnectDb, getDb } from "../db";
 import { NotFoundError } from "../errors";
 import { apiRequest, createApiFixture, noParams, removeApiFixture, withParams, type ApiFixture } from "../testing/api-fixture";
+import { rollUpStoredTelemetry } from "../testing/rollups";
 import { computeHealthScore, computeHealthStatus } from "./device-health";
 import { deviceHealthHistory } from "./health-history";
 import { deviceHealth, farmHealthSummary } from "./health-summary";
@@ -131,6 +132,8 @@ describe("the chart series", () => {
         { deviceId: dbId.get(COLLAR_LOW)!, ts: at("23T11:51:00"), batteryLevel: 5, signalStrength: -99, healthScore: 5, errorCount: 50 }, // another device
       ],
     });
+    // the 7- and 30-day charts read the rollups the worker's job keeps
+    await rollUpStoredTelemetry();
   });
 
   it("averages 5-minute buckets over 24 h in SQL, the errors as the highest count, gaps as nulls", async () => {

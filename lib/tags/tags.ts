@@ -122,8 +122,9 @@ async function lockForChange(tx: Tx, actor: Actor, id: number): Promise<{ name: 
 function recordOnCarriers(tx: Tx, actor: Actor, tagId: number, action: string, before: Record<string, unknown>, after: Record<string, unknown>) {
   const who = auditActor(actor);
   return tx.$executeRaw`
-    INSERT INTO audit_events (entity_type, entity_id, action, actor_id, actor_label, before, after)
-    SELECT 'device', d.device_id, ${action}, ${who.actorId}::int, ${who.actorLabel}, ${JSON.stringify(before)}::jsonb, ${JSON.stringify(after)}::jsonb
+    INSERT INTO audit_events (entity_type, entity_id, action, actor_id, actor_label, before, after, farm_id, actor_role, via, credential, ip)
+    SELECT 'device', d.device_id, ${action}, ${who.actorId}::int, ${who.actorLabel}, ${JSON.stringify(before)}::jsonb, ${JSON.stringify(after)}::jsonb,
+           d.farm_id, ${who.actorRole}::text, ${who.via}::text, ${who.credential}::text, ${who.ip}::text
       FROM device_tag_links l JOIN devices d ON d.id = l.device_id
      WHERE l.tag_id = ${tagId}`;
 }

@@ -1,5 +1,5 @@
 import { withApi } from "@/lib/api/with-api";
-import { getDb } from "@/lib/db";
+import { getReadDb } from "@/lib/db";
 import { searchParamsToObject } from "@/lib/devices/device-schemas";
 import { fieldErrorsFromIssues, InvalidError } from "@/lib/errors";
 import { inventoryReport, inventoryReportCsv } from "@/lib/inventory/inventory-report";
@@ -10,7 +10,7 @@ export const GET = withApi(
   async ({ request, actor }) => {
     const parsed = inventoryReportQuerySchema.safeParse(searchParamsToObject(new URL(request.url).searchParams));
     if (!parsed.success) throw new InvalidError("The report query is not valid.", fieldErrorsFromIssues(parsed.error.issues));
-    const report = await inventoryReport(getDb(), actor, { farmId: parsed.data.farm ?? null });
+    const report = await inventoryReport(getReadDb(), actor, { farmId: parsed.data.farm ?? null });
     if (parsed.data.format === "csv") {
       return new Response(inventoryReportCsv(report), {
         headers: { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": `attachment; filename="inventory-${report.today}.csv"`, "Cache-Control": "no-store" },
