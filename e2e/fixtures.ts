@@ -26,3 +26,14 @@ export async function signOut(page: Page) {
 function demoUserNamePattern() {
   return DEMO_USERS.map((user) => user.name).join("|");
 }
+
+/**
+ * Opens the import page once its wizard is the only one in the document: while the streamed page
+ * settles, its markup can briefly be there twice (the copy still hidden), and a file set on that
+ * copy goes nowhere.
+ */
+export async function openImport(page: Page) {
+  await page.goto("/import");
+  await expect(page.getByRole("heading", { level: 1, name: "Bulk import" }).filter({ visible: true })).toBeVisible();
+  await expect(page.getByLabel("CSV file")).toHaveCount(1);
+}

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import iconv from "iconv-lite";
-import { signIn } from "./fixtures";
+import { openImport, signIn } from "./fixtures";
 
 // The dev database is shared: every device id here is this run's own.
 const randomId = () => `AC${String(Math.floor(Math.random() * 1_000_000)).padStart(6, "0")}`;
@@ -18,7 +18,7 @@ test("an admin maps a vendor's columns, sees the guesses and a warning before wr
   const file = { name: fileName, mimeType: "text/csv", buffer: iconv.encode(text, "windows-1252") };
 
   await signIn(page, "admin");
-  await page.goto("/import");
+  await openImport(page);
   await page.getByLabel("CSV file").setInputFiles(file);
 
   // The guesses, each a choice, and the decoded text to judge them by.
@@ -60,7 +60,7 @@ test("an admin maps a vendor's columns, sees the guesses and a warning before wr
   await expect(page.getByText("Halsband Noël").first()).toBeVisible();
 
   // The next file with the same headers maps itself.
-  await page.goto("/import");
+  await openImport(page);
   const again = [text.split("\r\n")[0], `${randomId()};Halsband Bjørn;collar;GVD;SN-X;;01/02/2026`].join("\r\n");
   await page.getByLabel("CSV file").setInputFiles({ name: `again-${fileName}`, mimeType: "text/csv", buffer: iconv.encode(again, "windows-1252") });
   await expect(page.getByText("Mapping remembered from the last import of a file with these headers.")).toBeVisible();

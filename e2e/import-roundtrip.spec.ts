@@ -1,7 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import ExcelJS from "exceljs";
 import { readFile } from "node:fs/promises";
-import { signIn } from "./fixtures";
+import { openImport, signIn } from "./fixtures";
 
 // The dev database is shared: the device and tag here are this run's own.
 const run = String(Math.floor(Math.random() * 1_000_000)).padStart(6, "0");
@@ -34,7 +34,7 @@ test("an admin exports the devices, edits the file in a spreadsheet, maps a rena
   const csv = await download(page, "Export all 1 as CSV");
   expect(csv.toString("utf8")).toContain(`${deviceId},Round trip collar,collar,GVD`);
 
-  await page.goto("/import");
+  await openImport(page);
   await page.getByLabel("CSV file").setInputFiles({ name: `unchanged-${run}.csv`, mimeType: "text/csv", buffer: csv });
   await expect(page.getByLabel("health_status")).toHaveValue("ignore");
   await expect(page.getByText("Read-only (computed from telemetry): ignored on purpose").first()).toBeVisible();
@@ -60,7 +60,7 @@ test("an admin exports the devices, edits the file in a spreadsheet, maps a rena
   sheet.getRow(2).getCell(column("state")).value = "suspended";
   const edited = Buffer.from(await workbook.xlsx.writeBuffer());
 
-  await page.goto("/import");
+  await openImport(page);
   await page.getByText("Importing an edited export").click();
   await expect(page.getByText("To clear a field, write")).toBeVisible();
   await page.getByLabel("CSV file").setInputFiles({ name: `edited-${run}.xlsx`, mimeType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buffer: edited });

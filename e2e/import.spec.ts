@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { expect, test, type Download } from "@playwright/test";
-import { signIn } from "./fixtures";
+import { openImport, signIn } from "./fixtures";
 
 // The dev database is shared: every device id here is this run's own.
 const randomId = () => `AC${String(Math.floor(Math.random() * 1_000_000)).padStart(6, "0")}`;
@@ -27,7 +27,7 @@ test("an admin imports devices from a CSV: template, preview with errors, skip b
   ].join("\n");
 
   await signIn(page, "admin");
-  await page.goto("/import");
+  await openImport(page);
   await expect(page.getByRole("heading", { level: 1, name: "Bulk import" }).filter({ visible: true })).toBeVisible();
 
   // The template: a header with the required columns and an example row per device type.
@@ -98,7 +98,7 @@ test("an admin imports devices from a CSV: template, preview with errors, skip b
 
 test("a refused file shows the server's message", async ({ page }) => {
   await signIn(page, "admin");
-  await page.goto("/import");
+  await openImport(page);
   await page.getByLabel("CSV file").setInputFiles({ name: "no-type.csv", mimeType: "text/csv", buffer: Buffer.from("device_id,name\nAC000001,Collar\n") });
   await page.getByRole("button", { name: "Preview" }).click();
   await expect(page.getByRole("alert").filter({ hasText: "The header has no device_type column" })).toBeVisible();

@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useId, useRef, useState, type DragEvent } from "react";
+import { useEffect, useId, useRef, useState, type DragEvent } from "react";
 import type { ColumnMapping } from "@/lib/import/column-mapping";
 import type { ImportInspection } from "@/lib/import/import-inspect";
 import { ENCODING_LABEL, SEPARATOR_LABEL, type Encoding, type Separator } from "@/lib/import/read-choices";
@@ -84,6 +84,14 @@ export function ImportWizard({ farms }: { farms: Farm[] }) {
     setChoices(AUTO_CHOICES);
     void inspect(chosen, AUTO_CHOICES);
   };
+
+  // A file chosen before the page was live (a slow phone, a quick hand) sits in the input with no
+  // change event React saw: read it once hydrated instead of losing the choice.
+  useEffect(() => {
+    const early = fileInput.current?.files?.[0];
+    if (early) pick(early);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once, at hydration
+  }, []);
 
   const changeChoices = (next: Partial<ReadChoices>, reread: boolean) => {
     const merged = { ...choices, ...next };

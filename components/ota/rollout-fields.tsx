@@ -1,6 +1,5 @@
 "use client";
 
-import { useRouter } from "next/navigation";
 import { useEffect, useMemo, useState, useTransition, type ReactNode } from "react";
 import { previewTargetAction } from "@/app/(app)/updates/actions";
 import { Field, fieldProps, inputClass } from "@/components/groups/form-field";
@@ -52,17 +51,11 @@ export function firstError(errors: FieldErrors, prefix: string): string | undefi
  * server's field errors come back by path; a scheduled job opens its page.
  */
 export function useJobSubmit() {
-  const router = useRouter();
   const [errors, setErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
+  // Pending until the job's page has opened (the action redirects there), so a second click cannot
+  // schedule it twice.
   const [submitting, startSubmit] = useTransition();
-  // The job's page is opened once the action's transition has ended, not inside it: the action
-  // revalidates the updates pages, and a push made inside that transition was dropped now and then
-  // (vercel/next.js#83382, #83386), leaving the wizard on screen with the job already made.
-  const [opened, open] = useState<string | null>(null);
-  useEffect(() => {
-    if (opened) router.push(opened);
-  }, [opened, router]);
   const refuse = (local: FieldErrors) => {
     setErrors(local);
     setFormError("Please correct the highlighted fields.");
@@ -71,17 +64,14 @@ export function useJobSubmit() {
     setErrors({});
     setFormError(null);
     startSubmit(async () => {
+      // A scheduled job answers with a redirect to its page; only a refusal comes back here.
       const result = await call();
-      if (result.ok) {
-        open(`/updates/${result.data.jobId}`);
-        return;
-      }
+      if (result.ok) return;
       setErrors(result.fieldErrors ?? {});
       setFormError(result.error);
     });
   };
-  // still "submitting" while the job's page opens, so a second click cannot schedule it twice
-  return { errors, formError, submitting: submitting || opened !== null, refuse, send, err: (prefix: string) => firstError(errors, prefix) };
+  return { errors, formError, submitting, refuse, send, err: (prefix: string) => firstError(errors, prefix) };
 }
 
 export function WizardStep({ step, title, idPrefix = "", children }: { step: number; title: string; idPrefix?: string; children: ReactNode }) {

@@ -3,6 +3,7 @@
  * parses its input with the zod schema, and turns expected failures into a result the form shows
  * beside its fields. A viewer who forges the POST gets "forbidden", whatever the page showed.
  */
+import { unstable_rethrow } from "next/navigation";
 import { z } from "zod";
 import { can, permissionRefusal, type Actor, type Permission } from "../auth/permissions";
 import { currentActor, twoFactorGate } from "../auth/session";
@@ -42,6 +43,8 @@ export function defineAction<S extends z.ZodType, T>(
       if (!parsed.success) return { ok: false, error: "Please correct the highlighted fields.", fieldErrors: fieldErrorsFromIssues(parsed.error.issues) };
       return { ok: true, data: await run(parsed.data, actor) };
     } catch (error) {
+      // A redirect after the mutation is Next's control flow, not a failure: let the router have it.
+      unstable_rethrow(error);
       if (error instanceof InvalidError || error instanceof ConflictError) return { ok: false, error: error.message, fieldErrors: error.fieldErrors };
       if (isExpectedError(error)) return { ok: false, error: error.message };
       console.error("unexpected error in a server action", error);

@@ -6,6 +6,7 @@
  * role on the server; the wizard's fields are as untrusted as any request's.
  */
 import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
 import { z } from "zod";
 import { defineAction } from "@/lib/actions/define-action";
 import { getDb } from "@/lib/db";
@@ -26,7 +27,9 @@ export const scheduleUpdateAction = defineAction({ permission: "ota.schedule", s
   const job = await scheduleUpdate(getDb(), actor, input);
   revalidatePath("/updates");
   revalidatePath("/devices");
-  return job;
+  // The job's page opens as part of this action's answer: a router.push from the browser afterwards
+  // was lost now and then to the wizard's own count request queued behind it (vercel/next.js#65287).
+  redirect(`/updates/${job.jobId}`);
 });
 
 /**
@@ -37,5 +40,5 @@ export const createConfigCampaignAction = defineAction({ permission: "config.man
   const created = await createConfigCampaign(getDb(), actor, input);
   revalidatePath("/updates");
   revalidatePath("/devices");
-  return created;
+  redirect(`/updates/${created.jobId}`);
 });
