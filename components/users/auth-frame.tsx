@@ -1,3 +1,4 @@
+import Link from "next/link";
 import type { ReactNode } from "react";
 
 /** The frame of the pages people see without a session (as the sign-in page). */
@@ -19,5 +20,21 @@ export function AuthFrame({ title, children }: { title: string; children: ReactN
         </div>
       </div>
     </main>
+  );
+}
+
+/** An invitation or reset link that is expired, used or unknown: why, and the way back to sign-in. */
+export function UnusableLink({ title, message }: { title: string; message: string }) {
+  return (
+    <AuthFrame title={title}>
+      <p role="alert" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
+        {message}
+      </p>
+      <p className="mt-4 text-sm">
+        <Link href="/login" className="font-medium text-brand-700 underline">
+          Go to sign-in
+        </Link>
+      </p>
+    </AuthFrame>
   );
 }

@@ -62,7 +62,7 @@ export type DelimitedFile = TableFile & {
   firstLines: string[];
 };
 
-async function* chunksOf(source: CsvSource): AsyncGenerator<Uint8Array | string> {
+export async function* chunksOf(source: CsvSource): AsyncGenerator<Uint8Array | string> {
   if (typeof source === "string") {
     yield source;
     return;

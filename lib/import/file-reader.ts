@@ -6,7 +6,7 @@
  */
 import JSZip from "jszip";
 import { InvalidError } from "../errors";
-import { detectSeparator, guessHeaderRow, MAX_IMPORT_BYTES, openDelimitedText, SAMPLE_ROWS, splitHeader, tooLarge, type CsvRecord, type CsvSource, type Delimiter, type Separator, type TableFile } from "./csv-reader";
+import { chunksOf, detectSeparator, guessHeaderRow, MAX_IMPORT_BYTES, openDelimitedText, SAMPLE_ROWS, splitHeader, tooLarge, type CsvRecord, type CsvSource, type Delimiter, type Separator, type TableFile } from "./csv-reader";
 import { isOds, passwordProtected, readOds, streamXlsx, type SheetNote, type SheetRow } from "./spreadsheet-reader";
 import type { Encoding, KnownEncoding } from "./text-encoding";
 
@@ -40,24 +40,9 @@ const OLE2 = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
 const ZIP = [0x50, 0x4b, 0x03, 0x04];
 const startsWith = (bytes: Uint8Array, magic: number[]) => magic.every((byte, index) => bytes[index] === byte);
 
+/** The upload's chunks as bytes (a text source encoded), for sniffing the file's kind. */
 async function* chunks(source: CsvSource): AsyncGenerator<Uint8Array> {
-  if (typeof source === "string") {
-    yield new TextEncoder().encode(source);
-    return;
-  }
-  if (source instanceof ReadableStream) {
-    const reader = source.getReader();
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) return;
-        yield value;
-      }
-    } finally {
-      reader.releaseLock();
-    }
-  }
-  for await (const chunk of source as AsyncIterable<Uint8Array | string>) yield typeof chunk === "string" ? new TextEncoder().encode(chunk) : chunk;
+  for await (const chunk of chunksOf(source)) yield typeof chunk === "string" ? new TextEncoder().encode(chunk) : chunk;
 }
 
 async function* replay(first: Uint8Array[], rest: AsyncGenerator<Uint8Array>): AsyncGenerator<Uint8Array> {
