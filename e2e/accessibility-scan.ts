@@ -14,9 +14,14 @@ export function scanEveryScreenTest(title: string) {
     const signedOut = await browser.newContext({ baseURL, viewport: VIEWPORTS.phone });
     await signIn(page, "admin");
     await arrangeCommandRecords(page, baseURL!);
-    await arrangeUpdateJob(page, baseURL!);
-    const measures = await scanEveryScreen({ signedIn: page, signedOut: await signedOut.newPage() });
-    await signedOut.close();
+    const cancelUpdateJob = await arrangeUpdateJob(page, baseURL!);
+    let measures;
+    try {
+      measures = await scanEveryScreen({ signedIn: page, signedOut: await signedOut.newPage() });
+    } finally {
+      await cancelUpdateJob();
+      await signedOut.close();
+    }
     for (const measure of measures) expect(measure.unreachable, `screens the demo data gave no link to (${measure.viewport})`).toEqual([]);
     const violations = measures.flatMap((measure) => measure.violations);
     const known = violations.filter((violation) => violation.known);

@@ -7,7 +7,7 @@
  * The demo's Green Valley Dairy has environmental sensors; this spec takes the first one listed.
  */
 import { expect, test, type Page } from "@playwright/test";
-import { signIn } from "./fixtures";
+import { signIn, streamSettled } from "./fixtures";
 
 async function firstSensor(page: Page): Promise<string> {
   const response = await page.request.get("/api/v1/devices?type=environmental&pageSize=25");
@@ -148,6 +148,7 @@ test("a viewer reads a device's configuration but cannot change it", async ({ pa
   await signIn(page, "viewer");
   const sensor = await firstSensor(page);
   await page.goto(`/devices/${sensor}#configuration`);
+  await streamSettled(page);
   await expect(section(page).getByText("Read only")).toBeVisible();
   await expect(ammoniaHigh(page)).toBeDisabled();
   await expect(section(page).getByRole("button", { name: /Review changes/ })).toHaveCount(0);

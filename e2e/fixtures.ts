@@ -28,12 +28,21 @@ function demoUserNamePattern() {
 }
 
 /**
- * Opens the import page once its wizard is the only one in the document: while the streamed page
- * settles, its markup can briefly be there twice (the copy still hidden), and a file set on that
- * copy goes nowhere.
+ * Opens the import page once its wizard is the only one in the document (see streamSettled): a
+ * file set on the hidden copy goes nowhere.
  */
 export async function openImport(page: Page) {
   await page.goto("/import");
   await expect(page.getByRole("heading", { level: 1, name: "Bulk import" }).filter({ visible: true })).toBeVisible();
+  await streamSettled(page);
   await expect(page.getByLabel("CSV file")).toHaveCount(1);
+}
+
+/**
+ * Waits until the streamed page's hidden segments are consumed. Since React 19.2 a segment can sit
+ * in the document (hidden) for ~300 ms beside the copy hydration already rendered
+ * (react/react#37014): a locator that matches both fails strict mode, and lists read twice.
+ */
+export async function streamSettled(page: Page) {
+  await page.waitForFunction(() => document.querySelector('div[hidden][id^="S:"]') === null);
 }

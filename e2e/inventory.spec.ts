@@ -3,7 +3,7 @@ import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import pg from "pg";
 import { DEMO_PASSWORD } from "../prisma/seed";
-import { demoUser } from "./fixtures";
+import { demoUser, streamSettled } from "./fixtures";
 
 /**
  * An admin moves a spare from Green Valley Dairy's store to Hillside Meadow Farm, and downloads the
@@ -58,6 +58,7 @@ test("an admin transfers a spare from the store to another farm", async ({ page 
   await signInAsAdmin(page);
   await page.goto("/inventory/stock");
   await expect(page.getByRole("heading", { name: "Stock" })).toBeVisible();
+  await streamSettled(page);
   await page.getByLabel(`Select ${spare}`).check();
   await page.getByRole("button", { name: "Transfer selected…" }).click();
 

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { signIn, signOut } from "./fixtures";
+import { signIn, signOut, streamSettled } from "./fixtures";
 
 const VIEW = `Compact battery ${Date.now().toString(36)}`;
 
@@ -168,6 +168,7 @@ test("the maintenance list's columns are chosen, ordered and remembered, and its
   const headers = async () => (await page.locator("table[data-list-rows] thead th").allTextContents()).map((text) => text.trim());
 
   await page.goto("/maintenance/list?status=scheduled%2Cin_progress%2Coverdue");
+  await streamSettled(page);
   await expect(page.locator("table[data-list-rows]")).toBeVisible();
   expect(await headers()).toEqual(["Date", "Work", "Device", "Assigned to", "Status", "Cost"]);
   const chips = page.getByTestId("filter-chips");

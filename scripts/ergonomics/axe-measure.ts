@@ -199,12 +199,14 @@ export async function arrangeCommandRecords(page: Page, baseURL: string) {
 
 /**
  * Nor does it seed an update job: when /updates lists none, schedule one a month ahead (nothing is
- * installed before the run ends) for the devices the first firmware version fits.
+ * installed before the run ends) for the devices the first firmware version fits. The answer
+ * cancels it again: left scheduled, it would hold those devices, and the next update scheduled for
+ * any of them (the updates spec's, later in the same run) is refused as "already in a running update".
  */
-export async function arrangeUpdateJob(page: Page, baseURL: string) {
+export async function arrangeUpdateJob(page: Page, baseURL: string): Promise<() => Promise<void>> {
   await page.goto(new URL("/updates", baseURL).toString());
   const hrefs = await page.locator("main a[href]").evaluateAll((links) => links.map((link) => link.getAttribute("href") ?? ""));
-  if (hrefs.some((href) => /^\/updates\/\d+$/.test(href))) return;
+  if (hrefs.some((href) => /^\/updates\/\d+$/.test(href))) return async () => {};
   await page.goto(new URL("/updates/new", baseURL).toString());
   const firmwareIds = await page.getByLabel("Firmware version").locator("option").evaluateAll((options) => options.map((option) => (option as HTMLOptionElement).value).filter(Boolean));
   const scheduledAt = new Date(Date.now() + 30 * 24 * 3600_000).toISOString();
@@ -216,7 +218,16 @@ export async function arrangeUpdateJob(page: Page, baseURL: string) {
         headers: { origin: new URL(baseURL).origin },
         data: { firmwareId: Number(firmwareId), target: { filter: { type } }, scheduledAt, name: "Accessibility scan: an update job to look at" },
       });
-      if (response.ok()) return;
+      if (response.ok()) {
+        const { jobId } = (await response.json()) as { jobId: number };
+        return async () => {
+          const cancelled = await page.request.post(new URL(`/api/v1/ota/campaigns/${jobId}/actions`, baseURL).toString(), {
+            headers: { origin: new URL(baseURL).origin },
+            data: { action: "cancel", note: "Accessibility scan done" },
+          });
+          if (!cancelled.ok()) throw new Error(`could not cancel the scan's update job ${jobId}: HTTP ${cancelled.status()} ${(await cancelled.text()).slice(0, 160)}`);
+        };
+      }
       refusals.push(`${firmwareId} to ${type}: HTTP ${response.status()} ${(await response.text()).slice(0, 160)}`);
     }
   }
@@ -269,8 +280,12 @@ export async function measureAxe({ context, baseURL }: { context: BrowserContext
   const anonymous = await browser.newContext({ baseURL, viewport: VIEWPORTS.phone });
   try {
     await arrangeCommandRecords(signedIn, baseURL);
-    await arrangeUpdateJob(signedIn, baseURL);
-    return await scanEveryScreen({ signedIn, signedOut: await anonymous.newPage(), baseURL });
+    const cancelUpdateJob = await arrangeUpdateJob(signedIn, baseURL);
+    try {
+      return await scanEveryScreen({ signedIn, signedOut: await anonymous.newPage(), baseURL });
+    } finally {
+      await cancelUpdateJob();
+    }
   } finally {
     await signedIn.close();
     await anonymous.close();
