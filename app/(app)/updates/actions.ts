@@ -27,8 +27,8 @@ export const scheduleUpdateAction = defineAction({ permission: "ota.schedule", s
   const job = await scheduleUpdate(getDb(), actor, input);
   revalidatePath("/updates");
   revalidatePath("/devices");
-  // The job's page opens as part of this action's answer: a router.push from the browser afterwards
-  // was lost now and then to the wizard's own count request queued behind it (vercel/next.js#65287).
+  // The job's page opens as part of this action's answer (revalidated and redirected in one
+  // response), rather than by a second navigation the browser starts once the answer is in.
   redirect(`/updates/${job.jobId}`);
 });
 
