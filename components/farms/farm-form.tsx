@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect } from "react";
 import { createFarmAction, updateFarmAction } from "@/app/(app)/farms/actions";
-import { Field, fieldProps, inputClass } from "@/components/groups/form-field";
+import { Field, fieldProps, FormMessage, inputClass } from "@/components/groups/form-field";
 import { useActionForm } from "@/components/groups/use-action-form";
 
 export type FarmFormValues = {
@@ -45,16 +45,7 @@ export function FarmForm({ values, timeZones }: { values: FarmFormValues; timeZo
   return (
     <form onSubmit={onSubmit} noValidate className="space-y-5">
       {editing ? <input type="hidden" name="farmId" value={values.id} /> : null}
-      {state && !state.ok ? (
-        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
-          {formError ?? "Please correct the fields marked below. Nothing was saved."}
-        </p>
-      ) : null}
-      {state?.ok && editing ? (
-        <p role="status" className="rounded-md border border-green-300 bg-green-50 px-3 py-2 text-sm text-green-900">
-          Saved. Dates of this farm are now shown in {state.data.timezone}.
-        </p>
-      ) : null}
+      <FormMessage error={state && !state.ok ? (formError ?? "Please correct the fields marked below. Nothing was saved.") : undefined} success={state?.ok && editing ? `Saved. Dates of this farm are now shown in ${state.data.timezone}.` : null} />
 
       <div className="grid gap-4 sm:grid-cols-[2fr_1fr]">
         <Field id="farm-name" label="Name" error={fieldError("name")}>

@@ -30,3 +30,10 @@ export function Field({ id, label, hint, error, children }: { id: string; label:
 export function fieldProps(id: string, error: string | undefined, hint?: boolean) {
   return { id, "aria-invalid": error ? true : undefined, "aria-describedby": error ? `${id}-error` : hint ? `${id}-hint` : undefined };
 }
+
+/** A form's outcome above its fields: what went wrong (an alert) or what was saved (a status). */
+export function FormMessage({ error, success }: { error?: string; success?: string | null }) {
+  if (error) return <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">{error}</p>;
+  if (success) return <p role="status" className="rounded-md border border-green-300 bg-green-50 px-3 py-2 text-sm text-green-900">{success}</p>;
+  return null;
+}

@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import { createChannelAction, updateChannelAction } from "@/app/(app)/notifications/actions";
-import { Field, fieldProps, inputClass } from "@/components/groups/form-field";
+import { Field, fieldProps, FormMessage, inputClass } from "@/components/groups/form-field";
 import { useActionForm } from "@/components/groups/use-action-form";
 
 const FORMATS = [
@@ -50,16 +50,7 @@ export function NewChannelForm({ farmId, farmName, canShare }: { farmId: number;
   }, [state, router]);
   return (
     <form ref={form} onSubmit={onSubmit} noValidate className="space-y-4" aria-label="New channel">
-      {state && !state.ok ? (
-        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
-          {formError ?? "Please correct the fields marked below. Nothing was saved."}
-        </p>
-      ) : null}
-      {state?.ok ? (
-        <p role="status" className="rounded-md border border-green-300 bg-green-50 px-3 py-2 text-sm text-green-900">
-          Channel “{state.data.name}” added. Use “Send test” to check it.
-        </p>
-      ) : null}
+      <FormMessage error={state && !state.ok ? (formError ?? "Please correct the fields marked below. Nothing was saved.") : undefined} success={state?.ok ? `Channel “${state.data.name}” added. Use “Send test” to check it.` : null} />
       {state?.ok && state.data.secret ? <SecretOnce secret={state.data.secret} /> : null}
       <div className="grid gap-4 sm:grid-cols-3">
         <Field id="channel-name" label="Name" error={fieldError("name")}>
@@ -130,16 +121,7 @@ export function EditChannelForm({ channel }: { channel: ChannelEditValues }) {
   return (
     <form onSubmit={onSubmit} noValidate className="space-y-3" aria-label={`Edit channel ${channel.name}`}>
       <input type="hidden" name="id" value={channel.id} />
-      {state && !state.ok ? (
-        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
-          {formError ?? "Please correct the fields marked below. Nothing was saved."}
-        </p>
-      ) : null}
-      {state?.ok ? (
-        <p role="status" className="rounded-md border border-green-300 bg-green-50 px-3 py-2 text-sm text-green-900">
-          Saved.
-        </p>
-      ) : null}
+      <FormMessage error={state && !state.ok ? (formError ?? "Please correct the fields marked below. Nothing was saved.") : undefined} success={state?.ok ? "Saved." : null} />
       {state?.ok && state.data.secret ? <SecretOnce secret={state.data.secret} /> : null}
       <div className="grid gap-3 sm:grid-cols-2">
         <Field id={`${prefix}-name`} label="Name" error={fieldError("name")}>

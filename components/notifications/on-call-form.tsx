@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import { saveOnCallAction } from "@/app/(app)/notifications/actions";
-import { Field, fieldProps, inputClass } from "@/components/groups/form-field";
+import { Field, fieldProps, FormMessage, inputClass } from "@/components/groups/form-field";
 import { useActionForm } from "@/components/groups/use-action-form";
 
 type Target = { kind: "user" | "channel"; id: number; label: string };
@@ -52,16 +52,7 @@ export function OnCallForm({
     <form onSubmit={onSubmit} noValidate className="space-y-4" aria-label="On-call list">
       <input type="hidden" name="farmId" value={farmId} />
       <input type="hidden" name="levels" value={JSON.stringify(levels)} />
-      {state && !state.ok ? (
-        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
-          {formError ?? "Please correct the fields marked below. Nothing was saved."}
-        </p>
-      ) : null}
-      {state?.ok ? (
-        <p role="status" className="rounded-md border border-green-300 bg-green-50 px-3 py-2 text-sm text-green-900">
-          On-call list saved: {state.data.levels} {state.data.levels === 1 ? "level" : "levels"}, escalating after {state.data.escalationIntervalMinutes} min.
-        </p>
-      ) : null}
+      <FormMessage error={state && !state.ok ? (formError ?? "Please correct the fields marked below. Nothing was saved.") : undefined} success={state?.ok ? `On-call list saved: ${state.data.levels} ${state.data.levels === 1 ? "level" : "levels"}, escalating after ${state.data.escalationIntervalMinutes} min.` : null} />
       <div className="grid gap-4 sm:grid-cols-2">
         <Field
           id="oncall-interval"

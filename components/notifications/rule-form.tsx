@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useEffect, useRef } from "react";
 import { createRuleAction, updateRuleAction } from "@/app/(app)/notifications/actions";
-import { Field, fieldProps, inputClass } from "@/components/groups/form-field";
+import { Field, fieldProps, FormMessage, inputClass } from "@/components/groups/form-field";
 import { useActionForm } from "@/components/groups/use-action-form";
 import { ALERT_SEVERITIES, ALERT_SEVERITY_LABEL, ALERT_TYPE_LABEL, ALERT_TYPES } from "@/lib/alerts/alert-fields";
 
@@ -90,16 +90,7 @@ export function RuleForm({ farmId, values, people, channels, groups, onDone }: {
   return (
     <form ref={form} onSubmit={onSubmit} noValidate className="space-y-4" aria-label={editing ? `Edit rule ${values.name}` : "New rule"}>
       {editing ? <input type="hidden" name="id" value={values.id} /> : <input type="hidden" name="farmId" value={farmId} />}
-      {state && !state.ok ? (
-        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
-          {formError ?? "Please correct the fields marked below. Nothing was saved."}
-        </p>
-      ) : null}
-      {state?.ok ? (
-        <p role="status" className="rounded-md border border-green-300 bg-green-50 px-3 py-2 text-sm text-green-900">
-          Rule “{state.data.name}” saved.
-        </p>
-      ) : null}
+      <FormMessage error={state && !state.ok ? (formError ?? "Please correct the fields marked below. Nothing was saved.") : undefined} success={state?.ok ? `Rule “${state.data.name}” saved.` : null} />
       <div className="grid gap-4 sm:grid-cols-3">
         <Field id={`${prefix}-name`} label="Name" error={fieldError("name")}>
           <input {...fieldProps(`${prefix}-name`, fieldError("name"))} name="name" defaultValue={values.name} maxLength={120} className={inputClass} placeholder="Critical to the manager" />

@@ -22,8 +22,4 @@ export function Field({ id, label, error, hint, children, className = "" }: { id
   );
 }
 
-export function FormMessage({ error, success }: { error?: string; success?: string | null }) {
-  if (error) return <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">{error}</p>;
-  if (success) return <p role="status" className="rounded-md border border-green-300 bg-green-50 px-3 py-2 text-sm text-green-900">{success}</p>;
-  return null;
-}
+export { FormMessage } from "@/components/groups/form-field";
