@@ -25,7 +25,7 @@
 import pg from "pg";
 import { withDatabase } from "../lib/services/embedded-postgres";
 import { migrateDeploy } from "../lib/services/migrate";
-import { cleanup, loadAverage, log, openBenchDatabase } from "./bench-harness";
+import { benchFarmsAndPeopleSql, cleanup, loadAverage, log, openBenchDatabase } from "./bench-harness";
 
 const DATABASE = "sdm_bench_assets";
 const DEVICES = Number(process.env.BENCH_DEVICES ?? 100_000);
@@ -59,17 +59,7 @@ const TYPES = `(VALUES
 
 const SEED_SQL = (devices: number, maintenance: number) => [
   `SELECT setseed(0.17)`,
-  `INSERT INTO farms (id, code, name, timezone)
-   SELECT f, 'BA' || lpad(f::text, 2, '0'), 'Bench farm ' || f, 'Europe/Amsterdam' FROM generate_series(1, ${FARMS}) f`,
-  `SELECT setval(pg_get_serial_sequence('farms', 'id'), ${FARMS})`,
-  // an admin, a manager per farm and its technicians (ids: admin 1, managers 2…, technicians after)
-  `INSERT INTO users (id, email, name, role, farm_id, password_hash) VALUES (1, 'bench-admin@smartdairy.example', 'Bench Admin', 'admin', NULL, 'x')`,
-  `INSERT INTO users (id, email, name, role, farm_id, password_hash)
-   SELECT 1 + f, 'manager' || f || '@bench.example', 'Manager ' || f, 'manager'::"Role", f, 'x' FROM generate_series(1, ${FARMS}) f`,
-  `INSERT INTO users (id, email, name, role, farm_id, password_hash)
-   SELECT 1 + ${FARMS} + (f - 1) * ${TECHS_PER_FARM} + t, 'tech' || f || '-' || t || '@bench.example', 'Technician ' || f || '-' || t, 'technician'::"Role", f, 'x'
-     FROM generate_series(1, ${FARMS}) f, generate_series(1, ${TECHS_PER_FARM}) t`,
-  `SELECT setval(pg_get_serial_sequence('users', 'id'), ${1 + FARMS + FARMS * TECHS_PER_FARM})`,
+  ...benchFarmsAndPeopleSql({ farms: FARMS, techniciansPerFarm: TECHS_PER_FARM, codePrefix: "BA", farmName: "Bench farm" }),
   // per farm: root, parlour, herd, barns (ids (f-1)*4 + 1…4)
   `INSERT INTO device_groups (id, name, code, sequence, farm_id, parent_id)
    SELECT (f - 1) * 4 + k, (array['All devices', 'Milking parlour', 'Herd collars', 'Barns'])[k],

@@ -22,7 +22,7 @@ import { pathToFileURL } from "node:url";
 import pg from "pg";
 import { withDatabase } from "../lib/services/embedded-postgres";
 import { migrateDeploy } from "../lib/services/migrate";
-import { cleanup, fmt, loadAverage, log, openBenchDatabase, verdict } from "./bench-harness";
+import { benchFarmsAndPeopleSql, cleanup, fmt, loadAverage, log, openBenchDatabase, verdict } from "./bench-harness";
 
 const DATABASE = "sdm_bench_audit";
 const EVENTS = Number(process.env.BENCH_AUDIT_EVENTS ?? 5_000_000);
@@ -36,20 +36,9 @@ const TARGET_MS = 300;
 
 // ---------------------------------------------------------------- seeding (set-based SQL)
 
-const PEOPLE = 1 + FARMS + FARMS * TECHS_PER_FARM;
-
 const SEED_SQL = [
   `SELECT setseed(0.18)`,
-  `INSERT INTO farms (id, code, name, timezone)
-   SELECT f, 'AU' || lpad(f::text, 2, '0'), 'Audit farm ' || f, 'Europe/Amsterdam' FROM generate_series(1, ${FARMS}) f`,
-  `SELECT setval(pg_get_serial_sequence('farms', 'id'), ${FARMS})`,
-  `INSERT INTO users (id, email, name, role, farm_id, password_hash) VALUES (1, 'bench-admin@smartdairy.example', 'Bench Admin', 'admin', NULL, 'x')`,
-  `INSERT INTO users (id, email, name, role, farm_id, password_hash)
-   SELECT 1 + f, 'manager' || f || '@bench.example', 'Manager ' || f, 'manager'::"Role", f, 'x' FROM generate_series(1, ${FARMS}) f`,
-  `INSERT INTO users (id, email, name, role, farm_id, password_hash)
-   SELECT 1 + ${FARMS} + (f - 1) * ${TECHS_PER_FARM} + t, 'tech' || f || '-' || t || '@bench.example', 'Technician ' || f || '-' || t, 'technician'::"Role", f, 'x'
-     FROM generate_series(1, ${FARMS}) f, generate_series(1, ${TECHS_PER_FARM}) t`,
-  `SELECT setval(pg_get_serial_sequence('users', 'id'), ${PEOPLE})`,
+  ...benchFarmsAndPeopleSql({ farms: FARMS, techniciansPerFarm: TECHS_PER_FARM, codePrefix: "AU", farmName: "Audit farm" }),
   `INSERT INTO device_groups (id, name, code, sequence, farm_id)
    SELECT f, 'All devices', 'AU' || lpad(f::text, 2, '0') || '-ALL', 10, f FROM generate_series(1, ${FARMS}) f`,
   `SELECT setval(pg_get_serial_sequence('device_groups', 'id'), ${FARMS})`,

@@ -46,6 +46,25 @@ export async function seedOnlineFleet(sql: pg.Pool, fleet: BenchFleet, count: nu
   return farm!.id;
 }
 
+/**
+ * Farms and their people for a seeded benchmark: ids from 1, an admin (user 1), a manager per farm
+ * (users 2…) and its technicians after them; the sequences moved past what is inserted.
+ */
+export function benchFarmsAndPeopleSql({ farms, techniciansPerFarm, codePrefix, farmName }: { farms: number; techniciansPerFarm: number; codePrefix: string; farmName: string }): string[] {
+  return [
+    `INSERT INTO farms (id, code, name, timezone)
+   SELECT f, '${codePrefix}' || lpad(f::text, 2, '0'), '${farmName} ' || f, 'Europe/Amsterdam' FROM generate_series(1, ${farms}) f`,
+    `SELECT setval(pg_get_serial_sequence('farms', 'id'), ${farms})`,
+    `INSERT INTO users (id, email, name, role, farm_id, password_hash) VALUES (1, 'bench-admin@smartdairy.example', 'Bench Admin', 'admin', NULL, 'x')`,
+    `INSERT INTO users (id, email, name, role, farm_id, password_hash)
+   SELECT 1 + f, 'manager' || f || '@bench.example', 'Manager ' || f, 'manager'::"Role", f, 'x' FROM generate_series(1, ${farms}) f`,
+    `INSERT INTO users (id, email, name, role, farm_id, password_hash)
+   SELECT 1 + ${farms} + (f - 1) * ${techniciansPerFarm} + t, 'tech' || f || '-' || t || '@bench.example', 'Technician ' || f || '-' || t, 'technician'::"Role", f, 'x'
+     FROM generate_series(1, ${farms}) f, generate_series(1, ${techniciansPerFarm}) t`,
+    `SELECT setval(pg_get_serial_sequence('users', 'id'), ${1 + farms + farms * techniciansPerFarm})`,
+  ];
+}
+
 export const loadAverage = () => os.loadavg().map((value) => value.toFixed(2)).join(" / ");
 
 /** Steps undone in reverse order when the benchmark ends or is interrupted. */
