@@ -239,10 +239,12 @@ describe("configuration campaigns on the rollout engine", () => {
       rollout: { strategy: "all_at_once", errorThreshold: 20, minDevices: 10 },
     });
     const stopped = await tickUntil(created.jobId, async () => {
-      const job = await jobOf(created.jobId);
-      if (job.state !== "failed") return null;
+      // The logs first: the transaction that moves the last of them to rolled_back also counts it
+      // on the job, so a job read after them has the count (read before, it could miss it).
       const logs = await logsOf(created.jobId);
-      return logs.every((log) => log.state === "rolled_back") ? { job, logs } : null;
+      if (!logs.every((log) => log.state === "rolled_back")) return null;
+      const job = await jobOf(created.jobId);
+      return job.state === "failed" ? { job, logs } : null;
     });
     expect(stopped.job.stateReason).toMatch(/^Automatic rollback in phase 1: \d+ of 12 devices failed \(\d+ % > 20 %\)$/);
     expect(stopped.job.rollbackStartedAt).not.toBeNull();
